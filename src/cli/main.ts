@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+import { EdgeparityError } from "../core/errors.js";
+import { parseFlags } from "./args.js";
+import { runUp } from "./up.js";
+import { runValidate } from "./validate.js";
+
+const HELP = `edgeparity — CloudFront, ALB and S3 on one machine, with AWS's behaviour
+
+Usage:
+  edgeparity up [--config FILE|DIR] [--demo]   serve a stack (default ./edgeparity.yaml)
+  edgeparity validate --config FILE|DIR        check a stack without serving
+
+Options:
+  -c, --config FILE|DIR   stack file: edgeparity.yaml or a DistributionConfig JSON
+      --demo              serve the embedded demo stack (SPA in S3 + API behind an ALB)
+      --http-port N       HTTP port for every host (default 4480; 0 = any free port)
+      --https-port N      HTTPS port for every host (default 4443; 0 = any free port)
+      --state-dir DIR     CA, bucket data, cache (default .edgeparity)
+      --host ADDR         address to listen on (default 127.0.0.1)
+      --json              print one JSON line with every endpoint when ready
+      --log-format F      access log on stdout: text (default) or cloudfront
+  -v, --verbose           debug logging on stderr
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const flags = parseFlags(argv);
+  const [command = "up"] = flags.positionals;
+  switch (command) {
+    case "up":
+      return runUp(flags);
+    case "validate":
+      return runValidate(flags);
+    case "help":
+      process.stdout.write(HELP);
+      return 0;
+    default:
+      throw new EdgeparityError("CLI_USAGE", `unknown command '${command}'\n\n${HELP}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof EdgeparityError) process.stderr.write(`edgeparity: ${e.message}\n`);
+    else process.stderr.write(`edgeparity: internal error: ${(e as Error).stack ?? e}\n`);
+    process.exitCode = e instanceof EdgeparityError && e.code === "CLI_USAGE" ? 2 : 1;
+  },
+);

@@ -1,0 +1,28 @@
+/**
+ * Operator-facing errors (a bad config, a missing folder, a port in use). AWS-facing errors are
+ * not EdgeparityErrors: they are responses built by each service's named factories.
+ */
+export type EdgeparityErrorCode =
+  /** The stack file is not valid YAML/JSON, or fails schema validation. */
+  | "STACK_INVALID"
+  /** A stack file or folder named on the command line or in the config does not exist. */
+  | "FILE_NOT_FOUND"
+  /** No importer recognises the file's format. */
+  | "FORMAT_UNKNOWN"
+  /** A cloud name (origin domain, bucket, target group) has no local stand-in. */
+  | "BINDING_MISSING"
+  /** A port could not be bound. */
+  | "LISTEN_FAILED"
+  /** A command-line flag is malformed. */
+  | "CLI_USAGE";
+
+export class EdgeparityError<C extends EdgeparityErrorCode = EdgeparityErrorCode> extends Error {
+  override readonly name = "EdgeparityError";
+  constructor(
+    readonly code: C,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

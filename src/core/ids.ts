@@ -1,0 +1,47 @@
+import { randomBytes, randomUUID } from "node:crypto";
+
+/** Every identifier the program mints comes from here, so tests can make them predictable. */
+export interface Ids {
+  /** X-Amz-Cf-Id: 40 random bytes, base64url with `==` padding kept (56 chars), as observed (cloudfront.md §7.1). */
+  cloudFrontRequestId(): string;
+  /** A distribution id: `E` + 13 upper-case alphanumerics, as CloudFront mints them. */
+  distributionId(seed: string): string;
+  uuid(): string;
+  /** 32 lowercase hex chars, for the Via host label (cloudfront.md §7.1). */
+  hex32(): string;
+}
+
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+export const randomIds: Ids = {
+  cloudFrontRequestId() {
+    return randomBytes(40).toString("base64").replaceAll("+", "-").replaceAll("/", "_");
+  },
+  distributionId(seed: string) {
+    return stableId(seed);
+  },
+  uuid: () => randomUUID(),
+  hex32: () => randomBytes(16).toString("hex"),
+};
+
+/**
+ * Distribution ids are derived from the logical name so URLs stay the same across restarts
+ * (a browser tab or a script keeps working after `edgeparity up` is run again).
+ */
+export function stableId(seed: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < seed.length; i++) {
+    const c = seed.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
+  }
+  let out = "E";
+  let x = BigInt(h1) * 0x100000000n + BigInt(h2);
+  for (let i = 0; i < 13; i++) {
+    out += ALNUM[Number(x % 36n)];
+    x /= 36n;
+    if (x === 0n) x = BigInt(h1 ^ (i * 7919)) + 1n;
+  }
+  return out;
+}

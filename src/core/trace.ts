@@ -1,0 +1,53 @@
+import { channel } from "node:diagnostics_channel";
+
+/**
+ * Per-request facts go to diagnostics channels; the access log, console and tests subscribe.
+ * Publishing is skipped when nobody listens (conventions §5).
+ */
+export interface EdgeRequestEvent {
+  time: number;
+  distributionId: string;
+  distributionDomain: string;
+  method: string;
+  host: string;
+  path: string;
+  query: string;
+  status: number;
+  /** The matched behaviour's PathPattern, `*` for the default. */
+  behavior: string;
+  /** `Hit`, `Miss`, `RefreshHit`, `Error`, `Redirect` … (cloudfront.md §1.2). */
+  resultType: string;
+  detailedResultType: string;
+  originId: string;
+  ms: number;
+  requestId: string;
+  clientIp: string;
+  clientPort: number;
+  protocol: "http" | "https";
+  httpVersion: string;
+  bytesSent: number;
+  bytesReceived: number;
+  userAgent: string;
+  referer: string;
+  forwardedFor: string;
+  contentType: string;
+  contentLength: string;
+  tlsProtocol: string;
+  tlsCipher: string;
+}
+
+export interface AlbRequestEvent {
+  time: number;
+  loadBalancer: string;
+  method: string;
+  host: string;
+  path: string;
+  status: number;
+  targetStatus: number | undefined;
+  target: string;
+  targetGroup: string;
+  ms: number;
+}
+
+export const EDGE_REQUEST = channel("edgeparity:cloudfront:request");
+export const ALB_REQUEST = channel("edgeparity:elbv2:request");

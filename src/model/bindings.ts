@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+/**
+ * The `local:` section: how cloud names bind to local stand-ins (design.md §Binding). It adds no
+ * AWS vocabulary; everything outside it is AWS's own shapes.
+ */
+const TargetSchema = z.union([
+  z.string().url(),
+  z.object({ url: z.string().url() }).strict(),
+  z
+    .object({
+      /** A command edgeparity starts; the port it must listen on is passed in env `PORT`. */
+      command: z.string().min(1),
+      cwd: z.string().optional(),
+      env: z.record(z.string()).optional(),
+      port: z.number().int().min(0).max(65535).optional(),
+    })
+    .strict(),
+]);
+export type TargetBinding = z.infer<typeof TargetSchema>;
+
+export const LocalBindingsSchema = z
+  .object({
+    buckets: z.record(z.object({ folder: z.string().min(1) }).strict()).default({}),
+    targetGroups: z.record(z.object({ targets: z.array(TargetSchema).default([]) }).strict()).default({}),
+    /** Custom origin domain name → URL it stands for (`api.example.com: http://127.0.0.1:8080`). */
+    origins: z.record(z.string().url()).default({}),
+  })
+  .strict()
+  .default({});
+export type LocalBindings = z.infer<typeof LocalBindingsSchema>;

@@ -1,0 +1,137 @@
+import { listItems } from "../../../model/aws-list.js";
+import type { CacheBehavior, DefaultCacheBehavior, DistributionConfig, Origin } from "../schema/distribution-config.js";
+import { findManaged, MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, ORP_WITHHOLDING_S3_RESPONSE_OVERRIDES } from "../schema/managed-policies.js";
+import type { CachePolicyConfig, OriginRequestPolicyConfig } from "../schema/policies.js";
+import { recipeFromForwardedValues, recipeFromPolicies } from "./forwarding.js";
+import { compilePathPattern } from "./path-pattern.js";
+import type { BehaviorPlan, CustomErrorPlan, DistributionPlan, OriginEndpoint, OriginPlan } from "./plan.js";
+
+export interface CompileInput {
+  name: string;
+  id: string;
+  domain: string;
+  config: DistributionConfig;
+  cachePolicies: Readonly<Record<string, CachePolicyConfig>>;
+  originRequestPolicies: Readonly<Record<string, OriginRequestPolicyConfig>>;
+  /** Binding: where an origin's DomainName really lives, per scheme. Throws BINDING_MISSING. */
+  resolveOrigin(origin: Origin, path: string): { http: OriginEndpoint; https: OriginEndpoint };
+  viaHex: string;
+}
+
+const ALL_METHODS = ["GET", "HEAD"];
+
+export function compileDistribution(input: CompileInput): DistributionPlan {
+  const dc = input.config;
+  const origins = new Map<string, OriginPlan>();
+  listItems(dc.Origins).forEach((o, i) => {
+    const endpoints = input.resolveOrigin(o, `distributions.${input.name}.Origins.Items[${i}].DomainName`);
+    const custom = o.CustomOriginConfig;
+    origins.set(o.Id, {
+      id: o.Id,
+      domainName: o.DomainName.toLowerCase(),
+      originPath: o.OriginPath,
+      isS3: o.S3OriginConfig !== undefined,
+      // S3 REST origins follow the viewer's protocol (cloudfront.md §10.1).
+      protocolPolicy: custom?.OriginProtocolPolicy ?? "match-viewer",
+      customHeaders: listItems(o.CustomHeaders).map((h) => [h.HeaderName, h.HeaderValue] as const),
+      connectionAttempts: o.ConnectionAttempts,
+      connectionTimeoutMs: o.ConnectionTimeout * 1000,
+      // S3 origins: response timeout is not configurable (§10.1); 30 s like the custom default.
+      readTimeoutMs: (custom?.OriginReadTimeout ?? o.S3OriginConfig?.OriginReadTimeout ?? 30) * 1000,
+      keepAliveMs: (custom?.OriginKeepaliveTimeout ?? 5) * 1000,
+      ...endpoints,
+    });
+  });
+  // Origin groups route to their primary member until failover is emulated (warned at load).
+  for (const g of listItems(dc.OriginGroups)) {
+    const primary = origins.get(listItems(g.Members)[0]?.OriginId ?? "");
+    if (primary) origins.set(g.Id, primary);
+  }
+
+  const compileBehavior = (b: CacheBehavior | DefaultCacheBehavior, pattern: string, index: number): BehaviorPlan => {
+    const origin = origins.get(b.TargetOriginId);
+    if (!origin) throw new Error(`invariant: TargetOriginId ${b.TargetOriginId} was validated`);
+    const allowed = b.AllowedMethods?.Items ?? ALL_METHODS;
+    const cached = b.AllowedMethods?.CachedMethods?.Items ?? ALL_METHODS;
+    let cachePolicy: CachePolicyConfig;
+    let recipe;
+    let cachePolicyId: string | undefined;
+    let orpId: string | undefined;
+    if (b.CachePolicyId !== undefined) {
+      const found = input.cachePolicies[b.CachePolicyId]
+        ? { id: b.CachePolicyId, config: input.cachePolicies[b.CachePolicyId]! }
+        : findManaged(MANAGED_CACHE_POLICIES, b.CachePolicyId);
+      if (!found) throw new Error(`invariant: CachePolicyId ${b.CachePolicyId} was validated`);
+      cachePolicy = found.config;
+      cachePolicyId = found.id;
+      let orp: OriginRequestPolicyConfig | undefined;
+      if (b.OriginRequestPolicyId !== undefined) {
+        const f = input.originRequestPolicies[b.OriginRequestPolicyId]
+          ? { id: b.OriginRequestPolicyId, config: input.originRequestPolicies[b.OriginRequestPolicyId]! }
+          : findManaged(MANAGED_ORIGIN_REQUEST_POLICIES, b.OriginRequestPolicyId);
+        orp = f?.config;
+        orpId = f?.id;
+      }
+      recipe = recipeFromPolicies(cachePolicy, orp);
+    } else {
+      const fv = b.ForwardedValues!;
+      recipe = recipeFromForwardedValues(fv);
+      // Legacy TTL defaults 0 / 86400 / 31536000 (cloudfront.md §4.10).
+      cachePolicy = {
+        Name: "(legacy ForwardedValues)",
+        MinTTL: b.MinTTL ?? 0,
+        DefaultTTL: b.DefaultTTL ?? 86400,
+        MaxTTL: b.MaxTTL ?? 31536000,
+        ParametersInCacheKeyAndForwardedToOrigin: {
+          EnableAcceptEncodingGzip: false,
+          EnableAcceptEncodingBrotli: false,
+          HeadersConfig: { HeaderBehavior: "none" },
+          CookiesConfig: { CookieBehavior: "none" },
+          QueryStringsConfig: { QueryStringBehavior: fv.QueryString ? "all" : "none" },
+        },
+      };
+    }
+    return {
+      pathPattern: pattern,
+      matches: compilePathPattern(pattern),
+      index,
+      origin,
+      viewerProtocolPolicy: b.ViewerProtocolPolicy,
+      allowedMethods: new Set(allowed),
+      cachedMethods: new Set(cached),
+      cachePolicy,
+      cachePolicyId,
+      recipe,
+      withholdsS3ResponseOverrides: orpId !== undefined && ORP_WITHHOLDING_S3_RESPONSE_OVERRIDES.has(orpId),
+      compress: b.Compress,
+    };
+  };
+
+  const behaviors = listItems(dc.CacheBehaviors).map((b, i) => compileBehavior(b, b.PathPattern, i));
+  behaviors.push(compileBehavior(dc.DefaultCacheBehavior, "*", behaviors.length));
+
+  const customErrors = new Map<number, CustomErrorPlan>();
+  for (const r of listItems(dc.CustomErrorResponses)) {
+    customErrors.set(r.ErrorCode, {
+      errorCode: r.ErrorCode,
+      pagePath: r.ResponsePagePath,
+      responseCode: r.ResponseCode ? Number(r.ResponseCode) : undefined,
+      // cloudfront.md §4.6: ErrorCachingMinTTL defaults to 10 s.
+      errorCachingMinTtl: r.ErrorCachingMinTTL ?? 10,
+    });
+  }
+
+  return Object.freeze({
+    name: input.name,
+    id: input.id,
+    domain: input.domain,
+    aliases: listItems(dc.Aliases).map((a) => a.toLowerCase()),
+    enabled: dc.Enabled,
+    defaultRootPath: dc.DefaultRootObject ? `/${dc.DefaultRootObject}` : "",
+    behaviors,
+    origins,
+    customErrors,
+    via: `1.1 ${input.viaHex}.cloudfront.net (CloudFront)`,
+    pop: "LOC50-C1",
+  });
+}

@@ -1,0 +1,71 @@
+import type { PathMatcher } from "./path-pattern.js";
+import type { ForwardingRecipe } from "./forwarding.js";
+import type { CachePolicyConfig } from "../schema/policies.js";
+
+/** The frozen runtime form of one distribution; built once per stack revision. */
+export interface DistributionPlan {
+  name: string;
+  id: string;
+  /** `d…….cloudfront.localhost`, lower-case. */
+  domain: string;
+  aliases: readonly string[];
+  enabled: boolean;
+  /** Object the root `/` maps to, with its leading slash (`/index.html`), or "" when unset. */
+  defaultRootPath: string;
+  /** In listed order; the default behaviour is last and matches everything. */
+  behaviors: readonly BehaviorPlan[];
+  origins: ReadonlyMap<string, OriginPlan>;
+  customErrors: ReadonlyMap<number, CustomErrorPlan>;
+  /** `1.1 <hex>.cloudfront.net (CloudFront)` — one stable edge host label per distribution. */
+  via: string;
+  pop: string;
+}
+
+export interface BehaviorPlan {
+  /** `*` for the default behaviour. */
+  pathPattern: string;
+  matches: PathMatcher;
+  index: number;
+  origin: OriginPlan;
+  viewerProtocolPolicy: "allow-all" | "https-only" | "redirect-to-https";
+  allowedMethods: ReadonlySet<string>;
+  cachedMethods: ReadonlySet<string>;
+  /** Resolved cache policy, or legacy TTLs dressed as one. */
+  cachePolicy: CachePolicyConfig;
+  cachePolicyId: string | undefined;
+  recipe: ForwardingRecipe;
+  /** S3 origins behind these managed ORPs do not receive S3's response-* overrides (cloudfront.md §5.2). */
+  withholdsS3ResponseOverrides: boolean;
+  compress: boolean;
+}
+
+export interface OriginEndpoint {
+  /** Scheme, host and port to connect to, e.g. `http://127.0.0.1:4480`. */
+  connectUrl: string;
+  /** Host header the origin receives by default: the origin's DomainName, as in AWS. */
+  hostHeader: string;
+  /** TLS server name to present; the origin domain. */
+  servername: string;
+}
+
+export interface OriginPlan {
+  id: string;
+  domainName: string;
+  originPath: string;
+  isS3: boolean;
+  protocolPolicy: "http-only" | "https-only" | "match-viewer";
+  customHeaders: readonly (readonly [string, string])[];
+  connectionAttempts: number;
+  connectionTimeoutMs: number;
+  readTimeoutMs: number;
+  keepAliveMs: number;
+  http: OriginEndpoint;
+  https: OriginEndpoint;
+}
+
+export interface CustomErrorPlan {
+  errorCode: number;
+  pagePath: string | undefined;
+  responseCode: number | undefined;
+  errorCachingMinTtl: number;
+}

@@ -1,0 +1,23 @@
+import type { Readable } from "node:stream";
+
+/** `x-edge-result-type` values (cloudfront.md §1.2, §16.1); X-Cache is `<value> from cloudfront`. */
+export type ResultType = "Hit" | "RefreshHit" | "Miss" | "Error" | "Redirect" | "FunctionGeneratedResponse" | "LimitExceeded" | "CapacityExceeded";
+
+/** A response on its way to the viewer, whoever produced it (origin, cache, or CloudFront itself). */
+export interface EdgeResponse {
+  status: number;
+  statusMessage?: string;
+  /** Lower-case names. */
+  headers: Record<string, string | string[]>;
+  body: Readable | Buffer | null;
+  resultType: ResultType;
+  detailedResultType: string;
+  /** Made by CloudFront (an error page or redirect): `Server: CloudFront`. */
+  generated: boolean;
+  /** Close the viewer connection after sending (413, cloudfront.md §11.2). */
+  closeConnection?: boolean;
+  /** Seconds since the object was stored, on cache hits. */
+  age?: number;
+  /** Custom error responses do not apply (function-generated responses, redirects). */
+  bypassCustomErrors?: boolean;
+}

@@ -1,0 +1,15 @@
+import type { Clock } from "../../../core/clock.js";
+import type { Ids } from "../../../core/ids.js";
+import type { Log } from "../../../core/log.js";
+import type { OriginPlan } from "../compile/plan.js";
+import type { OriginClient } from "./stages/60-origin-fetch/origin-client.js";
+
+/** Long-lived resources the pipeline uses: connection pools per origin, time, ids. */
+export interface EdgeRuntime {
+  clock: Clock;
+  ids: Ids;
+  log: Log;
+  originClient(origin: OriginPlan, scheme: "http" | "https"): OriginClient;
+  /** The port viewers reach HTTPS on (for redirect-to-https Location). */
+  httpsPort: number;
+}

@@ -1,0 +1,51 @@
+import { EdgeContext } from "./edge-context.js";
+import type { EdgeResponse } from "./edge-response.js";
+import { checkRequestSize } from "./stages/10-limits/check-request-size.js";
+import { matchBehavior } from "./stages/20-behavior/match-behavior.js";
+import { checkViewerPolicy } from "./stages/30-viewer-policy/check-viewer-policy.js";
+import { lookupCache } from "./stages/40-cache-lookup/lookup-cache.js";
+import { fetchOrigin } from "./stages/60-origin-fetch/fetch-origin.js";
+import { storeInCache } from "./stages/80-cache-store/store-in-cache.js";
+import { applyCustomError } from "./stages/99-respond/apply-custom-error.js";
+import { writeResponse } from "./stages/99-respond/write-response.js";
+import { RESPOND, type Stage } from "./stages/stage.js";
+
+/**
+ * The one place the order of the CloudFront data plane is written (cloudfront.md §1.1):
+ * size limits → behaviour → viewer policy → cache lookup → origin → cache store → respond
+ * (custom error page, then CloudFront's headers). A stage that responds skips to respond.
+ */
+export const STAGES: readonly { folder: string; stage: Stage }[] = [
+  { folder: "10-limits", stage: checkRequestSize },
+  { folder: "20-behavior", stage: matchBehavior },
+  { folder: "30-viewer-policy", stage: checkViewerPolicy },
+  { folder: "40-cache-lookup", stage: lookupCache },
+  { folder: "60-origin-fetch", stage: fetchOrigin },
+  { folder: "80-cache-store", stage: storeInCache },
+];
+
+async function runStages(ctx: EdgeContext): Promise<void> {
+  for (let i = 0; i < STAGES.length; i++) {
+    let r = STAGES[i]!.stage(ctx);
+    if (typeof r !== "number") r = await r;
+    if (r === RESPOND) return;
+  }
+}
+
+export async function runPipeline(ctx: EdgeContext): Promise<void> {
+  await runStages(ctx);
+  await applyCustomError(ctx, fetchErrorPage);
+  writeResponse(ctx);
+}
+
+/** The error page is its own GET through the behaviour its path matches (cloudfront.md §9.1). */
+async function fetchErrorPage(parent: EdgeContext, path: string): Promise<EdgeResponse> {
+  const q = path.indexOf("?");
+  const child = new EdgeContext(parent.req, undefined, parent.plan, parent.runtime, parent.protocol, parent.requestId, parent.clientIp, parent.clientPort, {
+    method: "GET",
+    path: q === -1 ? path : path.slice(0, q),
+    query: q === -1 ? "" : path.slice(q + 1),
+  });
+  await runStages(child);
+  return child.response!;
+}

@@ -1,0 +1,50 @@
+import { badRequest, httpsRequired, methodNotAllowed, redirectToHttps } from "../../../errors.js";
+import type { EdgeContext } from "../../edge-context.js";
+import { CONTINUE, RESPOND, type StageResult } from "../stage.js";
+
+/**
+ * Viewer protocol policy, then allowed methods, then GET-with-body (cloudfront.md §3).
+ * Choice: protocol before methods (spec §1.1 leaves the order UNCONFIRMED).
+ */
+export function checkViewerPolicy(ctx: EdgeContext): StageResult {
+  if (ctx.isErrorPageFetch) return CONTINUE;
+  const b = ctx.behavior!;
+  if (ctx.protocol === "http" && b.viewerProtocolPolicy !== "allow-all") {
+    if (b.viewerProtocolPolicy === "https-only") {
+      ctx.response = httpsRequired(ctx.requestId);
+      return RESPOND;
+    }
+    const m = ctx.method;
+    if (m === "GET" || m === "HEAD") {
+      ctx.response = redirectToHttps(301, httpsLocation(ctx));
+    } else if (ctx.httpVersion === "1.0") {
+      // §3.1: other methods over HTTP/1.0 cannot be redirected safely.
+      ctx.response = httpsRequired(ctx.requestId);
+    } else {
+      ctx.response = redirectToHttps(307, httpsLocation(ctx));
+    }
+    return RESPOND;
+  }
+  if (!b.allowedMethods.has(ctx.method)) {
+    ctx.response = methodNotAllowed(ctx.requestId);
+    return RESPOND;
+  }
+  if (ctx.method === "GET" && hasBody(ctx)) {
+    ctx.response = badRequest(ctx.requestId);
+    return RESPOND;
+  }
+  return CONTINUE;
+}
+
+function httpsLocation(ctx: EdgeContext): string {
+  // Host without the local HTTP port; the HTTPS port replaces it (443 in AWS, our HTTPS port here).
+  const host = ctx.host.replace(/:\d+$/, "");
+  const port = ctx.runtime.httpsPort === 443 ? "" : `:${ctx.runtime.httpsPort}`;
+  return `https://${host}${port}${ctx.req.url ?? "/"}`;
+}
+
+function hasBody(ctx: EdgeContext): boolean {
+  const h = ctx.req.headers;
+  const len = h["content-length"];
+  return (len !== undefined && len !== "0") || h["transfer-encoding"] !== undefined;
+}

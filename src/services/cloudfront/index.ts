@@ -1,0 +1,124 @@
+import type { Clock } from "../../core/clock.js";
+import type { Ids } from "../../core/ids.js";
+import type { Log } from "../../core/log.js";
+import type { HttpHandler, RunningService } from "../../core/service.js";
+import { EDGE_REQUEST, type EdgeRequestEvent } from "../../core/trace.js";
+import type { DistributionPlan, OriginPlan } from "./compile/plan.js";
+import { EdgeContext } from "./edge/edge-context.js";
+import type { EdgeRuntime } from "./edge/edge-runtime.js";
+import { runPipeline } from "./edge/pipeline.js";
+import { OriginClient } from "./edge/stages/60-origin-fetch/origin-client.js";
+import { originInvalidResponse } from "./errors.js";
+
+export { compileDistribution, type CompileInput } from "./compile/compile-distribution.js";
+export type { DistributionPlan, OriginEndpoint } from "./compile/plan.js";
+
+export interface CloudFrontDeps {
+  clock: Clock;
+  ids: Ids;
+  log: Log;
+  /** PEM of the local CA, trusted for HTTPS origins served by edgeparity itself. */
+  caPem: string;
+  httpsPort: number;
+}
+
+/** Serves every enabled distribution on its domain and aliases. */
+export function startCloudFront(plans: readonly DistributionPlan[], deps: CloudFrontDeps): RunningService {
+  const clients = new Map<OriginPlan, Map<string, OriginClient>>();
+  const runtime: EdgeRuntime = {
+    clock: deps.clock,
+    ids: deps.ids,
+    log: deps.log,
+    httpsPort: deps.httpsPort,
+    originClient(origin, scheme) {
+      let byScheme = clients.get(origin);
+      if (!byScheme) clients.set(origin, (byScheme = new Map()));
+      let client = byScheme.get(scheme);
+      if (!client) byScheme.set(scheme, (client = new OriginClient(origin, origin[scheme], scheme === "https" ? deps.caPem : undefined)));
+      return client;
+    },
+  };
+  const routes = new Map<string, HttpHandler>();
+  for (const plan of plans) {
+    if (!plan.enabled) {
+      deps.log.warn(`distribution ${plan.id} (${plan.name}): Enabled is false, so it serves no requests`);
+      continue;
+    }
+    const handler = distributionHandler(plan, runtime);
+    routes.set(plan.domain, handler);
+    for (const alias of plan.aliases) routes.set(alias, handler);
+  }
+  return {
+    routes,
+    async close() {
+      await Promise.all([...clients.values()].flatMap((m) => [...m.values()].map((c) => c.close())));
+    },
+  };
+}
+
+function distributionHandler(plan: DistributionPlan, runtime: EdgeRuntime): HttpHandler {
+  return (req, res, conn) => {
+    const requestId = runtime.ids.cloudFrontRequestId();
+    const socket = req.socket;
+    const ctx = new EdgeContext(req, res, plan, runtime, conn.protocol, requestId, normaliseIp(socket.remoteAddress), socket.remotePort ?? 0);
+    if (EDGE_REQUEST.hasSubscribers) res.once("close", () => publish(ctx, socket));
+    runPipeline(ctx).catch((err: unknown) => {
+      runtime.log.error(`distribution ${plan.id}: request ${requestId} failed inside edgeparity: ${(err as Error).stack ?? err}`);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      ctx.response = originInvalidResponse(requestId);
+      const body = ctx.response.body as Buffer;
+      res.writeHead(502, {
+        "content-type": "text/html",
+        "content-length": body.length,
+        server: "CloudFront",
+        "x-cache": "Error from cloudfront",
+        "x-amz-cf-id": requestId,
+      });
+      res.end(body);
+    });
+  };
+}
+
+function normaliseIp(ip: string | undefined): string {
+  if (!ip) return "-";
+  return ip.startsWith("::ffff:") ? ip.slice(7) : ip;
+}
+
+function publish(ctx: EdgeContext, socket: EdgeContext["req"]["socket"]): void {
+  const r = ctx.response;
+  const res = ctx.res!;
+  const tls = socket as { getProtocol?: () => string | null; getCipher?: () => { name: string } };
+  const event: EdgeRequestEvent = {
+    time: ctx.runtime.clock.now(),
+    distributionId: ctx.plan.id,
+    distributionDomain: ctx.plan.domain,
+    method: ctx.method,
+    host: ctx.host,
+    path: ctx.viewerPath,
+    query: ctx.query,
+    status: res.writableFinished ? res.statusCode : 0,
+    behavior: ctx.behavior?.pathPattern ?? "-",
+    resultType: r?.resultType ?? "Error",
+    detailedResultType: r?.detailedResultType ?? "ClientCommError",
+    originId: ctx.originId,
+    ms: performance.now() - ctx.startedAt,
+    requestId: ctx.requestId,
+    clientIp: ctx.clientIp,
+    clientPort: ctx.clientPort,
+    protocol: ctx.protocol,
+    httpVersion: ctx.httpVersion,
+    bytesSent: (socket as { bytesWritten?: number }).bytesWritten ?? 0,
+    bytesReceived: Number(ctx.req.headers["content-length"] ?? 0),
+    userAgent: String(ctx.req.headers["user-agent"] ?? "-"),
+    referer: String(ctx.req.headers.referer ?? "-"),
+    forwardedFor: String(ctx.req.headers["x-forwarded-for"] ?? "-"),
+    contentType: String(res.getHeader("content-type") ?? "-"),
+    contentLength: String(res.getHeader("content-length") ?? "-"),
+    tlsProtocol: ctx.protocol === "https" ? (tls.getProtocol?.() ?? "-") : "-",
+    tlsCipher: ctx.protocol === "https" ? (tls.getCipher?.().name ?? "-") : "-",
+  };
+  EDGE_REQUEST.publish(event);
+}

@@ -1,0 +1,63 @@
+import { listItems } from "../../../model/aws-list.js";
+import type { DistributionConfig } from "./distribution-config.js";
+
+/**
+ * Fields a DistributionConfig may carry that this version accepts but does not apply. Each one set
+ * to a value that would change request handling produces a load-time warning naming its path, so no
+ * setting is silently ignored (docs/fidelity.md lists the same rows).
+ */
+export interface NotEmulated {
+  path: (string | number)[];
+  message: string;
+}
+
+const on = (v: { Enabled?: boolean } | undefined) => v?.Enabled === true;
+
+export function findNotEmulated(dc: DistributionConfig): NotEmulated[] {
+  const out: NotEmulated[] = [];
+  const add = (path: (string | number)[], message: string) => out.push({ path, message });
+
+  if (dc.Logging?.Enabled) add(["Logging"], "not emulated: standard logs go to stdout (--log-format cloudfront), not to an S3 bucket");
+  if (dc.ViewerCertificate && dc.ViewerCertificate["CloudFrontDefaultCertificate"] !== true) {
+    add(["ViewerCertificate"], "not emulated: HTTPS uses edgeparity's local CA for every host");
+  }
+  const geo = dc.Restrictions?.GeoRestriction;
+  if (geo && geo.RestrictionType !== "none") add(["Restrictions", "GeoRestriction"], "not emulated: viewers on loopback have no location");
+  if (dc.WebACLId) add(["WebACLId"], "not emulated: AWS WAF is not part of edgeparity yet");
+  if (dc.HttpVersion === "http3" || dc.HttpVersion === "http2and3") add(["HttpVersion"], "not emulated: HTTP/3 is not served; HTTP/1.1 and HTTP/2 are");
+  if (dc.HttpVersion === "http1.1") add(["HttpVersion"], "approximated: the shared HTTPS port offers HTTP/2 to every host");
+  if (dc.ContinuousDeploymentPolicyId) add(["ContinuousDeploymentPolicyId"], "not emulated: continuous deployment (staging distributions)");
+  if (dc.Staging) add(["Staging"], "not emulated: staging distributions");
+  if (dc.AnycastIpListId) add(["AnycastIpListId"], "not emulated: anycast static IPs");
+  if (dc.TenantConfig !== undefined) add(["TenantConfig"], "not emulated: multi-tenant distributions");
+  if (dc.ConnectionMode !== undefined) add(["ConnectionMode"], "not emulated: multi-tenant distributions");
+  if (listItems(dc.OriginGroups).length > 0) add(["OriginGroups"], "not emulated yet: origin failover; requests go to the primary member");
+
+  listItems(dc.Origins).forEach((o, i) => {
+    const p = ["Origins", "Items", i];
+    if (o.OriginShield?.Enabled) add([...p, "OriginShield"], "not emulated: there is one cache layer");
+    if (o.OriginAccessControlId) add([...p, "OriginAccessControlId"], "not emulated yet: S3 requests are not SigV4-signed by the distribution");
+    if (o.S3OriginConfig?.OriginAccessIdentity) add([...p, "S3OriginConfig", "OriginAccessIdentity"], "not emulated: legacy OAI signing");
+    if (o.CustomOriginConfig?.OriginSslProtocols)
+      add([...p, "CustomOriginConfig", "OriginSslProtocols"], "approximated: Node's TLS defaults are used toward origins");
+    if (o.CustomOriginConfig?.IpAddressType) add([...p, "CustomOriginConfig", "IpAddressType"], "not emulated: origins are reached over loopback");
+    if (o.ResponseCompletionTimeout !== undefined) add([...p, "ResponseCompletionTimeout"], "not emulated");
+    if (o.VpcOriginConfig !== undefined) add([...p, "VpcOriginConfig"], "not emulated: VPC origins");
+  });
+
+  const behaviors: [(string | number)[], DistributionConfig["DefaultCacheBehavior"]][] = [[["DefaultCacheBehavior"], dc.DefaultCacheBehavior]];
+  listItems(dc.CacheBehaviors).forEach((b, i) => behaviors.push([["CacheBehaviors", "Items", i], b]));
+  for (const [p, b] of behaviors) {
+    if (on(b.TrustedSigners) || on(b.TrustedKeyGroups))
+      add([...p, on(b.TrustedSigners) ? "TrustedSigners" : "TrustedKeyGroups"], "not emulated yet: signed URLs and cookies are not checked");
+    if (b.SmoothStreaming) add([...p, "SmoothStreaming"], "not emulated: Microsoft Smooth Streaming");
+    if (b.Compress) add([...p, "Compress"], "not emulated yet: edge compression");
+    if (listItems(b.LambdaFunctionAssociations).length > 0) add([...p, "LambdaFunctionAssociations"], "not emulated yet: Lambda@Edge");
+    if (listItems(b.FunctionAssociations).length > 0) add([...p, "FunctionAssociations"], "not emulated yet: CloudFront Functions");
+    if (b.FieldLevelEncryptionId) add([...p, "FieldLevelEncryptionId"], "not emulated: field-level encryption");
+    if (b.RealtimeLogConfigArn) add([...p, "RealtimeLogConfigArn"], "not emulated: real-time logs");
+    if (b.ResponseHeadersPolicyId) add([...p, "ResponseHeadersPolicyId"], "not emulated yet: response headers policies");
+    if (b.GrpcConfig?.Enabled) add([...p, "GrpcConfig"], "not emulated: gRPC");
+  }
+  return out;
+}

@@ -1,0 +1,155 @@
+import { listItems } from "../../../model/aws-list.js";
+import type { DistributionConfig } from "./distribution-config.js";
+import { findManaged, MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from "./managed-policies.js";
+
+/**
+ * Cross-field checks CloudFront's API makes on CreateDistribution, with its error code in front so
+ * a user recognises the message from AWS. Each returns `[path, message]` pairs.
+ */
+export type ConfigIssue = [path: (string | number)[], message: string];
+
+/** cloudfront.md §3.2: the only three AllowedMethods sets, and which CachedMethods each permits. */
+const METHOD_SETS = ["GET,HEAD", "GET,HEAD,OPTIONS", "DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT"];
+const CACHED_SETS = ["GET,HEAD", "GET,HEAD,OPTIONS"];
+
+/** cloudfront.md §2: allowed path-pattern characters (`&` stored as `&amp;`). */
+const PATH_PATTERN_CHARS = /^[A-Za-z0-9_\-.*$/~"'@:+&?]*$/;
+
+const key = (methods: readonly string[]) => [...new Set(methods)].sort().join(",");
+
+export interface PolicyCatalog {
+  cachePolicies: ReadonlySet<string>;
+  originRequestPolicies: ReadonlySet<string>;
+}
+
+export function validateDistribution(dc: DistributionConfig, catalog: PolicyCatalog): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const originIds = new Set<string>();
+  listItems(dc.Origins).forEach((o, i) => {
+    if (originIds.has(o.Id)) issues.push([["Origins", "Items", i, "Id"], `InvalidArgument: origin Id '${o.Id}' is used more than once`]);
+    originIds.add(o.Id);
+    if (!o.S3OriginConfig && !o.CustomOriginConfig && !o.VpcOriginConfig) {
+      issues.push([["Origins", "Items", i], "InvalidOrigin: an origin needs S3OriginConfig, CustomOriginConfig or VpcOriginConfig"]);
+    }
+    if (o.S3OriginConfig && o.CustomOriginConfig) {
+      issues.push([["Origins", "Items", i], "InvalidOrigin: an origin cannot have both S3OriginConfig and CustomOriginConfig"]);
+    }
+  });
+  if (listItems(dc.Origins).length === 0) issues.push([["Origins"], "InvalidArgument: a distribution needs at least one origin"]);
+  listItems(dc.OriginGroups).forEach((g, i) => {
+    if (originIds.has(g.Id)) issues.push([["OriginGroups", "Items", i, "Id"], `InvalidArgument: origin group Id '${g.Id}' is also an origin Id`]);
+    const members = listItems(g.Members);
+    if (members.length !== 2)
+      issues.push([["OriginGroups", "Items", i, "Members"], "InvalidOriginGroup: an origin group has exactly two members (cloudfront.md §10.6)"]);
+    members.forEach((m, j) => {
+      if (!originIds.has(m.OriginId))
+        issues.push([["OriginGroups", "Items", i, "Members", "Items", j, "OriginId"], `NoSuchOrigin: origin group member '${m.OriginId}' names no origin`]);
+    });
+    listItems(g.FailoverCriteria.StatusCodes).forEach((c, j) => {
+      if (![400, 403, 404, 416, 500, 502, 503, 504].includes(c)) {
+        issues.push([
+          ["OriginGroups", "Items", i, "FailoverCriteria", "StatusCodes", "Items", j],
+          `InvalidArgument: ${c} is not a failover status code (400, 403, 404, 416, 500, 502, 503, 504)`,
+        ]);
+      }
+    });
+    originIds.add(g.Id);
+  });
+
+  const behaviors: { path: (string | number)[]; b: DistributionConfig["DefaultCacheBehavior"] }[] = [
+    { path: ["DefaultCacheBehavior"], b: dc.DefaultCacheBehavior },
+  ];
+  const patterns = new Map<string, number>();
+  listItems(dc.CacheBehaviors).forEach((b, i) => {
+    const path = ["CacheBehaviors", "Items", i];
+    behaviors.push({ path, b });
+    if (b.PathPattern.length === 0 || b.PathPattern.length > 255)
+      issues.push([[...path, "PathPattern"], "InvalidArgument: PathPattern must be 1–255 characters"]);
+    if (!PATH_PATTERN_CHARS.test(b.PathPattern))
+      issues.push([
+        [...path, "PathPattern"],
+        `InvalidArgument: PathPattern '${b.PathPattern}' contains a character CloudFront does not allow (A-Z a-z 0-9 _ - . * $ / ~ " ' @ : + & ?)`,
+      ]);
+    // Leading slash is optional, so '/a/*' and 'a/*' are the same pattern (cloudfront.md §2).
+    const norm = b.PathPattern.startsWith("/") ? b.PathPattern : `/${b.PathPattern}`;
+    const prev = patterns.get(norm);
+    if (prev !== undefined) issues.push([[...path, "PathPattern"], `InvalidArgument: PathPattern '${b.PathPattern}' duplicates CacheBehaviors.Items[${prev}]`]);
+    else patterns.set(norm, i);
+  });
+
+  for (const { path, b } of behaviors) {
+    if (!originIds.has(b.TargetOriginId)) {
+      issues.push([
+        [...path, "TargetOriginId"],
+        `NoSuchOrigin: TargetOriginId '${b.TargetOriginId}' names no origin or origin group (have: ${[...originIds].join(", ") || "none"})`,
+      ]);
+    }
+    if (b.AllowedMethods) {
+      const allowed = key(b.AllowedMethods.Items);
+      if (b.AllowedMethods.Quantity !== undefined && b.AllowedMethods.Quantity !== b.AllowedMethods.Items.length) {
+        issues.push([
+          [...path, "AllowedMethods", "Quantity"],
+          `Quantity is ${b.AllowedMethods.Quantity} but Items has ${b.AllowedMethods.Items.length} element(s)`,
+        ]);
+      }
+      if (!METHOD_SETS.includes(allowed)) {
+        issues.push([
+          [...path, "AllowedMethods", "Items"],
+          "InvalidArgument: AllowedMethods must be [GET, HEAD], [GET, HEAD, OPTIONS] or [GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE] (cloudfront.md §3.2)",
+        ]);
+      }
+      const cached = b.AllowedMethods.CachedMethods?.Items;
+      if (cached) {
+        const ck = key(cached);
+        if (!CACHED_SETS.includes(ck) || cached.some((m) => !b.AllowedMethods!.Items.includes(m))) {
+          issues.push([
+            [...path, "AllowedMethods", "CachedMethods", "Items"],
+            "InvalidArgument: CachedMethods must be [GET, HEAD] or [GET, HEAD, OPTIONS] and a subset of AllowedMethods",
+          ]);
+        }
+      }
+    }
+    if (b.CachePolicyId !== undefined) {
+      if (!catalog.cachePolicies.has(b.CachePolicyId) && !findManaged(MANAGED_CACHE_POLICIES, b.CachePolicyId)) {
+        issues.push([[...path, "CachePolicyId"], `NoSuchCachePolicy: '${b.CachePolicyId}' is neither an AWS managed cache policy nor one under cachePolicies`]);
+      }
+      if (b.ForwardedValues) issues.push([[...path, "ForwardedValues"], "InvalidArgument: a behaviour with CachePolicyId cannot also set ForwardedValues"]);
+      for (const f of ["MinTTL", "DefaultTTL", "MaxTTL"] as const) {
+        if (b[f] !== undefined) issues.push([[...path, f], `InvalidArgument: a behaviour with CachePolicyId cannot also set ${f}`]);
+      }
+    } else if (!b.ForwardedValues) {
+      issues.push([[...path], "InvalidArgument: a behaviour needs CachePolicyId or (legacy) ForwardedValues"]);
+    }
+    if (b.OriginRequestPolicyId !== undefined) {
+      if (!catalog.originRequestPolicies.has(b.OriginRequestPolicyId) && !findManaged(MANAGED_ORIGIN_REQUEST_POLICIES, b.OriginRequestPolicyId)) {
+        issues.push([
+          [...path, "OriginRequestPolicyId"],
+          `NoSuchOriginRequestPolicy: '${b.OriginRequestPolicyId}' is neither an AWS managed origin request policy nor one under originRequestPolicies`,
+        ]);
+      }
+      if (b.CachePolicyId === undefined)
+        issues.push([
+          [...path, "OriginRequestPolicyId"],
+          "InvalidArgument: an origin request policy requires a cache policy on the same behaviour (cloudfront.md §4.1)",
+        ]);
+    }
+  }
+
+  if (dc.DefaultRootObject.startsWith("/"))
+    issues.push([["DefaultRootObject"], "InvalidDefaultRootObject: DefaultRootObject is an object name without a leading / (e.g. index.html)"]);
+  const codes = new Set<number>();
+  listItems(dc.CustomErrorResponses).forEach((r, i) => {
+    const path = ["CustomErrorResponses", "Items", i];
+    if (codes.has(r.ErrorCode)) issues.push([[...path, "ErrorCode"], `InvalidArgument: ErrorCode ${r.ErrorCode} is configured twice`]);
+    codes.add(r.ErrorCode);
+    if ((r.ResponsePagePath === undefined) !== (r.ResponseCode === undefined || r.ResponseCode === "")) {
+      issues.push([[...path], "InvalidArgument: ResponsePagePath and ResponseCode are given together or not at all"]);
+    }
+    if (r.ResponsePagePath !== undefined && !r.ResponsePagePath.startsWith("/"))
+      issues.push([[...path, "ResponsePagePath"], "InvalidArgument: ResponsePagePath must begin with /"]);
+    if (r.ResponseCode && !["200", "400", "403", "404", "405", "414", "416", "500", "501", "502", "503", "504"].includes(r.ResponseCode)) {
+      issues.push([[...path, "ResponseCode"], `InvalidArgument: ResponseCode ${r.ResponseCode} is not allowed (200 or one of the ErrorCode values)`]);
+    }
+  });
+  return issues;
+}
