@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createSecureServer, type Http2SecureServer } from "node:http2";
+import { createServer as createHttp2Server } from "node:http2";
+import { createServer as createTlsServer, type Server as TlsServer } from "node:tls";
 import type { AddressInfo, Socket } from "node:net";
 import { EdgeparityError } from "../core/errors.js";
 import type { Log } from "../core/log.js";
@@ -38,13 +39,19 @@ export async function startListeners(opts: {
   http.on("connection", track);
   http.on("clientError", (err, socket) => rejectMalformed(err, socket as Socket, log));
 
-  const secure = createSecureServer(
-    { key: opts.tls.keyPem, cert: opts.tls.certPem, allowHTTP1: true, maxSessionMemory: 64, settings: { maxHeaderListSize: MAX_HEADER_SIZE } },
-    (req, res) => router.route(req as unknown as IncomingMessage, res as unknown as ServerResponse, HTTPS),
+  // TLS is terminated once; ALPN then hands the socket to an HTTP/2 or an HTTP/1.1 server, so both
+  // get the same limits (Node's allowHTTP1 fallback ignores maxHeaderSize).
+  const h1 = createServer({ maxHeaderSize: MAX_HEADER_SIZE, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => router.route(req, res, HTTPS));
+  h1.keepAliveTimeout = 60_000;
+  h1.on("clientError", (err, socket) => rejectMalformed(err, socket as Socket, log));
+  const h2 = createHttp2Server({ settings: { maxHeaderListSize: MAX_HEADER_SIZE } }, (req, res) =>
+    router.route(req as unknown as IncomingMessage, res as unknown as ServerResponse, HTTPS),
   );
+  const secure = createTlsServer({ key: opts.tls.keyPem, cert: opts.tls.certPem, ALPNProtocols: ["h2", "http/1.1"] }, (socket) => {
+    if (socket.alpnProtocol === "h2") h2.emit("connection", socket);
+    else h1.emit("connection", socket);
+  });
   secure.on("connection", track);
-  // HTTP/1.1-over-TLS parse errors arrive as clientError too; TLS handshake failures are the client's business.
-  (secure as unknown as Server).on("clientError", (err: Error, socket: Socket) => rejectMalformed(err, socket, log));
   secure.on("tlsClientError", () => {});
 
   await listen(http, opts.httpPort, opts.host, "HTTP");
@@ -62,7 +69,7 @@ export async function startListeners(opts: {
     },
     async close() {
       for (const s of sockets) s.destroy();
-      await Promise.all([closeServer(http), closeServer(secure)]);
+      await Promise.all([closeServer(http), closeServer(secure), closeServer(h1), closeServer(h2)]);
     },
   };
 }
@@ -82,7 +89,7 @@ function rejectMalformed(err: NodeJS.ErrnoException, socket: Socket, log: Log): 
   socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
-function listen(server: Server | Http2SecureServer, port: number, host: string, what: string): Promise<void> {
+function listen(server: Server | TlsServer, port: number, host: string, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) =>
       reject(
