@@ -5,16 +5,19 @@ import { Agent, fetch as undiciFetch, type RequestInfo, type RequestInit, type R
 import { ManualClock, systemClock, type Clock } from "./core/clock.js";
 import { randomIds, type Ids } from "./core/ids.js";
 import { MemoryLog, type Log } from "./core/log.js";
-import { startStack } from "./engine/start-stack.js";
+import { startStack, type RunningStack } from "./engine/start-stack.js";
+import type { Invalidation } from "./services/cloudfront/index.js";
 import { importDocument, loadStackFile } from "./importers/load-stack-file.js";
 import type { StackWarning } from "./model/parse-stack.js";
-import { loadBalancerHosts } from "./services/elbv2/index.js";
+import { loadBalancerHosts, type ListenerEndpoint, type LoadBalancerHandle, type TargetGroupHandle } from "./services/elbv2/index.js";
 
 export { EdgeparityError, type EdgeparityErrorCode } from "./core/errors.js";
 export { ManualClock, type Clock } from "./core/clock.js";
 export type { Log } from "./core/log.js";
 export type { StackInput } from "./model/stack.js";
 export type { StackWarning } from "./model/parse-stack.js";
+export type { ListenerEndpoint, TargetGroupHandle, TargetHealth } from "./services/elbv2/index.js";
+export type { Invalidation } from "./services/cloudfront/index.js";
 
 export interface StartEdgeparityOptions {
   /** A stack file or folder path, or the stack itself as an object (AWS shapes + `local:`). */
@@ -50,9 +53,17 @@ export interface Endpoint {
   httpUrl: string;
 }
 
+/** A load balancer: its gateway host, each listener on its own local port, metrics and access log (alb.md). */
+export interface LoadBalancerEndpoint extends Endpoint, Omit<LoadBalancerHandle, "listeners"> {
+  /** One per listener: configured Port/Protocol, the local port it listens on, and its URL. */
+  listeners: ListenerEndpoint[];
+}
+
 export interface EdgeparityStack {
   distributions: Record<string, DistributionEndpoint>;
-  loadBalancers: Record<string, Endpoint>;
+  loadBalancers: Record<string, LoadBalancerEndpoint>;
+  /** Target groups by Name: health (DescribeTargetHealth), CloudWatch counters, register/deregister (alb.md §4, §12). */
+  targetGroups: Record<string, TargetGroupHandle>;
   buckets: Record<string, Endpoint & { folder: string }>;
   httpPort: number;
   httpsPort: number;
@@ -67,6 +78,14 @@ export interface EdgeparityStack {
   log: Log;
   /** fetch() that reaches this stack's hosts on loopback without DNS and trusts its CA. */
   fetch(input: RequestInfo, init?: RequestInit): Promise<Response>;
+  /**
+   * CreateInvalidation (cloudfront.md §12): removes every cached object of the distribution (by name,
+   * id or domain) whose path matches — exact, or a prefix when the path ends with `*`. Returns the
+   * invalidation with its Id and Status `InProgress`; the removal is done when the call returns.
+   */
+  invalidate(distribution: string, paths: readonly string[], callerReference?: string): Invalidation;
+  /** A distribution's cache contents: keys, TTL left, size, hits (also at `/_edgeparity/cache`). */
+  cacheView(distribution: string): ReturnType<RunningStack["cloudfront"]["cacheView"]>;
   /** The undici dispatcher behind `fetch`, for other clients. */
   dispatcher: Agent;
   close(): Promise<void>;
@@ -104,8 +123,18 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
 
   const distributions: Record<string, DistributionEndpoint> = {};
   for (const p of running.plans) distributions[p.name] = { id: p.id, domain: p.domain, aliases: [...p.aliases], url: https(p.domain), httpUrl: http(p.domain) };
-  const loadBalancers: Record<string, Endpoint> = {};
-  for (const lb of loaded.stack.loadBalancers) loadBalancers[lb.Name] = endpoint(loadBalancerHosts(lb.Name, running.bindings.region).local);
+  const loadBalancers: Record<string, LoadBalancerEndpoint> = {};
+  for (const lb of loaded.stack.loadBalancers) {
+    const h = running.elbv2.loadBalancers.get(lb.Name)!;
+    loadBalancers[lb.Name] = {
+      ...endpoint(loadBalancerHosts(lb.Name, running.bindings.region).local),
+      id: h.id,
+      listeners: h.listeners,
+      metrics: h.metrics,
+      accessLog: h.accessLog,
+    };
+  }
+  const targetGroups: Record<string, TargetGroupHandle> = Object.fromEntries(running.elbv2.targetGroups);
   const buckets: Record<string, Endpoint & { folder: string }> = {};
   for (const b of running.bindings.buckets) buckets[b.name] = { ...endpoint(`${b.name}.s3.localhost`), folder: b.folder };
 
@@ -123,6 +152,7 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
   return {
     distributions,
     loadBalancers,
+    targetGroups,
     buckets,
     httpPort,
     httpsPort,
@@ -134,6 +164,8 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     clock: clock as EdgeparityStack["clock"],
     log,
     dispatcher,
+    invalidate: (distribution, paths, callerReference) => running.cloudfront.invalidate(distribution, paths, callerReference),
+    cacheView: (distribution) => running.cloudfront.cacheView(distribution),
     fetch: (input, init) => undiciFetch(input, { ...init, dispatcher }),
     async close() {
       if (closed) return;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { EdgeparityError } from "../core/errors.js";
 import { parseFlags } from "./args.js";
+import { runInvalidate } from "./invalidate.js";
 import { runUp } from "./up.js";
 import { runValidate } from "./validate.js";
 
@@ -9,6 +10,7 @@ const HELP = `edgeparity — CloudFront, ALB and S3 on one machine, with AWS's b
 Usage:
   edgeparity up [--config FILE|DIR] [--demo]   serve a stack (default ./edgeparity.yaml)
   edgeparity validate --config FILE|DIR        check a stack without serving
+  edgeparity invalidate <distribution> <path…> invalidate cached paths on a running edgeparity (--http-port)
 
 Options:
   -c, --config FILE|DIR   stack file: edgeparity.yaml or a DistributionConfig JSON
@@ -30,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
       return runUp(flags);
     case "validate":
       return runValidate(flags);
+    case "invalidate":
+      return runInvalidate(flags);
     case "help":
       process.stdout.write(HELP);
       return 0;

@@ -18,7 +18,6 @@ export async function runUp(flags: CliFlags): Promise<number> {
     log,
   });
   const readyMs = performance.now() - started;
-  const unsubscribe = subscribeAccessLog(flags.logFormat, (l) => process.stdout.write(l));
   if (flags.json) {
     process.stdout.write(
       `${JSON.stringify({ event: "ready", readyMs: Math.round(readyMs), httpPort: stack.httpPort, httpsPort: stack.httpsPort, caPath: stack.caPath, distributions: stack.distributions, loadBalancers: stack.loadBalancers, buckets: stack.buckets, warnings: stack.warnings })}\n`,
@@ -38,6 +37,8 @@ export async function runUp(flags: CliFlags): Promise<number> {
     );
     process.stderr.write(`${lines.join("\n")}\n`);
   }
+  // After the ready line, so `--json` readers always find it first.
+  const unsubscribe = subscribeAccessLog(flags.logFormat, (l) => process.stdout.write(l));
   await new Promise<void>((done) => {
     const stop = () => done();
     process.once("SIGINT", stop);

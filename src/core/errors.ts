@@ -14,7 +14,13 @@ export type EdgeparityErrorCode =
   /** A port could not be bound. */
   | "LISTEN_FAILED"
   /** A command-line flag is malformed. */
-  | "CLI_USAGE";
+  | "CLI_USAGE"
+  /** A distribution named by the API or CLI (name, id or domain) is not in the running stack. */
+  | "NO_SUCH_DISTRIBUTION"
+  /** An invalidation batch is malformed (path without `/`, `*` not last, reused CallerReference). */
+  | "INVALIDATION_INVALID"
+  /** The CLI could not reach a running edgeparity (wrong --http-port, not started). */
+  | "NOT_RUNNING";
 
 export class EdgeparityError<C extends EdgeparityErrorCode = EdgeparityErrorCode> extends Error {
   override readonly name = "EdgeparityError";

@@ -47,6 +47,8 @@ export interface AlbRequestEvent {
   target: string;
   targetGroup: string;
   ms: number;
+  /** The request's line in ALB's access-log format (alb.md §11). */
+  accessLogLine?: string;
 }
 
 export const EDGE_REQUEST = channel("edgeparity:cloudfront:request");

@@ -7,9 +7,10 @@ import { loadLocalCa, type LocalCa } from "../gateway/local-ca.js";
 import { HostRouter } from "../gateway/host-router.js";
 import { startListeners } from "../gateway/listeners.js";
 import type { Stack } from "../model/stack.js";
-import { compileDistribution, startCloudFront, type DistributionPlan, type OriginEndpoint } from "../services/cloudfront/index.js";
-import { loadBalancerHosts, startCommandTarget, startElbv2, type CommandTarget } from "../services/elbv2/index.js";
-import { startS3 } from "../services/s3/index.js";
+import { compileDistribution, startCloudFront, type CloudFrontControl, type DistributionPlan, type OriginEndpoint } from "../services/cloudfront/index.js";
+import { loadBalancerHosts, startCommandTarget, startElbv2, type CommandTarget, type Elbv2Service, type ResolvedTarget } from "../services/elbv2/index.js";
+import { DEFAULT_CREDENTIALS, startS3 } from "../services/s3/index.js";
+import { mintOacCredentials } from "./oac-credentials.js";
 import { resolveBindings, type BindingPlan } from "./resolve-bindings.js";
 
 /**
@@ -35,6 +36,10 @@ export interface RunningStack {
   httpPort: number;
   httpsPort: number;
   router: HostRouter;
+  /** Load balancers' listeners and metrics, target groups' health (alb.md). */
+  elbv2: Elbv2Service;
+  /** Invalidations and cache views of the distributions (cloudfront.md §12). */
+  cloudfront: CloudFrontControl;
   close(): Promise<void>;
 }
 
@@ -62,12 +67,13 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
     });
     cleanups.push(() => listeners.close());
 
-    const targets = new Map<string, string[]>();
+    const targets = new Map<string, ResolvedTarget[]>();
     for (const [tg, binding] of Object.entries(o.stack.local.targetGroups)) {
-      const urls: string[] = [];
+      const urls: ResolvedTarget[] = [];
       for (const t of binding.targets) {
         if (typeof t === "string") urls.push(t);
         else if ("url" in t) urls.push(t.url);
+        else if ("lambda" in t) urls.push({ lambda: t.lambda, handler: t.handler });
         else {
           const started: CommandTarget = await startCommandTarget(
             { command: t.command, cwd: t.cwd ? new URL(t.cwd, `file://${o.baseDir}/`).pathname : o.baseDir, env: t.env, port: t.port },
@@ -82,8 +88,23 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
     }
 
     const services: RunningService[] = [];
-    services.push(startS3(bindings.buckets, { ids: o.ids, log: o.log, region: bindings.region }));
-    const elbv2 = startElbv2(o.stack.loadBalancers, o.stack.targetGroups, { clock: o.clock, ids: o.ids, log: o.log, region: bindings.region, targets });
+    const oac = mintOacCredentials(o.stack, bindings.distributions, o.ids, bindings.region, o.log);
+    const s3 = await startS3(
+      bindings.buckets.map((b) => ({ ...b, seed: o.stack.local.buckets[b.name] !== undefined, config: o.stack.buckets[b.name] })),
+      { ids: o.ids, log: o.log, region: bindings.region, clock: o.clock, stateDir: o.stateDir, credentials: [...DEFAULT_CREDENTIALS, ...oac.credentials] },
+    );
+    services.push(s3);
+    const elbv2 = await startElbv2(o.stack.loadBalancers, o.stack.targetGroups, {
+      clock: o.clock,
+      ids: o.ids,
+      log: o.log,
+      region: bindings.region,
+      targets,
+      host: o.host,
+      listenerPorts: Object.fromEntries(Object.entries(o.stack.local.loadBalancers).map(([name, b]) => [name, b.listeners])),
+      tls: { keyPem: ca.keyPem, certPem: ca.certPem },
+      baseDir: o.baseDir,
+    });
     services.push(elbv2);
 
     const gateway = (domain: string): { http: OriginEndpoint; https: OriginEndpoint } => ({
@@ -100,13 +121,21 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
         resolveOrigin(origin) {
           const domain = origin.DomainName.toLowerCase();
           const b = bindings.origins.get(domain)!;
-          if (b.kind === "gateway") return gateway(domain);
+          if (b.kind === "gateway") return { ...gateway(domain), ...oac.signing(d.name, origin.Id) };
           const ep = { connectUrl: b.url.origin, hostHeader: domain, servername: b.url.hostname };
           return { http: ep, https: ep };
         },
       }),
     );
-    services.push(startCloudFront(plans, { clock: o.clock, ids: o.ids, log: o.log, caPem: ca.caPem, httpsPort: listeners.httpsPort }));
+    const cloudfront = startCloudFront(plans, {
+      clock: o.clock,
+      ids: o.ids,
+      log: o.log,
+      caPem: ca.caPem,
+      httpsPort: listeners.httpsPort,
+      stateDir: o.stateDir,
+    });
+    services.push(cloudfront);
     for (const s of services) cleanups.push(() => s.close());
 
     const routes = new Map<string, HttpHandler>();
@@ -115,8 +144,9 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
       const handler = routes.get(loadBalancerHosts(lb, bindings.region).local);
       if (handler) routes.set(alias, handler);
     }
-    router.setRoutes(routes);
-    return { bindings, plans, ca, httpPort: listeners.httpPort, httpsPort: listeners.httpsPort, router, close };
+    // Path-style S3 through the control-plane endpoint (`--endpoint-url http://localhost:4480`).
+    router.setRoutes(routes, s3.pathStyle);
+    return { bindings, plans, ca, httpPort: listeners.httpPort, httpsPort: listeners.httpsPort, router, cloudfront, elbv2, close };
   } catch (e) {
     await close();
     throw e;

@@ -16,6 +16,14 @@ const TargetSchema = z.union([
       port: z.number().int().min(0).max(65535).optional(),
     })
     .strict(),
+  z
+    .object({
+      /** A Lambda target (TargetType lambda): a handler file, loaded once at start (alb.md §10). */
+      lambda: z.string().min(1),
+      /** The exported function. Default `handler`. */
+      handler: z.string().min(1).default("handler"),
+    })
+    .strict(),
 ]);
 export type TargetBinding = z.infer<typeof TargetSchema>;
 
@@ -23,6 +31,8 @@ export const LocalBindingsSchema = z
   .object({
     buckets: z.record(z.object({ folder: z.string().min(1) }).strict()).default({}),
     targetGroups: z.record(z.object({ targets: z.array(TargetSchema).default([]) }).strict()).default({}),
+    /** Load balancer name → `listeners: { <listener Port>: <local port> }`; unlisted listeners take a free port. */
+    loadBalancers: z.record(z.object({ listeners: z.record(z.string().regex(/^\d+$/), z.number().int().min(0).max(65535)).default({}) }).strict()).default({}),
     /** Custom origin domain name → URL it stands for (`api.example.com: http://127.0.0.1:8080`). */
     origins: z.record(z.string().url()).default({}),
   })

@@ -1,6 +1,7 @@
 import { EdgeparityError } from "../core/errors.js";
 import { findNotEmulated } from "../services/cloudfront/schema/not-emulated.js";
 import { validateDistribution } from "../services/cloudfront/schema/validate-distribution.js";
+import { findNotEmulatedElbv2 } from "../services/elbv2/schema/not-emulated.js";
 import { validateLoadBalancers } from "../services/elbv2/schema/validate-load-balancers.js";
 import { formatIssues, formatPath } from "./format-issues.js";
 import { StackSchema, type Stack } from "./stack.js";
@@ -39,6 +40,7 @@ export function parseStack(input: unknown, source: string): ParsedStack {
     for (const w of findNotEmulated(dc)) warnings.push({ source, path: formatPath([...prefix, ...w.path]), message: w.message });
   }
   for (const [path, message] of validateLoadBalancers(stack.loadBalancers, stack.targetGroups)) problems.push(`${formatPath(path)}: ${message}`);
+  for (const w of findNotEmulatedElbv2(stack.loadBalancers, stack.targetGroups)) warnings.push({ source, path: formatPath(w.path), message: w.message });
   if (problems.length > 0) throw invalid(source, problems);
   return { stack, warnings };
 }

@@ -3,6 +3,7 @@ import { DistributionConfigSchema } from "../services/cloudfront/schema/distribu
 import { CachePolicyConfigSchema, OriginRequestPolicyConfigSchema } from "../services/cloudfront/schema/policies.js";
 import { LoadBalancerSchema, TargetGroupSchema } from "../services/elbv2/schema/load-balancer.js";
 import { BucketSchema } from "../services/s3/schema/bucket.js";
+import { OriginAccessControlConfigSchema } from "../services/cloudfront/schema/origin-access-control.js";
 import { LocalBindingsSchema } from "./bindings.js";
 
 /** A distribution entry is a DistributionConfig, or `{ DistributionConfig }` as `get-distribution-config` prints it. */
@@ -20,6 +21,8 @@ export const StackSchema = z
     /** Custom cache policies: key = the Id a behaviour's CachePolicyId names. */
     cachePolicies: z.record(CachePolicyConfigSchema).default({}),
     originRequestPolicies: z.record(OriginRequestPolicyConfigSchema).default({}),
+    /** OriginAccessControlConfig by the Id an origin's OriginAccessControlId names (cloudfront.md §10.4). */
+    originAccessControls: z.record(OriginAccessControlConfigSchema).default({}),
     buckets: z
       .record(BucketSchema)
       .default({})

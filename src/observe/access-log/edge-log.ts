@@ -32,7 +32,7 @@ export function formatCloudFrontLine(e: EdgeRequestEvent): string {
     e.status === 0 ? "000" : e.status,
     enc(e.referer === "-" ? "" : e.referer),
     enc(e.userAgent === "-" ? "" : e.userAgent),
-    e.query ? enc(e.query) : "-",
+    e.query ? e.query.replace(/[\s]/g, (c) => encodeURIComponent(c)) : "-",
     "-",
     e.resultType,
     e.requestId,

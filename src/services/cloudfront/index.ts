@@ -1,8 +1,11 @@
 import type { Clock } from "../../core/clock.js";
+import { EdgeparityError } from "../../core/errors.js";
 import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
 import type { HttpHandler, RunningService } from "../../core/service.js";
 import { EDGE_REQUEST, type EdgeRequestEvent } from "../../core/trace.js";
+import { join } from "node:path";
+import { ADMIN_PREFIX, DEFAULT_STORE_LIMITS, DistributionCache, handleCacheAdmin, MemoryCacheStore, type Invalidation } from "./cache/index.js";
 import type { DistributionPlan, OriginPlan } from "./compile/plan.js";
 import { EdgeContext } from "./edge/edge-context.js";
 import type { EdgeRuntime } from "./edge/edge-runtime.js";
@@ -12,6 +15,7 @@ import { originInvalidResponse } from "./errors.js";
 
 export { compileDistribution, type CompileInput } from "./compile/compile-distribution.js";
 export type { DistributionPlan, OriginEndpoint } from "./compile/plan.js";
+export type { Invalidation } from "./cache/index.js";
 
 export interface CloudFrontDeps {
   clock: Clock;
@@ -20,12 +24,50 @@ export interface CloudFrontDeps {
   /** PEM of the local CA, trusted for HTTPS origins served by edgeparity itself. */
   caPem: string;
   httpsPort: number;
+  /** Cache bodies too large for memory spill to `<stateDir>/cache/<distribution id>/`. */
+  stateDir: string;
+  /** Byte budgets of each distribution's cache (defaults: 256 MiB memory, 8 MiB per object in memory, 4 GiB disk). */
+  cacheLimits?: Partial<typeof DEFAULT_STORE_LIMITS>;
+}
+
+/** What the engine and the public API may ask of the running CloudFront service. */
+export interface CloudFrontControl {
+  /** CreateInvalidation on a distribution by name, id or domain (cloudfront.md §12). */
+  invalidate(distribution: string, paths: readonly string[], callerReference?: string): Invalidation;
+  /** The `/_edgeparity/cache` view of a distribution. */
+  cacheView(distribution: string): ReturnType<DistributionCache["view"]>;
 }
 
 /** Serves every enabled distribution on its domain and aliases. */
-export function startCloudFront(plans: readonly DistributionPlan[], deps: CloudFrontDeps): RunningService {
+export function startCloudFront(plans: readonly DistributionPlan[], deps: CloudFrontDeps): RunningService & CloudFrontControl {
   const clients = new Map<OriginPlan, Map<string, OriginClient>>();
+  const caches = new Map<string, DistributionCache>();
+  for (const plan of plans) {
+    const store = new MemoryCacheStore({
+      ...DEFAULT_STORE_LIMITS,
+      ...deps.cacheLimits,
+      spillDir: join(deps.stateDir, "cache", plan.id),
+      log: deps.log,
+      newFileName: () => deps.ids.uuid(),
+    });
+    // Invalidation ids look like CloudFront's: `I` + 13 upper-case alphanumerics.
+    caches.set(plan.id, new DistributionCache(plan.id, store, deps.clock, () => `I${deps.ids.distributionId(deps.ids.uuid()).slice(1)}`));
+  }
+  const findCache = (ref: string | undefined): DistributionCache | undefined => {
+    const plan = plans.find((p) => p.name === ref || p.id === ref || p.domain === ref?.toLowerCase() || p.aliases.includes(ref?.toLowerCase() ?? ""));
+    return plan ? caches.get(plan.id) : plans.length === 1 && ref === undefined ? caches.get(plans[0]!.id) : undefined;
+  };
+  const mustFindCache = (ref: string): DistributionCache => {
+    const c = findCache(ref);
+    if (!c)
+      throw new EdgeparityError(
+        "NO_SUCH_DISTRIBUTION",
+        `no distribution '${ref}' in this stack; served: ${plans.map((p) => `${p.name} (${p.id})`).join(", ")}`,
+      );
+    return c;
+  };
   const runtime: EdgeRuntime = {
+    caches,
     clock: deps.clock,
     ids: deps.ids,
     log: deps.log,
@@ -44,20 +86,31 @@ export function startCloudFront(plans: readonly DistributionPlan[], deps: CloudF
       deps.log.warn(`distribution ${plan.id} (${plan.name}): Enabled is false, so it serves no requests`);
       continue;
     }
-    const handler = distributionHandler(plan, runtime);
+    const handler = distributionHandler(plan, runtime, caches.get(plan.id)!);
     routes.set(plan.domain, handler);
     for (const alias of plan.aliases) routes.set(alias, handler);
   }
+  // edgeparity's own host: cache views and invalidations for any distribution (`?distribution=`).
+  routes.set("edgeparity.localhost", (req, res) => handleCacheAdmin(req, res, findCache));
   return {
     routes,
+    invalidate(distribution, paths, callerReference) {
+      const r = mustFindCache(distribution).invalidate(paths, callerReference);
+      if ("error" in r) throw new EdgeparityError("INVALIDATION_INVALID", r.error);
+      return r.invalidation;
+    },
+    cacheView: (distribution) => mustFindCache(distribution).view(),
     async close() {
       await Promise.all([...clients.values()].flatMap((m) => [...m.values()].map((c) => c.close())));
+      await Promise.all([...caches.values()].map((c) => c.store.close()));
     },
   };
 }
 
-function distributionHandler(plan: DistributionPlan, runtime: EdgeRuntime): HttpHandler {
+function distributionHandler(plan: DistributionPlan, runtime: EdgeRuntime, cache: DistributionCache): HttpHandler {
   return (req, res, conn) => {
+    // `/_edgeparity/…` on a distribution host: its cache view and invalidations (cache/admin-routes.ts).
+    if (req.url!.startsWith(ADMIN_PREFIX)) return handleCacheAdmin(req, res, () => cache);
     const requestId = runtime.ids.cloudFrontRequestId();
     const socket = req.socket;
     const ctx = new EdgeContext(req, res, plan, runtime, conn.protocol, requestId, normaliseIp(socket.remoteAddress), socket.remotePort ?? 0);

@@ -1,14 +1,33 @@
+import { resolve } from "node:path";
 import type { Clock } from "../../core/clock.js";
+import { EdgeparityError } from "../../core/errors.js";
 import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
 import type { HttpHandler, RunningService } from "../../core/service.js";
-import { ALB_REQUEST } from "../../core/trace.js";
-import { sendAlbError } from "./errors.js";
-import { forwardToTargetGroup, TargetGroupRuntime } from "./listener/forward.js";
-import type { Action, LoadBalancer, TargetGroup } from "./schema/load-balancer.js";
+import { startLoadBalancer, type ListenerEndpoint, type LoadBalancerRuntime } from "./load-balancer-runtime.js";
+import type { LoadBalancer, TargetGroup } from "./schema/load-balancer.js";
 import { targetGroupName } from "./schema/validate-load-balancers.js";
+import { invoke, loadLambdaFunction, parseLambdaResult, type LambdaFunction } from "./target-group/lambda-target.js";
+import { TargetGroupRuntime, type TargetHealth } from "./target-group/target-group.js";
 
 export { startCommandTarget, type CommandTarget } from "./target-group/command-target.js";
+export type { ListenerEndpoint } from "./load-balancer-runtime.js";
+export type { TargetHealth } from "./target-group/target-group.js";
+
+/** A stable 16-hex id from a name, as ELBv2 ids look (`app/<name>/<id>`, `targetgroup/<name>/<id>`). */
+function hexId(seed: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9e3779b9;
+  for (let i = 0; i < seed.length; i++) {
+    const c = seed.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
+  }
+  return h1.toString(16).padStart(8, "0") + h2.toString(16).padStart(8, "0");
+}
+
+/** Choice: the local account id is AWS's documentation example. */
+const ACCOUNT = "123456789012";
 
 /** `<name>-<digits>.<region>.elb.localhost` and its AWS spelling, digits stable per name (design.md §Hostnames). */
 export function loadBalancerHosts(lbName: string, region: string): { local: string; cloud: string } {
@@ -25,66 +44,166 @@ export function loadBalancerFromHost(host: string): string | undefined {
   return m?.[1];
 }
 
+export function targetGroupArn(name: string, region: string): string {
+  return `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:targetgroup/${name}/${hexId(`tg:${name}`)}`;
+}
+
+/** A bound target after start: a URL (a command target is already running), or a Lambda handler file. */
+export type ResolvedTarget = string | { lambda: string; handler: string };
+
 export interface Elbv2Deps {
   clock: Clock;
   ids: Ids;
   log: Log;
   region: string;
-  /** Target group name → registered target URLs (from bindings, after commands started). */
-  targets: ReadonlyMap<string, readonly string[]>;
+  /** Target group name → registered targets (from bindings, after commands started). */
+  targets: ReadonlyMap<string, readonly ResolvedTarget[]>;
+  /** Address the listeners' own ports bind to. */
+  host?: string;
+  /** Load balancer name → listener Port → local port (`local.loadBalancers.<name>.listeners`). */
+  listenerPorts?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  tls?: { keyPem: string; certPem: string };
+  baseDir?: string;
 }
 
-/** Minimal ALB: each load balancer's HTTP/HTTPS listener forwards with its default action. */
-export function startElbv2(lbs: readonly LoadBalancer[], tgs: readonly TargetGroup[], deps: Elbv2Deps): RunningService {
-  const runtimes = new Map<string, TargetGroupRuntime>();
-  for (const tg of tgs) runtimes.set(tg.Name, new TargetGroupRuntime(tg.Name, deps.targets.get(tg.Name) ?? [], 60_000));
-  const routes = new Map<string, HttpHandler>();
-  for (const lb of lbs) {
-    const hosts = loadBalancerHosts(lb.Name, deps.region);
-    const handler: HttpHandler = (req, res, conn) => {
-      const started = performance.now();
-      const listener = lb.Listeners.find((l) => l.Protocol.toLowerCase() === conn.protocol) ?? lb.Listeners[0];
-      const action = listener?.DefaultActions.find((a) => a.Type === "forward") ?? listener?.DefaultActions[0];
-      const tg = action ? runtimes.get(forwardTarget(action)) : undefined;
-      const done = (status: number, target: string) => {
-        if (ALB_REQUEST.hasSubscribers) {
-          ALB_REQUEST.publish({
-            time: deps.clock.now(),
-            loadBalancer: lb.Name,
-            method: req.method ?? "",
-            host: req.headers.host ?? "",
-            path: req.url ?? "",
-            status,
-            targetStatus: undefined,
-            target,
-            targetGroup: tg?.name ?? "-",
-            ms: performance.now() - started,
-          });
-        }
-      };
-      if (!listener || !tg) {
-        sendAlbError(res, 503);
-        return done(503, "-");
+/** What tests and the programmatic API see of a target group. */
+export interface TargetGroupHandle {
+  arn: string;
+  /** DescribeTargetHealth. */
+  health(): TargetHealth[];
+  /** CloudWatch counters (alb.md §12) with HealthyHostCount / UnHealthyHostCount. */
+  metrics(): Record<string, number>;
+  register(url: string): void;
+  deregister(url: string): boolean;
+  /** Resolves once the health probes in flight have been applied (for `clock.advance()` tests). */
+  settle(): Promise<void>;
+}
+
+export interface LoadBalancerHandle {
+  id: string;
+  listeners: ListenerEndpoint[];
+  metrics(): Record<string, number>;
+  /** ALB-format access-log lines, kept when access_logs.s3.enabled is true (alb.md §11). */
+  accessLog: readonly string[];
+}
+
+export interface Elbv2Service extends RunningService {
+  loadBalancers: ReadonlyMap<string, LoadBalancerHandle>;
+  targetGroups: ReadonlyMap<string, TargetGroupHandle>;
+}
+
+/** Starts target groups (health checks), then each load balancer's listeners. */
+export async function startElbv2(lbs: readonly LoadBalancer[], tgs: readonly TargetGroup[], deps: Elbv2Deps): Promise<Elbv2Service> {
+  const inUse = new Set<string>();
+  for (const lb of lbs)
+    for (const l of lb.Listeners)
+      for (const a of [...l.DefaultActions, ...l.Rules.flatMap((r) => r.Actions)]) {
+        if (a.TargetGroupArn) inUse.add(targetGroupName(a.TargetGroupArn));
+        for (const m of a.ForwardConfig?.TargetGroups ?? []) inUse.add(targetGroupName(m.TargetGroupArn));
       }
-      forwardToTargetGroup(tg, req, res, { listenerPort: listener.Port, protocol: conn.protocol, clock: deps.clock, ids: deps.ids }).then(
-        (r) => done(r.status, r.target),
-        (e: unknown) => {
-          deps.log.error(`load balancer ${lb.Name}: ${(e as Error).stack ?? e}`);
-          sendAlbError(res, 502);
-        },
-      );
-    };
-    routes.set(hosts.local, handler);
-    routes.set(hosts.cloud, handler);
+  const idleByGroup = new Map<string, number>();
+  for (const lb of lbs) {
+    const idle = Number(lb.Attributes.find((a) => a.Key === "idle_timeout.timeout_seconds")?.Value ?? 60) * 1000;
+    for (const tg of inUse) idleByGroup.set(tg, Math.max(idleByGroup.get(tg) ?? 0, idle));
   }
-  return {
-    routes,
-    async close() {
-      await Promise.all([...runtimes.values()].map((r) => r.close()));
-    },
-  };
-}
 
-function forwardTarget(a: Action): string {
-  return targetGroupName(a.TargetGroupArn ?? a.ForwardConfig?.TargetGroups[0]?.TargetGroupArn ?? "");
+  const groups = new Map<string, TargetGroupRuntime>();
+  const lambdas = new Map<string, LambdaFunction>();
+  const running: LoadBalancerRuntime[] = [];
+  const closeAll = async () => {
+    await Promise.all(running.map((r) => r.close()));
+    await Promise.all([...groups.values()].map((g) => g.close()));
+  };
+  try {
+    for (const tg of tgs) {
+      const bound = deps.targets.get(tg.Name) ?? [];
+      const lambdaTargets = bound.filter((t): t is { lambda: string; handler: string } => typeof t !== "string");
+      const arn = targetGroupArn(tg.Name, deps.region);
+      if (tg.TargetType === "lambda") {
+        // alb.md §4: exactly one function per Lambda target group.
+        if (lambdaTargets.length !== 1 || bound.length !== 1)
+          throw new EdgeparityError(
+            "BINDING_MISSING",
+            `target group ${tg.Name} has TargetType lambda: bind exactly one handler file under local.targetGroups.${tg.Name}.targets (e.g. - lambda: handler.mjs)`,
+          );
+        const lt = lambdaTargets[0]!;
+        lambdas.set(tg.Name, await loadLambdaFunction(resolve(deps.baseDir ?? ".", lt.lambda), lt.handler, tg.Name));
+      } else if (lambdaTargets.length > 0) {
+        throw new EdgeparityError("BINDING_MISSING", `target group ${tg.Name}: a lambda target needs TargetType lambda on the target group`);
+      }
+      const fn = lambdas.get(tg.Name);
+      const runtime = new TargetGroupRuntime(tg, {
+        arn,
+        clock: deps.clock,
+        ids: deps.ids,
+        log: deps.log,
+        inUse: inUse.has(tg.Name),
+        idleTimeoutMs: idleByGroup.get(tg.Name) ?? 60_000,
+        probe: fn
+          ? async (_t, s) => {
+              // alb.md §10.3: the health-check event; pass = statusCode in the matcher (Choice).
+              const event = {
+                requestContext: { elb: { targetGroupArn: arn } },
+                httpMethod: "GET",
+                path: s.path,
+                queryStringParameters: {},
+                headers: { "user-agent": "ELB-HealthChecker/2.0" },
+                body: "",
+                isBase64Encoded: false,
+              };
+              try {
+                const r = parseLambdaResult(await invoke(fn, event, {}), false);
+                return s.matcher(r.status)
+                  ? { ok: true }
+                  : { ok: false, reason: "Target.ResponseCodeMismatch", description: `Health checks failed with these codes: [${r.status}]` };
+              } catch {
+                return { ok: false, reason: "Target.FailedHealthChecks", description: "Health checks failed" };
+              }
+            }
+          : undefined,
+      });
+      groups.set(tg.Name, runtime);
+      for (const t of bound) {
+        if (typeof t === "string") runtime.register(t, undefined, true);
+        else runtime.register(`lambda:${tg.Name}`, `arn:aws:lambda:${deps.region}:${ACCOUNT}:function:${tg.Name}`, true);
+      }
+    }
+    const routes = new Map<string, HttpHandler>();
+    const tls = deps.tls;
+    for (const lb of lbs) {
+      const hosts = loadBalancerHosts(lb.Name, deps.region);
+      const r = await startLoadBalancer(lb, {
+        id: hexId(`lb:${lb.Name}`),
+        host: deps.host ?? "127.0.0.1",
+        localHost: hosts.local,
+        region: deps.region,
+        groups,
+        lambdas,
+        localPorts: deps.listenerPorts?.[lb.Name] ?? {},
+        tls: tls ?? { keyPem: "", certPem: "" },
+        clock: deps.clock,
+        ids: deps.ids,
+        log: deps.log,
+      });
+      running.push(r);
+      routes.set(hosts.local, r.gatewayHandler);
+      routes.set(hosts.cloud, r.gatewayHandler);
+    }
+    const loadBalancers = new Map<string, LoadBalancerHandle>();
+    for (const r of running) loadBalancers.set(r.name, { id: r.id, listeners: r.listeners, accessLog: r.accessLog, metrics: () => r.counters.snapshot() });
+    const targetGroups = new Map<string, TargetGroupHandle>();
+    for (const [name, g] of groups)
+      targetGroups.set(name, {
+        arn: g.arn,
+        health: () => g.health(),
+        metrics: () => g.counters.snapshot(g.gauges()),
+        register: (url) => void g.register(url),
+        deregister: (url) => g.deregister(url),
+        settle: () => g.settle(),
+      });
+    return { routes, loadBalancers, targetGroups, close: closeAll };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
 }

@@ -1,29 +1,49 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { join, resolve, sep } from "node:path";
-import { pipeline } from "node:stream";
+import { join } from "node:path";
+import type { Clock } from "../../core/clock.js";
 import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
 import type { HttpHandler, RunningService } from "../../core/service.js";
-import { accessDenied, methodNotAllowed, noSuchBucket, s3ErrorXml, type S3Error } from "./errors.js";
-import { contentTypeFor } from "./rest/content-type.js";
+import type { Credential } from "./auth/sigv4.js";
+import { PolicyError } from "./policy/evaluate-policy.js";
+import { S3Service } from "./s3-service.js";
+import type { Bucket } from "./schema/bucket.js";
+import { syncFolder, watchFolder } from "./seed/seed-folder.js";
+import { serveWebsite } from "./website/serve-website.js";
+import type { WebsiteConfig } from "./website/website-config.js";
+
+export type { Credential } from "./auth/sigv4.js";
 
 /**
- * Minimal S3 read path (GetObject/HeadObject) over buckets bound to folders. Virtual-hosted
- * (`<bucket>.s3.localhost`, and the bucket's cloud names) and path-style (`s3.localhost/<bucket>`).
+ * The S3 service: an object store per bucket under the state dir, the REST API on virtual-hosted
+ * (`<bucket>.s3.localhost` and the bucket's cloud names) and path-style hosts (`s3.localhost`, and
+ * the control-plane `localhost` through the router's fallback), and website endpoints.
  */
 export interface BucketRuntime {
   name: string;
-  /** Folder the objects are read from. */
+  /** The bound folder (seeded from) or, for unbound buckets, the bucket's own store folder. */
   folder: string;
+  /** True when `folder` is a local.buckets binding to load objects from. */
+  seed?: boolean;
+  /** The stack's declared configuration (CORS, policy, website); re-applied at every start. */
+  config?: Bucket;
 }
 
 export interface S3Deps {
   ids: Ids;
   log: Log;
   region: string;
+  clock?: Clock;
+  /** Objects live under `<stateDir>/s3/<bucket>`. Default: the parent of the first unbound bucket folder. */
+  stateDir?: string;
+  /** Access keys SigV4 is verified against. Default: test/test (s3.md §7). */
+  credentials?: readonly Credential[];
+}
+
+export const DEFAULT_CREDENTIALS: readonly Credential[] = [{ accessKeyId: "test", secretAccessKey: "test" }];
+
+export interface RunningS3 extends RunningService {
+  /** Path-style S3 for the control-plane hosts (localhost, 127.0.0.1), for HostRouter's fallback. */
+  pathStyle: HttpHandler;
 }
 
 /** Every host name that addresses a bucket virtual-hosted style (s3.md §1). */
@@ -37,92 +57,93 @@ export function bucketHosts(bucket: string, region: string): string[] {
   ];
 }
 
+/** Website endpoints of a bucket (s3.md §1, §9): HTTP only in AWS. */
+export function websiteHosts(bucket: string, region: string): string[] {
+  return [`${bucket}.s3-website.localhost`, `${bucket}.s3-website-${region}.amazonaws.com`, `${bucket}.s3-website.${region}.amazonaws.com`];
+}
+
 export const S3_PATH_STYLE_HOST = "s3.localhost";
+
+const WEBSITE_HOST = /\.s3-website[.-]/;
+const BUCKET_HOST = /^(.+?)\.s3(?:[.-][a-z0-9-]+)?\.(?:amazonaws\.com|localhost(?:\.localstack\.cloud)?)$/;
 
 /** A bucket name from an S3 REST host name, or undefined when the host is not an S3 bucket endpoint. */
 export function bucketFromHost(host: string): string | undefined {
-  if (/\.s3-website[.-]/.test(host)) return undefined; // website endpoints are custom origins (s3.md §9)
-  const m = /^(.+?)\.s3(?:[.-][a-z0-9-]+)?\.(?:amazonaws\.com|localhost(?:\.localstack\.cloud)?)$/.exec(host.toLowerCase());
-  return m?.[1];
+  if (WEBSITE_HOST.test(host)) return undefined; // website endpoints are custom origins (s3.md §9)
+  return BUCKET_HOST.exec(host.toLowerCase())?.[1];
 }
 
-export function startS3(buckets: readonly BucketRuntime[], deps: S3Deps): RunningService {
-  const byName = new Map(buckets.map((b) => [b.name, b]));
-  const routes = new Map<string, HttpHandler>();
+const SYSTEM_CLOCK: Clock = {
+  now: () => Number(new Date()),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+export async function startS3(buckets: readonly BucketRuntime[], deps: S3Deps): Promise<RunningS3> {
+  const clock = deps.clock ?? SYSTEM_CLOCK;
+  const stateDir = deps.stateDir ?? join(buckets.find((b) => !b.seed)?.folder ?? ".edgeparity/s3/x", "..", "..");
+  const service = new S3Service({
+    clock,
+    ids: deps.ids,
+    log: deps.log,
+    region: deps.region,
+    credentials: deps.credentials ?? DEFAULT_CREDENTIALS,
+    storeRoot: join(stateDir, "s3"),
+  });
+  const stops: (() => void)[] = [];
   for (const b of buckets) {
-    const handler: HttpHandler = (req, res) => void serveObject(b, keyFromPath(req.url ?? "/"), req, res, deps);
-    for (const h of bucketHosts(b.name, deps.region)) routes.set(h, handler);
+    const state = await service.openBucket(b.name);
+    applyDeclaredConfig(state, b, deps.log);
+    await state.save();
+    if (b.seed) {
+      const r = await syncFolder(state, b.folder, () => clock.now());
+      deps.log.debug(`bucket ${b.name}: loaded ${r.written} object(s) from ${b.folder}`);
+      stops.push(watchFolder(state, b.folder, clock, deps.log));
+    }
   }
-  routes.set(S3_PATH_STYLE_HOST, (req, res) => {
-    const path = (req.url ?? "/").split("?")[0]!;
-    const slash = path.indexOf("/", 1);
-    const name = slash === -1 ? path.slice(1) : path.slice(1, slash);
-    const bucket = byName.get(name);
-    if (!bucket) return sendError(res, noSuchBucket(name), path, deps);
-    void serveObject(bucket, slash === -1 ? "" : decodeKey(path.slice(slash + 1)), req, res, deps);
-  });
-  return { routes, close: async () => {} };
-}
+  await service.loadPersisted();
 
-function keyFromPath(url: string): string {
-  const q = url.indexOf("?");
-  return decodeKey((q === -1 ? url : url.slice(0, q)).slice(1));
-}
-
-function decodeKey(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
+  const routes = new Map<string, HttpHandler>();
+  const names = new Set<string>([...buckets.map((b) => b.name), ...service.buckets.keys()]);
+  for (const name of names) {
+    const handler: HttpHandler = (req, res, conn) => service.handle(req, res, conn, name);
+    for (const h of bucketHosts(name, deps.region)) routes.set(h, handler);
+    const website: HttpHandler = (req, res) =>
+      void serveWebsite(service.buckets.get(name), name, req, res, { requestId: () => deps.ids.hex32().slice(0, 16).toUpperCase() }).catch((e: unknown) => {
+        deps.log.error(`s3 website ${name}: ${(e as Error).stack ?? e}`);
+        res.destroy();
+      });
+    for (const h of websiteHosts(name, deps.region)) routes.set(h, website);
   }
+  const pathStyle: HttpHandler = (req, res, conn) => service.handle(req, res, conn, undefined);
+  routes.set(S3_PATH_STYLE_HOST, pathStyle);
+  return {
+    routes,
+    pathStyle,
+    async close() {
+      for (const s of stops) s();
+    },
+  };
 }
 
-const etags = new Map<string, { mtimeMs: number; size: number; etag: string }>();
-
-async function serveObject(bucket: BucketRuntime, key: string, req: IncomingMessage, res: ServerResponse, deps: S3Deps): Promise<void> {
-  const resource = `/${bucket.name}/${key}`;
-  if (req.method !== "GET" && req.method !== "HEAD") return sendError(res, methodNotAllowed(req.method ?? ""), resource, deps);
-  const root = resolve(bucket.folder);
-  const file = resolve(join(root, key));
-  // Choice: a missing key answers 403 AccessDenied, as S3 does when the caller lacks
-  // s3:ListBucket (the usual CloudFront + OAC set-up, cloudfront.md §9.2).
-  if (key === "" || key.endsWith("/") || (file !== root && !file.startsWith(root + sep))) return sendError(res, accessDenied(), resource, deps);
-  const s = await stat(file).catch(() => undefined);
-  if (!s?.isFile()) return sendError(res, accessDenied(), resource, deps);
-  const etag = await etagOf(file, s.mtimeMs, s.size);
-  const requestId = deps.ids.hex32().slice(0, 16).toUpperCase();
-  res.writeHead(200, {
-    "content-type": contentTypeFor(key),
-    "content-length": s.size,
-    etag,
-    "last-modified": new Date(Math.floor(s.mtimeMs / 1000) * 1000).toUTCString(),
-    "accept-ranges": "bytes",
-    server: "AmazonS3",
-    "x-amz-request-id": requestId,
-    "x-amz-id-2": Buffer.from(requestId).toString("base64"),
-  });
-  if (req.method === "HEAD") return void res.end();
-  pipeline(createReadStream(file), res, () => {});
-}
-
-async function etagOf(file: string, mtimeMs: number, size: number): Promise<string> {
-  const hit = etags.get(file);
-  if (hit && hit.mtimeMs === mtimeMs && hit.size === size) return hit.etag;
-  const hash = createHash("md5");
-  await new Promise<void>((ok, fail) =>
-    createReadStream(file)
-      .on("data", (c) => hash.update(c))
-      .on("end", ok)
-      .on("error", fail),
-  );
-  const etag = `"${hash.digest("hex")}"`;
-  etags.set(file, { mtimeMs, size, etag });
-  return etag;
-}
-
-function sendError(res: ServerResponse, e: S3Error, resource: string, deps: S3Deps): void {
-  const requestId = deps.ids.hex32().slice(0, 16).toUpperCase();
-  const body = s3ErrorXml(e, resource, requestId);
-  res.writeHead(e.status, { "content-type": "application/xml", "content-length": Buffer.byteLength(body), server: "AmazonS3", "x-amz-request-id": requestId });
-  res.end(body);
+/** The stack's bucket configuration wins over what the API stored, at each start (docs/fidelity.md). */
+function applyDeclaredConfig(state: Awaited<ReturnType<S3Service["openBucket"]>>, b: BucketRuntime, log: Log): void {
+  const c = b.config;
+  if (!c) return;
+  if (c.CORSConfiguration) state.setCors(c.CORSConfiguration.CORSRules);
+  if (c.Policy !== undefined) {
+    try {
+      state.setPolicy(typeof c.Policy === "string" ? c.Policy : JSON.stringify(c.Policy));
+    } catch (e) {
+      if (!(e instanceof PolicyError)) throw e;
+      log.warn(`buckets.${b.name}.Policy: ${e.message}; the bucket has no policy`);
+    }
+  }
+  if (c.WebsiteConfiguration) {
+    try {
+      state.setWebsite(c.WebsiteConfiguration as WebsiteConfig);
+    } catch (e) {
+      log.warn(`buckets.${b.name}.WebsiteConfiguration: ${(e as Error).message}; the bucket has no website configuration`);
+    }
+  }
 }

@@ -4,6 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
 import { startOrigin, type OriginServer } from "../../support/origin-server.js";
 import { rawRequest } from "../../support/raw-http.js";
+import { loopbackAgent } from "../../support/loopback-agent.js";
 import { singleOriginStack } from "../../support/stacks.js";
 
 describe("gateway: Host routing, HTTPS/HTTP2, hostile input (cloudfront.md §1.1, §11.2)", () => {
@@ -85,8 +86,8 @@ describe("gateway: Host routing, HTTPS/HTTP2, hostile input (cloudfront.md §1.1
   });
 
   it("https: the local CA's certificate is rejected without trust (real TLS)", async () => {
-    const { fetch, Agent } = await import("undici");
-    const agent = new Agent({ connect: { lookup: (_h, _o, cb) => (cb as (e: null, a: string, f: number) => void)(null, "127.0.0.1", 4) } });
+    const { fetch } = await import("undici");
+    const agent = loopbackAgent();
     await assert.rejects(fetch(stack.distributions.test!.url, { dispatcher: agent }));
     await agent.close();
   });

@@ -2,9 +2,10 @@ import { listItems } from "../../../model/aws-list.js";
 import type { CacheBehavior, DefaultCacheBehavior, DistributionConfig, Origin } from "../schema/distribution-config.js";
 import { findManaged, MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, ORP_WITHHOLDING_S3_RESPONSE_OVERRIDES } from "../schema/managed-policies.js";
 import type { CachePolicyConfig, OriginRequestPolicyConfig } from "../schema/policies.js";
+import { compileCacheKey, compileLegacyCacheKey } from "./cache-key.js";
 import { recipeFromForwardedValues, recipeFromPolicies } from "./forwarding.js";
 import { compilePathPattern } from "./path-pattern.js";
-import type { BehaviorPlan, CustomErrorPlan, DistributionPlan, OriginEndpoint, OriginPlan } from "./plan.js";
+import type { BehaviorPlan, CustomErrorPlan, DistributionPlan, OacSigning, OriginEndpoint, OriginGroupPlan, OriginPlan } from "./plan.js";
 
 export interface CompileInput {
   name: string;
@@ -14,7 +15,7 @@ export interface CompileInput {
   cachePolicies: Readonly<Record<string, CachePolicyConfig>>;
   originRequestPolicies: Readonly<Record<string, OriginRequestPolicyConfig>>;
   /** Binding: where an origin's DomainName really lives, per scheme. Throws BINDING_MISSING. */
-  resolveOrigin(origin: Origin, path: string): { http: OriginEndpoint; https: OriginEndpoint };
+  resolveOrigin(origin: Origin, path: string): { http: OriginEndpoint; https: OriginEndpoint; oac?: OacSigning };
   viaHex: string;
 }
 
@@ -42,20 +43,26 @@ export function compileDistribution(input: CompileInput): DistributionPlan {
       ...endpoints,
     });
   });
-  // Origin groups route to their primary member until failover is emulated (warned at load).
+  // Origin groups: primary and secondary member, failover status codes (cloudfront.md §10.6).
+  const groups = new Map<string, OriginGroupPlan>();
   for (const g of listItems(dc.OriginGroups)) {
-    const primary = origins.get(listItems(g.Members)[0]?.OriginId ?? "");
-    if (primary) origins.set(g.Id, primary);
+    const [first, second] = listItems(g.Members);
+    const primary = origins.get(first?.OriginId ?? "");
+    const secondary = origins.get(second?.OriginId ?? "");
+    if (!primary || !secondary) throw new Error(`invariant: origin group ${g.Id} members were validated`);
+    groups.set(g.Id, Object.freeze({ id: g.Id, primary, secondary, failoverStatusCodes: new Set(listItems(g.FailoverCriteria.StatusCodes)) }));
   }
 
   const compileBehavior = (b: CacheBehavior | DefaultCacheBehavior, pattern: string, index: number): BehaviorPlan => {
-    const origin = origins.get(b.TargetOriginId);
+    const originGroup = groups.get(b.TargetOriginId);
+    const origin = originGroup?.primary ?? origins.get(b.TargetOriginId);
     if (!origin) throw new Error(`invariant: TargetOriginId ${b.TargetOriginId} was validated`);
     const allowed = b.AllowedMethods?.Items ?? ALL_METHODS;
     const cached = b.AllowedMethods?.CachedMethods?.Items ?? ALL_METHODS;
     let cachePolicy: CachePolicyConfig;
     let recipe;
     let cachePolicyId: string | undefined;
+    let cacheKey;
     let orpId: string | undefined;
     if (b.CachePolicyId !== undefined) {
       const found = input.cachePolicies[b.CachePolicyId]
@@ -73,6 +80,7 @@ export function compileDistribution(input: CompileInput): DistributionPlan {
         orpId = f?.id;
       }
       recipe = recipeFromPolicies(cachePolicy, orp);
+      cacheKey = compileCacheKey(cachePolicy);
     } else {
       const fv = b.ForwardedValues!;
       recipe = recipeFromForwardedValues(fv);
@@ -90,6 +98,7 @@ export function compileDistribution(input: CompileInput): DistributionPlan {
           QueryStringsConfig: { QueryStringBehavior: fv.QueryString ? "all" : "none" },
         },
       };
+      cacheKey = compileLegacyCacheKey(fv, cachePolicy.MaxTTL);
     }
     return {
       pathPattern: pattern,
@@ -102,6 +111,8 @@ export function compileDistribution(input: CompileInput): DistributionPlan {
       cachePolicy,
       cachePolicyId,
       recipe,
+      cacheKey,
+      originGroup,
       withholdsS3ResponseOverrides: orpId !== undefined && ORP_WITHHOLDING_S3_RESPONSE_OVERRIDES.has(orpId),
       compress: b.Compress,
     };

@@ -1,4 +1,5 @@
 import type { PathMatcher } from "./path-pattern.js";
+import type { CacheKeyRecipe } from "./cache-key.js";
 import type { ForwardingRecipe } from "./forwarding.js";
 import type { CachePolicyConfig } from "../schema/policies.js";
 
@@ -34,6 +35,10 @@ export interface BehaviorPlan {
   cachePolicy: CachePolicyConfig;
   cachePolicyId: string | undefined;
   recipe: ForwardingRecipe;
+  /** What the cache key holds (cloudfront.md §4.2), precomputed. */
+  cacheKey: CacheKeyRecipe;
+  /** Set when TargetOriginId names an origin group; `origin` is then its primary (cloudfront.md §10.6). */
+  originGroup: OriginGroupPlan | undefined;
   /** S3 origins behind these managed ORPs do not receive S3's response-* overrides (cloudfront.md §5.2). */
   withholdsS3ResponseOverrides: boolean;
   compress: boolean;
@@ -61,6 +66,16 @@ export interface OriginPlan {
   keepAliveMs: number;
   http: OriginEndpoint;
   https: OriginEndpoint;
+  /** Origin Access Control signing of S3 requests (cloudfront.md §10.4); absent = unsigned. */
+  oac?: OacSigning;
+}
+
+/** How a distribution signs an S3 origin's requests: the OAC's behaviour and the local service-principal key. */
+export interface OacSigning {
+  signingBehavior: "always" | "never" | "no-override";
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
 }
 
 export interface CustomErrorPlan {
@@ -68,4 +83,12 @@ export interface CustomErrorPlan {
   pagePath: string | undefined;
   responseCode: number | undefined;
   errorCachingMinTtl: number;
+}
+
+export interface OriginGroupPlan {
+  id: string;
+  primary: OriginPlan;
+  secondary: OriginPlan;
+  /** FailoverCriteria.StatusCodes (cloudfront.md §10.6). */
+  failoverStatusCodes: ReadonlySet<number>;
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { CacheState } from "../cache/index.js";
 import type { BehaviorPlan, DistributionPlan } from "../compile/plan.js";
 import type { EdgeResponse } from "./edge-response.js";
 import type { EdgeRuntime } from "./edge-runtime.js";
@@ -23,6 +24,12 @@ export class EdgeContext {
   originId = "-";
   /** True for the internal fetch of a custom error page. */
   readonly isErrorPageFetch: boolean;
+  /** True for a stale-while-revalidate refresh CloudFront makes on its own (cloudfront.md §4.7). */
+  readonly isBackgroundRefresh: boolean;
+  /** Set by 40-cache-lookup when a cacheable request goes on to the origin (cloudfront.md §4). */
+  cache: CacheState | undefined = undefined;
+  /** Served stale within stale-while-revalidate: pipeline.ts refreshes the object after responding (§4.7). */
+  shouldRefreshInBackground = false;
 
   constructor(
     readonly req: IncomingMessage,
@@ -33,7 +40,7 @@ export class EdgeContext {
     readonly requestId: string,
     readonly clientIp: string,
     readonly clientPort: number,
-    overrides?: { method: string; path: string; query: string },
+    overrides?: { method: string; path: string; query: string; isBackgroundRefresh?: boolean },
   ) {
     const url = overrides ? undefined : (req.url ?? "/");
     const q = url === undefined ? -1 : url.indexOf("?");
@@ -43,7 +50,8 @@ export class EdgeContext {
     this.hasQuery = overrides ? overrides.query !== "" : q !== -1;
     this.uri = this.viewerPath;
     this.startedAt = performance.now();
-    this.isErrorPageFetch = overrides !== undefined;
+    this.isBackgroundRefresh = overrides?.isBackgroundRefresh === true;
+    this.isErrorPageFetch = overrides !== undefined && !this.isBackgroundRefresh;
   }
 
   get host(): string {

@@ -1,6 +1,7 @@
 import type { Clock } from "../../../core/clock.js";
 import type { Ids } from "../../../core/ids.js";
 import type { Log } from "../../../core/log.js";
+import type { DistributionCache } from "../cache/index.js";
 import type { OriginPlan } from "../compile/plan.js";
 import type { OriginClient } from "./stages/60-origin-fetch/origin-client.js";
 
@@ -10,6 +11,8 @@ export interface EdgeRuntime {
   ids: Ids;
   log: Log;
   originClient(origin: OriginPlan, scheme: "http" | "https"): OriginClient;
+  /** Each distribution's cache, by distribution id (cloudfront.md §4). */
+  caches: ReadonlyMap<string, DistributionCache>;
   /** The port viewers reach HTTPS on (for redirect-to-https Location). */
   httpsPort: number;
 }

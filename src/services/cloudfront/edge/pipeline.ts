@@ -5,6 +5,7 @@ import { matchBehavior } from "./stages/20-behavior/match-behavior.js";
 import { checkViewerPolicy } from "./stages/30-viewer-policy/check-viewer-policy.js";
 import { lookupCache } from "./stages/40-cache-lookup/lookup-cache.js";
 import { fetchOrigin } from "./stages/60-origin-fetch/fetch-origin.js";
+import { compressResponse } from "./stages/75-compress/compress-response.js";
 import { storeInCache } from "./stages/80-cache-store/store-in-cache.js";
 import { applyCustomError } from "./stages/99-respond/apply-custom-error.js";
 import { writeResponse } from "./stages/99-respond/write-response.js";
@@ -12,7 +13,7 @@ import { RESPOND, type Stage } from "./stages/stage.js";
 
 /**
  * The one place the order of the CloudFront data plane is written (cloudfront.md §1.1):
- * size limits → behaviour → viewer policy → cache lookup → origin → cache store → respond
+ * size limits → behaviour → viewer policy → cache lookup → origin → compression → cache store → respond
  * (custom error page, then CloudFront's headers). A stage that responds skips to respond.
  */
 export const STAGES: readonly { folder: string; stage: Stage }[] = [
@@ -21,6 +22,7 @@ export const STAGES: readonly { folder: string; stage: Stage }[] = [
   { folder: "30-viewer-policy", stage: checkViewerPolicy },
   { folder: "40-cache-lookup", stage: lookupCache },
   { folder: "60-origin-fetch", stage: fetchOrigin },
+  { folder: "75-compress", stage: compressResponse },
   { folder: "80-cache-store", stage: storeInCache },
 ];
 
@@ -36,6 +38,28 @@ export async function runPipeline(ctx: EdgeContext): Promise<void> {
   await runStages(ctx);
   await applyCustomError(ctx, fetchErrorPage);
   writeResponse(ctx);
+  if (ctx.shouldRefreshInBackground) refreshInBackground(ctx);
+}
+
+/**
+ * stale-while-revalidate (cloudfront.md §4.7): after the stale copy went to the viewer, the same
+ * request goes through the stages again as CloudFront's own, revalidating or replacing the object.
+ */
+function refreshInBackground(parent: EdgeContext): void {
+  const child = new EdgeContext(parent.req, undefined, parent.plan, parent.runtime, parent.protocol, parent.requestId, parent.clientIp, parent.clientPort, {
+    method: "GET",
+    path: parent.viewerPath,
+    query: parent.query,
+    isBackgroundRefresh: true,
+  });
+  runStages(child).then(
+    () => {
+      const body = child.response?.body;
+      // Nobody reads this response: let it flow so the store's tee sees the end.
+      if (body && !Buffer.isBuffer(body)) body.resume();
+    },
+    (e: unknown) => parent.runtime.log.warn(`distribution ${parent.plan.id}: background refresh of ${parent.viewerPath} failed: ${(e as Error).message}`),
+  );
 }
 
 /** The error page is its own GET through the behaviour its path matches (cloudfront.md §9.1). */

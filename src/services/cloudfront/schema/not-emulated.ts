@@ -31,12 +31,10 @@ export function findNotEmulated(dc: DistributionConfig): NotEmulated[] {
   if (dc.AnycastIpListId) add(["AnycastIpListId"], "not emulated: anycast static IPs");
   if (dc.TenantConfig !== undefined) add(["TenantConfig"], "not emulated: multi-tenant distributions");
   if (dc.ConnectionMode !== undefined) add(["ConnectionMode"], "not emulated: multi-tenant distributions");
-  if (listItems(dc.OriginGroups).length > 0) add(["OriginGroups"], "not emulated yet: origin failover; requests go to the primary member");
 
   listItems(dc.Origins).forEach((o, i) => {
     const p = ["Origins", "Items", i];
     if (o.OriginShield?.Enabled) add([...p, "OriginShield"], "not emulated: there is one cache layer");
-    if (o.OriginAccessControlId) add([...p, "OriginAccessControlId"], "not emulated yet: S3 requests are not SigV4-signed by the distribution");
     if (o.S3OriginConfig?.OriginAccessIdentity) add([...p, "S3OriginConfig", "OriginAccessIdentity"], "not emulated: legacy OAI signing");
     if (o.CustomOriginConfig?.OriginSslProtocols)
       add([...p, "CustomOriginConfig", "OriginSslProtocols"], "approximated: Node's TLS defaults are used toward origins");
@@ -51,7 +49,6 @@ export function findNotEmulated(dc: DistributionConfig): NotEmulated[] {
     if (on(b.TrustedSigners) || on(b.TrustedKeyGroups))
       add([...p, on(b.TrustedSigners) ? "TrustedSigners" : "TrustedKeyGroups"], "not emulated yet: signed URLs and cookies are not checked");
     if (b.SmoothStreaming) add([...p, "SmoothStreaming"], "not emulated: Microsoft Smooth Streaming");
-    if (b.Compress) add([...p, "Compress"], "not emulated yet: edge compression");
     if (listItems(b.LambdaFunctionAssociations).length > 0) add([...p, "LambdaFunctionAssociations"], "not emulated yet: Lambda@Edge");
     if (listItems(b.FunctionAssociations).length > 0) add([...p, "FunctionAssociations"], "not emulated yet: CloudFront Functions");
     if (b.FieldLevelEncryptionId) add([...p, "FieldLevelEncryptionId"], "not emulated: field-level encryption");

@@ -8,7 +8,7 @@ import { z } from "zod";
 
 export const ActionSchema = z
   .object({
-    Type: z.enum(["forward", "redirect", "fixed-response", "authenticate-oidc", "authenticate-cognito"]),
+    Type: z.enum(["forward", "redirect", "fixed-response", "authenticate-oidc", "authenticate-cognito", "jwt-validation"]),
     TargetGroupArn: z.string().optional(),
     Order: z.number().int().min(1).max(50000).optional(),
     ForwardConfig: z
@@ -42,6 +42,7 @@ export const ActionSchema = z
       .optional(),
     AuthenticateOidcConfig: z.unknown().optional(),
     AuthenticateCognitoConfig: z.unknown().optional(),
+    JwtValidationConfig: z.unknown().optional(),
   })
   .strict();
 export type Action = z.infer<typeof ActionSchema>;
@@ -97,6 +98,9 @@ export const ListenerSchema = z
     SslPolicy: z.string().optional(),
     AlpnPolicy: z.unknown().optional(),
     Tags: z.unknown().optional(),
+    MutualAuthentication: z.unknown().optional(),
+    /** ModifyListenerAttributes input (alb.md §7.6): response header modification. */
+    Attributes: z.array(z.object({ Key: z.string(), Value: z.string() }).strict()).default([]),
     Rules: z.array(RuleSchema).default([]),
   })
   .strict();

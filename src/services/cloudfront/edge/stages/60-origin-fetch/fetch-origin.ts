@@ -1,8 +1,12 @@
 import { originConnectError, originInvalidResponse, originReadTimeout } from "../../../errors.js";
 import type { EdgeContext } from "../../edge-context.js";
 import { CONTINUE, type StageResult } from "../stage.js";
+import type { OriginPlan } from "../../../compile/plan.js";
+import type { EdgeResponse } from "../../edge-response.js";
 import { OriginFetchError } from "./origin-client.js";
+import { fetchWithFailover } from "./origin-group.js";
 import { buildOriginHeaders, buildOriginQuery } from "./origin-request-headers.js";
+import { signOac } from "./sign-oac.js";
 
 /**
  * Sends the request to the behaviour's origin and puts its response (streaming) in ctx.response.
@@ -10,8 +14,13 @@ import { buildOriginHeaders, buildOriginQuery } from "./origin-request-headers.j
  * 502/504 message pairing, spec §17 item 11).
  */
 export async function fetchOrigin(ctx: EdgeContext): Promise<StageResult> {
+  const group = ctx.behavior!.originGroup;
+  ctx.response = group ? await fetchWithFailover(ctx.method, group, (o) => fetchFrom(ctx, o)) : await fetchFrom(ctx, ctx.behavior!.origin);
+  return CONTINUE;
+}
+
+async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResponse> {
   const b = ctx.behavior!;
-  const origin = b.origin;
   const scheme = origin.protocolPolicy === "match-viewer" ? ctx.protocol : origin.protocolPolicy === "https-only" ? "https" : "http";
   const client = ctx.runtime.originClient(origin, scheme);
   const query = buildOriginQuery(ctx.query, b);
@@ -23,11 +32,20 @@ export async function fetchOrigin(ctx: EdgeContext): Promise<StageResult> {
     m !== "HEAD" &&
     (ctx.req.headers["content-length"] !== undefined || ctx.req.headers["transfer-encoding"] !== undefined);
   ctx.originId = origin.id;
+  const originHeaders = ctx.isErrorPageFetch ? errorPageHeaders(ctx, client.endpoint.hostHeader) : buildOriginHeaders(ctx, b, client.endpoint);
+  // Revalidating an expired object: its validators replace the viewer's (cloudfront.md §4.7).
+  const conditional = ctx.cache?.conditional;
+  if (conditional !== undefined) {
+    delete originHeaders["if-none-match"];
+    delete originHeaders["if-modified-since"];
+    Object.assign(originHeaders, conditional);
+  }
+  if (origin.oac) await signOac(origin.oac, m, path, originHeaders, ctx.runtime.clock.now());
   try {
     const reply = await client.request({
       method: m,
       path,
-      headers: ctx.isErrorPageFetch ? errorPageHeaders(ctx, client.endpoint.hostHeader) : buildOriginHeaders(ctx, b, client.endpoint),
+      headers: originHeaders,
       body: hasBody ? ctx.req : null,
       idempotent: m === "GET" || m === "HEAD" || m === "OPTIONS",
     });
@@ -36,7 +54,7 @@ export async function fetchOrigin(ctx: EdgeContext): Promise<StageResult> {
       const v = reply.headers[k];
       if (v !== undefined) headers[k] = v;
     }
-    ctx.response = {
+    return {
       status: reply.status,
       headers,
       body: reply.body,
@@ -47,10 +65,12 @@ export async function fetchOrigin(ctx: EdgeContext): Promise<StageResult> {
   } catch (e) {
     const kind = e instanceof OriginFetchError ? e.kind : "invalid";
     ctx.runtime.log.debug(`distribution ${ctx.plan.id}: origin ${origin.id} ${kind} failure for ${m} ${path}: ${(e as Error).cause ?? e}`);
-    ctx.response =
-      kind === "timeout" ? originReadTimeout(ctx.requestId) : kind === "connect" ? originConnectError(ctx.requestId) : originInvalidResponse(ctx.requestId);
+    return kind === "timeout"
+      ? originReadTimeout(ctx.requestId)
+      : kind === "connect"
+        ? originConnectError(ctx.requestId)
+        : originInvalidResponse(ctx.requestId);
   }
-  return CONTINUE;
 }
 
 /** A custom error page is fetched as a plain GET from CloudFront itself. */

@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { compileCidrs } from "./ip-range.js";
+import { compileWildcard } from "./wildcard.js";
+
+describe("wildcard", () => {
+  it("wildcard: `*` crosses `/` and `.`, `?` is one character, whole-string match (alb.md §2)", () => {
+    const m = compileWildcard("/a/*/c?", { caseInsensitive: false });
+    assert.equal(m("/a/x/y/cd"), true);
+    assert.equal(m("/a/x/c"), false);
+    assert.equal(m("/a/x/cde"), false);
+    assert.equal(compileWildcard("/img/*", { caseInsensitive: false })("/img"), false);
+  });
+  it("wildcard: case-insensitive values compare without case; sensitive ones with (alb.md §2.1)", () => {
+    assert.equal(compileWildcard("Api.Example.com", { caseInsensitive: true })("api.EXAMPLE.com"), true);
+    assert.equal(compileWildcard("*.Example.com", { caseInsensitive: true })("x.example.COM"), true);
+    assert.equal(compileWildcard("/Api*", { caseInsensitive: false })("/api"), false);
+  });
+  it("wildcard: query-string `\\*` and `\\?` are literal (alb.md §2.1)", () => {
+    const m = compileWildcard("a\\*b", { caseInsensitive: true, escapes: true });
+    assert.equal(m("a*b"), true);
+    assert.equal(m("axb"), false);
+    assert.equal(compileWildcard("a.c", { caseInsensitive: false })("abc"), false);
+  });
+});
+
+describe("ip-range", () => {
+  it("ip-range: IPv4, IPv4-mapped IPv6 and IPv6 CIDRs (alb.md §2.1 source-ip)", () => {
+    const m = compileCidrs(["10.0.0.0/8", "2001:db8::/32", "192.168.1.7/32"]);
+    assert.equal(m("10.255.0.1"), true);
+    assert.equal(m("::ffff:10.1.2.3"), true);
+    assert.equal(m("11.0.0.1"), false);
+    assert.equal(m("192.168.1.7"), true);
+    assert.equal(m("192.168.1.8"), false);
+    assert.equal(m("2001:db8:1::5"), true);
+    assert.equal(m("2001:db9::1"), false);
+    assert.equal(compileCidrs(["0.0.0.0/0"])("8.8.8.8"), true);
+  });
+});

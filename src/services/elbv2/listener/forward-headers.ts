@@ -1,0 +1,108 @@
+import type { IncomingMessage } from "node:http";
+import type { TLSSocket } from "node:tls";
+import type { Clock } from "../../../core/clock.js";
+import type { Ids } from "../../../core/ids.js";
+
+/**
+ * The request headers a target receives (alb.md §7): the client's headers minus hop-by-hop ones,
+ * duplicates kept, then X-Forwarded-For/-Proto/-Port, X-Amzn-Trace-Id and Host rewritten.
+ */
+export interface ForwardHeaderSettings {
+  xffMode: "append" | "preserve" | "remove";
+  xffClientPort: boolean;
+  preserveHost: boolean;
+  dropInvalidHeaders: boolean;
+  tlsHeaders: { version: string; cipher: string } | undefined;
+  listenerPort: number;
+  protocol: "http" | "https";
+}
+
+export const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "http2-settings"]);
+const VALID_NAME = /^[-A-Za-z0-9]+$/;
+
+export type HeaderRecord = Record<string, string | string[]>;
+
+export function buildForwardHeaders(req: IncomingMessage, traceId: string, s: ForwardHeaderSettings): HeaderRecord {
+  const out: HeaderRecord = {};
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name.charCodeAt(0) === 58 || HOP_BY_HOP.has(name)) continue;
+    // alb.md §7.2: with drop_invalid_header_fields, names outside [-A-Za-z0-9] are removed.
+    if (s.dropInvalidHeaders && !VALID_NAME.test(name)) continue;
+    const v = raw[i + 1]!;
+    const prev = out[name];
+    if (prev === undefined) out[name] = v;
+    else if (Array.isArray(prev)) prev.push(v);
+    else out[name] = [prev, v];
+  }
+  const authority = req.headers[":authority"] as string | undefined;
+  if (out["host"] === undefined && authority) out["host"] = authority;
+  const peer = peerAddress(req);
+  // alb.md §7.1.
+  const xff = out["x-forwarded-for"];
+  if (s.xffMode === "remove") delete out["x-forwarded-for"];
+  else if (s.xffMode === "append") {
+    const me = s.xffClientPort ? (peer.includes(":") ? `[${peer}]:${req.socket.remotePort}` : `${peer}:${req.socket.remotePort}`) : peer;
+    out["x-forwarded-for"] = xff === undefined ? me : `${Array.isArray(xff) ? xff.join(", ") : xff}, ${me}`;
+  }
+  // Choice: alb.md §7.2 — a client-sent X-Forwarded-Proto/-Port is overwritten.
+  out["x-forwarded-proto"] = s.protocol;
+  out["x-forwarded-port"] = String(s.listenerPort);
+  out["x-amzn-trace-id"] = traceId;
+  if (s.tlsHeaders && s.protocol === "https") {
+    const tls = req.socket as TLSSocket;
+    const version = tls.getProtocol?.();
+    const cipher = tls.getCipher?.()?.name;
+    if (version) out[s.tlsHeaders.version] = version;
+    if (cipher) out[s.tlsHeaders.cipher] = cipher;
+  }
+  out["host"] = targetHost(out["host"], s);
+  return out;
+}
+
+/** alb.md §7.4: without preservation the port is dropped on 80/443 and the listener port added elsewhere. */
+function targetHost(h: string | string[] | undefined, s: ForwardHeaderSettings): string | string[] {
+  if (s.preserveHost) return h ?? "";
+  const first = (Array.isArray(h) ? h[0] : h) ?? "";
+  const name = stripPort(first);
+  return s.listenerPort === 80 || s.listenerPort === 443 ? name : `${name}:${s.listenerPort}`;
+}
+
+export function stripPort(host: string): string {
+  if (host.startsWith("[")) {
+    const end = host.indexOf("]");
+    return end === -1 ? host : host.slice(0, end + 1);
+  }
+  const colon = host.indexOf(":");
+  return colon === -1 ? host : host.slice(0, colon);
+}
+
+export function peerAddress(req: IncomingMessage): string {
+  const a = req.socket.remoteAddress ?? "";
+  return a.startsWith("::ffff:") ? a.slice(7) : a;
+}
+
+/** Number of addresses in the incoming X-Forwarded-For (alb.md §7.1: more than 30 → 463). */
+export function countForwardedFor(req: IncomingMessage): number {
+  const h = req.headers["x-forwarded-for"] as string | string[] | undefined;
+  if (!h) return 0;
+  const v = Array.isArray(h) ? h.join(",") : h;
+  let n = 1;
+  for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) === 44) n++;
+  return n;
+}
+
+/**
+ * alb.md §7.3: `Root=1-<8 hex epoch>-<24 hex>`; an incoming Root gets `Self=` in front, an incoming
+ * Self is replaced, custom fields are kept.
+ */
+export function traceIdFor(incoming: string | undefined, clock: Clock, ids: Ids): string {
+  const self = `1-${Math.floor(clock.now() / 1000)
+    .toString(16)
+    .padStart(8, "0")}-${ids.hex32().slice(0, 24)}`;
+  if (!incoming) return `Root=${self}`;
+  if (/(^|;)\s*Self=/.test(incoming)) return incoming.replace(/Self=[^;]*/, `Self=${self}`);
+  if (/(^|;)\s*Root=/.test(incoming)) return `Self=${self};${incoming}`;
+  return `Root=${self}`;
+}

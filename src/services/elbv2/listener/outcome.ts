@@ -1,0 +1,41 @@
+import type { Clock } from "../../../core/clock.js";
+import type { Ids } from "../../../core/ids.js";
+import type { Log } from "../../../core/log.js";
+import type { Counters } from "../metrics.js";
+import type { TargetGroupRuntime } from "../target-group/target-group.js";
+import type { ForwardHeaderSettings } from "./forward-headers.js";
+
+/** What one request came to, for metrics and the access log (alb.md §11, §12). */
+export interface Outcome {
+  /** elb_status_code; 460 when the client left first. */
+  status: number;
+  targetStatus?: number;
+  /** `ip:port`; undefined when no target was chosen or the target is a Lambda. */
+  target?: string;
+  targetGroup?: TargetGroupRuntime;
+  /** `actions_executed`: forward, redirect, fixed-response. */
+  action: "forward" | "redirect" | "fixed-response";
+  redirectUrl?: string;
+  errorReason?: string;
+  /** The X-Amzn-Trace-Id sent to the target (access-log trace_id). */
+  traceId?: string;
+  /** target_processing_time in seconds. */
+  targetSeconds?: number;
+}
+
+/** Everything a listener's actions need, fixed at start. */
+export interface ListenerEnv {
+  loadBalancer: string;
+  /** `app/<name>/<id>` (access-log `elb`, metric dimension LoadBalancer). */
+  loadBalancerId: string;
+  port: number;
+  protocol: "http" | "https";
+  forward: ForwardHeaderSettings;
+  /** Listener response-header attributes (alb.md §7.6), added to every response. */
+  responseHeaders: Readonly<Record<string, string>>;
+  server: boolean;
+  clock: Clock;
+  ids: Ids;
+  log: Log;
+  counters: Counters;
+}

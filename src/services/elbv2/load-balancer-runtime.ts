@@ -1,0 +1,251 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Clock } from "../../core/clock.js";
+import type { Ids } from "../../core/ids.js";
+import type { Log } from "../../core/log.js";
+import type { HttpHandler } from "../../core/service.js";
+import { ALB_REQUEST } from "../../core/trace.js";
+import { formatAccessLogLine, requestBytes, tlsDetails } from "./access-log.js";
+import { sendAlbError } from "./errors.js";
+import { compileListener, type ListenerHandler } from "./listener/listener-handler.js";
+import { startListenerServer, type ListenerServer } from "./listener/listener-server.js";
+import type { Outcome } from "./listener/outcome.js";
+import { Counters } from "./metrics.js";
+import { LISTENER_ATTRIBUTES, LOAD_BALANCER_ATTRIBUTES, attributeMap } from "./schema/attributes.js";
+import type { LoadBalancer } from "./schema/load-balancer.js";
+import type { LambdaFunction } from "./target-group/lambda-target.js";
+import type { TargetGroupRuntime } from "./target-group/target-group.js";
+
+/**
+ * A running load balancer: its listeners compiled, each on its own local port and reachable by
+ * host name on the gateway; per-request metrics (alb.md §12) and, when access_logs.s3.enabled,
+ * access-log lines in ALB's format (§11).
+ */
+export interface ListenerEndpoint {
+  /** The listener's Port as configured (what the client would connect to on AWS). */
+  port: number;
+  protocol: "HTTP" | "HTTPS";
+  localPort: number;
+  url: string;
+}
+
+export interface LoadBalancerRuntime {
+  name: string;
+  id: string;
+  listeners: ListenerEndpoint[];
+  counters: Counters;
+  accessLog: string[];
+  gatewayHandler: HttpHandler;
+  close(): Promise<void>;
+}
+
+const ACCESS_LOG_CAP = 10_000;
+const RESPONSE_HEADER_ATTRIBUTES: [string, string][] = [
+  ["routing.http.response.strict_transport_security.header_value", "strict-transport-security"],
+  ["routing.http.response.access_control_allow_origin.header_value", "access-control-allow-origin"],
+  ["routing.http.response.access_control_allow_methods.header_value", "access-control-allow-methods"],
+  ["routing.http.response.access_control_allow_headers.header_value", "access-control-allow-headers"],
+  ["routing.http.response.access_control_allow_credentials.header_value", "access-control-allow-credentials"],
+  ["routing.http.response.access_control_expose_headers.header_value", "access-control-expose-headers"],
+  ["routing.http.response.access_control_max_age.header_value", "access-control-max-age"],
+  ["routing.http.response.content_security_policy.header_value", "content-security-policy"],
+  ["routing.http.response.x_content_type_options.header_value", "x-content-type-options"],
+  ["routing.http.response.x_frame_options.header_value", "x-frame-options"],
+];
+
+export async function startLoadBalancer(
+  lb: LoadBalancer,
+  d: {
+    id: string;
+    host: string;
+    localHost: string;
+    region: string;
+    groups: ReadonlyMap<string, TargetGroupRuntime>;
+    lambdas: ReadonlyMap<string, LambdaFunction>;
+    /** Listener Port → local port (0 = any free port). */
+    localPorts: Readonly<Record<string, number>>;
+    tls: { keyPem: string; certPem: string };
+    clock: Clock;
+    ids: Ids;
+    log: Log;
+  },
+): Promise<LoadBalancerRuntime> {
+  const attrs = attributeMap(lb.Attributes, LOAD_BALANCER_ATTRIBUTES);
+  const idleTimeoutMs = Number(attrs.get("idle_timeout.timeout_seconds")) * 1000;
+  const accessLogOn = attrs.get("access_logs.s3.enabled") === "true";
+  const counters = new Counters();
+  const accessLog: string[] = [];
+  const elbId = `app/${lb.Name}/${d.id}`;
+  const handlers: ListenerHandler[] = lb.Listeners.map((l) => {
+    const la = attributeMap(l.Attributes, LISTENER_ATTRIBUTES);
+    const responseHeaders: Record<string, string> = {};
+    for (const [key, header] of RESPONSE_HEADER_ATTRIBUTES) {
+      const v = la.get(key);
+      // Choice: alb.md §7.6 — a configured value overwrites the target's header (UNCONFIRMED).
+      if (v) responseHeaders[header] = v;
+    }
+    const protocol = l.Protocol === "HTTPS" ? "https" : "http";
+    return compileListener(
+      l,
+      {
+        loadBalancer: lb.Name,
+        loadBalancerId: elbId,
+        port: l.Port,
+        protocol,
+        forward: {
+          xffMode: attrs.get("routing.http.xff_header_processing.mode") as "append",
+          xffClientPort: attrs.get("routing.http.xff_client_port.enabled") === "true",
+          preserveHost: attrs.get("routing.http.preserve_host_header.enabled") === "true",
+          dropInvalidHeaders: attrs.get("routing.http.drop_invalid_header_fields.enabled") === "true",
+          tlsHeaders:
+            attrs.get("routing.http.x_amzn_tls_version_and_cipher_suite.enabled") === "true"
+              ? {
+                  version: la.get("routing.http.request.x_amzn_tls_version.header_name")!.toLowerCase(),
+                  cipher: la.get("routing.http.request.x_amzn_tls_cipher_suite.header_name")!.toLowerCase(),
+                }
+              : undefined,
+          listenerPort: l.Port,
+          protocol,
+        },
+        responseHeaders,
+        server: la.get("routing.http.response.server.enabled") !== "false",
+        clock: d.clock,
+        ids: d.ids,
+        log: d.log,
+        counters,
+      },
+      d.groups,
+      d.lambdas,
+    );
+  });
+
+  const serve = (h: ListenerHandler, req: IncomingMessage, res: ServerResponse) => {
+    const createdAt = d.clock.now();
+    const started = performance.now();
+    let r: ReturnType<ListenerHandler["handle"]>;
+    try {
+      r = h.handle(req, res);
+    } catch (e) {
+      d.log.error(`load balancer ${lb.Name}: ${(e as Error).stack ?? String(e)}`);
+      sendAlbError(res, 500, { server: h.env.server });
+      r = { facts: undefined, priority: "-1", outcome: { status: 500, action: "forward" } };
+    }
+    const done = (o: Outcome) => record(h, req, res, o, r.priority, createdAt, started);
+    if (r.outcome instanceof Promise)
+      r.outcome.then(done, (e: unknown) => {
+        d.log.error(`load balancer ${lb.Name}: ${(e as Error).stack ?? String(e)}`);
+        sendAlbError(res, 502, { server: h.env.server });
+        done({ status: 502, action: "forward" });
+      });
+    else done(r.outcome);
+  };
+
+  const record = (h: ListenerHandler, req: IncomingMessage, res: ServerResponse, o: Outcome, priority: string, createdAt: number, started: number) => {
+    counters.add("RequestCount");
+    if (o.targetStatus !== undefined) counters.addTargetStatus(o.targetStatus);
+    else counters.addElbStatus(o.status);
+    const log = accessLogOn;
+    const publish = ALB_REQUEST.hasSubscribers;
+    if (!log && !publish) return;
+    const write = () => {
+      // alb.md §11: a client that left before the response is logged with 460.
+      const status = !res.headersSent ? 460 : o.status;
+      const ms = performance.now() - started;
+      const tls = tlsDetails(req);
+      const host = (req.headers.host ?? (req.headers[":authority"] as string | undefined) ?? "").replace(/:\d+$/, "");
+      const line = formatAccessLogLine({
+        type: req.httpVersionMajor >= 2 ? "h2" : h.env.protocol,
+        time: d.clock.now(),
+        elb: elbId,
+        client: `${req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "-"}:${req.socket.remotePort ?? 0}`,
+        target: o.target ?? "",
+        requestSeconds: 0,
+        targetSeconds: o.targetSeconds ?? -1,
+        responseSeconds: o.targetSeconds === undefined ? -1 : 0,
+        elbStatus: status,
+        targetStatus: o.targetStatus === undefined ? "" : String(o.targetStatus),
+        receivedBytes: requestBytes(req),
+        sentBytes: Number(res.getHeader("content-length") ?? 0),
+        request: `${req.method} ${h.env.protocol}://${host}:${h.env.port}${req.url} HTTP/${req.httpVersion}`,
+        userAgent: req.headers["user-agent"] ?? "",
+        sslCipher: tls.cipher,
+        sslProtocol: tls.protocol,
+        targetGroupArn: o.targetGroup?.arn ?? "",
+        traceId: o.traceId ?? "",
+        domainName: tls.servername,
+        matchedRulePriority: priority,
+        requestCreationTime: createdAt,
+        actionsExecuted: o.action,
+        redirectUrl: o.redirectUrl ?? "",
+        errorReason: o.errorReason ?? "",
+      });
+      if (log) {
+        if (accessLog.length >= ACCESS_LOG_CAP) accessLog.shift();
+        accessLog.push(line);
+      }
+      if (publish)
+        ALB_REQUEST.publish({
+          time: d.clock.now(),
+          loadBalancer: lb.Name,
+          method: req.method ?? "",
+          host,
+          path: req.url ?? "",
+          status,
+          targetStatus: o.targetStatus,
+          target: o.target ?? "-",
+          targetGroup: o.targetGroup?.name ?? "-",
+          ms,
+          accessLogLine: line,
+        });
+    };
+    if (res.writableFinished || res.destroyed) write();
+    else res.once("close", write);
+  };
+
+  const servers: ListenerServer[] = [];
+  const listeners: ListenerEndpoint[] = [];
+  try {
+    for (const [i, l] of lb.Listeners.entries()) {
+      const h = handlers[i]!;
+      const s = await startListenerServer({
+        protocol: h.env.protocol,
+        host: d.host,
+        port: d.localPorts[String(l.Port)] ?? 0,
+        http2: attrs.get("routing.http2.enabled") !== "false",
+        idleTimeoutMs,
+        tls: d.tls,
+        server: h.env.server,
+        handler: (req, res) => serve(h, req, res),
+        what: `load balancer ${lb.Name} listener ${l.Protocol}:${l.Port}`,
+        now: () => d.clock.now(),
+      });
+      servers.push(s);
+      listeners.push({ port: l.Port, protocol: l.Protocol, localPort: s.port, url: `${h.env.protocol}://${d.localHost}:${s.port}/` });
+    }
+  } catch (e) {
+    await Promise.all(servers.map((s) => s.close()));
+    throw e;
+  }
+
+  // On the shared gateway ports a request takes the listener of its protocol, the standard port first.
+  const pickFor = (protocol: "http" | "https") =>
+    handlers.find((h) => h.env.protocol === protocol && h.env.port === (protocol === "http" ? 80 : 443)) ??
+    handlers.find((h) => h.env.protocol === protocol) ??
+    handlers[0];
+  const forHttp = pickFor("http");
+  const forHttps = pickFor("https");
+  return {
+    name: lb.Name,
+    id: d.id,
+    listeners,
+    counters,
+    accessLog,
+    gatewayHandler: (req, res, conn) => {
+      const h = conn.protocol === "https" ? forHttps : forHttp;
+      if (!h) return void sendAlbError(res, 503);
+      serve(h, req, res);
+    },
+    close: async () => {
+      await Promise.all(servers.map((s) => s.close()));
+    },
+  };
+}

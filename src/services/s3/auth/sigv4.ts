@@ -1,0 +1,299 @@
+import { createHash, createHmac } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
+import { SignatureV4 } from "@smithy/signature-v4";
+import {
+  authorizationHeaderMalformed,
+  authorizationQueryParametersError,
+  headersNotSigned,
+  invalidAccessKeyId,
+  invalidRequest,
+  requestExpired,
+  requestTimeTooSkewed,
+  signatureDoesNotMatch,
+  type S3Error,
+} from "../errors.js";
+
+/**
+ * SigV4 verification for S3 (s3.md §7): parse the Authorization header or the X-Amz-* query
+ * parameters, check the scope, the clock skew / expiry and unsigned x-amz-* headers, then let
+ * @smithy/signature-v4 build the canonical request and signature we compare against.
+ */
+export interface Credential {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Who signing with this key is, for bucket policies (s3.md §8). Default: the account. */
+  principal?: { service: string; sourceArn: string };
+}
+
+export interface SignedRequestInput {
+  method: string;
+  /** The request path as sent (percent-encoded). */
+  rawPath: string;
+  /** Decoded query parameters, every value of each name. */
+  query: Record<string, string[]>;
+  headers: IncomingHttpHeaders;
+  now: number;
+  region: string;
+}
+
+export type AuthResult =
+  { kind: "anonymous" } | { kind: "signed"; credential: Credential; payloadHash: string; presigned: boolean } | { kind: "error"; error: S3Error };
+
+const MAX_SKEW_MS = 900_000;
+const MAX_PRESIGN_SECONDS = 604_800;
+const AUTH_HEADER = /^AWS4-HMAC-SHA256 +Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-f]{64})\s*$/;
+const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+const PRESIGN_PARAMS = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires"] as const;
+const MISSING_QUERY_PARAMS =
+  "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.";
+// Headers a signer never signs, yet clients and CloudFront send; S3 does not require them signed.
+const EXEMPT_UNSIGNED = new Set(["x-amz-cf-id"]);
+
+class Sha256 {
+  readonly #h;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.#h =
+      secret === undefined
+        ? createHash("sha256")
+        : createHmac(
+            "sha256",
+            typeof secret === "string"
+              ? secret
+              : ArrayBuffer.isView(secret)
+                ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength)
+                : Buffer.from(secret),
+          );
+  }
+  update(data: Uint8Array | string): void {
+    this.#h.update(data);
+  }
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(this.#h.digest());
+  }
+}
+
+/** Exposes smithy's canonical-request and string-to-sign steps for verification. */
+class VerifyingSigner extends SignatureV4 {
+  constructor(c: Credential) {
+    super({
+      credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey },
+      region: "us-east-1",
+      service: "s3",
+      sha256: Sha256,
+      uriEscapePath: false,
+    });
+  }
+  canonicalRequest(method: string, path: string, query: Record<string, string[]>, headers: Record<string, string>, payloadHash: string): string {
+    return this.createCanonicalRequest({ method, path, query, headers, protocol: "http:", hostname: "" }, headers, payloadHash);
+  }
+  stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
+    return this.createStringToSign(longDate, scope, canonicalRequest, "AWS4-HMAC-SHA256");
+  }
+}
+
+export class SigV4Verifier {
+  readonly #signers = new Map<string, { credential: Credential; signer: VerifyingSigner }>();
+
+  constructor(credentials: readonly Credential[]) {
+    for (const c of credentials) this.#signers.set(c.accessKeyId, { credential: c, signer: new VerifyingSigner(c) });
+  }
+
+  async authenticate(r: SignedRequestInput): Promise<AuthResult> {
+    const authz = r.headers.authorization;
+    if (authz !== undefined) return this.#headerAuth(r, authz);
+    if (r.query["X-Amz-Algorithm"] || r.query["X-Amz-Credential"] || r.query["X-Amz-Signature"]) return this.#queryAuth(r);
+    if (r.query["AWSAccessKeyId"] || r.query["Signature"]) {
+      return {
+        kind: "error",
+        error: { status: 403, code: "AccessDenied", message: "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters" },
+      };
+    }
+    return { kind: "anonymous" };
+  }
+
+  async #headerAuth(r: SignedRequestInput, authz: string): Promise<AuthResult> {
+    const m = AUTH_HEADER.exec(authz);
+    if (!m) {
+      if (authz.startsWith("AWS ")) return fail(invalidRequest("The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."));
+      return fail(
+        authorizationHeaderMalformed(
+          "The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.",
+        ),
+      );
+    }
+    const [, credentialStr, signedHeadersStr, signature] = m as unknown as [string, string, string, string];
+    const scope = parseCredential(credentialStr);
+    if (!scope)
+      return fail(
+        authorizationHeaderMalformed(
+          `The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`,
+        ),
+      );
+    const entry = this.#signers.get(scope.accessKeyId);
+    if (!entry) return fail(invalidAccessKeyId(scope.accessKeyId));
+    if (scope.region !== r.region)
+      return fail(
+        authorizationHeaderMalformed(`The authorization header is malformed; the region '${scope.region}' is wrong; expecting '${r.region}'`, r.region),
+      );
+    const longDate = headerValue(r.headers["x-amz-date"]);
+    const requestTime = longDate !== undefined ? parseAmzDate(longDate) : r.headers.date ? Date.parse(r.headers.date) : NaN;
+    if (Number.isNaN(requestTime)) return fail({ status: 403, code: "AccessDenied", message: "AWS authentication requires a valid Date or x-amz-date header" });
+    if (Math.abs(requestTime - r.now) > MAX_SKEW_MS) return fail(requestTimeTooSkewed(longDate ?? String(r.headers.date), isoSeconds(r.now)));
+    const payloadHash = headerValue(r.headers["x-amz-content-sha256"]);
+    if (payloadHash === undefined) return fail(invalidRequest("Missing required header for this request: x-amz-content-sha256"));
+    const signed = signedHeaderList(signedHeadersStr);
+    const unsigned = unsignedAmzHeaders(r.headers, signed);
+    if (unsigned.length) return fail(headersNotSigned(unsigned));
+    return this.#compare(entry, r, scope, longDate ?? toAmzDate(requestTime), signed, r.query, payloadHash, signature, false);
+  }
+
+  async #queryAuth(r: SignedRequestInput): Promise<AuthResult> {
+    const q: Record<string, string> = {};
+    for (const p of PRESIGN_PARAMS) {
+      const v = r.query[p]?.[0];
+      if (v === undefined) return fail(authorizationQueryParametersError(MISSING_QUERY_PARAMS));
+      q[p] = v;
+    }
+    if (q["X-Amz-Algorithm"] !== "AWS4-HMAC-SHA256") return fail(authorizationQueryParametersError('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"'));
+    const scope = parseCredential(q["X-Amz-Credential"]!);
+    if (!scope)
+      return fail(
+        authorizationQueryParametersError(
+          `Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`,
+        ),
+      );
+    const longDate = q["X-Amz-Date"]!;
+    const signedAt = parseAmzDate(longDate);
+    if (Number.isNaN(signedAt)) return fail(authorizationQueryParametersError(`X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`));
+    const expiresStr = q["X-Amz-Expires"]!;
+    const expires = Number(expiresStr);
+    if (!/^-?\d+$/.test(expiresStr)) return fail(authorizationQueryParametersError("X-Amz-Expires should be a number"));
+    if (expires < 0) return fail(authorizationQueryParametersError("X-Amz-Expires must be non-negative"));
+    if (expires > MAX_PRESIGN_SECONDS)
+      return fail(authorizationQueryParametersError("X-Amz-Expires must be less than a week (in seconds) that is 7 days or 604800 seconds"));
+    const entry = this.#signers.get(scope.accessKeyId);
+    if (!entry) return fail(invalidAccessKeyId(scope.accessKeyId));
+    if (scope.region !== r.region)
+      return fail(
+        authorizationQueryParametersError(`Error parsing the X-Amz-Credential parameter; the region '${scope.region}' is wrong; expecting '${r.region}'`),
+      );
+    const signed = signedHeaderList(q["X-Amz-SignedHeaders"]!);
+    const unsigned = unsignedAmzHeaders(r.headers, signed);
+    if (unsigned.length) return fail(headersNotSigned(unsigned));
+    const payloadHash = r.query["X-Amz-Content-Sha256"]?.[0] ?? "UNSIGNED-PAYLOAD";
+    const result = await this.#compare(entry, r, scope, longDate, signed, r.query, payloadHash, q["X-Amz-Signature"]!, true);
+    if (result.kind !== "signed") return result;
+    // Checked after the signature, as LocalStack does (s3.md §7.2; AWS order unconfirmed).
+    const expiresAt = signedAt + expires * 1000;
+    if (r.now > expiresAt) return fail(requestExpired(expiresStr, isoSeconds(expiresAt), isoSeconds(r.now)));
+    return result;
+  }
+
+  async #compare(
+    entry: { credential: Credential; signer: VerifyingSigner },
+    r: SignedRequestInput,
+    scope: Scope,
+    longDate: string,
+    signed: string[],
+    query: Record<string, string[]>,
+    payloadHash: string,
+    provided: string,
+    presigned: boolean,
+  ): Promise<AuthResult> {
+    const headers: Record<string, string> = {};
+    for (const name of signed) {
+      const v = r.headers[name];
+      headers[name] = v === undefined ? "" : Array.isArray(v) ? v.join(",") : v;
+    }
+    if (headers.host === undefined && r.headers[":authority"]) headers.host = String(r.headers[":authority"]);
+    const canonicalUri = canonicalPath(r.rawPath);
+    const canonicalRequest = entry.signer.canonicalRequest(r.method, canonicalUri, query, canonicalHeaders(headers), payloadHash);
+    const scopeStr = `${scope.date}/${scope.region}/${scope.service}/aws4_request`;
+    const stringToSign = await entry.signer.stringToSign(longDate, scopeStr, canonicalRequest);
+    const expected = await entry.signer.sign(stringToSign, {
+      signingDate: dateOfScope(scope.date),
+      signingRegion: scope.region,
+      signingService: scope.service,
+    });
+    if (expected !== provided) {
+      return fail(signatureDoesNotMatch({ accessKeyId: scope.accessKeyId, stringToSign, signatureProvided: provided, canonicalRequest }));
+    }
+    return { kind: "signed", credential: entry.credential, payloadHash, presigned };
+  }
+}
+
+interface Scope {
+  accessKeyId: string;
+  date: string;
+  region: string;
+  service: string;
+}
+
+function parseCredential(s: string): Scope | undefined {
+  const parts = s.split("/");
+  if (parts.length !== 5 || parts[4] !== "aws4_request" || !/^\d{8}$/.test(parts[1]!)) return undefined;
+  return { accessKeyId: parts[0]!, date: parts[1]!, region: parts[2]!, service: parts[3]! };
+}
+
+function fail(error: S3Error): AuthResult {
+  return { kind: "error", error };
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function signedHeaderList(s: string): string[] {
+  return s.toLowerCase().split(";");
+}
+
+function unsignedAmzHeaders(headers: IncomingHttpHeaders, signed: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const name in headers) {
+    if (name.startsWith("x-amz-") && !EXEMPT_UNSIGNED.has(name) && !signed.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+/** smithy trims and collapses values itself; it only needs names lower-case (they are). */
+function canonicalHeaders(h: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k in h) out[k] = h[k]!.replace(/[ \t]+/g, " ").trim();
+  return out;
+}
+
+const UNRESERVED_EXTRA = /[!'()*]/g;
+/** S3's canonical URI: each path byte URI-encoded once, `/` kept, no dot-segment normalisation (s3.md §7.1). */
+export function canonicalPath(rawPath: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    decoded = rawPath;
+  }
+  return encodeURIComponent(decoded)
+    .replace(UNRESERVED_EXTRA, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replaceAll("%2F", "/");
+}
+
+function parseAmzDate(s: string): number {
+  const m = AMZ_DATE.exec(s);
+  if (!m) return NaN;
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+}
+
+function dateOfScope(d: string): Date {
+  return new Date(Date.UTC(Number(d.slice(0, 4)), Number(d.slice(4, 6)) - 1, Number(d.slice(6, 8))));
+}
+
+function toAmzDate(ms: number): string {
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
+}
+
+/** `2026-01-01T00:00:00Z` (s3.md §7.2 error fields). */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}

@@ -1,0 +1,245 @@
+import { createHash } from "node:crypto";
+import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from "node:fs/promises";
+import { join } from "node:path";
+
+/**
+ * One bucket's objects on disk. Steps of a write: stream into `tmp/<uuid>` (body, then a JSON
+ * trailer with the metadata), fsync, rename over `objects/<xx>/<sha256(key)>`, fsync the folder,
+ * then update the in-memory index. A rename is atomic, so a reader sees the old or the new object,
+ * never a partial one, and an acknowledged PUT survives kill -9 (design.md §State, s3.md §10).
+ * File names are a hash of the key, so any key S3 allows (`../x`, `a%2Fb`, 1024 bytes) maps to one
+ * safe name and `a/b` never collides with `a%2Fb`. The key itself lives in the trailer.
+ */
+export interface ObjectMeta {
+  key: string;
+  size: number;
+  /** Quoted, as sent in the ETag header. */
+  etag: string;
+  /** Milliseconds, second precision (Last-Modified has seconds only). */
+  lastModified: number;
+  contentType: string;
+  /** Stored content headers (content-encoding, content-disposition, …), lower-case names. */
+  headers: Record<string, string>;
+  /** User metadata, lower-case names without the `x-amz-meta-` prefix. */
+  metadata: Record<string, string>;
+  /** x-amz-checksum-<algorithm> → base64 value. */
+  checksums: Record<string, string>;
+  /** Part sizes when the object came from a multipart upload. */
+  partSizes?: number[];
+  /** Where a seeded object came from (local.buckets.<name>.folder), to re-sync on change. */
+  seed?: { mtimeMs: number; size: number };
+}
+
+interface IndexEntry extends ObjectMeta {
+  ino: number;
+}
+
+const TRAILER_MAGIC = Buffer.from("EPS3");
+
+export interface OpenObject {
+  meta: ObjectMeta;
+  handle: FileHandle;
+}
+
+export type BodyChunkHook = (chunk: Buffer) => void;
+
+export class BucketStore {
+  readonly #dir: string;
+  readonly #index = new Map<string, IndexEntry>();
+  #sorted: string[] | undefined;
+  /** Per-key tail of the rename+index step, so index order equals rename order. */
+  readonly #commits = new Map<string, Promise<void>>();
+  readonly #uuid: () => string;
+
+  private constructor(dir: string, uuid: () => string) {
+    this.#dir = dir;
+    this.#uuid = uuid;
+  }
+
+  /** Opens (creating) the store, drops leftover temp files, and rebuilds the index from disk. */
+  static async open(dir: string, uuid: () => string): Promise<BucketStore> {
+    const s = new BucketStore(dir, uuid);
+    await rm(join(dir, "tmp"), { recursive: true, force: true });
+    await mkdir(join(dir, "tmp"), { recursive: true });
+    await mkdir(join(dir, "objects"), { recursive: true });
+    for (const fan of await readdir(join(dir, "objects"))) {
+      for (const name of await readdir(join(dir, "objects", fan))) {
+        const h = await open(join(dir, "objects", fan, name), "r");
+        try {
+          const st = await h.stat();
+          const meta = await readTrailer(h, st.size);
+          if (meta) s.#index.set(meta.key, { ...meta, ino: st.ino });
+        } finally {
+          await h.close();
+        }
+      }
+    }
+    return s;
+  }
+
+  get dir(): string {
+    return this.#dir;
+  }
+
+  get size(): number {
+    return this.#index.size;
+  }
+
+  head(key: string): ObjectMeta | undefined {
+    return this.#index.get(key);
+  }
+
+  /** Keys in UTF-8 binary order (s3.md §4.6). */
+  sortedKeys(): readonly string[] {
+    if (!this.#sorted) this.#sorted = [...this.#index.keys()].sort(compareUtf8);
+    return this.#sorted;
+  }
+
+  /** The object's metadata and an open handle on exactly that version (the caller closes it). */
+  async open(key: string): Promise<OpenObject | undefined> {
+    if (!this.#index.has(key)) return undefined;
+    let h: FileHandle;
+    try {
+      h = await open(this.#path(key), "r");
+    } catch {
+      return undefined;
+    }
+    const st = await h.stat();
+    const cached = this.#index.get(key);
+    if (cached && cached.ino === st.ino) return { meta: cached, handle: h };
+    // Replaced between the index lookup and open(): read the version we hold.
+    const meta = await readTrailer(h, st.size);
+    if (!meta) {
+      await h.close();
+      return undefined;
+    }
+    return { meta, handle: h };
+  }
+
+  /**
+   * Writes a new version from `chunks`. `finish` runs after the body, before commit; it returns
+   * the metadata to store or throws to abandon the write (a bad checksum), leaving no trace.
+   */
+  async write(
+    key: string,
+    chunks: AsyncIterable<Buffer>,
+    finish: (size: number, md5: Buffer) => Omit<ObjectMeta, "key" | "size"> | Promise<Omit<ObjectMeta, "key" | "size">>,
+    onChunk?: BodyChunkHook,
+  ): Promise<ObjectMeta> {
+    const tmp = join(this.#dir, "tmp", this.#uuid());
+    const h = await open(tmp, "w");
+    let ok = false;
+    try {
+      const md5 = createHash("md5");
+      let size = 0;
+      for await (const c of chunks) {
+        md5.update(c);
+        onChunk?.(c);
+        size += c.length;
+        await writeAll(h, c);
+      }
+      const meta: ObjectMeta = { ...(await finish(size, md5.digest())), key, size };
+      await writeAll(h, encodeTrailer(meta));
+      await h.sync();
+      await h.close();
+      const st = await this.#commit(key, tmp, meta);
+      ok = true;
+      return st;
+    } finally {
+      if (!ok) {
+        await h.close().catch(() => {});
+        await unlink(tmp).catch(() => {});
+      }
+    }
+  }
+
+  async delete(key: string): Promise<boolean> {
+    if (!this.#index.has(key)) return false;
+    await this.#serial(key, async () => {
+      await unlink(this.#path(key)).catch(() => {});
+      if (this.#index.delete(key)) this.#sorted = undefined;
+    });
+    return true;
+  }
+
+  /** Removes the whole bucket folder (DeleteBucket on an empty bucket). */
+  async destroy(): Promise<void> {
+    await rm(this.#dir, { recursive: true, force: true });
+  }
+
+  async #commit(key: string, tmp: string, meta: ObjectMeta): Promise<ObjectMeta> {
+    const final = this.#path(key);
+    await this.#serial(key, async () => {
+      const fan = join(this.#dir, "objects", final.slice(-64, -62));
+      await mkdir(fan, { recursive: true });
+      await rename(tmp, final);
+      await syncDir(fan);
+      const st = await stat(final);
+      if (!this.#index.has(key)) this.#sorted = undefined;
+      this.#index.set(key, { ...meta, ino: st.ino });
+    });
+    return meta;
+  }
+
+  #serial(key: string, step: () => Promise<void>): Promise<void> {
+    const prev = this.#commits.get(key) ?? Promise.resolve();
+    const next = prev.then(step, step);
+    const tail = next.catch(() => {});
+    this.#commits.set(key, tail);
+    void tail.then(() => {
+      if (this.#commits.get(key) === tail) this.#commits.delete(key);
+    });
+    return next;
+  }
+
+  #path(key: string): string {
+    const h = createHash("sha256").update(key, "utf8").digest("hex");
+    return join(this.#dir, "objects", h.slice(0, 2), h);
+  }
+}
+
+export function compareUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+export async function writeAll(h: FileHandle, b: Buffer): Promise<void> {
+  let off = 0;
+  while (off < b.length) {
+    const { bytesWritten } = await h.write(b, off, b.length - off);
+    off += bytesWritten;
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const d = await open(dir, "r");
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
+  }
+}
+
+/** body ‖ JSON ‖ uint32LE(JSON length) ‖ "EPS3". */
+export function encodeTrailer(meta: object): Buffer {
+  const json = Buffer.from(JSON.stringify(meta), "utf8");
+  const tail = Buffer.alloc(8);
+  tail.writeUInt32LE(json.length, 0);
+  TRAILER_MAGIC.copy(tail, 4);
+  return Buffer.concat([json, tail]);
+}
+
+export async function readTrailer<T = ObjectMeta>(h: FileHandle, fileSize: number): Promise<T | undefined> {
+  if (fileSize < 8) return undefined;
+  const tail = Buffer.alloc(8);
+  await h.read(tail, 0, 8, fileSize - 8);
+  if (!tail.subarray(4).equals(TRAILER_MAGIC)) return undefined;
+  const len = tail.readUInt32LE(0);
+  if (len + 8 > fileSize) return undefined;
+  const json = Buffer.alloc(len);
+  await h.read(json, 0, len, fileSize - 8 - len);
+  try {
+    return JSON.parse(json.toString("utf8")) as T;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,358 @@
+import { pipeline } from "node:stream";
+import type { BucketState } from "../bucket-state.js";
+import {
+  accessDenied,
+  invalidArgument,
+  invalidRange,
+  invalidRequest,
+  keyTooLong,
+  noSuchKey,
+  notImplemented,
+  preconditionFailed,
+  type S3Error,
+} from "../errors.js";
+import type { ObjectMeta } from "../object-store/bucket-store.js";
+import { IngestError, planIngest } from "./ingest-body.js";
+import { commonHeaders, has, httpDate, isoMillis, q, sendEmpty, sendError, sendXml, S3_XMLNS, type S3Call } from "./s3-call.js";
+
+/** PutObject, GetObject, HeadObject, DeleteObject, CopyObject (s3.md §4.2–4.4). */
+
+const STORED_HEADERS = ["content-encoding", "content-disposition", "content-language", "cache-control", "expires", "x-amz-website-redirect-location"] as const;
+const MAX_METADATA_BYTES = 2048;
+const META_PREFIX = "x-amz-meta-";
+
+export interface ObjectOpsDeps {
+  now(): number;
+  /** Whether the caller may s3:ListBucket; decides 404 NoSuchKey vs 403 AccessDenied (s3.md §4.3). */
+  canList(call: S3Call): boolean;
+  bucket(name: string): BucketState | undefined;
+}
+
+function contentHeadersFrom(call: S3Call): { contentType: string; headers: Record<string, string>; metadata: Record<string, string> } | S3Error {
+  const h = call.req.headers;
+  const headers: Record<string, string> = {};
+  for (const name of STORED_HEADERS) {
+    const v = h[name];
+    if (v === undefined) continue;
+    let s = String(v);
+    if (name === "content-encoding") {
+      s = s
+        .split(",")
+        .map((x) => x.trim())
+        .filter((x) => x !== "aws-chunked" && x !== "")
+        .join(",");
+      if (s === "") continue;
+    }
+    headers[name] = s;
+  }
+  if (h["x-amz-storage-class"]) headers["x-amz-storage-class"] = String(h["x-amz-storage-class"]);
+  if (h["x-amz-tagging"]) headers["x-amz-tagging-count"] = String(String(h["x-amz-tagging"]).split("&").filter(Boolean).length);
+  const metadata: Record<string, string> = {};
+  let metaBytes = 0;
+  for (const name in h) {
+    if (!name.startsWith(META_PREFIX)) continue;
+    const k = name.slice(META_PREFIX.length);
+    const v = String(h[name]);
+    metadata[k] = v;
+    metaBytes += Buffer.byteLength(k) + Buffer.byteLength(v);
+  }
+  if (metaBytes > MAX_METADATA_BYTES) {
+    // Choice: AWS message unconfirmed (s3.md §2.3); MinIO's wording.
+    return {
+      status: 400,
+      code: "MetadataTooLarge",
+      message: "Your metadata headers exceed the maximum allowed metadata size.",
+      extra: { Size: String(metaBytes), MaxSizeAllowed: "2048" },
+    };
+  }
+  return { contentType: h["content-type"] ? String(h["content-type"]) : "binary/octet-stream", headers, metadata };
+}
+
+export function checkKey(key: string): S3Error | undefined {
+  if (Buffer.byteLength(key) > 1024) return keyTooLong();
+  return undefined;
+}
+
+export async function putObject(call: S3Call, bucket: BucketState, key: string, deps: ObjectOpsDeps): Promise<void> {
+  const bad = checkKey(key);
+  if (bad) return sendError(call, bad);
+  const h = call.req.headers;
+  const inm = h["if-none-match"];
+  if (inm !== undefined && inm !== "*")
+    return sendError(call, notImplemented("If-None-Match", "We don't accept the provided value of If-None-Match header for this API"));
+  if (inm === "*" && bucket.store.head(key)) return sendError(call, preconditionFailed("If-None-Match"));
+  const im = h["if-match"];
+  if (im !== undefined) {
+    const cur = bucket.store.head(key);
+    if (!cur) return sendError(call, noSuchKey(key));
+    if (!etagListMatches(im, cur.etag)) return sendError(call, preconditionFailed("If-Match"));
+  }
+  const content = contentHeadersFrom(call);
+  if ("code" in content) return sendError(call, content);
+  const plan = planIngest(call);
+  if ("code" in plan) return sendError(call, plan);
+  let meta: ObjectMeta;
+  try {
+    meta = await bucket.store.write(
+      key,
+      plan.chunks,
+      (size, md5) => ({
+        etag: `"${md5.toString("hex")}"`,
+        lastModified: secondPrecision(deps.now()),
+        ...content,
+        checksums: plan.verify(size, md5),
+      }),
+      plan.onChunk,
+    );
+  } catch (e) {
+    if (e instanceof IngestError) return sendError(call, e.s3);
+    throw e;
+  }
+  sendEmpty(call, 200, { etag: meta.etag, "x-amz-server-side-encryption": "AES256", ...checksumHeaders(meta.checksums) });
+}
+
+function checksumHeaders(c: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k in c) out[`x-amz-checksum-${k}`] = c[k]!;
+  if (Object.keys(c).length) out["x-amz-checksum-type"] = "FULL_OBJECT";
+  return out;
+}
+
+export function secondPrecision(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
+const RESPONSE_OVERRIDES: [string, string][] = [
+  ["response-content-type", "content-type"],
+  ["response-content-language", "content-language"],
+  ["response-expires", "expires"],
+  ["response-cache-control", "cache-control"],
+  ["response-content-disposition", "content-disposition"],
+  ["response-content-encoding", "content-encoding"],
+];
+
+/** GetObject and HeadObject: conditionals, Range, response-* overrides; the body streams from the file. */
+export async function getObject(call: S3Call, bucket: BucketState, key: string, deps: ObjectOpsDeps): Promise<void> {
+  const overrides: [string, string][] = [];
+  for (const [param, header] of RESPONSE_OVERRIDES) {
+    const v = q(call, param);
+    if (v !== undefined) overrides.push([header, v]);
+  }
+  if (overrides.length && !call.isSigned && call.method === "GET")
+    return sendError(call, invalidRequest("Request specific response headers cannot be used for anonymous GET requests."));
+  const opened = await bucket.store.open(key);
+  if (!opened) return sendError(call, deps.canList(call) ? noSuchKey(key) : accessDenied());
+  const { meta, handle } = opened;
+  let handed = false;
+  try {
+    const base = objectHeaders(call, meta);
+    const cond = evaluateConditionals(call, meta);
+    if (cond === 304) {
+      call.res.writeHead(304, { ...commonHeaders(call), etag: meta.etag, "last-modified": httpDate(meta.lastModified) });
+      call.res.end();
+      return;
+    }
+    if (cond) return sendError(call, cond);
+    let start = 0;
+    let end = meta.size - 1;
+    let status = 200;
+    const rangeHeader = call.req.headers.range;
+    const partNumber = q(call, "partNumber");
+    if (rangeHeader !== undefined && partNumber !== undefined)
+      return sendError(call, invalidRequest("Cannot specify both Range header and partNumber query parameter"));
+    if (partNumber !== undefined) {
+      const n = Number(partNumber);
+      const sizes = meta.partSizes ?? [meta.size];
+      if (!Number.isInteger(n) || n < 1 || n > 10000)
+        return sendError(call, invalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", partNumber));
+      if (n > sizes.length)
+        return sendError(call, {
+          status: 416,
+          code: "InvalidPartNumber",
+          message: "The requested partnumber is not satisfiable",
+          extra: { PartNumberRequested: partNumber, ActualPartCount: String(sizes.length) },
+        });
+      start = sizes.slice(0, n - 1).reduce((a, b) => a + b, 0);
+      end = start + sizes[n - 1]! - 1;
+      base["x-amz-mp-parts-count"] = String(sizes.length);
+      if (meta.partSizes) status = 206;
+    } else if (rangeHeader !== undefined) {
+      const r = parseRange(rangeHeader, meta.size);
+      if (r === "unsatisfiable") return sendError(call, invalidRange(meta.size, rangeHeader));
+      if (r) {
+        [start, end] = r;
+        status = 206;
+      }
+    }
+    if (status === 206) {
+      base["content-range"] = `bytes ${start}-${end}/${meta.size}`;
+      // Full-object checksums do not describe a part of the object.
+      for (const k in base) if (k.startsWith("x-amz-checksum-")) delete base[k];
+    }
+    base["content-length"] = String(Math.max(0, end - start + 1));
+    if (status === 200) for (const [hname, v] of overrides) base[hname] = v;
+    call.res.writeHead(status, base);
+    if (call.method === "HEAD" || end < start) {
+      call.res.end();
+      return;
+    }
+    handed = true;
+    const stream = handle.createReadStream({ start, end, autoClose: true });
+    pipeline(stream, call.res, () => {});
+  } finally {
+    if (!handed) await handle.close();
+  }
+}
+
+function objectHeaders(call: S3Call, meta: ObjectMeta): Record<string, string | number> {
+  const out: Record<string, string | number> = {
+    ...commonHeaders(call),
+    "last-modified": httpDate(meta.lastModified),
+    etag: meta.etag,
+    "x-amz-server-side-encryption": "AES256",
+    "accept-ranges": "bytes",
+    "content-type": meta.contentType,
+  };
+  for (const k in meta.headers) out[k] = meta.headers[k]!;
+  for (const k in meta.metadata) out[META_PREFIX + k] = meta.metadata[k]!;
+  if (String(call.req.headers["x-amz-checksum-mode"] ?? "").toUpperCase() === "ENABLED") Object.assign(out, checksumHeaders(meta.checksums));
+  return out;
+}
+
+function etagListMatches(header: string, etag: string): boolean {
+  return header.split(",").some((t) => {
+    const s = t.trim();
+    return s === "*" || s === etag || `"${s}"` === etag;
+  });
+}
+
+/** S3's precedence of RFC 7232 conditionals (s3.md §4.3): If-Match beats If-Unmodified-Since; If-None-Match beats If-Modified-Since. */
+function evaluateConditionals(call: S3Call, meta: ObjectMeta, prefix = ""): S3Error | 304 | undefined {
+  const h = call.req.headers;
+  const im = h[`${prefix}if-match`] as string | undefined;
+  const ius = h[`${prefix}if-unmodified-since`] as string | undefined;
+  const inm = h[`${prefix}if-none-match`] as string | undefined;
+  const ims = h[`${prefix}if-modified-since`] as string | undefined;
+  const label = (n: string) => (prefix ? `x-amz-copy-source-${n}` : n);
+  if (im !== undefined) {
+    if (!etagListMatches(im, meta.etag)) return preconditionFailed(label("If-Match"));
+  } else if (ius !== undefined) {
+    const t = Date.parse(ius);
+    if (!Number.isNaN(t) && meta.lastModified > t) return preconditionFailed(label("If-Unmodified-Since"));
+  }
+  if (inm !== undefined) {
+    if (etagListMatches(inm, meta.etag)) return prefix ? preconditionFailed(label("If-None-Match")) : 304;
+  } else if (ims !== undefined) {
+    const t = Date.parse(ims);
+    if (!Number.isNaN(t) && meta.lastModified <= t) return prefix ? preconditionFailed(label("If-Modified-Since")) : 304;
+  }
+  return undefined;
+}
+
+const RANGE = /^bytes=(\d*)-(\d*)$/;
+/** Single byte range only; anything else is ignored (full 200), as S3 does (s3.md §4.3). */
+export function parseRange(header: string, size: number): [number, number] | "unsatisfiable" | undefined {
+  const m = RANGE.exec(header.trim());
+  if (!m) return undefined;
+  const [, a, b] = m as unknown as [string, string, string];
+  if (a === "" && b === "") return undefined;
+  if (a === "") {
+    const n = Number(b);
+    if (n === 0) return "unsatisfiable";
+    if (size === 0) return "unsatisfiable";
+    return [Math.max(0, size - n), size - 1];
+  }
+  const start = Number(a);
+  const end = b === "" ? size - 1 : Number(b);
+  if (b !== "" && start > end) return undefined;
+  if (start >= size) return "unsatisfiable";
+  return [start, Math.min(end, size - 1)];
+}
+
+export async function deleteObject(call: S3Call, bucket: BucketState, key: string): Promise<void> {
+  await bucket.store.delete(key);
+  sendEmpty(call, 204);
+}
+
+/** CopyObject (s3.md §4.4): the body streams from the source file into the new version. */
+export async function copyObject(
+  call: S3Call,
+  bucket: BucketState,
+  key: string,
+  deps: ObjectOpsDeps,
+  authorizeSource: (bucket: string, key: string) => S3Error | undefined,
+): Promise<void> {
+  const bad = checkKey(key);
+  if (bad) return sendError(call, bad);
+  const raw = String(call.req.headers["x-amz-copy-source"]);
+  let source: string;
+  try {
+    source = decodeURIComponent(raw.split("?")[0]!);
+  } catch {
+    return sendError(call, invalidArgument("Invalid copy source object key", "x-amz-copy-source", raw));
+  }
+  if (source.startsWith("/")) source = source.slice(1);
+  const slash = source.indexOf("/");
+  if (slash <= 0 || slash === source.length - 1) return sendError(call, invalidArgument("Invalid copy source object key", "x-amz-copy-source", raw));
+  const srcBucketName = source.slice(0, slash);
+  const srcKey = source.slice(slash + 1);
+  const srcBucket = deps.bucket(srcBucketName);
+  if (!srcBucket)
+    return sendError(call, { status: 404, code: "NoSuchBucket", message: "The specified bucket does not exist", extra: { BucketName: srcBucketName } });
+  const denied = authorizeSource(srcBucketName, srcKey);
+  if (denied) return sendError(call, denied);
+  const opened = await srcBucket.store.open(srcKey);
+  if (!opened) return sendError(call, noSuchKey(srcKey));
+  const { meta: src, handle } = opened;
+  let handed = false;
+  try {
+    const cond = evaluateConditionals(call, src, "x-amz-copy-source-");
+    if (cond && cond !== 304) return sendError(call, cond);
+    const directive = String(call.req.headers["x-amz-metadata-directive"] ?? "COPY").toUpperCase();
+    if (directive !== "COPY" && directive !== "REPLACE")
+      return sendError(call, invalidArgument("Unknown metadata directive.", "x-amz-metadata-directive", directive));
+    if (
+      srcBucket === bucket &&
+      srcKey === key &&
+      directive === "COPY" &&
+      !call.req.headers["x-amz-storage-class"] &&
+      !call.req.headers["x-amz-website-redirect-location"]
+    )
+      return sendError(
+        call,
+        invalidRequest(
+          "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+        ),
+      );
+    let content: { contentType: string; headers: Record<string, string>; metadata: Record<string, string> };
+    if (directive === "REPLACE") {
+      const c = contentHeadersFrom(call);
+      if ("code" in c) return sendError(call, c);
+      content = c;
+    } else content = { contentType: src.contentType, headers: src.headers, metadata: src.metadata };
+    handed = true;
+    const stream = handle.createReadStream({ start: 0, end: Math.max(0, src.size - 1), autoClose: true });
+    const chunks: AsyncIterable<Buffer> = src.size === 0 ? emptyChunks(stream) : stream;
+    const meta = await bucket.store.write(key, chunks, (_size, md5) => ({
+      etag: src.partSizes ? `"${md5.toString("hex")}"` : src.etag,
+      lastModified: secondPrecision(deps.now()),
+      ...content,
+      checksums: src.checksums,
+    }));
+    sendXml(
+      call,
+      200,
+      `<CopyObjectResult xmlns="${S3_XMLNS}"><LastModified>${isoMillis(meta.lastModified)}</LastModified><ETag>${meta.etag.replaceAll('"', "&quot;")}</ETag></CopyObjectResult>`,
+      { "x-amz-server-side-encryption": "AES256" },
+    );
+  } finally {
+    if (!handed) await handle.close();
+  }
+}
+
+async function* emptyChunks(stream: NodeJS.ReadableStream & { destroy(): void }): AsyncGenerator<Buffer> {
+  stream.destroy();
+  yield* [];
+}
+
+export { has };
