@@ -68,7 +68,11 @@ const config = {
   local: { origins: { "app.example.com": `http://127.0.0.1:${barePort}` }, buckets: { "bench-bucket": { folder: dir } } },
 };
 
+// First start creates the CA and certificate (once per state dir); the second is the everyday start.
 let t0 = performance.now();
+await (await startEdgeparity({ config, stateDir: join(dir, "state") })).close();
+const coldReadyMs = performance.now() - t0;
+t0 = performance.now();
 const stack = await startEdgeparity({ config, stateDir: join(dir, "state") });
 const inProcessReadyMs = performance.now() - t0;
 const host = stack.distributions.bench!.domain;
@@ -114,6 +118,6 @@ console.log("case                          req/s     p50 ms  p99 ms  ratio to A"
 for (const [name, r] of best)
   console.log(`${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${(r.rps / a.rps).toFixed(2)}`);
 console.log(
-  `\nstart-up to ready: in-process ${inProcessReadyMs.toFixed(0)} ms (target ≤ 100), CLI ${cliReadyMs.toFixed(0)} ms wall incl. node start (${reportedReadyMs} ms after load; target ≤ 300)`,
+  `\nstart-up to ready: in-process ${inProcessReadyMs.toFixed(0)} ms (target ≤ 100; first start, creating the CA: ${coldReadyMs.toFixed(0)} ms), CLI ${cliReadyMs.toFixed(0)} ms wall incl. node start (${reportedReadyMs} ms after load; target ≤ 300)`,
 );
 console.log(`idle RSS of the CLI: ${(rssKb / 1024).toFixed(1)} MB (target ≤ 60)`);

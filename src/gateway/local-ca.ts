@@ -1,7 +1,14 @@
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import forge from "node-forge";
+import type forgeModule from "node-forge";
+
+// node-forge is only needed to issue certificates; a warm start with cached ones never loads it
+// (it is the largest module in the process, see bench/edge.ts idle RSS).
+let forgeLoaded: typeof forgeModule | undefined;
+async function loadForge(): Promise<typeof forgeModule> {
+  return (forgeLoaded ??= (await import("node-forge")).default);
+}
 
 /**
  * A certificate authority made once per state dir, and a leaf certificate for every served host.
@@ -45,6 +52,7 @@ async function readOrCreate(dir: string, now: Date): Promise<CaFiles> {
   try {
     return { certPem: await readFile(certPath, "utf8"), keyPem: await readFile(keyPath, "utf8") };
   } catch {
+    const forge = await loadForge();
     const keyPem = rsaKeyPem();
     const key = forge.pki.privateKeyFromPem(keyPem);
     const cert = forge.pki.createCertificate();
@@ -71,7 +79,8 @@ async function readOrCreate(dir: string, now: Date): Promise<CaFiles> {
   }
 }
 
-function issueLeaf(ca: CaFiles, leafKeyPem: string, hosts: string[], now: Date): string {
+async function issueLeaf(ca: CaFiles, leafKeyPem: string, hosts: string[], now: Date): Promise<string> {
+  const forge = await loadForge();
   const caCert = forge.pki.certificateFromPem(ca.certPem);
   const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
   const leafKey = forge.pki.privateKeyFromPem(leafKeyPem);
@@ -105,11 +114,11 @@ function serial(): string {
   return b.toString("hex");
 }
 
-async function readOrMake(path: string, make: () => string): Promise<string> {
+async function readOrMake(path: string, make: () => string | Promise<string>): Promise<string> {
   try {
     return await readFile(path, "utf8");
   } catch {
-    const v = make();
+    const v = await make();
     await writeFile(path, v, { mode: 0o600 });
     return v;
   }

@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { GetObjectCommand, PutBucketCorsCommand, PutObjectCommand, S3Client, type CORSRule } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../../support/chromium.js";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
 
 /**
@@ -37,18 +38,7 @@ describe("browser upload with a presigned PUT (Chromium)", () => {
       credentials,
       requestChecksumCalculation: "WHEN_REQUIRED",
     });
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium(stack.spkiHash);
     page = await browser.newPage();
     await page.goto(pageOrigin);
   });

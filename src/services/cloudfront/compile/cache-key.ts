@@ -1,6 +1,7 @@
 import type { ForwardedValues } from "../schema/distribution-config.js";
 import type { CachePolicyConfig } from "../schema/policies.js";
 import type { ParamSet } from "./forwarding.js";
+import { viewerDeviceHeader } from "./viewer-device.js";
 
 /**
  * What goes into a behaviour's cache key, computed once at compile time from its cache policy
@@ -181,14 +182,9 @@ export function normaliseEncoding(value: string, enabled: { gzip: boolean; br: b
 }
 const Q_ZERO = /^\s*q\s*=\s*0(\.0*)?\s*$/;
 
-const MOBILE = /Mobile|Android|iPhone|iPod|BlackBerry|IEMobile|Opera Mini/i;
-const TABLET = /iPad|Tablet|Kindle|Silk|PlayBook|Android(?!.*Mobile)/i;
-const SMART_TV = /SmartTV|SMART-TV|HbbTV|AppleTV|GoogleTV|Roku|BRAVIA|NetCast|Tizen.*TV|Web0S/i;
-
 /**
  * Keyed CloudFront-* values (§7.4). Geo headers have no value on loopback (as for requests from
  * AWS's own network), so they key as empty.
- * TODO(dedupe): the device patterns mirror 60-origin-fetch/origin-request-headers.ts; move both to compile/.
  */
 function cloudFrontKeyValue(name: string, input: CacheKeyInput): string {
   const ua = String(input.headers["user-agent"] ?? "");
@@ -197,19 +193,7 @@ function cloudFrontKeyValue(name: string, input: CacheKeyInput): string {
       return input.protocol;
     case "cloudfront-viewer-http-version":
       return input.httpVersion;
-    case "cloudfront-is-mobile-viewer":
-      return String(MOBILE.test(ua) && !TABLET.test(ua));
-    case "cloudfront-is-tablet-viewer":
-      return String(TABLET.test(ua));
-    case "cloudfront-is-smarttv-viewer":
-      return String(SMART_TV.test(ua));
-    case "cloudfront-is-desktop-viewer":
-      return String(!MOBILE.test(ua) && !TABLET.test(ua) && !SMART_TV.test(ua));
-    case "cloudfront-is-ios-viewer":
-      return String(/iPhone|iPad|iPod/.test(ua));
-    case "cloudfront-is-android-viewer":
-      return String(/Android/.test(ua));
     default:
-      return "";
+      return viewerDeviceHeader(name, ua) ?? "";
   }
 }

@@ -1,6 +1,6 @@
-import { createHash, createHmac } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { Sha256 } from "../../../core/sha256.js";
 import {
   authorizationHeaderMalformed,
   authorizationQueryParametersError,
@@ -48,29 +48,6 @@ const MISSING_QUERY_PARAMS =
   "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.";
 // Headers a signer never signs, yet clients and CloudFront send; S3 does not require them signed.
 const EXEMPT_UNSIGNED = new Set(["x-amz-cf-id"]);
-
-class Sha256 {
-  readonly #h;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#h =
-      secret === undefined
-        ? createHash("sha256")
-        : createHmac(
-            "sha256",
-            typeof secret === "string"
-              ? secret
-              : ArrayBuffer.isView(secret)
-                ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength)
-                : Buffer.from(secret),
-          );
-  }
-  update(data: Uint8Array | string): void {
-    this.#h.update(data);
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(this.#h.digest());
-  }
-}
 
 /** Exposes smithy's canonical-request and string-to-sign steps for verification. */
 class VerifyingSigner extends SignatureV4 {

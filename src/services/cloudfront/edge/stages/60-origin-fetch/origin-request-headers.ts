@@ -1,6 +1,7 @@
 import { includes } from "../../../compile/forwarding.js";
 import type { BehaviorPlan, OriginEndpoint } from "../../../compile/plan.js";
 import type { EdgeContext } from "../../edge-context.js";
+import { viewerDeviceHeader } from "../../../compile/viewer-device.js";
 
 /**
  * The headers, cookies and query string CloudFront sends to an origin (cloudfront.md §7.2–7.5),
@@ -139,10 +140,6 @@ function filterCookies(header: string, set: { mode: string; names: ReadonlySet<s
   return pairs.map(([n, v]) => `${n}=${v}`).join("; ");
 }
 
-const MOBILE = /Mobile|Android|iPhone|iPod|BlackBerry|IEMobile|Opera Mini/i;
-const TABLET = /iPad|Tablet|Kindle|Silk|PlayBook|Android(?!.*Mobile)/i;
-const SMART_TV = /SmartTV|SMART-TV|HbbTV|AppleTV|GoogleTV|Roku|BRAVIA|NetCast|Tizen.*TV|Web0S/i;
-
 /**
  * CloudFront-generated request headers (§7.4). Loopback viewers have no geolocation, so the
  * country/city/ASN family is omitted — as AWS omits them for requests from its own network.
@@ -156,18 +153,6 @@ function cloudFrontHeaderValue(name: string, ctx: EdgeContext): string | undefin
       return ctx.clientIp.includes(":") ? `${ctx.clientIp}:${ctx.clientPort}` : `${ctx.clientIp}:${ctx.clientPort}`;
     case "cloudfront-viewer-http-version":
       return ctx.httpVersion;
-    case "cloudfront-is-mobile-viewer":
-      return String(MOBILE.test(ua) && !TABLET.test(ua));
-    case "cloudfront-is-tablet-viewer":
-      return String(TABLET.test(ua));
-    case "cloudfront-is-smarttv-viewer":
-      return String(SMART_TV.test(ua));
-    case "cloudfront-is-desktop-viewer":
-      return String(!MOBILE.test(ua) && !TABLET.test(ua) && !SMART_TV.test(ua));
-    case "cloudfront-is-ios-viewer":
-      return String(/iPhone|iPad|iPod/.test(ua));
-    case "cloudfront-is-android-viewer":
-      return String(/Android/.test(ua));
     case "cloudfront-viewer-header-count":
       return String(ctx.req.rawHeaders.length / 2);
     case "cloudfront-viewer-header-order": {
@@ -182,7 +167,7 @@ function cloudFrontHeaderValue(name: string, ctx: EdgeContext): string | undefin
       return `${sock.getProtocol()}:${cipher?.standardName ?? cipher?.name ?? ""}:fullHandshake`;
     }
     default:
-      return undefined;
+      return viewerDeviceHeader(name.toLowerCase(), ua);
   }
 }
 

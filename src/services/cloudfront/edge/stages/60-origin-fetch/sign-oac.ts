@@ -1,34 +1,12 @@
-import { createHash, createHmac } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { OacSigning } from "../../../compile/plan.js";
+import { Sha256 } from "../../../../../core/sha256.js";
 
 /**
  * Origin Access Control (cloudfront.md §10.4): SigV4-signs the S3 origin request as the
  * `cloudfront.amazonaws.com` service principal. `always` replaces a viewer Authorization,
  * `no-override` keeps one, `never` does not sign. The payload is sent unsigned (bodies stream).
  */
-class Sha256 {
-  readonly #h;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#h =
-      secret === undefined
-        ? createHash("sha256")
-        : createHmac(
-            "sha256",
-            typeof secret === "string"
-              ? secret
-              : ArrayBuffer.isView(secret)
-                ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength)
-                : Buffer.from(secret),
-          );
-  }
-  update(data: Uint8Array | string): void {
-    this.#h.update(data);
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(this.#h.digest());
-  }
-}
 
 const signers = new WeakMap<OacSigning, SignatureV4>();
 
