@@ -145,7 +145,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
       if (handler) routes.set(alias, handler);
     }
     // Path-style S3 through the control-plane endpoint (`--endpoint-url http://localhost:4480`).
-    router.setRoutes(routes, s3.pathStyle);
+    router.setRoutes(routes, s3.pathStyle, s3.resolveHost);
     return { bindings, plans, ca, httpPort: listeners.httpPort, httpsPort: listeners.httpsPort, router, cloudfront, elbv2, close };
   } catch (e) {
     await close();

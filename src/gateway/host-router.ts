@@ -8,11 +8,16 @@ import type { ConnectionInfo, HttpHandler } from "../core/service.js";
 export class HostRouter {
   #routes = new Map<string, HttpHandler>();
   #fallback: HttpHandler | undefined;
+  #resolve: HostResolver | undefined;
 
-  /** Replaces the whole table at once (a new stack revision). */
-  setRoutes(routes: ReadonlyMap<string, HttpHandler>, fallback?: HttpHandler): void {
+  /**
+   * Replaces the whole table at once (a new stack revision). `resolve` answers hosts that appear
+   * while running (a bucket made through the S3 API), after the table and before the fallback.
+   */
+  setRoutes(routes: ReadonlyMap<string, HttpHandler>, fallback?: HttpHandler, resolve?: HostResolver): void {
     this.#routes = new Map(routes);
     this.#fallback = fallback;
+    this.#resolve = resolve;
   }
 
   get hosts(): string[] {
@@ -24,6 +29,8 @@ export class HostRouter {
     const host = raw === undefined ? "" : hostName(raw);
     const handler = this.#routes.get(host);
     if (handler) return handler(req, res, conn);
+    const resolved = this.#resolve?.(host);
+    if (resolved) return resolved(req, res, conn);
     if (this.#fallback && (host === "localhost" || host === "127.0.0.1" || host === "[::1]" || host === "::1")) return this.#fallback(req, res, conn);
     this.#unknownHost(res, raw);
   }
@@ -36,6 +43,9 @@ export class HostRouter {
     res.end(body);
   }
 }
+
+/** A handler for a lower-case host name (no port) the route table lacks, or undefined. */
+export type HostResolver = (host: string) => HttpHandler | undefined;
 
 /** `Example.COM:4480` → `example.com`; `[::1]:80` → `[::1]`. */
 export function hostName(host: string): string {

@@ -121,6 +121,43 @@ export const corsForbidden = (message: string, method: string, resourceType: "OB
   err(403, "AccessForbidden", message, { Method: method, ResourceType: resourceType });
 export const corsOriginMissing = (): S3Error => err(400, "BadRequest", "Insufficient information. Origin request header needed.");
 
+// Browser POST uploads (s3.md §7.3). Wire captures of S3's answers, where the spec is silent, are
+// cited at each use in rest/post-object.ts and auth/post-policy.ts.
+export const invalidPolicyDocument = (message: string): S3Error => err(400, "InvalidPolicyDocument", `Invalid Policy: ${message}`);
+export const policyExpired = (): S3Error => err(403, "AccessDenied", "Invalid according to Policy: Policy expired.");
+export const policyConditionFailed = (condition: string): S3Error =>
+  err(403, "AccessDenied", `Invalid according to Policy: Policy Condition failed: ${condition}`);
+export const policyExtraInputFields = (names: readonly string[]): S3Error =>
+  err(403, "AccessDenied", `Invalid according to Policy: Extra input fields: ${names.join(", ")}`);
+export const postFieldMissing = (name: string): S3Error =>
+  invalidArgument(`Bucket POST must contain a field named '${name}'.  If it is specified, please check the order of the fields.`, name, "");
+export const postNotMultipart = (): S3Error =>
+  err(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", {
+    Condition: "Bucket POST must be of the enclosure-type multipart/form-data",
+  });
+export const malformedPostRequest = (): S3Error => err(400, "MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data.");
+// "preceeding" and "was" are S3's own wording, as captured on the wire.
+export const maxPostPreDataLengthExceeded = (limit: number): S3Error =>
+  err(400, "MaxPostPreDataLengthExceeded", "Your POST request fields preceeding the upload file was too large.", {
+    MaxPostPreDataLengthBytes: String(limit),
+  });
+export const postEntityTooSmall = (proposed: number, min: number): S3Error =>
+  err(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size", { ProposedSize: String(proposed), MinSizeAllowed: String(min) });
+export const postCredentialRegionWrong = (credential: string, region: string, expected: string): S3Error =>
+  err(400, "InvalidArgument", `the region '${region}' is wrong; expecting '${expected}'`, {
+    ArgumentName: "X-Amz-Credential",
+    ArgumentValue: credential,
+    Region: expected,
+  });
+/** A POST signature signs the base64 policy itself: no canonical request (s3.md §7.3). */
+export const postSignatureDoesNotMatch = (d: { accessKeyId: string; policy: string; signatureProvided: string }): S3Error =>
+  err(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", {
+    AWSAccessKeyId: d.accessKeyId,
+    StringToSign: d.policy,
+    SignatureProvided: d.signatureProvided,
+    StringToSignBytes: hexBytes(d.policy),
+  });
+
 /** `AWS4` → `41 57 53 34` (s3.md §7.1). */
 function hexBytes(s: string): string {
   const b = Buffer.from(s, "utf8");

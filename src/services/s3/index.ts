@@ -44,6 +44,8 @@ export const DEFAULT_CREDENTIALS: readonly Credential[] = [{ accessKeyId: "test"
 export interface RunningS3 extends RunningService {
   /** Path-style S3 for the control-plane hosts (localhost, 127.0.0.1), for HostRouter's fallback. */
   pathStyle: HttpHandler;
+  /** Virtual-hosted S3 for buckets created through the API after start, whose hosts `routes` lacks (s3.md §1). */
+  resolveHost(host: string): HttpHandler | undefined;
 }
 
 /** Every host name that addresses a bucket virtual-hosted style (s3.md §1). */
@@ -104,9 +106,13 @@ export async function startS3(buckets: readonly BucketRuntime[], deps: S3Deps): 
   await service.loadPersisted();
 
   const routes = new Map<string, HttpHandler>();
+  const restHandler =
+    (name: string): HttpHandler =>
+    (req, res, conn) =>
+      service.handle(req, res, conn, name);
   const names = new Set<string>([...buckets.map((b) => b.name), ...service.buckets.keys()]);
   for (const name of names) {
-    const handler: HttpHandler = (req, res, conn) => service.handle(req, res, conn, name);
+    const handler = restHandler(name);
     for (const h of bucketHosts(name, deps.region)) routes.set(h, handler);
     const website: HttpHandler = (req, res) =>
       void serveWebsite(service.buckets.get(name), name, req, res, { requestId: () => deps.ids.hex32().slice(0, 16).toUpperCase() }).catch((e: unknown) => {
@@ -116,10 +122,19 @@ export async function startS3(buckets: readonly BucketRuntime[], deps: S3Deps): 
     for (const h of websiteHosts(name, deps.region)) routes.set(h, website);
   }
   const pathStyle: HttpHandler = (req, res, conn) => service.handle(req, res, conn, undefined);
+  const created = new Map<string, HttpHandler>();
   routes.set(S3_PATH_STYLE_HOST, pathStyle);
   return {
     routes,
     pathStyle,
+    resolveHost(host) {
+      // Only a bucket that exists now: the router must not serve arbitrary `*.s3.localhost` names.
+      const name = bucketFromHost(host);
+      if (name === undefined || !service.buckets.has(name) || !bucketHosts(name, deps.region).includes(host)) return undefined;
+      let handler = created.get(name);
+      if (!handler) created.set(name, (handler = restHandler(name)));
+      return handler;
+    },
     async close() {
       for (const s of stops) s();
     },

@@ -37,6 +37,7 @@ import {
 } from "./rest/bucket-ops.js";
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listMultipartUploads, listParts, uploadPart } from "./rest/multipart-ops.js";
 import { copyObject, deleteObject, getObject, putObject, type ObjectOpsDeps } from "./rest/object-ops.js";
+import { postObject, type PostObjectDeps } from "./rest/post-object.js";
 import { escapeXml } from "./errors.js";
 import { has, isoMillis, sendEmpty, sendError, sendXml, S3_XMLNS, type S3Call } from "./rest/s3-call.js";
 
@@ -62,6 +63,7 @@ export class S3Service {
   readonly buckets = new Map<string, BucketState>();
   readonly #verifier: SigV4Verifier;
   readonly #objectDeps: ObjectOpsDeps;
+  readonly #postDeps: PostObjectDeps;
 
   constructor(readonly deps: S3ServiceDeps) {
     this.#verifier = new SigV4Verifier(deps.credentials);
@@ -69,6 +71,15 @@ export class S3Service {
       now: () => deps.clock.now(),
       canList: (call) => this.#allowed(call, "s3:ListBucket", `arn:aws:s3:::${call.bucketName}`) === undefined,
       bucket: (name) => this.buckets.get(name),
+    };
+    this.#postDeps = {
+      now: () => deps.clock.now(),
+      region: deps.region,
+      verifier: this.#verifier,
+      authorize: (call, credential, key) => {
+        if (credential) signIn(call, credential);
+        return this.#allowed(call, "s3:PutObject", `arn:aws:s3:::${call.bucketName}/${key}`);
+      },
     };
   }
 
@@ -147,11 +158,8 @@ export class S3Service {
     });
     if (auth.kind === "error") return sendError(call, auth.error);
     if (auth.kind === "signed") {
-      call.isSigned = true;
+      signIn(call, auth.credential);
       call.payloadHash = auth.payloadHash;
-      const p = auth.credential.principal;
-      call.principal = p ? { kind: "service", service: p.service } : { kind: "account", arn: ACCOUNT_ARN };
-      if (p) (call as S3Call & { sourceArn?: string }).sourceArn = p.sourceArn;
       if (auth.presigned) hoistAmzQueryParams(call);
     }
     this.#applyActualCors(call);
@@ -227,6 +235,8 @@ export class S3Service {
       if (m === "HEAD") return this.#guard(call, deny("s3:ListBucket"), () => sendEmpty(call, 200, { "x-amz-bucket-region": this.deps.region }));
       if (m === "PUT") return sendError(call, bucketAlreadyOwnedByYou(bucket.name));
       if (m === "DELETE") return this.#guard(call, deny("s3:DeleteBucket"), () => this.#deleteBucket(call, bucket));
+      // Authorized inside, once the form names the key (s3.md §7.3).
+      if (m === "POST") return postObject(call, bucket, this.#postDeps);
     }
     return sendError(call, methodNotAllowed(m, "BUCKET"));
   }
@@ -312,6 +322,14 @@ export class S3Service {
     const verdict = evaluateCors(cors.compiled, origin, method, call.req.headers["access-control-request-headers"]);
     if (verdict.matched) call.extraHeaders = verdict.headers;
   }
+}
+
+/** The signer becomes the principal: the account, or the service a credential stands for (s3.md §8). */
+function signIn(call: S3Call, credential: Credential): void {
+  call.isSigned = true;
+  const p = credential.principal;
+  call.principal = p ? { kind: "service", service: p.service } : { kind: "account", arn: ACCOUNT_ARN };
+  if (p) (call as S3Call & { sourceArn?: string }).sourceArn = p.sourceArn;
 }
 
 const QUERY_AUTH_PARAMS = new Set([

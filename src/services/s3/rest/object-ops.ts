@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import { pipeline } from "node:stream";
 import type { BucketState } from "../bucket-state.js";
 import {
@@ -28,8 +29,10 @@ export interface ObjectOpsDeps {
   bucket(name: string): BucketState | undefined;
 }
 
-function contentHeadersFrom(call: S3Call): { contentType: string; headers: Record<string, string>; metadata: Record<string, string> } | S3Error {
-  const h = call.req.headers;
+/** What an upload stores besides the body, from request headers (or a POST form's fields, s3.md §7.3). */
+export function contentHeadersFrom(
+  h: IncomingHttpHeaders,
+): { contentType: string; headers: Record<string, string>; metadata: Record<string, string> } | S3Error {
   const headers: Record<string, string> = {};
   for (const name of STORED_HEADERS) {
     const v = h[name];
@@ -87,7 +90,7 @@ export async function putObject(call: S3Call, bucket: BucketState, key: string, 
     if (!cur) return sendError(call, noSuchKey(key));
     if (!etagListMatches(im, cur.etag)) return sendError(call, preconditionFailed("If-Match"));
   }
-  const content = contentHeadersFrom(call);
+  const content = contentHeadersFrom(call.req.headers);
   if ("code" in content) return sendError(call, content);
   const plan = planIngest(call);
   if ("code" in plan) return sendError(call, plan);
@@ -326,7 +329,7 @@ export async function copyObject(
       );
     let content: { contentType: string; headers: Record<string, string>; metadata: Record<string, string> };
     if (directive === "REPLACE") {
-      const c = contentHeadersFrom(call);
+      const c = contentHeadersFrom(call.req.headers);
       if ("code" in c) return sendError(call, c);
       content = c;
     } else content = { contentType: src.contentType, headers: src.headers, metadata: src.metadata };
