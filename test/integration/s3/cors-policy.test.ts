@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
 import { CACHING_DISABLED, CACHING_OPTIMIZED, CORS_S3_ORIGIN } from "../../support/stacks.js";
+import { localS3Client } from "../../support/s3-client.js";
 
 const POLICY_PUBLIC_READ_HTTPS_ONLY = {
   Version: "2012-10-17",
@@ -82,13 +83,8 @@ describe("s3 CORS and bucket policy", () => {
     base = `http://cors-bucket.s3.localhost:${stack.httpPort}`;
     // Seed objects with the account's credentials through path-style presign-free header auth is
     // longer to write by hand; use PutObject via the SDK.
-    const { S3Client, PutObjectCommand } = await import("@aws-sdk/client-s3");
-    const s3 = new S3Client({
-      region: "us-east-1",
-      endpoint: `http://localhost:${stack.httpPort}`,
-      forcePathStyle: true,
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    });
+    const { PutObjectCommand } = await import("@aws-sdk/client-s3");
+    const s3 = localS3Client(stack);
     for (const [Bucket, Key] of [
       ["cors-bucket", "a.txt"],
       ["cors-bucket", "private/p.txt"],
@@ -169,13 +165,8 @@ describe("s3 CORS and bucket policy", () => {
   });
 
   it("policy: aws:SecureTransport false → Deny over HTTP, allowed over HTTPS (s3.md §8)", async () => {
-    const { S3Client, PutBucketPolicyCommand, GetBucketPolicyCommand } = await import("@aws-sdk/client-s3");
-    const s3 = new S3Client({
-      region: "us-east-1",
-      endpoint: `http://localhost:${stack.httpPort}`,
-      forcePathStyle: true,
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    });
+    const { PutBucketPolicyCommand, GetBucketPolicyCommand } = await import("@aws-sdk/client-s3");
+    const s3 = localS3Client(stack);
     const policy = {
       Statement: [
         ...POLICY_PUBLIC_READ_HTTPS_ONLY.Statement,

@@ -5,6 +5,7 @@ import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s
 import { createPresignedPost, type PresignedPostOptions } from "@aws-sdk/s3-presigned-post";
 import { FormData } from "undici";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
+import { localS3Client } from "../../support/s3-client.js";
 
 const md5 = (s: string) => createHash("md5").update(s).digest("hex");
 
@@ -30,12 +31,7 @@ describe("s3 presigned POST", () => {
       credentials: { accessKeyId: "test", secretAccessKey: "test" },
     });
     // Reads go path-style to the control-plane host, which needs no DNS.
-    reader = new S3Client({
-      region: "us-east-1",
-      endpoint: `http://localhost:${stack.httpPort}`,
-      forcePathStyle: true,
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    });
+    reader = localS3Client(stack);
   });
   after(async () => {
     s3.destroy();

@@ -20,6 +20,7 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
+import { localS3Client } from "../../support/s3-client.js";
 
 /** Object operations through the AWS SDK for JavaScript v3, path style on the control-plane host (s3.md §4). */
 describe("s3 via the AWS SDK v3", () => {
@@ -28,12 +29,7 @@ describe("s3 via the AWS SDK v3", () => {
   const Bucket = "sdk-bucket";
   before(async () => {
     stack = await startEdgeparity({ config: { buckets: { [Bucket]: {} } } });
-    s3 = new S3Client({
-      region: "us-east-1",
-      endpoint: `http://localhost:${stack.httpPort}`,
-      forcePathStyle: true,
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    });
+    s3 = localS3Client(stack);
   });
   after(async () => {
     s3.destroy();
