@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
+import { writeAll, writeThroughTempFile } from "./temp-file.js";
 
 /**
  * One bucket's objects on disk. Steps of a write: stream into `tmp/<uuid>` (body, then a JSON
@@ -127,30 +128,13 @@ export class BucketStore {
     onChunk?: BodyChunkHook,
   ): Promise<ObjectMeta> {
     const tmp = join(this.#dir, "tmp", this.#uuid());
-    const h = await open(tmp, "w");
-    let ok = false;
-    try {
-      const md5 = createHash("md5");
-      let size = 0;
-      for await (const c of chunks) {
-        md5.update(c);
-        onChunk?.(c);
-        size += c.length;
-        await writeAll(h, c);
-      }
-      const meta: ObjectMeta = { ...(await finish(size, md5.digest())), key, size };
+    return writeThroughTempFile(tmp, chunks, onChunk, async (h, size, md5) => {
+      const meta: ObjectMeta = { ...(await finish(size, md5)), key, size };
       await writeAll(h, encodeTrailer(meta));
       await h.sync();
       await h.close();
-      const st = await this.#commit(key, tmp, meta);
-      ok = true;
-      return st;
-    } finally {
-      if (!ok) {
-        await h.close().catch(() => {});
-        await unlink(tmp).catch(() => {});
-      }
-    }
+      return this.#commit(key, tmp, meta);
+    });
   }
 
   async delete(key: string): Promise<boolean> {
@@ -200,14 +184,6 @@ export class BucketStore {
 
 export function compareUtf8(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
-}
-
-export async function writeAll(h: FileHandle, b: Buffer): Promise<void> {
-  let off = 0;
-  while (off < b.length) {
-    const { bytesWritten } = await h.write(b, off, b.length - off);
-    off += bytesWritten;
-  }
 }
 
 async function syncDir(dir: string): Promise<void> {

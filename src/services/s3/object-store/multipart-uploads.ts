@@ -1,7 +1,6 @@
-import { createHash } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm, unlink, writeFile, type FileHandle } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeAll } from "./bucket-store.js";
+import { writeThroughTempFile } from "./temp-file.js";
 
 /**
  * Multipart uploads in progress (s3.md §4.5): `uploads/<id>/upload.json` plus one file per part,
@@ -90,17 +89,7 @@ export class MultipartUploads {
     finish: (size: number, md5: Buffer) => Record<string, string> | Promise<Record<string, string>>,
   ): Promise<PartInfo> {
     const tmp = join(this.dir, uploadId, `.tmp-${this.uuid()}`);
-    const h: FileHandle = await open(tmp, "w");
-    let ok = false;
-    try {
-      const md5 = createHash("md5");
-      let size = 0;
-      for await (const c of chunks) {
-        md5.update(c);
-        size += c.length;
-        await writeAll(h, c);
-      }
-      const digest = md5.digest();
+    return writeThroughTempFile(tmp, chunks, undefined, async (h, size, digest) => {
       const checksums = await finish(size, digest);
       await h.sync();
       await h.close();
@@ -110,14 +99,8 @@ export class MultipartUploads {
       const u = this.#uploads.get(uploadId);
       if (!u) throw new Error("upload vanished");
       u.parts.set(partNumber, part);
-      ok = true;
       return part;
-    } finally {
-      if (!ok) {
-        await h.close().catch(() => {});
-        await unlink(tmp).catch(() => {});
-      }
-    }
+    });
   }
 
   async remove(uploadId: string): Promise<void> {
