@@ -2,10 +2,11 @@ import { mkdir } from "node:fs/promises";
 import type { Clock } from "../core/clock.js";
 import type { Ids } from "../core/ids.js";
 import type { Log } from "../core/log.js";
-import type { HttpHandler, RunningService } from "../core/service.js";
+import type { HostPolicy, HttpHandler, RunningService } from "../core/service.js";
 import { loadLocalCa, type LocalCa } from "../gateway/local-ca.js";
 import { HostRouter } from "../gateway/host-router.js";
 import { startListeners } from "../gateway/listeners.js";
+import { openOriginDoor, type OriginDoor } from "../gateway/origin-doors.js";
 import type { Stack } from "../model/stack.js";
 import { compileDistribution, startCloudFront, type CloudFrontControl, type DistributionPlan, type OriginEndpoint } from "../services/cloudfront/index.js";
 import { loadBalancerHosts, startCommandTarget, startElbv2, type CommandTarget, type Elbv2Service, type ResolvedTarget } from "../services/elbv2/index.js";
@@ -57,11 +58,12 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
     }
     const ca = await loadLocalCa(o.stateDir, bindings.certificateHosts, new Date(o.clock.now()));
     const router = new HostRouter();
+    const tlsMaterial = { keyPem: ca.keyPem, certPem: ca.certPem };
     const listeners = await startListeners({
       host: o.host,
       httpPort: o.httpPort,
       httpsPort: o.httpsPort,
-      tls: { keyPem: ca.keyPem, certPem: ca.certPem },
+      tls: tlsMaterial,
       router,
       log: o.log,
     });
@@ -107,10 +109,21 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
     });
     services.push(elbv2);
 
-    const gateway = (domain: string): { http: OriginEndpoint; https: OriginEndpoint } => ({
-      http: { connectUrl: `http://127.0.0.1:${listeners.httpPort}`, hostHeader: domain, servername: domain },
-      https: { connectUrl: `https://127.0.0.1:${listeners.httpsPort}`, hostHeader: domain, servername: domain },
-    });
+    // Origins edgeparity serves itself are reached through a door of their own, never by Host (origin-doors.ts).
+    const doors = new Map<string, OriginDoor>();
+    for (const [domain, b] of bindings.origins) {
+      if (b.kind !== "gateway") continue;
+      const door = await openOriginDoor({ domain, router, tls: () => tlsMaterial, log: o.log });
+      cleanups.push(() => door.close());
+      doors.set(domain, door);
+    }
+    const gateway = (domain: string): { http: OriginEndpoint; https: OriginEndpoint } => {
+      const door = doors.get(domain)!;
+      return {
+        http: { connectUrl: door.httpUrl, hostHeader: domain, servername: domain },
+        https: { connectUrl: door.httpsUrl, hostHeader: domain, servername: domain },
+      };
+    };
     const plans = bindings.distributions.map((d) =>
       compileDistribution({
         ...d,
@@ -139,13 +152,20 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
     for (const s of services) cleanups.push(() => s.close());
 
     const routes = new Map<string, HttpHandler>();
-    for (const s of services) for (const [h, handler] of s.routes) routes.set(h, handler);
+    const policies = new Map<string, HostPolicy>();
+    for (const s of services) {
+      for (const [h, handler] of s.routes) routes.set(h, handler);
+      for (const [h, p] of s.hostPolicies ?? []) policies.set(h, p);
+    }
     for (const [alias, lb] of bindings.loadBalancerAliases) {
       const handler = routes.get(loadBalancerHosts(lb, bindings.region).local);
       if (handler) routes.set(alias, handler);
+      const policy = policies.get(loadBalancerHosts(lb, bindings.region).local);
+      if (policy) policies.set(alias, policy);
     }
     // Path-style S3 through the control-plane endpoint (`--endpoint-url http://localhost:4480`).
-    router.setRoutes(routes, s3.pathStyle, s3.resolveHost);
+    const resolvers = services.flatMap((s) => (s.resolveHost ? [s.resolveHost.bind(s)] : []));
+    router.setRoutes(routes, { fallback: s3.pathStyle, resolvers, policies });
     return { bindings, plans, ca, httpPort: listeners.httpPort, httpsPort: listeners.httpsPort, router, cloudfront, elbv2, close };
   } catch (e) {
     await close();
