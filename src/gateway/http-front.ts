@@ -37,6 +37,7 @@ export function createHttpFront(o: { dispatch: Dispatch; policyFor(host: string 
   const dispatch = (req: IncomingMessage, res: ServerResponse, conn: ConnectionInfo) => {
     try {
       normaliseRequest(req);
+      maybeApplyIdleTimeout(req, res, o.policyFor(req.headers.host === undefined ? undefined : hostName(req.headers.host)));
       o.dispatch(req, res, conn);
     } catch (err) {
       // Last resort: every service has its own catch point; this one only stops a bug from ending the process.
@@ -128,6 +129,25 @@ export function normaliseRequest(req: IncomingMessage): void {
   const raw = req.rawHeaders;
   for (let i = raw.length - 2; i >= 0; i -= 2) if (raw[i]!.toLowerCase() === "host") raw.splice(i, 2);
   raw.push("host", authority);
+}
+
+/**
+ * A host's own idle timeout (ALB `idle_timeout.timeout_seconds`, alb.md §9) replaces the gateway's
+ * while its request runs and after it, until the next request on the connection says otherwise.
+ */
+function maybeApplyIdleTimeout(req: IncomingMessage, res: ServerResponse, policy: HostPolicy | undefined): void {
+  const ms = policy?.idleTimeoutMs;
+  if (ms === undefined) return;
+  if (req.httpVersionMajor === 2) {
+    (req as unknown as Http2ServerRequest).stream.session?.setTimeout(ms, () => (req as unknown as Http2ServerRequest).stream.session?.close());
+    return;
+  }
+  const socket = req.socket;
+  socket.setTimeout(ms);
+  // Node re-arms its keep-alive timer when the response finishes; ours is set after it.
+  res.once("finish", () => {
+    if (!socket.destroyed) socket.setTimeout(ms);
+  });
 }
 
 /** The Host a request the parser refused was for: its Host line if the bytes carry one, else the TLS SNI. */

@@ -37,7 +37,7 @@ export async function startListeners(opts: { host: string; httpPort: number; htt
     front.acceptHttp1(socket, HTTP);
   });
   const secure = createTlsFront({
-    defaultContext: () => context,
+    defaultCertificate: tls,
     contextFor(servername) {
       const host = servername?.toLowerCase();
       const policy = router.policyFor(host);

@@ -46,7 +46,7 @@ export async function openOriginDoor(o: { domain: string; router: HostRouter; tl
     return cached.context;
   };
   const secure = createTlsFront({
-    defaultContext: context,
+    defaultCertificate: o.tls(),
     contextFor: (servername) => {
       const m = o.tls();
       return servername && m.contextFor ? m.contextFor(servername.toLowerCase()).then((c) => c ?? context()) : context();

@@ -12,8 +12,8 @@ import type { Log } from "../core/log.js";
 export interface TlsFrontOptions {
   /** The certificate for a server name; undefined refuses the handshake (the host is not served over HTTPS). */
   contextFor(servername: string | undefined): SecureContext | Promise<SecureContext | undefined> | undefined;
-  /** The certificate when the client sends no SNI. */
-  defaultContext(): SecureContext;
+  /** The certificate when the client sends no SNI (an IP address as the host). */
+  defaultCertificate: { keyPem: string; certPem: string };
   /** Whether h2 may be chosen for this server name. */
   allowHttp2(servername: string | undefined): boolean;
   onSecure(socket: TLSSocket, clientHello: Buffer): void;
@@ -27,8 +27,9 @@ const MAX_CLIENT_HELLO = 64 * 1024;
 
 export function createTlsFront(o: TlsFrontOptions): TlsFront {
   const tlsServer = createTlsServer({
-    // Without SNI (an IP address as the host) the SNICallback never runs and this context serves.
-    secureContext: o.defaultContext(),
+    // Without SNI the SNICallback never runs and this certificate serves.
+    key: o.defaultCertificate.keyPem,
+    cert: o.defaultCertificate.certPem,
     SNICallback: (servername, cb) => {
       Promise.resolve()
         .then(() => o.contextFor(servername))
