@@ -133,7 +133,8 @@ export function normaliseRequest(req: IncomingMessage): void {
 
 /**
  * A host's own idle timeout (ALB `idle_timeout.timeout_seconds`, alb.md §9) replaces the gateway's
- * while its request runs and after it, until the next request on the connection says otherwise.
+ * keep-alive timeout after its response. While a request runs, the service times it (a stalled
+ * body, a slow target → its own 408/504), so the socket timer must not cut it first.
  */
 function maybeApplyIdleTimeout(req: IncomingMessage, res: ServerResponse, policy: HostPolicy | undefined): void {
   const ms = policy?.idleTimeoutMs;
@@ -143,7 +144,6 @@ function maybeApplyIdleTimeout(req: IncomingMessage, res: ServerResponse, policy
     return;
   }
   const socket = req.socket;
-  socket.setTimeout(ms);
   // Node re-arms its keep-alive timer when the response finishes; ours is set after it.
   res.once("finish", () => {
     if (!socket.destroyed) socket.setTimeout(ms);
