@@ -9,6 +9,7 @@ import { startStack, type RunningStack } from "./engine/start-stack.js";
 import type { Invalidation } from "./services/cloudfront/index.js";
 import { importDocument, loadStackFile } from "./importers/load-stack-file.js";
 import type { StackWarning } from "./model/parse-stack.js";
+import type { StackInput } from "./model/stack.js";
 import { loadBalancerHosts, type ListenerEndpoint, type LoadBalancerHandle, type TargetGroupHandle } from "./services/elbv2/index.js";
 
 export { EdgeparityError, type EdgeparityErrorCode } from "./core/errors.js";
@@ -85,9 +86,19 @@ export interface EdgeparityStack {
    */
   invalidate(distribution: string, paths: readonly string[], callerReference?: string): Invalidation;
   /** A distribution's cache contents: keys, TTL left, size, hits (also at `/_edgeparity/cache`). */
-  cacheView(distribution: string): ReturnType<RunningStack["cloudfront"]["cacheView"]>;
+  cacheView(distribution: string): ReturnType<RunningStack["current"]["cloudfront"]["cacheView"]>;
   /** The undici dispatcher behind `fetch`, for other clients. */
   dispatcher: Agent;
+  /** The revision being served: 1 at start, +1 for every successful update(). */
+  readonly revision: number;
+  /**
+   * Serve a new version of the stack (an edited stack file's contents, in the same shapes as
+   * `config`). Listening ports, the CA, bucket contents and target commands whose binding is
+   * unchanged survive; requests in flight finish on the revision they started on. Resolves with the
+   * new revision's warnings; throws EdgeparityError (STACK_INVALID, BINDING_MISSING …) listing every
+   * problem, and then the old revision keeps serving unchanged.
+   */
+  update(config: StackInput | string, options?: { baseDir?: string }): Promise<StackWarning[]>;
   close(): Promise<void>;
 }
 
@@ -120,23 +131,32 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
   const https = (host: string) => `https://${host}${httpsPort === 443 ? "" : `:${httpsPort}`}/`;
   const http = (host: string) => `http://${host}${httpPort === 80 ? "" : `:${httpPort}`}/`;
   const endpoint = (host: string): Endpoint => ({ host, url: https(host), httpUrl: http(host) });
-
-  const distributions: Record<string, DistributionEndpoint> = {};
-  for (const p of running.plans) distributions[p.name] = { id: p.id, domain: p.domain, aliases: [...p.aliases], url: https(p.domain), httpUrl: http(p.domain) };
-  const loadBalancers: Record<string, LoadBalancerEndpoint> = {};
-  for (const lb of loaded.stack.loadBalancers) {
-    const h = running.elbv2.loadBalancers.get(lb.Name)!;
-    loadBalancers[lb.Name] = {
-      ...endpoint(loadBalancerHosts(lb.Name, running.bindings.region).local),
-      id: h.id,
-      listeners: h.listeners,
-      metrics: h.metrics,
-      accessLog: h.accessLog,
-    };
-  }
-  const targetGroups: Record<string, TargetGroupHandle> = Object.fromEntries(running.elbv2.targetGroups);
-  const buckets: Record<string, Endpoint & { folder: string }> = {};
-  for (const b of running.bindings.buckets) buckets[b.name] = { ...endpoint(`${b.name}.s3.localhost`), folder: b.folder };
+  let warnings = loaded.warnings;
+  // The views below follow the revision being served; they are rebuilt once per revision.
+  type Views = Pick<EdgeparityStack, "distributions" | "loadBalancers" | "targetGroups" | "buckets">;
+  let views: { revision: number; views: Views } | undefined;
+  const currentViews = (): Views => {
+    const rev = running.current;
+    if (views?.revision === rev.number) return views.views;
+    const distributions: Record<string, DistributionEndpoint> = {};
+    for (const p of rev.plans) distributions[p.name] = { id: p.id, domain: p.domain, aliases: [...p.aliases], url: https(p.domain), httpUrl: http(p.domain) };
+    const loadBalancers: Record<string, LoadBalancerEndpoint> = {};
+    for (const lb of rev.stack.loadBalancers) {
+      const h = rev.elbv2.loadBalancers.get(lb.Name)!;
+      loadBalancers[lb.Name] = {
+        ...endpoint(loadBalancerHosts(lb.Name, rev.bindings.region).local),
+        id: h.id,
+        listeners: h.listeners,
+        metrics: h.metrics,
+        accessLog: h.accessLog,
+      };
+    }
+    const targetGroups: Record<string, TargetGroupHandle> = Object.fromEntries(rev.elbv2.targetGroups);
+    const buckets: Record<string, Endpoint & { folder: string }> = {};
+    for (const b of rev.bindings.buckets) buckets[b.name] = { ...endpoint(`${b.name}.s3.localhost`), folder: b.folder };
+    views = { revision: rev.number, views: { distributions, loadBalancers, targetGroups, buckets } };
+    return views.views;
+  };
 
   const dispatcher = new Agent({
     connect: {
@@ -150,22 +170,51 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
   });
   let closed = false;
   return {
-    distributions,
-    loadBalancers,
-    targetGroups,
-    buckets,
+    get distributions() {
+      return currentViews().distributions;
+    },
+    get loadBalancers() {
+      return currentViews().loadBalancers;
+    },
+    get targetGroups() {
+      return currentViews().targetGroups;
+    },
+    get buckets() {
+      return currentViews().buckets;
+    },
+    get revision() {
+      return running.current.number;
+    },
+    async update(config, o) {
+      const next =
+        typeof config === "string"
+          ? await loadStackFile(config)
+          : { ...importDocument(config, "(config object)"), baseDir: resolve(o?.baseDir ?? options.baseDir ?? ".") };
+      await running.update(next.stack, next.baseDir);
+      for (const w of next.warnings) log.warn(`${w.path}: ${w.message}`);
+      warnings = next.warnings;
+      return next.warnings;
+    },
     httpPort,
     httpsPort,
-    caPath: running.ca.caPath,
-    caPem: running.ca.caPem,
-    spkiHash: running.ca.spkiHash,
+    get caPath() {
+      return running.ca.caPath;
+    },
+    get caPem() {
+      return running.ca.caPem;
+    },
+    get spkiHash() {
+      return running.ca.spkiHash;
+    },
     stateDir,
-    warnings: loaded.warnings,
+    get warnings() {
+      return warnings;
+    },
     clock: clock as EdgeparityStack["clock"],
     log,
     dispatcher,
-    invalidate: (distribution, paths, callerReference) => running.cloudfront.invalidate(distribution, paths, callerReference),
-    cacheView: (distribution) => running.cloudfront.cacheView(distribution),
+    invalidate: (distribution, paths, callerReference) => running.current.cloudfront.invalidate(distribution, paths, callerReference),
+    cacheView: (distribution) => running.current.cloudfront.cacheView(distribution),
     fetch: (input, init) => undiciFetch(input, { ...init, dispatcher }),
     async close() {
       if (closed) return;

@@ -20,7 +20,9 @@ export type EdgeparityErrorCode =
   /** An invalidation batch is malformed (path without `/`, `*` not last, reused CallerReference). */
   | "INVALIDATION_INVALID"
   /** The CLI could not reach a running edgeparity (wrong --http-port, not started). */
-  | "NOT_RUNNING";
+  | "NOT_RUNNING"
+  /** The stack was closed; it takes no more updates. */
+  | "STACK_CLOSED";
 
 export class EdgeparityError<C extends EdgeparityErrorCode = EdgeparityErrorCode> extends Error {
   override readonly name = "EdgeparityError";
