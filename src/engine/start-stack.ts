@@ -21,6 +21,8 @@ export interface StartOptions {
   stack: Stack;
   baseDir: string;
   stateDir: string;
+  /** The local CA's folder (per user by default, see defaultCaDir()). */
+  caDir: string;
   host: string;
   httpPort: number;
   httpsPort: number;
@@ -55,7 +57,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
       if (b.implicit) o.log.info(`bucket ${b.name}: created empty (an S3 origin names it); bind it to a folder with local.buckets.${b.name}.folder`);
       await mkdir(b.folder, { recursive: true });
     }
-    const ca = await loadLocalCa(o.stateDir, bindings.certificateHosts, new Date(o.clock.now()));
+    const ca = await loadLocalCa(o.caDir, bindings.certificateHosts);
     const router = new HostRouter();
     const listeners = await startListeners({
       host: o.host,
