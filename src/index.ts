@@ -159,14 +159,21 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
       },
     },
   });
-  await lock.publish({
-    host: options.host ?? "127.0.0.1",
-    httpPort,
-    httpsPort,
-    caPath: running.ca.caPath,
-    spkiHash: running.ca.spkiHash,
-    startedAt: new Date(systemClock.now()).toISOString(),
-  });
+  await lock
+    .publish({
+      host: options.host ?? "127.0.0.1",
+      httpPort,
+      httpsPort,
+      caPath: running.ca.caPath,
+      spkiHash: running.ca.spkiHash,
+      startedAt: new Date(systemClock.now()).toISOString(),
+    })
+    .catch(async (e: unknown) => {
+      await dispatcher.close();
+      await running.close();
+      await lock.release();
+      throw e;
+    });
   let closed = false;
   return {
     distributions,

@@ -24,10 +24,11 @@ export function mergeSources(results: readonly ImportResult[]): MergedInput {
     const p = r.locate(path);
     return p ? `${p.file}:${p.line}` : r.files.join(", ");
   };
-  const conflict = (path: (string | number)[], a: ImportResult, b: ImportResult): never => {
+  /** `pathInA`: where the first source holds it, when list indexes differ between the sources. */
+  const conflict = (label: string, path: (string | number)[], a: ImportResult, b: ImportResult, pathInA = path): never => {
     throw new EdgeparityError(
       "STACK_INVALID",
-      `${formatPath(path)} is defined differently in two sources: ${where(a, path)} and ${where(b, path)}; define it in one of them`,
+      `${label} is defined differently in two sources: ${where(a, pathInA)} and ${where(b, path)}; define it in one of them`,
     );
   };
   const firstOwner = new Map<string, ImportResult>();
@@ -45,18 +46,22 @@ export function mergeSources(results: readonly ImportResult[]): MergedInput {
         for (const [i, item] of value.entries()) {
           const name = isRecord(item) ? item.Name : undefined;
           const j = name === undefined ? -1 : prior.findIndex((x) => isRecord(x) && x.Name === name);
-          if (j >= 0) conflict([key, i], ownerOfIndex(listOffsets.get(key)!, j).result, r);
+          // The same Name twice is a conflict even when equal: the list would hold it twice.
+          if (j >= 0) {
+            const first = ownerOfIndex(listOffsets.get(key)!, j);
+            conflict(`${key} '${String(name)}'`, [key, i], first.result, r, [key, j - first.start]);
+          }
         }
         listOffsets.get(key)!.push({ result: r, start: prior.length, end: prior.length + value.length });
         prior.push(...value);
       } else if (isRecord(prior) && isRecord(value)) {
-        if (key === "local") mergeDeep(prior, value, [key], (path) => conflict(path, ownerOf(results, path), r));
+        if (key === "local") mergeDeep(prior, value, [key], (path) => conflict(formatPath(path), path, ownerOf(results, path), r));
         else
           for (const [name, v] of Object.entries(value)) {
-            if (name in prior && !isDeepStrictEqual(prior[name], v)) conflict([key, name], ownerOf(results, [key, name]), r);
+            if (name in prior && !isDeepStrictEqual(prior[name], v)) conflict(formatPath([key, name]), [key, name], ownerOf(results, [key, name]), r);
             prior[name] = v;
           }
-      } else if (!isDeepStrictEqual(prior, value)) conflict([key], owner, r);
+      } else if (!isDeepStrictEqual(prior, value)) conflict(key, [key], owner, r);
     }
   }
   return {

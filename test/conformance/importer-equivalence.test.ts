@@ -144,3 +144,36 @@ describe("importers: validation errors point at the file and line", () => {
     }
   });
 });
+
+describe("importers: lists from several sources", () => {
+  const lb = (Name: string, Attributes: unknown[] = []) => ({
+    Name,
+    Attributes,
+    Listeners: [{ Protocol: "HTTP", Port: 80, DefaultActions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "200" } }] }],
+  });
+
+  it("importers: load balancers from two sources are one list, and a warning on the second maps to its own file and line (alb.md §1)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ep-import-lists-"));
+    try {
+      await writeFile(join(dir, "edgeparity.json"), JSON.stringify({ loadBalancers: [lb("first")] }, null, 2));
+      const second = stringify({ loadBalancers: [lb("second", [{ Key: "waf.fail_open.enabled", Value: "true" }])] });
+      await writeFile(join(dir, "edgeparity.yaml"), second);
+      const s = await importStack(dir);
+      assert.deepEqual(
+        s.stack.loadBalancers.map((l) => l.Name),
+        ["first", "second"],
+        "sources merge in file-name order: edgeparity.json, edgeparity.yaml",
+      );
+      const w = s.warnings.find((x) => x.path === "loadBalancers[1].Attributes[0]");
+      assert.ok(w, JSON.stringify(s.warnings));
+      // Merged index 1 is the YAML file's index 0; its Attributes[0] entry starts at `Key:`.
+      assert.equal(w.file, join(dir, "edgeparity.yaml"));
+      assert.equal(w.line, second.split("\n").findIndex((l) => l.includes("Key: waf")) + 1);
+
+      await writeFile(join(dir, "edgeparity.yaml"), stringify({ loadBalancers: [lb("other"), lb("first")] }));
+      await assert.rejects(importStack(dir), /loadBalancers 'first' is defined differently in two sources: .*edgeparity\.json:3 and .*edgeparity\.yaml:\d+/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
