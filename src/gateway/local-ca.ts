@@ -117,6 +117,8 @@ export async function openLocalCa(o: LocalCaOptions): Promise<LocalCa> {
     const name = servername.toLowerCase().replace(/\.$/, "");
     // A name under a served wildcard takes the wildcard's certificate, so `*.example.com` is issued once.
     const certName = name.length > 253 || !HOST_NAME.test(name) ? undefined : (wildcardFor(name, o.serves) ?? (o.serves(name) ? name : undefined));
+    // CloudFront drops a connection whose SNI name matches no distribution (Developer Guide,
+    // "Choose how CloudFront serves HTTPS requests"); refusing the certificate does the same.
     if (certName === undefined) {
       return Promise.reject(new EdgeparityError("TLS_HOST_NOT_SERVED", `TLS: no certificate for '${servername}': this stack serves no such host`));
     }
