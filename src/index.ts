@@ -6,9 +6,10 @@ import { ManualClock, systemClock, type Clock } from "./core/clock.js";
 import { randomIds, type Ids } from "./core/ids.js";
 import { MemoryLog, type Log } from "./core/log.js";
 import { startStack, type RunningStack } from "./engine/start-stack.js";
+import { lockStateDir } from "./engine/state-dir-lock.js";
+import { defaultCaDir } from "./gateway/local-ca.js";
 import type { Invalidation } from "./services/cloudfront/index.js";
-import { importDocument, loadStackFile } from "./importers/load-stack-file.js";
-import type { StackWarning } from "./model/parse-stack.js";
+import { importObject, importStack, type ImportWarning } from "./importers/index.js";
 import type { StackInput } from "./model/stack.js";
 import { loadBalancerHosts, type ListenerEndpoint, type LoadBalancerHandle, type TargetGroupHandle } from "./services/elbv2/index.js";
 
@@ -16,7 +17,9 @@ export { EdgeparityError, type EdgeparityErrorCode } from "./core/errors.js";
 export { ManualClock, type Clock } from "./core/clock.js";
 export type { Log } from "./core/log.js";
 export type { StackInput } from "./model/stack.js";
-export type { StackWarning } from "./model/parse-stack.js";
+export type { ImportWarning } from "./importers/index.js";
+/** A load warning: file, line (when known), field path and message. */
+export type StackWarning = ImportWarning;
 export type { ListenerEndpoint, TargetGroupHandle, TargetHealth } from "./services/elbv2/index.js";
 export type { Invalidation } from "./services/cloudfront/index.js";
 
@@ -30,8 +33,13 @@ export interface StartEdgeparityOptions {
   httpsPort?: number;
   /** Address to listen on. Default 127.0.0.1. */
   host?: string;
-  /** State (CA, bucket objects, cache spill). Default: a fresh temporary folder, removed on close(). */
+  /** State (bucket objects, cache spill). Default: a fresh temporary folder, removed on close(). */
   stateDir?: string;
+  /**
+   * The local CA's folder, shared by every stack of the user. Default: `$EDGEPARITY_CA_DIR`, else
+   * `$XDG_DATA_HOME/edgeparity/ca`, else `~/.local/share/edgeparity/ca`.
+   */
+  caDir?: string;
   /** `"manual"` gives a clock that only moves with `stack.clock.advance(ms)`, for TTL tests. */
   clock?: "system" | "manual" | Clock;
   ids?: Ids;
@@ -75,6 +83,8 @@ export interface EdgeparityStack {
   spkiHash: string;
   stateDir: string;
   warnings: StackWarning[];
+  /** Files and bound folders the stack was read from (absolute); empty for an object config. */
+  sources: string[];
   clock: Clock & Partial<Pick<ManualClock, "advance">>;
   log: Log;
   /** fetch() that reaches this stack's hosts on loopback without DNS and trusts its CA. */
@@ -108,30 +118,32 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
   const clock = options.clock === "manual" ? new ManualClock() : options.clock === undefined || options.clock === "system" ? systemClock : options.clock;
   const ownState = options.stateDir === undefined;
   const stateDir = options.stateDir ? resolve(options.stateDir) : await mkdtemp(join(tmpdir(), "edgeparity-"));
-  let loaded;
-  if (typeof options.config === "string") {
-    loaded = await loadStackFile(options.config);
-  } else {
-    const baseDir = resolve(options.baseDir ?? ".");
-    loaded = { ...importDocument(options.config, "(config object)"), baseDir };
-  }
-  for (const w of loaded.warnings) log.warn(`${w.path}: ${w.message}`);
+  const loaded =
+    typeof options.config === "string" ? await importStack(options.config) : importObject(options.config, "(config object)", resolve(options.baseDir ?? "."));
+  for (const w of loaded.warnings) log.warn(`${formatWarningSource(w)}${w.path}: ${w.message}`);
+  // One process per state dir (a second `edgeparity up` fails here, before any port is bound).
+  const lock = await lockStateDir(stateDir);
   const running = await startStack({
     stack: loaded.stack,
     baseDir: loaded.baseDir,
     stateDir,
+    caDir: resolve(options.caDir ?? defaultCaDir()),
     host: options.host ?? "127.0.0.1",
     httpPort: options.httpPort ?? 0,
     httpsPort: options.httpsPort ?? 0,
     clock,
     ids: options.ids ?? randomIds,
     log,
+  }).catch(async (e: unknown) => {
+    await lock.release();
+    throw e;
   });
   const { httpPort, httpsPort } = running;
   const https = (host: string) => `https://${host}${httpsPort === 443 ? "" : `:${httpsPort}`}/`;
   const http = (host: string) => `http://${host}${httpPort === 80 ? "" : `:${httpPort}`}/`;
   const endpoint = (host: string): Endpoint => ({ host, url: https(host), httpUrl: http(host) });
   let warnings = loaded.warnings;
+  let sources = loaded.sources;
   // The views below follow the revision being served; they are rebuilt once per revision.
   type Views = Pick<EdgeparityStack, "distributions" | "loadBalancers" | "targetGroups" | "buckets">;
   let views: { revision: number; views: Views } | undefined;
@@ -168,6 +180,21 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
       },
     },
   });
+  await lock
+    .publish({
+      host: options.host ?? "127.0.0.1",
+      httpPort,
+      httpsPort,
+      caPath: running.ca.caPath,
+      spkiHash: running.ca.spkiHash,
+      startedAt: new Date(systemClock.now()).toISOString(),
+    })
+    .catch(async (e: unknown) => {
+      await dispatcher.close();
+      await running.close();
+      await lock.release();
+      throw e;
+    });
   let closed = false;
   return {
     get distributions() {
@@ -187,12 +214,11 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     },
     async update(config, o) {
       const next =
-        typeof config === "string"
-          ? await loadStackFile(config)
-          : { ...importDocument(config, "(config object)"), baseDir: resolve(o?.baseDir ?? options.baseDir ?? ".") };
+        typeof config === "string" ? await importStack(config) : importObject(config, "(config object)", resolve(o?.baseDir ?? options.baseDir ?? "."));
       await running.update(next.stack, next.baseDir);
-      for (const w of next.warnings) log.warn(`${w.path}: ${w.message}`);
+      for (const w of next.warnings) log.warn(`${formatWarningSource(w)}${w.path}: ${w.message}`);
       warnings = next.warnings;
+      sources = next.sources;
       return next.warnings;
     },
     httpPort,
@@ -210,6 +236,9 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     get warnings() {
       return warnings;
     },
+    get sources() {
+      return sources;
+    },
     clock: clock as EdgeparityStack["clock"],
     log,
     dispatcher,
@@ -221,7 +250,13 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
       closed = true;
       await dispatcher.close();
       await running.close();
+      await lock.release();
       if (ownState) await rm(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/** `file:line: ` for a warning whose source is known. */
+function formatWarningSource(w: ImportWarning): string {
+  return w.line === undefined ? `${w.file}: ` : `${w.file}:${w.line}: `;
 }

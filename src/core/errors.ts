@@ -21,6 +21,10 @@ export type EdgeparityErrorCode =
   | "INVALIDATION_INVALID"
   /** The CLI could not reach a running edgeparity (wrong --http-port, not started). */
   | "NOT_RUNNING"
+  /** Another live edgeparity process holds the state dir's lock. */
+  | "STATE_DIR_LOCKED"
+  /** A TLS client asked (SNI) for a host the running stack does not serve; the handshake is refused. */
+  | "TLS_HOST_NOT_SERVED"
   /** The stack was closed; it takes no more updates. */
   | "STACK_CLOSED";
 

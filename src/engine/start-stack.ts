@@ -4,7 +4,7 @@ import { EdgeparityError } from "../core/errors.js";
 import type { Ids } from "../core/ids.js";
 import type { Log } from "../core/log.js";
 import type { HostPolicy, HttpHandler, RunningService } from "../core/service.js";
-import { loadLocalCa, type LocalCa } from "../gateway/local-ca.js";
+import { openLocalCa, type LocalCa } from "../gateway/local-ca.js";
 import { HostRouter } from "../gateway/host-router.js";
 import { startListeners, type Listeners, type TlsMaterial } from "../gateway/listeners.js";
 import { openOriginDoor, type OriginDoor } from "../gateway/origin-doors.js";
@@ -26,6 +26,8 @@ export interface StartOptions {
   stack: Stack;
   baseDir: string;
   stateDir: string;
+  /** Where the local CA lives (per user by default, gateway/local-ca.ts defaultCaDir). */
+  caDir: string;
   host: string;
   httpPort: number;
   httpsPort: number;
@@ -48,7 +50,7 @@ export interface Revision {
 
 export interface RunningStack {
   readonly current: Revision;
-  readonly ca: LocalCa;
+  ca: LocalCa;
   httpPort: number;
   httpsPort: number;
   router: HostRouter;
@@ -73,13 +75,19 @@ interface BuiltRevision extends Revision {
   doorKeys: Set<string>;
   inFlight: number;
   drained?: () => void;
-  certificateHosts: string[];
 }
 
 export async function startStack(o: StartOptions): Promise<RunningStack> {
   const router = new HostRouter();
-  let ca = await loadLocalCa(o.stateDir, ["localhost", "127.0.0.1", "::1"], new Date(o.clock.now()));
-  let tls: TlsMaterial = { keyPem: ca.keyPem, certPem: ca.certPem };
+  // Leaf certificates are issued on demand by SNI for any host the current revision serves (new
+  // aliases, wildcard aliases, new load balancers); a client without SNI gets the loopback names'.
+  const ca = await openLocalCa({ dir: o.caDir, serves: (name) => router.handlerFor(name) !== undefined || router.policyFor(name) !== undefined });
+  const loopback = await ca.certificateForHosts(["localhost", "127.0.0.1", "::1"]);
+  const tls: TlsMaterial = {
+    keyPem: loopback.keyPem,
+    certPem: loopback.certPem,
+    contextFor: (name) => ca.secureContextFor(name).catch(() => undefined),
+  };
   const listeners: Listeners = await startListeners({ host: o.host, httpPort: o.httpPort, httpsPort: o.httpsPort, tls, router, log: o.log });
   const doors = new Map<string, OriginDoor>();
   const targets = new Map<string, CommandTarget>();
@@ -93,8 +101,8 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
         if (b.implicit) o.log.info(`bucket ${b.name}: created empty (an S3 origin names it); bind it to a folder with local.buckets.${b.name}.folder`);
         await mkdir(b.folder, { recursive: true });
       }
-      const nextCa = await loadLocalCa(o.stateDir, bindings.certificateHosts, new Date(o.clock.now()));
-      const nextTls: TlsMaterial = { keyPem: nextCa.keyPem, certPem: nextCa.certPem };
+      // The ALB's own HTTPS listener ports present one certificate for every name the stack serves.
+      const listenerCert = await ca.certificateForHosts(bindings.certificateHosts);
 
       // Target commands survive a revision when their binding is unchanged (with their process and port).
       const targetKeys = new Set<string>();
@@ -160,7 +168,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
         targets: resolvedTargets,
         host: o.host,
         listenerPorts: Object.fromEntries(Object.entries(stack.local.loadBalancers).map(([name, b]) => [name, b.listeners])),
-        tls: nextTls,
+        tls: { keyPem: listenerCert.keyPem, certPem: listenerCert.certPem },
         baseDir,
       });
       services.push(elbv2);
@@ -192,7 +200,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
         clock: o.clock,
         ids: o.ids,
         log: o.log,
-        caPem: nextCa.caPem,
+        caPem: ca.caPem,
         httpsPort: listeners.httpsPort,
         stateDir: o.stateDir,
       });
@@ -212,8 +220,6 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
         if (policy) policies.set(alias, policy);
       }
       const resolvers = services.flatMap((s) => (s.resolveHost ? [s.resolveHost.bind(s)] : []));
-      ca = nextCa;
-      tls = nextTls;
       return {
         number,
         stack,
@@ -230,7 +236,6 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
         targetKeys,
         doorKeys,
         inFlight: 0,
-        certificateHosts: bindings.certificateHosts,
       };
     } catch (e) {
       for (const c of closeOnFailure.reverse()) await c().catch((err: unknown) => o.log.warn(`rollback: ${(err as Error).message}`));
@@ -258,7 +263,6 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
       }),
       policies: rev.policies,
     });
-    listeners.setTls(tls);
   };
   const retire = async (old: BuiltRevision, next: BuiltRevision | undefined) => {
     if (old.inFlight > 0) {
@@ -302,9 +306,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
     get current() {
       return current;
     },
-    get ca() {
-      return ca;
-    },
+    ca,
     httpPort: listeners.httpPort,
     httpsPort: listeners.httpsPort,
     router,
@@ -337,7 +339,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
       await queue;
       await listeners.close();
       current.inFlight = 0;
-      await Promise.all([...retiring]);
+      await Promise.all(retiring);
       await retire(current, undefined);
       for (const t of targets.values()) await t.stop().catch(() => undefined);
       for (const d of doors.values()) await d.close();

@@ -16,7 +16,6 @@ import { createTlsFront } from "./tls-front.js";
 export interface Listeners {
   httpPort: number;
   httpsPort: number;
-  setTls(tls: TlsMaterial): void;
   close(): Promise<void>;
 }
 
@@ -27,11 +26,18 @@ export interface TlsMaterial {
   contextFor?(servername: string): Promise<SecureContext | undefined>;
 }
 
-export async function startListeners(opts: { host: string; httpPort: number; httpsPort: number; tls: TlsMaterial; router: HostRouter; log: Log }): Promise<Listeners> {
+export async function startListeners(opts: {
+  host: string;
+  httpPort: number;
+  httpsPort: number;
+  tls: TlsMaterial;
+  router: HostRouter;
+  log: Log;
+}): Promise<Listeners> {
   const { router, log } = opts;
   const front = createHttpFront({ dispatch: (req, res, conn) => router.route(req, res, conn), policyFor: (h) => router.policyFor(h), log });
-  let tls = opts.tls;
-  let context = createSecureContext({ key: tls.keyPem, cert: tls.certPem });
+  const tls = opts.tls;
+  const context = createSecureContext({ key: tls.keyPem, cert: tls.certPem });
   const http = createNetServer((socket) => {
     socket.on("error", () => socket.destroy());
     front.acceptHttp1(socket, HTTP);
@@ -64,11 +70,6 @@ export async function startListeners(opts: { host: string; httpPort: number; htt
   return {
     httpPort: (http.address() as AddressInfo).port,
     httpsPort: (secure.address() as AddressInfo).port,
-    setTls(next) {
-      tls = next;
-      context = createSecureContext({ key: next.keyPem, cert: next.certPem });
-      secure.setDefaultCertificate(next.keyPem, next.certPem);
-    },
     async close() {
       const closing = Promise.all([closeServer(http), closeServer(secure)]);
       await front.close();

@@ -9,16 +9,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-
 describe("tls-front: ClientHello capture, SNI and ALPN per host (cloudfront.md §7.4, alb.md §1)", () => {
   let dir: string;
-  let ca: LocalCa;
+  let ca: LocalCa & { certPem: string };
   let front: TlsFront;
   let port: number;
   const seen: { alpn: string | false | null; hello: Buffer }[] = [];
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "tls-front-"));
-    ca = await loadLocalCa(dir, ["a.localhost", "h1only.localhost", "127.0.0.1"], new Date());
+    ca = await loadLocalCa(dir, ["a.localhost", "h1only.localhost", "127.0.0.1"]);
     const ctx = createSecureContext({ key: ca.keyPem, cert: ca.certPem });
     front = createTlsFront({
       defaultCertificate: ca,
