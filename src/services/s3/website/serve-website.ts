@@ -12,6 +12,20 @@ interface WebsiteDeps {
   requestId(): string;
 }
 
+/** `500 InternalError` as the website endpoint writes errors (HTML), for a request whose handling threw. */
+export function answerWebsiteFailure(bucketName: string, req: IncomingMessage, res: ServerResponse, requestId: string): void {
+  try {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (!req.readableEnded) req.resume();
+    new WebsiteRequest(undefined, bucketName, req, res, requestId).internalError();
+  } catch {
+    res.destroy();
+  }
+}
+
 export function serveWebsite(bucket: BucketState | undefined, bucketName: string, req: IncomingMessage, res: ServerResponse, deps: WebsiteDeps): Promise<void> {
   return new WebsiteRequest(bucket, bucketName, req, res, deps.requestId()).run();
 }
@@ -120,6 +134,10 @@ class WebsiteRequest {
     this.#redirect(Number(r.HttpRedirectCode ?? 301), `${proto}://${host}/${newKey}`);
   }
 
+  internalError(): void {
+    this.#html(500, "InternalError", "We encountered an internal error. Please try again.", {});
+  }
+
   #redirect(status: number, location: string): void {
     this.res.writeHead(status, { location, server: "AmazonS3", "x-amz-request-id": this.requestId, "content-length": 0 });
     this.res.end();
@@ -144,7 +162,7 @@ class WebsiteRequest {
   }
 }
 
-const STATUS_TEXT: Record<number, string> = { 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed" };
+const STATUS_TEXT: Record<number, string> = { 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error" };
 
 function safeDecode(s: string): string {
   try {
