@@ -49,7 +49,7 @@ import {
   uploadPartCopy,
 } from "./rest/multipart-ops.js";
 import { getObjectAttributes } from "./rest/object-attributes.js";
-import { subResourceOf, type S3SubResource } from "./rest/sub-resources.js";
+import { isS3ApiOperation, subResourceOf, type S3SubResource } from "./rest/sub-resources.js";
 import { deleteBucketTagging, deleteObjectTagging, getBucketTagging, getObjectTagging, putBucketTagging, putObjectTagging } from "./rest/tagging-ops.js";
 import { copyObject, deleteObject, getObject, putObject, type ObjectOpsDeps } from "./rest/object-ops.js";
 import { postObject, type PostObjectDeps } from "./rest/post-object.js";
@@ -87,8 +87,6 @@ export class S3Service {
   readonly #objectDeps: ObjectOpsDeps;
   readonly #postDeps: PostObjectDeps;
   readonly #operations: Map<string, Operation>;
-  /** `SCOPE sub` for every sub-resource the table serves with some method. */
-  readonly #servedSubResources: Set<string>;
 
   constructor(readonly deps: S3ServiceDeps) {
     this.#verifier = new SigV4Verifier(deps.credentials);
@@ -107,7 +105,6 @@ export class S3Service {
       },
     };
     this.#operations = this.#buildOperations();
-    this.#servedSubResources = new Set([...this.#operations.keys()].map((k) => k.split(" ")).map(([scope, , sub]) => `${scope} ${sub}`));
   }
 
   /** Opens every bucket found on disk under storeRoot (buckets made through the API earlier). */
@@ -252,9 +249,7 @@ export class S3Service {
     add("OBJECT", "DELETE", "tagging", "s3:DeleteObjectTagging", (call, bucket, key) => deleteObjectTagging(call, bucket, key));
     add("OBJECT", "GET", "acl", "s3:GetObjectAcl", (call, bucket, key) => getObjectAcl(call, bucket, key));
     add("OBJECT", "PUT", "acl", "s3:PutObjectAcl", (call, bucket, key) => putAcl(call, bucket, key));
-    add("OBJECT", "GET", "attributes", "s3:GetObjectAttributes", (call, bucket, key) =>
-      getObjectAttributes(call, bucket, key, objectDeps.canList(call)),
-    );
+    add("OBJECT", "GET", "attributes", "s3:GetObjectAttributes", (call, bucket, key) => getObjectAttributes(call, bucket, key, objectDeps.canList(call)));
 
     add("BUCKET", "GET", "", "s3:ListBucket", (call, bucket) => listObjects(call, bucket));
     add("BUCKET", "HEAD", "", "s3:ListBucket", (call) => sendEmpty(call, 200, { "x-amz-bucket-region": this.deps.region }));
@@ -292,8 +287,8 @@ export class S3Service {
     const sub = subResourceOf(call.query) ?? "";
     const op = this.#operations.get(`${scope} ${call.method} ${sub}`);
     if (!op) {
-      // A sub-resource we serve with another method is 405; one we do not serve at all is 501 (s3.md §4.1).
-      if (sub !== "" && !this.#servedSubResources.has(`${scope} ${sub}`)) return sendError(call, operationNotImplemented());
+      // An S3 operation we do not implement is 501 and touches nothing; a pair S3 has no operation for is 405 (s3.md §4.1).
+      if (sub !== "" && isS3ApiOperation(scope, call.method, sub)) return sendError(call, operationNotImplemented());
       return sendError(call, methodNotAllowed(call.method, scope));
     }
     const key = call.key ?? "";

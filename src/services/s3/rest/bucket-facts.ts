@@ -12,7 +12,11 @@ export function getBucketVersioning(call: S3Call): void {
 
 /** us-east-1 answers an empty LocationConstraint; other regions name themselves (API GetBucketLocation). */
 export function getBucketLocation(call: S3Call, region: string): void {
-  sendXml(call, 200, region === "us-east-1" ? `<LocationConstraint xmlns="${S3_XMLNS}"/>` : `<LocationConstraint xmlns="${S3_XMLNS}">${region}</LocationConstraint>`);
+  sendXml(
+    call,
+    200,
+    region === "us-east-1" ? `<LocationConstraint xmlns="${S3_XMLNS}"/>` : `<LocationConstraint xmlns="${S3_XMLNS}">${region}</LocationConstraint>`,
+  );
 }
 
 /** Every bucket has SSE-S3 default encryption since January 2023 (UG default-encryption-faq). */

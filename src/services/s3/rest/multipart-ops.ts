@@ -19,7 +19,16 @@ import { checkAclHeaders } from "./acl-ops.js";
 import { createChecksummer, isChecksumAlgorithm, type ChecksumAlgorithm } from "./checksums.js";
 import { readXml } from "./bucket-ops.js";
 import { IngestError, planIngest } from "./ingest-body.js";
-import { checkKey, contentHeadersFrom, emptyChunks, evaluateConditionals, openCopySource, parseCopySourceRange, secondPrecision, type ObjectOpsDeps } from "./object-ops.js";
+import {
+  checkKey,
+  contentHeadersFrom,
+  emptyChunks,
+  evaluateConditionals,
+  openCopySource,
+  parseCopySourceRange,
+  secondPrecision,
+  type ObjectOpsDeps,
+} from "./object-ops.js";
 import { isoMillis, q, sendEmpty, sendError, sendXml, S3_XMLNS, type S3Call } from "./s3-call.js";
 
 /** CreateMultipartUpload, UploadPart, CompleteMultipartUpload, AbortMultipartUpload, ListParts (s3.md §4.5). */
@@ -70,7 +79,10 @@ export async function createMultipartUpload(call: S3Call, bucket: BucketState, k
   if ("code" in content) return sendError(call, content);
   const algoName = h["x-amz-checksum-algorithm"] ? String(h["x-amz-checksum-algorithm"]).toLowerCase() : undefined;
   if (algoName !== undefined && !isChecksumAlgorithm(algoName))
-    return sendError(call, invalidRequest("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"));
+    return sendError(
+      call,
+      invalidRequest("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"),
+    );
   const info = await bucket.uploads.create({
     key,
     initiated: now,

@@ -14,7 +14,8 @@ export function getObjectAttributes(call: S3Call, bucket: BucketState, key: stri
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
-  if (!wanted.length) return sendError(call, invalidRequest("The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty"));
+  if (!wanted.length)
+    return sendError(call, invalidRequest("The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty"));
   for (const a of wanted) if (!ATTRIBUTES.has(a)) return sendError(call, invalidArgument("Invalid attribute name specified.", "x-amz-object-attributes", a));
   const meta = bucket.store.head(key);
   if (!meta) return sendError(call, canList ? noSuchKey(key) : accessDenied());
