@@ -129,7 +129,11 @@ export async function startS3(buckets: readonly BucketRuntime[], deps: S3Deps): 
         answerWebsiteFailure(name, req, res, requestId);
       };
       try {
-        serveWebsite(service.buckets.get(name), name, req, res, { requestId: () => requestId }).catch(fail);
+        serveWebsite(service.buckets.get(name), name, req, res, {
+          requestId: () => requestId,
+          reportFault: (e) =>
+            deps.log.error(`s3 website ${name}: ${req.method} ${req.url} (request ${requestId}) failed while streaming the body: ${e.stack ?? String(e)}`),
+        }).catch(fail);
       } catch (e) {
         fail(e);
       }

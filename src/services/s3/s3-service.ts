@@ -94,6 +94,8 @@ export class S3Service {
       now: () => deps.clock.now(),
       canList: (call) => this.#allowed(call, "s3:ListBucket", `arn:aws:s3:::${call.bucketName}`) === undefined,
       bucket: (name) => this.buckets.get(name),
+      reportFault: (call, e) =>
+        deps.log.error(`s3: ${call.method} ${call.req.url} (request ${call.requestId}) failed while streaming the body: ${e.stack ?? String(e)}`),
     };
     this.#postDeps = {
       now: () => deps.clock.now(),

@@ -109,16 +109,21 @@ export class BucketStore {
     } catch {
       return undefined;
     }
-    const st = await h.stat();
-    const cached = this.#index.get(key);
-    if (cached && cached.ino === st.ino) return { meta: cached, handle: h };
-    // Replaced between the index lookup and open(): read the version we hold.
-    const meta = await readTrailer(h, st.size);
-    if (!meta) {
-      await h.close();
-      return undefined;
+    try {
+      const st = await h.stat();
+      const cached = this.#index.get(key);
+      if (cached && cached.ino === st.ino) return { meta: cached, handle: h };
+      // Replaced between the index lookup and open(): read the version we hold.
+      const meta = await readTrailer(h, st.size);
+      if (!meta) {
+        await h.close();
+        return undefined;
+      }
+      return { meta, handle: h };
+    } catch (e) {
+      await h.close().catch(() => {});
+      throw e;
     }
-    return { meta, handle: h };
   }
 
   /**

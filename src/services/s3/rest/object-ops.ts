@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { pipeline } from "node:stream";
 import type { BucketState } from "../bucket-state.js";
 import {
   accessDenied,
@@ -17,6 +16,7 @@ import type { ObjectMeta, OpenObject } from "../object-store/bucket-store.js";
 import { decodeHeaderText, mailSafeHeaderValue } from "../header-text.js";
 import { checkAclHeaders } from "./acl-ops.js";
 import { IngestError, planIngest } from "./ingest-body.js";
+import { streamFileBody } from "./stream-body.js";
 import { tagsFromHeader, type TagSet } from "./tagging-ops.js";
 import { commonHeaders, has, httpDate, isoMillis, q, sendEmpty, sendError, sendXml, S3_XMLNS, type S3Call } from "./s3-call.js";
 
@@ -31,6 +31,8 @@ export interface ObjectOpsDeps {
   /** Whether the caller may s3:ListBucket; decides 404 NoSuchKey vs 403 AccessDenied (s3.md §4.3). */
   canList(call: S3Call): boolean;
   bucket(name: string): BucketState | undefined;
+  /** Logs a fault found after the response started (a file read error): the request can only be cut. */
+  reportFault(call: S3Call, e: Error): void;
 }
 
 /** What an upload stores besides the body, from request headers (or a POST form's fields, s3.md §7.3). */
@@ -209,7 +211,7 @@ export async function getObject(call: S3Call, bucket: BucketState, key: string, 
     }
     handed = true;
     const stream = handle.createReadStream({ start, end, autoClose: true });
-    pipeline(stream, call.res, () => {});
+    streamFileBody(stream, call.res, (e) => deps.reportFault(call, e));
   } finally {
     if (!handed) await handle.close();
   }
