@@ -166,7 +166,7 @@ function hexBytes(s: string): string {
   return out.join(" ");
 }
 
-// Tagging (s3.md §4.8). "Object tags cannot be greater than 10" is S3's wire text (boto/boto3#1213);
+// Tagging (s3.md §4.1, §10). "Object tags cannot be greater than 10" is S3's wire text (boto/boto3#1213);
 // the InvalidTag texts are versitygw's captures of S3 (versity/versitygw#1232).
 export const tooManyObjectTags = (): S3Error => err(400, "BadRequest", "Object tags cannot be greater than 10");
 export const invalidTag = (message: string): S3Error => err(400, "InvalidTag", message);

@@ -5,7 +5,7 @@
  * Bytes that are not valid UTF-8 keep their latin1 reading: that is what Node clients send for
  * U+0080–U+00FF (one byte each) while signing the character's UTF-8 form.
  */
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 export function decodeHeaderText(latin1: string): string {

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdir, utimes, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, utimes, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";

@@ -26,7 +26,7 @@ import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
 import { localS3Client } from "../../support/s3-client.js";
 import { errorCode, sendWire, WIRE_PROTOCOLS } from "../../support/s3-wire.js";
 
-/** Tagging, ACLs and the fixed bucket facts the ordinary tools call (s3.md §4.7, §4.8). */
+/** Tagging, ACLs and the fixed bucket facts the ordinary tools call (s3.md §4.7). */
 describe("s3 tagging, ACLs, bucket facts, object attributes", () => {
   let stack: EdgeparityStack;
   let s3: S3Client;
@@ -51,7 +51,7 @@ describe("s3 tagging, ACLs, bucket facts, object attributes", () => {
     return "no error";
   }
 
-  it("object tagging: Put/Get/Delete keep the object's bytes; x-amz-tagging on PutObject; tagging count on GET (s3.md §4.8)", async () => {
+  it("object tagging: Put/Get/Delete keep the object's bytes; x-amz-tagging on PutObject; tagging count on GET (s3.md §4.1, §10)", async () => {
     await s3.send(new PutObjectCommand({ Bucket, Key: "t.txt", Body: "body", Tagging: "a=1&b=two%20words" }));
     let tags = await s3.send(new GetObjectTaggingCommand({ Bucket, Key: "t.txt" }));
     assert.deepEqual(tags.TagSet, [
@@ -81,7 +81,7 @@ describe("s3 tagging, ACLs, bucket facts, object attributes", () => {
     assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: Other, Key: "copy2.txt" }))).TagSet, [{ Key: "x", Value: "y" }]);
   });
 
-  it("bucket tagging: NoSuchTagSet until set; Put/Get/Delete leave the bucket and its objects alone (s3.md §4.8)", async () => {
+  it("bucket tagging: NoSuchTagSet until set; Put/Get/Delete leave the bucket and its objects alone (s3.md §4.1, §10)", async () => {
     assert.equal(await codeOf(s3.send(new GetBucketTaggingCommand({ Bucket }))), "NoSuchTagSet");
     await s3.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: [{ Key: "cost", Value: "42" }] } }));
     assert.deepEqual((await s3.send(new GetBucketTaggingCommand({ Bucket }))).TagSet, [{ Key: "cost", Value: "42" }]);
@@ -123,7 +123,7 @@ describe("s3 tagging, ACLs, bucket facts, object attributes", () => {
   });
 
   for (const protocol of WIRE_PROTOCOLS) {
-    it(`object tagging on the wire: PUT ?tagging stores tags, not content; GET ?tagging returns XML, ${protocol} (s3.md §4.8)`, async () => {
+    it(`object tagging on the wire: PUT ?tagging stores tags, not content; GET ?tagging returns XML, ${protocol} (s3.md §4.1, §10)`, async () => {
       const host = `${Bucket}.s3.localhost`;
       const key = `/wire-${protocol === "HTTP/2" ? "h2" : "h1"}.bin`;
       const big = Buffer.alloc(1024 * 1024 + 7, 0x61);

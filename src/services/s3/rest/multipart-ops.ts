@@ -104,14 +104,25 @@ export async function createMultipartUpload(call: S3Call, bucket: BucketState, k
   );
 }
 
-export async function uploadPart(call: S3Call, bucket: BucketState, key: string, now: number): Promise<void> {
+/** The upload and part number an UploadPart / UploadPartCopy addresses, checked (s3.md §4.5). */
+function partTarget(
+  call: S3Call,
+  bucket: BucketState,
+  key: string,
+): { uploadId: string; n: number; up: NonNullable<ReturnType<BucketState["uploads"]["get"]>> } | S3Error {
   const uploadId = q(call, "uploadId")!;
-  const pn = q(call, "partNumber")!;
+  const pn = q(call, "partNumber") ?? "";
   const n = Number(pn);
-  if (!/^\d+$/.test(pn) || n < 1 || n > 10000)
-    return sendError(call, invalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", pn));
+  if (!/^\d+$/.test(pn) || n < 1 || n > 10000) return invalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", pn);
   const up = bucket.uploads.get(uploadId);
-  if (!up || up.info.key !== key) return sendError(call, noSuchUpload(uploadId));
+  if (!up || up.info.key !== key) return noSuchUpload(uploadId);
+  return { uploadId, n, up };
+}
+
+export async function uploadPart(call: S3Call, bucket: BucketState, key: string, now: number): Promise<void> {
+  const target = partTarget(call, bucket, key);
+  if ("code" in target) return sendError(call, target);
+  const { uploadId, n, up } = target;
   const plan = planIngest(call, uploadAlgorithm(up.info));
   if ("code" in plan) return sendError(call, plan);
   try {
@@ -134,13 +145,9 @@ export async function uploadPartCopy(
   deps: ObjectOpsDeps,
   authorizeSource: (bucket: string, key: string) => S3Error | undefined,
 ): Promise<void> {
-  const uploadId = q(call, "uploadId")!;
-  const pn = q(call, "partNumber")!;
-  const n = Number(pn);
-  if (!/^\d+$/.test(pn) || n < 1 || n > 10000)
-    return sendError(call, invalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", pn));
-  const up = bucket.uploads.get(uploadId);
-  if (!up || up.info.key !== key) return sendError(call, noSuchUpload(uploadId));
+  const target = partTarget(call, bucket, key);
+  if ("code" in target) return sendError(call, target);
+  const { uploadId, n, up } = target;
   const source = await openCopySource(call, deps, authorizeSource);
   if ("code" in source) return sendError(call, source);
   const { meta: src, handle } = source.opened;

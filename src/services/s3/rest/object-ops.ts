@@ -124,7 +124,7 @@ export async function putObject(call: S3Call, bucket: BucketState, key: string, 
   sendEmpty(call, 200, { etag: meta.etag, "x-amz-server-side-encryption": "AES256", ...checksumHeaders(meta.checksums) });
 }
 
-export function checksumHeaders(c: Record<string, string>, type: string = "FULL_OBJECT"): Record<string, string> {
+function checksumHeaders(c: Record<string, string>, type: string = "FULL_OBJECT"): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k in c) out[`x-amz-checksum-${k}`] = c[k]!;
   if (Object.keys(c).length) out["x-amz-checksum-type"] = type;

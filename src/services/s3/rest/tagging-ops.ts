@@ -4,7 +4,7 @@ import { readXml } from "./bucket-ops.js";
 import { sendEmpty, sendError, sendXml, S3_XMLNS, type S3Call } from "./s3-call.js";
 
 /**
- * Object and bucket tagging (s3.md §4.8): Get/Put/Delete on `?tagging`, and the `x-amz-tagging`
+ * Object and bucket tagging (s3.md §4.1, §10): Get/Put/Delete on `?tagging`, and the `x-amz-tagging`
  * header of PutObject / CreateMultipartUpload / CopyObject. Object tags live in the object's
  * trailer (rewritten crash-safely); bucket tags in bucket.json.
  */
