@@ -79,6 +79,9 @@ export function createHttpFront(o: { dispatch: Dispatch; policyFor(host: string 
     const conn = sessionConn.get((req as Http2ServerRequest).stream.session!) ?? PLAIN;
     dispatch(req as unknown as IncomingMessage, res as unknown as ServerResponse, conn);
   });
+  h2.on("checkExpectation", (req: Http2ServerRequest, res: unknown) =>
+    dispatch(req as unknown as IncomingMessage, res as ServerResponse, sessionConn.get(req.stream.session!) ?? PLAIN),
+  );
   // The session is created synchronously inside emit("connection"), so the pending info is its own.
   h2.on("session", (session: Http2Session) => {
     if (pendingH2) sessionConn.set(session, pendingH2);
