@@ -5,7 +5,8 @@ import { Agent, fetch as undiciFetch, type RequestInfo, type RequestInit, type R
 import { ManualClock, systemClock, type Clock } from "./core/clock.js";
 import { randomIds, type Ids } from "./core/ids.js";
 import { MemoryLog, type Log } from "./core/log.js";
-import { startStack, type RunningStack } from "./engine/start-stack.js";
+import { REGION, startStack } from "./engine/start-stack.js";
+import type { CloudFrontLive, Elbv2Live, S3Plan } from "./services/index.js";
 import { lockStateDir } from "./engine/state-dir-lock.js";
 import { defaultCaDir } from "./gateway/local-ca.js";
 import type { Invalidation } from "./services/cloudfront/index.js";
@@ -96,7 +97,7 @@ export interface EdgeparityStack {
    */
   invalidate(distribution: string, paths: readonly string[], callerReference?: string): Invalidation;
   /** A distribution's cache contents: keys, TTL left, size, hits (also at `/_edgeparity/cache`). */
-  cacheView(distribution: string): ReturnType<RunningStack["current"]["cloudfront"]["cacheView"]>;
+  cacheView(distribution: string): ReturnType<CloudFrontLive["cacheView"]>;
   /** The undici dispatcher behind `fetch`, for other clients. */
   dispatcher: Agent;
   /** The revision being served: 1 at start, +1 for every successful update(). */
@@ -147,25 +148,28 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
   // The views below follow the revision being served; they are rebuilt once per revision.
   type Views = Pick<EdgeparityStack, "distributions" | "loadBalancers" | "targetGroups" | "buckets">;
   let views: { revision: number; views: Views } | undefined;
+  const cloudfront = () => running.service<CloudFrontLive>("cloudfront");
   const currentViews = (): Views => {
     const rev = running.current;
     if (views?.revision === rev.number) return views.views;
     const distributions: Record<string, DistributionEndpoint> = {};
-    for (const p of rev.plans) distributions[p.name] = { id: p.id, domain: p.domain, aliases: [...p.aliases], url: https(p.domain), httpUrl: http(p.domain) };
+    for (const p of cloudfront().plans)
+      distributions[p.name] = { id: p.id, domain: p.domain, aliases: [...p.aliases], url: https(p.domain), httpUrl: http(p.domain) };
+    const elbv2 = running.service<Elbv2Live>("elbv2");
     const loadBalancers: Record<string, LoadBalancerEndpoint> = {};
     for (const lb of rev.stack.loadBalancers) {
-      const h = rev.elbv2.loadBalancers.get(lb.Name)!;
+      const h = elbv2.loadBalancers.get(lb.Name)!;
       loadBalancers[lb.Name] = {
-        ...endpoint(loadBalancerHosts(lb.Name, rev.bindings.region).local),
+        ...endpoint(loadBalancerHosts(lb.Name, REGION).local),
         id: h.id,
         listeners: h.listeners,
         metrics: h.metrics,
         accessLog: h.accessLog,
       };
     }
-    const targetGroups: Record<string, TargetGroupHandle> = Object.fromEntries(rev.elbv2.targetGroups);
+    const targetGroups: Record<string, TargetGroupHandle> = Object.fromEntries(elbv2.targetGroups);
     const buckets: Record<string, Endpoint & { folder: string }> = {};
-    for (const b of rev.bindings.buckets) buckets[b.name] = { ...endpoint(`${b.name}.s3.localhost`), folder: b.folder };
+    for (const b of (rev.plans.get("s3") as S3Plan).buckets) buckets[b.name] = { ...endpoint(`${b.name}.s3.localhost`), folder: b.folder };
     views = { revision: rev.number, views: { distributions, loadBalancers, targetGroups, buckets } };
     return views.views;
   };
@@ -242,8 +246,8 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     clock: clock as EdgeparityStack["clock"],
     log,
     dispatcher,
-    invalidate: (distribution, paths, callerReference) => running.current.cloudfront.invalidate(distribution, paths, callerReference),
-    cacheView: (distribution) => running.current.cloudfront.cacheView(distribution),
+    invalidate: (distribution, paths, callerReference) => cloudfront().invalidate(distribution, paths, callerReference),
+    cacheView: (distribution) => cloudfront().cacheView(distribution),
     fetch: (input, init) => undiciFetch(input, { ...init, dispatcher }),
     async close() {
       if (closed) return;

@@ -1,5 +1,8 @@
 import { resolve } from "node:path";
-import { resolveBindings } from "../engine/resolve-bindings.js";
+import { systemClock } from "../core/clock.js";
+import { randomIds } from "../core/ids.js";
+import { MemoryLog } from "../core/log.js";
+import { planRevision, REGION } from "../engine/start-stack.js";
 import { importStack } from "../importers/index.js";
 import type { CliFlags } from "./args.js";
 import { stackPath } from "./stack-path.js";
@@ -7,7 +10,13 @@ import { stackPath } from "./stack-path.js";
 /** Schema, AWS's cross-field checks and bindings; nothing listens. */
 export async function runValidate(flags: CliFlags): Promise<number> {
   const loaded = await importStack(stackPath(flags));
-  await resolveBindings(loaded.stack, loaded.baseDir, resolve(flags.stateDir));
+  // Every service binds and compiles exactly as `up` would; origin doors are stand-ins, nothing listens.
+  const door = { httpUrl: "http://127.0.0.1:9", httpsUrl: "https://127.0.0.1:9" };
+  await planRevision(
+    loaded.stack,
+    { baseDir: loaded.baseDir, stateDir: resolve(flags.stateDir), region: REGION, log: new MemoryLog(), ids: randomIds, clock: systemClock },
+    async () => door,
+  );
   for (const w of loaded.warnings) process.stderr.write(`warning: ${w.file}${w.line === undefined ? "" : `:${w.line}`}: ${w.path}: ${w.message}\n`);
   const s = loaded.stack;
   process.stdout.write(

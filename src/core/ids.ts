@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 
 /** Every identifier the program mints comes from here, so tests can make them predictable. */
 export interface Ids {
@@ -57,4 +57,14 @@ export function stableId(seed: string): string {
     if (x === 0n) x = BigInt(h1 ^ (i * 7919)) + 1n;
   }
   return out;
+}
+
+const PROCESS_SEED = randomBytes(32);
+
+/**
+ * A secret that is the same for one label for the life of the process and unknowable outside it
+ * (a signing key that must survive stack revisions but not restarts).
+ */
+export function processSecret(label: string): string {
+  return createHmac("sha256", PROCESS_SEED).update(label).digest("hex");
 }

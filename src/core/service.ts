@@ -1,4 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Clock } from "./clock.js";
+import type { Ids } from "./ids.js";
+import type { Log } from "./log.js";
 
 /**
  * What a running service gives the gateway: the hosts it answers for, a handler per host, and per
@@ -48,7 +51,110 @@ export interface RunningService {
   readonly routes: ReadonlyMap<string, HttpHandler>;
   /** Lower-case host name → how the gateway treats it; hosts absent here get the defaults. */
   readonly hostPolicies?: ReadonlyMap<string, HostPolicy>;
+  /** Requests to the loopback names (`localhost`, `127.0.0.1`: the AWS API endpoint users pass as `--endpoint-url`). */
+  controlPlane?: HttpHandler;
   /** Hosts the route table cannot list (wildcard aliases, buckets created at run time), or undefined. */
   resolveHost?(host: string): HttpHandler | undefined;
   close(): Promise<void>;
+}
+
+/**
+ * The live-engine contract (design.md "Contracts, in names"). A service is a declaration listed
+ * once in `services/index.ts`; the engine drives every one through the same three steps per
+ * revision: `bind` (I/O checks, what it claims and offers) → `compile` (the revision's frozen Plan)
+ * → `start` once, then `apply(plan)` for every later revision. Nothing outside the service's folder
+ * and the registry line names it.
+ */
+export interface ServiceModule<S, B, P, L extends LiveService<P> = LiveService<P>> {
+  readonly name: string;
+  /**
+   * Resolve the stack's cloud names to local stand-ins for this service (folders exist, handler
+   * files load…). Problems are returned, not thrown, so one update reports every service's at once.
+   */
+  bind(stack: S, ctx: BindContext): Promise<ServiceBinding<B>>;
+  /** The revision's plan. Deterministic for (stack, binding, ctx); runs for every revision. */
+  compile(stack: S, binding: B, ctx: CompileContext): Promise<P>;
+  /** The first revision's runtime; later revisions arrive through `apply`. */
+  start(plan: P, ctx: ServiceContext): Promise<L>;
+  /** Control-plane operations (AWS-compatible APIs) the service answers; none yet. */
+  readonly operations?: readonly unknown[];
+}
+
+export interface ServiceBinding<B> {
+  /** Passed back to this service's compile. */
+  binding: B;
+  /** `<field path>: what is missing and the line to add`, one per problem. */
+  problems: string[];
+  /**
+   * A host this service serves for an origin DomainName another service names (a bucket's
+   * `my-bucket.s3.amazonaws.com`, a load balancer's AWS DNS name), or undefined when it is not
+   * this service's. The engine routes the domain to that host's handler and opens its origin door.
+   */
+  claimOrigin?(domain: string): string | undefined;
+  /** What this service offers others for this revision (named contracts, see `Offers`). */
+  offers?: Partial<Offers>;
+}
+
+/** Named contracts between services: each field is offered by one service and read by others. */
+export interface Offers {
+  /**
+   * SigV4 principals a signing service (CloudFront OAC) uses toward a verifying one (S3), with
+   * the `aws:SourceArn` they carry for policy conditions (cloudfront.md §10.4, s3.md §8).
+   */
+  signingPrincipals: readonly SigningPrincipal[];
+}
+
+export interface SigningPrincipal {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Who signs with this key, for policy conditions: `cloudfront.amazonaws.com` and the distribution's ARN. */
+  principal: { service: string; sourceArn: string };
+}
+
+export interface BindContext {
+  baseDir: string;
+  stateDir: string;
+  region: string;
+  log: Log;
+}
+
+export interface CompileContext extends BindContext {
+  /** Every service's offers for this revision, merged. */
+  offers: Offers;
+  /** The origin domains this service claimed for others in this revision (see ServiceBinding.claimOrigin). */
+  claimed: readonly string[];
+  /**
+   * Where an origin DomainName that some service of this stack claims is reached: its origin door
+   * (a loopback port pair of its own, so its Host never routes it). Undefined: nobody claims it.
+   */
+  originDoor(domain: string): Promise<{ httpUrl: string; httpsUrl: string } | undefined>;
+  ids: Ids;
+  clock: Clock;
+}
+
+export interface ServiceContext {
+  clock: Clock;
+  ids: Ids;
+  log: Log;
+  region: string;
+  stateDir: string;
+  /** Address the services' own listener ports bind to (an ALB listener's port). */
+  host: string;
+  /** Ports of the shared gateway (for redirects and links that name them). */
+  httpPort: number;
+  httpsPort: number;
+  /** PEM of the local CA every served certificate chains to (trust it for HTTPS between services). */
+  caPem: string;
+  /** A certificate (leaf + chain) covering these names, for a service's own HTTPS listener port. */
+  certificateFor(hosts: readonly string[]): Promise<{ keyPem: string; certPem: string }>;
+}
+
+/** A running service: its routes follow the plan it was last given. */
+export interface LiveService<P> extends RunningService {
+  /**
+   * Serve `plan` from now on. Requests in flight finish on the plan they started with; state that
+   * `plan` leaves unchanged (cache entries, health, processes, files) survives. A rejection means
+   * the service still serves its previous plan.
+   */
+  apply(plan: P): Promise<void>;
 }

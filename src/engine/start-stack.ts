@@ -1,26 +1,32 @@
-import { mkdir } from "node:fs/promises";
 import type { Clock } from "../core/clock.js";
 import { EdgeparityError } from "../core/errors.js";
 import type { Ids } from "../core/ids.js";
 import type { Log } from "../core/log.js";
-import type { HostPolicy, HttpHandler, RunningService } from "../core/service.js";
+import type {
+  BindContext,
+  CompileContext,
+  HostPolicy,
+  HttpHandler,
+  LiveService,
+  Offers,
+  ServiceBinding,
+  ServiceContext,
+  ServiceModule,
+} from "../core/service.js";
 import { openLocalCa, type LocalCa } from "../gateway/local-ca.js";
 import { HostRouter } from "../gateway/host-router.js";
-import { startListeners, type Listeners, type TlsMaterial } from "../gateway/listeners.js";
+import { startListeners, type TlsMaterial } from "../gateway/listeners.js";
 import { openOriginDoor, type OriginDoor } from "../gateway/origin-doors.js";
 import type { Stack } from "../model/stack.js";
-import { compileDistribution, startCloudFront, type CloudFrontControl, type DistributionPlan, type OriginEndpoint } from "../services/cloudfront/index.js";
-import { loadBalancerHosts, startCommandTarget, startElbv2, type CommandTarget, type Elbv2Service, type ResolvedTarget } from "../services/elbv2/index.js";
-import { DEFAULT_CREDENTIALS, startS3 } from "../services/s3/index.js";
-import { mintOacCredentials } from "./oac-credentials.js";
-import { resolveBindings, type BindingPlan } from "./resolve-bindings.js";
+import { SERVICES } from "../services/index.js";
 
 /**
- * The live engine. What lives as long as the process: listening ports, the router, the CA, origin
- * doors and target commands. What a revision owns: bindings, compiled plans and the running
- * services built from them. `update()` builds the next revision beside the current one (a failure
- * changes nothing), swaps the router's whole table at once, then retires the old revision once its
- * in-flight requests have finished on it.
+ * The live engine. It lives as long as the process and owns the ports, the router, the CA and the
+ * origin doors; each service in the registry owns its runtime. A revision: every service binds
+ * (all problems are reported together) → compiles its plan → the first revision starts each
+ * service, later ones `apply` the new plan (a failure re-applies the previous plans, so a failed
+ * update changes nothing) → the router's whole table is replaced at once. Requests in flight
+ * finish on the handlers they started with.
  */
 export interface StartOptions {
   stack: Stack;
@@ -40,42 +46,29 @@ export interface StartOptions {
 export interface Revision {
   number: number;
   stack: Stack;
-  bindings: BindingPlan;
-  plans: DistributionPlan[];
-  /** Load balancers' listeners and metrics, target groups' health (alb.md). */
-  elbv2: Elbv2Service;
-  /** Invalidations and cache views of the distributions (cloudfront.md §12). */
-  cloudfront: CloudFrontControl;
+  baseDir: string;
+  /** Each service's plan for this revision, by service name. */
+  plans: ReadonlyMap<string, unknown>;
 }
 
 export interface RunningStack {
   readonly current: Revision;
+  /** A running service by its registry name (its runtime follows the current revision). */
+  service<T>(name: string): T;
   ca: LocalCa;
   httpPort: number;
   httpsPort: number;
   router: HostRouter;
   /**
-   * Serve `stack` as the next revision. Resolves when the new revision serves every new request;
-   * throws (and changes nothing) when the stack cannot be bound or started.
+   * Serve `stack` as the next revision. Resolves when every new request is served by it; throws
+   * EdgeparityError listing every problem, and then the previous revision keeps serving.
    */
   update(stack: Stack, baseDir?: string): Promise<Revision>;
   close(): Promise<void>;
 }
 
-/** How long a retired revision may keep finishing requests before its services are closed anyway. */
-const DRAIN_LIMIT_MS = 60_000;
-
-interface BuiltRevision extends Revision {
-  services: RunningService[];
-  routes: Map<string, HttpHandler>;
-  policies: Map<string, HostPolicy>;
-  resolvers: ((host: string) => HttpHandler | undefined)[];
-  fallback: HttpHandler;
-  targetKeys: Set<string>;
-  doorKeys: Set<string>;
-  inFlight: number;
-  drained?: () => void;
-}
+type AnyModule = ServiceModule<Stack, unknown, unknown, LiveService<unknown>>;
+const MODULES = SERVICES as readonly unknown[] as readonly AnyModule[];
 
 export async function startStack(o: StartOptions): Promise<RunningStack> {
   const router = new HostRouter();
@@ -83,252 +76,124 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
   // aliases, wildcard aliases, new load balancers); a client without SNI gets the loopback names'.
   const ca = await openLocalCa({ dir: o.caDir, serves: (name) => router.handlerFor(name) !== undefined || router.policyFor(name) !== undefined });
   const loopback = await ca.certificateForHosts(["localhost", "127.0.0.1", "::1"]);
-  const tls: TlsMaterial = {
-    keyPem: loopback.keyPem,
-    certPem: loopback.certPem,
-    contextFor: (name) => ca.secureContextFor(name).catch(() => undefined),
-  };
-  const listeners: Listeners = await startListeners({ host: o.host, httpPort: o.httpPort, httpsPort: o.httpsPort, tls, router, log: o.log });
+  const tls: TlsMaterial = { keyPem: loopback.keyPem, certPem: loopback.certPem, contextFor: (name) => ca.secureContextFor(name).catch(() => undefined) };
+  const listeners = await startListeners({ host: o.host, httpPort: o.httpPort, httpsPort: o.httpsPort, tls, router, log: o.log });
   const doors = new Map<string, OriginDoor>();
-  const targets = new Map<string, CommandTarget>();
-  let baseDir = o.baseDir;
+  const region = REGION;
+  const serviceCtx: ServiceContext = {
+    clock: o.clock,
+    ids: o.ids,
+    log: o.log,
+    region,
+    stateDir: o.stateDir,
+    host: o.host,
+    httpPort: listeners.httpPort,
+    httpsPort: listeners.httpsPort,
+    caPem: ca.caPem,
+    certificateFor: (hosts) => ca.certificateForHosts(hosts),
+  };
 
-  const build = async (stack: Stack, number: number): Promise<BuiltRevision> => {
-    const bindings = await resolveBindings(stack, baseDir, o.stateDir);
-    const closeOnFailure: (() => Promise<void>)[] = [];
+  const plan = async (stack: Stack, baseDir: string) => {
+    const newDoors: OriginDoor[] = [];
     try {
-      for (const b of bindings.buckets) {
-        if (b.implicit) o.log.info(`bucket ${b.name}: created empty (an S3 origin names it); bind it to a folder with local.buckets.${b.name}.folder`);
-        await mkdir(b.folder, { recursive: true });
-      }
-      // The ALB's own HTTPS listener ports present one certificate for every name the stack serves.
-      const listenerCert = await ca.certificateForHosts(bindings.certificateHosts);
-
-      // Target commands survive a revision when their binding is unchanged (with their process and port).
-      const targetKeys = new Set<string>();
-      const resolvedTargets = new Map<string, ResolvedTarget[]>();
-      for (const [tg, binding] of Object.entries(stack.local.targetGroups)) {
-        const urls: ResolvedTarget[] = [];
-        for (const t of binding.targets) {
-          if (typeof t === "string") urls.push(t);
-          else if ("url" in t) urls.push(t.url);
-          else if ("lambda" in t) urls.push({ lambda: t.lambda, handler: t.handler });
-          else {
-            const key = `${tg}\u0000${baseDir}\u0000${JSON.stringify(t)}`;
-            targetKeys.add(key);
-            let started = targets.get(key);
-            if (!started) {
-              started = await startCommandTarget(
-                { command: t.command, cwd: t.cwd ? new URL(t.cwd, `file://${baseDir}/`).pathname : baseDir, env: t.env, port: t.port },
-                tg,
-                o.log,
-              );
-              const s = started;
-              targets.set(key, s);
-              closeOnFailure.push(async () => {
-                targets.delete(key);
-                await s.stop();
-              });
-            }
-            urls.push(started.url);
-          }
+      return await planRevision(stack, { baseDir, stateDir: o.stateDir, region, log: o.log, ids: o.ids, clock: o.clock }, async (domain) => {
+        let door = doors.get(domain);
+        if (!door) {
+          door = await openOriginDoor({ domain, router, tls: () => tls, log: o.log });
+          doors.set(domain, door);
+          newDoors.push(door);
         }
-        resolvedTargets.set(tg, urls);
-      }
-
-      // Origins edgeparity serves itself are reached through a door of their own, never by Host (origin-doors.ts).
-      const doorKeys = new Set<string>();
-      for (const [domain, b] of bindings.origins) {
-        if (b.kind !== "gateway") continue;
-        doorKeys.add(domain);
-        if (doors.has(domain)) continue;
-        const door = await openOriginDoor({ domain, router, tls: () => tls, log: o.log });
-        doors.set(domain, door);
-        closeOnFailure.push(async () => {
-          doors.delete(domain);
-          await door.close();
-        });
-      }
-
-      const services: RunningService[] = [];
-      closeOnFailure.push(async () => {
-        for (const s of services.reverse()) await s.close();
+        return door;
       });
-      const oac = mintOacCredentials(stack, bindings.distributions, o.ids, bindings.region, o.log);
-      const s3 = await startS3(
-        bindings.buckets.map((b) => ({ ...b, seed: stack.local.buckets[b.name] !== undefined, config: stack.buckets[b.name] })),
-        { ids: o.ids, log: o.log, region: bindings.region, clock: o.clock, stateDir: o.stateDir, credentials: [...DEFAULT_CREDENTIALS, ...oac.credentials] },
-      );
-      services.push(s3);
-      const elbv2 = await startElbv2(stack.loadBalancers, stack.targetGroups, {
-        clock: o.clock,
-        ids: o.ids,
-        log: o.log,
-        region: bindings.region,
-        targets: resolvedTargets,
-        host: o.host,
-        listenerPorts: Object.fromEntries(Object.entries(stack.local.loadBalancers).map(([name, b]) => [name, b.listeners])),
-        tls: { keyPem: listenerCert.keyPem, certPem: listenerCert.certPem },
-        baseDir,
-      });
-      services.push(elbv2);
-
-      const endpoints = (domain: string): { http: OriginEndpoint; https: OriginEndpoint } => {
-        const door = doors.get(domain)!;
-        return {
-          http: { connectUrl: door.httpUrl, hostHeader: domain, servername: domain },
-          https: { connectUrl: door.httpsUrl, hostHeader: domain, servername: domain },
-        };
-      };
-      const plans = bindings.distributions.map((d) =>
-        compileDistribution({
-          ...d,
-          config: stack.distributions[d.name]!,
-          cachePolicies: stack.cachePolicies,
-          originRequestPolicies: stack.originRequestPolicies,
-          viaHex: o.ids.hex32(),
-          resolveOrigin(origin) {
-            const domain = origin.DomainName.toLowerCase();
-            const b = bindings.origins.get(domain)!;
-            if (b.kind === "gateway") return { ...endpoints(domain), ...oac.signing(d.name, origin.Id) };
-            const ep = { connectUrl: b.url.origin, hostHeader: domain, servername: b.url.hostname };
-            return { http: ep, https: ep };
-          },
-        }),
-      );
-      const cloudfront = startCloudFront(plans, {
-        clock: o.clock,
-        ids: o.ids,
-        log: o.log,
-        caPem: ca.caPem,
-        httpsPort: listeners.httpsPort,
-        stateDir: o.stateDir,
-      });
-      services.push(cloudfront);
-
-      const routes = new Map<string, HttpHandler>();
-      const policies = new Map<string, HostPolicy>();
-      for (const s of services) {
-        for (const [h, handler] of s.routes) routes.set(h, handler);
-        for (const [h, p] of s.hostPolicies ?? []) policies.set(h, p);
-      }
-      for (const [alias, lb] of bindings.loadBalancerAliases) {
-        const local = loadBalancerHosts(lb, bindings.region).local;
-        const handler = routes.get(local);
-        if (handler) routes.set(alias, handler);
-        const policy = policies.get(local);
-        if (policy) policies.set(alias, policy);
-      }
-      const resolvers = services.flatMap((s) => (s.resolveHost ? [s.resolveHost.bind(s)] : []));
-      return {
-        number,
-        stack,
-        bindings,
-        plans,
-        elbv2,
-        cloudfront,
-        services,
-        routes,
-        policies,
-        resolvers,
-        // Path-style S3 through the control-plane endpoint (`--endpoint-url http://localhost:4480`).
-        fallback: s3.pathStyle,
-        targetKeys,
-        doorKeys,
-        inFlight: 0,
-      };
     } catch (e) {
-      for (const c of closeOnFailure.reverse()) await c().catch((err: unknown) => o.log.warn(`rollback: ${(err as Error).message}`));
+      for (const d of newDoors) {
+        doors.delete(d.domain);
+        await d.close();
+      }
       throw e;
     }
   };
 
-  /** Every handler of a revision counts its requests, so the revision knows when it has drained. */
-  const counted = (rev: BuiltRevision, h: HttpHandler): HttpHandler => {
-    return (req, res, conn) => {
-      rev.inFlight++;
-      res.once("close", () => {
-        if (--rev.inFlight === 0) rev.drained?.();
-      });
-      h(req, res, conn);
-    };
-  };
-  const install = (rev: BuiltRevision) => {
-    const wrap = (h: HttpHandler) => counted(rev, h);
-    router.setRoutes(new Map([...rev.routes].map(([host, h]) => [host, wrap(h)])), {
-      fallback: wrap(rev.fallback),
-      resolvers: rev.resolvers.map((r) => (host: string) => {
-        const h = r(host);
-        return h && wrap(h);
-      }),
-      policies: rev.policies,
-    });
-  };
-  const retire = async (old: BuiltRevision, next: BuiltRevision | undefined) => {
-    if (old.inFlight > 0) {
-      await new Promise<void>((done) => {
-        const timer = setTimeout(done, DRAIN_LIMIT_MS);
-        timer.unref();
-        old.drained = () => {
-          clearTimeout(timer);
-          done();
-        };
-      });
+  const install = (aliases: ReadonlyMap<string, string>) => {
+    const routes = new Map<string, HttpHandler>();
+    const policies = new Map<string, HostPolicy>();
+    const resolvers: ((host: string) => HttpHandler | undefined)[] = [];
+    let fallback: HttpHandler | undefined;
+    for (const s of live.values()) {
+      for (const [h, handler] of s.routes) routes.set(h, handler);
+      for (const [h, p] of s.hostPolicies ?? []) policies.set(h, p);
+      if (s.resolveHost) resolvers.push(s.resolveHost.bind(s));
+      fallback ??= s.controlPlane;
     }
-    for (const s of [...old.services].reverse()) await s.close().catch((e: unknown) => o.log.warn(`revision ${old.number}: closing: ${(e as Error).message}`));
-    for (const key of old.targetKeys) {
-      if (next?.targetKeys.has(key)) continue;
-      const t = targets.get(key);
-      targets.delete(key);
-      await t?.stop().catch((e: unknown) => o.log.warn(`target: stopping: ${(e as Error).message}`));
+    // An origin DomainName a service claimed is served by that service's host (AWS DNS names of a
+    // load balancer, a bucket's regional names).
+    for (const [domain, host] of aliases) {
+      const handler = routes.get(host);
+      if (handler && !routes.has(domain)) routes.set(domain, handler);
+      const policy = policies.get(host);
+      if (policy && !policies.has(domain)) policies.set(domain, policy);
     }
-    for (const domain of old.doorKeys) {
-      if (next?.doorKeys.has(domain)) continue;
-      const d = doors.get(domain);
+    router.setRoutes(routes, { fallback, resolvers, policies });
+  };
+  const closeUnusedDoors = async (aliases: ReadonlyMap<string, string>) => {
+    for (const [domain, d] of doors) {
+      if (aliases.has(domain)) continue;
       doors.delete(domain);
-      await d?.close();
+      await d.close();
     }
   };
 
-  let current: BuiltRevision;
+  const live = new Map<string, LiveService<unknown>>();
+  let current: Revision;
   try {
-    current = await build(o.stack, 1);
+    const first = await plan(o.stack, o.baseDir);
+    for (const m of MODULES) live.set(m.name, await m.start(first.plans.get(m.name), serviceCtx));
+    install(first.aliases);
+    current = { number: 1, stack: o.stack, baseDir: o.baseDir, plans: first.plans };
   } catch (e) {
+    for (const s of [...live.values()].reverse()) await s.close().catch(() => undefined);
+    for (const d of doors.values()) await d.close();
     await listeners.close();
     throw e;
   }
-  install(current);
+
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
-  const retiring = new Set<Promise<void>>();
-
   return {
     get current() {
       return current;
     },
+    service: <T>(name: string) => live.get(name) as T,
     ca,
     httpPort: listeners.httpPort,
     httpsPort: listeners.httpsPort,
     router,
-    update(stack, nextBaseDir) {
+    update(stack, baseDir) {
       // Revisions are built one at a time, in the order asked for.
       const run = queue.then(async () => {
         if (closed) throw new EdgeparityError("STACK_CLOSED", "the stack is closed");
-        const previousBase = baseDir;
-        if (nextBaseDir) baseDir = nextBaseDir;
-        let next: BuiltRevision;
+        const dir = baseDir ?? current.baseDir;
+        const next = await plan(stack, dir);
+        const applied: AnyModule[] = [];
         try {
-          next = await build(stack, current.number + 1);
+          for (const m of MODULES) {
+            await live.get(m.name)!.apply(next.plans.get(m.name));
+            applied.push(m);
+          }
         } catch (e) {
-          baseDir = previousBase;
+          for (const m of applied.reverse())
+            await live
+              .get(m.name)!
+              .apply(current.plans.get(m.name))
+              .catch((err: unknown) =>
+                o.log.error(`revision ${current.number + 1}: ${m.name} could not return to revision ${current.number}: ${(err as Error).message}`),
+              );
           throw e;
         }
-        const old = current;
-        current = next;
-        install(next);
-        const r = retire(old, next).finally(() => retiring.delete(r));
-        retiring.add(r);
-        return next as Revision;
+        install(next.aliases);
+        current = { number: current.number + 1, stack, baseDir: dir, plans: next.plans };
+        await closeUnusedDoors(next.aliases);
+        return current;
       });
       queue = run.catch(() => undefined);
       return run;
@@ -338,11 +203,47 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
       closed = true;
       await queue;
       await listeners.close();
-      current.inFlight = 0;
-      await Promise.all(retiring);
-      await retire(current, undefined);
-      for (const t of targets.values()) await t.stop().catch(() => undefined);
+      for (const s of [...live.values()].reverse()) await s.close().catch((e: unknown) => o.log.warn(`shutdown: ${(e as Error).message}`));
       for (const d of doors.values()) await d.close();
     },
   };
 }
+
+/**
+ * Bind and compile every service: nothing runs, and nothing changes when this throws. `openDoor`
+ * gives the origin door of a claimed origin domain (`validate` passes a stand-in).
+ */
+export async function planRevision(
+  stack: Stack,
+  c: BindContext & { ids: Ids; clock: Clock },
+  openDoor: (domain: string) => Promise<{ httpUrl: string; httpsUrl: string }>,
+): Promise<{ plans: Map<string, unknown>; aliases: Map<string, string> }> {
+  const bindCtx: BindContext = { baseDir: c.baseDir, stateDir: c.stateDir, region: c.region, log: c.log };
+  const binds: ServiceBinding<unknown>[] = [];
+  for (const m of MODULES) binds.push(await m.bind(stack, bindCtx));
+  const problems = binds.flatMap((b) => b.problems);
+  if (problems.length) throw new EdgeparityError("BINDING_MISSING", problems.join("\n  "));
+  const offers: Offers = { signingPrincipals: binds.flatMap((b) => b.offers?.signingPrincipals ?? []) };
+  const claimed = MODULES.map(() => new Set<string>());
+  const aliases = new Map<string, string>();
+  const originDoor: CompileContext["originDoor"] = async (domain) => {
+    for (const [i, b] of binds.entries()) {
+      const host = b.claimOrigin?.(domain);
+      if (host === undefined) continue;
+      claimed[i]!.add(domain);
+      aliases.set(domain, host);
+      const door = await openDoor(domain);
+      return { httpUrl: door.httpUrl, httpsUrl: door.httpsUrl };
+    }
+    return undefined;
+  };
+  const plans = new Map<string, unknown>();
+  for (const [i, m] of MODULES.entries()) {
+    const ctx: CompileContext = { ...bindCtx, offers, claimed: [...claimed[i]!], originDoor, ids: c.ids, clock: c.clock };
+    plans.set(m.name, await m.compile(stack, binds[i]!.binding, ctx));
+  }
+  return { plans, aliases };
+}
+
+/** Choice: one region for everything local (AWS DNS names in any region still bind). */
+export const REGION = "us-east-1";

@@ -47,6 +47,11 @@ export interface RunningS3 extends RunningService {
   pathStyle: HttpHandler;
   /** Virtual-hosted S3 for buckets created through the API after start, whose hosts `routes` lacks (s3.md §1). */
   resolveHost(host: string): HttpHandler | undefined;
+  /**
+   * A new revision's buckets: opened (existing objects stay), declared configuration re-applied,
+   * folder bindings synced and watched; `credentials` replaces the keys SigV4 accepts.
+   */
+  applyBuckets(buckets: readonly BucketRuntime[], credentials?: readonly Credential[]): Promise<void>;
 }
 
 /** Every host name that addresses a bucket virtual-hosted style (s3.md §1). */
@@ -93,36 +98,17 @@ export async function startS3(buckets: readonly BucketRuntime[], deps: S3Deps): 
     credentials: deps.credentials ?? DEFAULT_CREDENTIALS,
     storeRoot: join(stateDir, "s3"),
   });
-  const stops: (() => void)[] = [];
-  for (const b of buckets) {
-    const state = await service.openBucket(b.name);
-    applyDeclaredConfig(state, b, deps.log);
-    await state.save();
-    if (b.seed) {
-      const r = await syncFolder(state, b.folder, () => clock.now());
-      deps.log.debug(`bucket ${b.name}: loaded ${r.written} object(s) from ${b.folder}`);
-      stops.push(watchFolder(state, b.folder, clock, deps.log));
-    }
-  }
-  await service.loadPersisted();
-
-  const routes = new Map<string, HttpHandler>();
   // Every S3 host answers gateway-level rejections as S3 does (s3.md §5; core/service.ts HostPolicy).
-  const hostPolicies = new Map<string, HostPolicy>();
   const policy = s3HostPolicy({ now: () => clock.now(), hex32: () => deps.ids.hex32() });
-  const restHandler =
-    (name: string): HttpHandler =>
-    (req, res, conn) =>
-      service.handle(req, res, conn, name);
-  const names = new Set<string>([...buckets.map((b) => b.name), ...service.buckets.keys()]);
-  for (const name of names) {
-    const handler = restHandler(name);
-    for (const h of bucketHosts(name, deps.region)) {
-      routes.set(h, handler);
-      hostPolicies.set(h, policy);
-    }
+  const restHandlers = new Map<string, HttpHandler>();
+  const restHandler = (name: string): HttpHandler => {
+    let h = restHandlers.get(name);
+    if (!h) restHandlers.set(name, (h = (req, res, conn) => service.handle(req, res, conn, name)));
+    return h;
+  };
+  const websiteHandler = (name: string): HttpHandler => {
     // The website endpoint's catch point: a throw answers this request's 500 (HTML), never ends the process.
-    const website: HttpHandler = (req, res) => {
+    return (req, res) => {
       const requestId = deps.ids.hex32().slice(0, 16).toUpperCase();
       const fail = (e: unknown) => {
         deps.log.error(`s3 website ${name}: ${req.method} ${req.url} (request ${requestId}) failed inside edgeparity: ${(e as Error)?.stack ?? String(e)}`);
@@ -138,32 +124,74 @@ export async function startS3(buckets: readonly BucketRuntime[], deps: S3Deps): 
         fail(e);
       }
     };
-    for (const h of websiteHosts(name, deps.region)) {
-      routes.set(h, website);
-      hostPolicies.set(h, policy);
-    }
-  }
+  };
   const pathStyle: HttpHandler = (req, res, conn) => service.handle(req, res, conn, undefined);
-  const created = new Map<string, HttpHandler>();
-  routes.set(S3_PATH_STYLE_HOST, pathStyle);
-  hostPolicies.set(S3_PATH_STYLE_HOST, policy);
+
+  // Folder bindings are watched per (bucket, folder); a revision that keeps the binding keeps the watcher.
+  const watchers = new Map<string, () => void>();
+  let routes = new Map<string, HttpHandler>();
+  const hostPolicies = new Map<string, HostPolicy>();
+  const applyBuckets = async (next: readonly BucketRuntime[], credentials?: readonly Credential[]) => {
+    if (credentials) service.setCredentials(credentials);
+    const keep = new Set<string>();
+    for (const b of next) {
+      const state = await service.openBucket(b.name);
+      applyDeclaredConfig(state, b, deps.log);
+      await state.save();
+      if (b.seed) {
+        const key = `${b.name}\u0000${b.folder}`;
+        keep.add(key);
+        if (!watchers.has(key)) {
+          const r = await syncFolder(state, b.folder, () => clock.now());
+          deps.log.debug(`bucket ${b.name}: loaded ${r.written} object(s) from ${b.folder}`);
+          watchers.set(key, watchFolder(state, b.folder, clock, deps.log));
+        }
+      }
+    }
+    for (const [key, stop] of watchers) {
+      if (keep.has(key)) continue;
+      stop();
+      watchers.delete(key);
+    }
+    await service.loadPersisted();
+    const nextRoutes = new Map<string, HttpHandler>();
+    const names = new Set<string>([...next.map((b) => b.name), ...service.buckets.keys()]);
+    for (const name of names) {
+      for (const h of bucketHosts(name, deps.region)) {
+        nextRoutes.set(h, restHandler(name));
+        hostPolicies.set(h, policy);
+      }
+      const website = websiteHandler(name);
+      for (const h of websiteHosts(name, deps.region)) {
+        nextRoutes.set(h, website);
+        hostPolicies.set(h, policy);
+      }
+    }
+    nextRoutes.set(S3_PATH_STYLE_HOST, pathStyle);
+    hostPolicies.set(S3_PATH_STYLE_HOST, policy);
+    routes = nextRoutes;
+  };
+  await applyBuckets(buckets);
+
   return {
-    routes,
+    get routes() {
+      return routes;
+    },
     hostPolicies,
     pathStyle,
+    // Path-style S3 through the control-plane endpoint (`--endpoint-url http://localhost:4480`).
+    controlPlane: pathStyle,
     resolveHost(host) {
       // Only a bucket that exists now: the router must not serve arbitrary `*.s3.localhost` names.
       const name = bucketFromHost(host);
       if (name === undefined || !service.buckets.has(name) || !bucketHosts(name, deps.region).includes(host)) return undefined;
-      let handler = created.get(name);
-      if (!handler) {
-        created.set(name, (handler = restHandler(name)));
-        for (const h of bucketHosts(name, deps.region)) if (!hostPolicies.has(h)) hostPolicies.set(h, policy);
-      }
-      return handler;
+      for (const h of bucketHosts(name, deps.region)) if (!hostPolicies.has(h)) hostPolicies.set(h, policy);
+      return restHandler(name);
     },
+    applyBuckets,
     async close() {
-      for (const s of stops) s();
+      for (const stop of watchers.values()) stop();
+      watchers.clear();
     },
   };
 }

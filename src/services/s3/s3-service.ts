@@ -83,7 +83,7 @@ interface Operation {
 
 export class S3Service {
   readonly buckets = new Map<string, BucketState>();
-  readonly #verifier: SigV4Verifier;
+  #verifier: SigV4Verifier;
   readonly #objectDeps: ObjectOpsDeps;
   readonly #postDeps: PostObjectDeps;
   readonly #operations: Map<string, Operation>;
@@ -110,6 +110,11 @@ export class S3Service {
   }
 
   /** Opens every bucket found on disk under storeRoot (buckets made through the API earlier). */
+  /** A new revision's keys (the account's and every signing principal's); requests already verified keep their verdict. */
+  setCredentials(credentials: readonly Credential[]): void {
+    this.#verifier = new SigV4Verifier(credentials);
+  }
+
   async loadPersisted(): Promise<void> {
     const names = await readdir(this.deps.storeRoot).catch(() => [] as string[]);
     for (const name of names) {

@@ -1,9 +1,8 @@
-import type { Ids } from "../core/ids.js";
-import type { Log } from "../core/log.js";
-import { listItems } from "../model/aws-list.js";
-import type { Stack } from "../model/stack.js";
-import type { Credential } from "../services/s3/index.js";
-import type { DistributionNames } from "./resolve-bindings.js";
+import type { Log } from "../../../core/log.js";
+import type { SigningPrincipal } from "../../../core/service.js";
+import { listItems } from "../../../model/aws-list.js";
+import type { Stack } from "../../../model/stack.js";
+import type { DistributionNames } from "./distribution-names.js";
 
 /**
  * OAC (cloudfront.md §10.4, s3.md §8): each distribution whose S3 origin names an
@@ -20,17 +19,27 @@ interface OacSigningOut {
 }
 
 export interface OacCredentials {
-  credentials: Credential[];
+  credentials: SigningPrincipal[];
   /** The signing settings for one origin of one distribution, or {} when it is not signed. */
   signing(distribution: string, originId: string): { oac?: OacSigningOut };
 }
 
-export function mintOacCredentials(stack: Stack, distributions: readonly DistributionNames[], ids: Ids, region: string, log: Log): OacCredentials {
-  const credentials: Credential[] = [];
+/**
+ * `secretFor(distributionId)` gives the key's secret: the same for a distribution across revisions
+ * of one process, so requests signed by a revision still draining verify against the next one.
+ */
+export function mintOacCredentials(
+  stack: Stack,
+  distributions: readonly DistributionNames[],
+  secretFor: (distributionId: string) => string,
+  region: string,
+  log: Log,
+): OacCredentials {
+  const credentials: SigningPrincipal[] = [];
   const byOrigin = new Map<string, OacSigningOut>();
   for (const d of distributions) {
     const dc = stack.distributions[d.name]!;
-    let key: Credential | undefined;
+    let key: SigningPrincipal | undefined;
     listItems(dc.Origins).forEach((o, i) => {
       if (!o.OriginAccessControlId) return;
       const declared = stack.originAccessControls[o.OriginAccessControlId];
@@ -41,7 +50,7 @@ export function mintOacCredentials(stack: Stack, distributions: readonly Distrib
       if (!key) {
         key = {
           accessKeyId: `ASIACLOUDFRONT${d.id.slice(1)}`,
-          secretAccessKey: ids.hex32(),
+          secretAccessKey: secretFor(d.id),
           principal: { service: "cloudfront.amazonaws.com", sourceArn: `arn:aws:cloudfront::${LOCAL_ACCOUNT_ID}:distribution/${d.id}` },
         };
         credentials.push(key);

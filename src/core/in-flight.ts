@@ -1,0 +1,37 @@
+import type { HttpHandler } from "./service.js";
+
+/**
+ * Counts the requests a generation of handlers is serving, so a retired generation can be closed
+ * once they are done (a revision's in-flight requests finish on the plan they started on).
+ */
+export class InFlight {
+  #count = 0;
+  #waiters: (() => void)[] = [];
+
+  get count(): number {
+    return this.#count;
+  }
+
+  wrap(handler: HttpHandler): HttpHandler {
+    return (req, res, conn) => {
+      this.#count++;
+      res.once("close", () => {
+        if (--this.#count === 0) for (const w of this.#waiters.splice(0)) w();
+      });
+      handler(req, res, conn);
+    };
+  }
+
+  /** Resolves when no request is in flight, or after `limitMs` whatever is still running. */
+  drained(limitMs: number): Promise<void> {
+    if (this.#count === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, limitMs);
+      timer.unref();
+      this.#waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

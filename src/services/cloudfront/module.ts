@@ -1,0 +1,169 @@
+import { EdgeparityError } from "../../core/errors.js";
+import { processSecret } from "../../core/ids.js";
+import { InFlight } from "../../core/in-flight.js";
+import type { HostPolicy, HttpHandler, ServiceModule } from "../../core/service.js";
+import { listItems } from "../../model/aws-list.js";
+import type { Stack } from "../../model/stack.js";
+import { compileDistribution, startCloudFront, type CloudFrontControl, type DistributionPlan, type OriginEndpoint } from "./index.js";
+import { distributionNames, type DistributionNames } from "./compile/distribution-names.js";
+import { mintOacCredentials, type OacCredentials } from "./compile/oac-signing.js";
+
+/**
+ * CloudFront as the engine drives it. Bind names each distribution (id and domain stable per
+ * logical name), claims those domains and aliases as origins (a distribution in front of another)
+ * and offers the OAC signing principals S3 must accept. Compile binds every origin — to a
+ * `local.origins` URL, or to the origin door of the service that claims its DomainName — and
+ * refuses origin loops between distributions, so a request can never come back to its distribution.
+ */
+export interface CloudFrontBinding {
+  names: DistributionNames[];
+  oac: OacCredentials;
+}
+
+export type CloudFrontLive = CloudFrontControl & {
+  readonly routes: ReadonlyMap<string, HttpHandler>;
+  readonly hostPolicies: ReadonlyMap<string, HostPolicy>;
+  resolveHost(host: string): HttpHandler | undefined;
+  readonly plans: readonly DistributionPlan[];
+  apply(plans: DistributionPlan[]): Promise<void>;
+  close(): Promise<void>;
+};
+
+const DRAIN_LIMIT_MS = 60_000;
+
+export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, DistributionPlan[], CloudFrontLive> = {
+  name: "cloudfront",
+  async bind(stack, ctx) {
+    const names = Object.keys(stack.distributions).map(distributionNames);
+    const byDomain = domainsOf(stack, names);
+    const oac = mintOacCredentials(stack, names, (id) => processSecret(`oac:${id}`).slice(0, 40), ctx.region, ctx.log);
+    return {
+      binding: { names, oac },
+      problems: [],
+      claimOrigin(domain) {
+        const name = byDomain.get(domain);
+        return name === undefined ? undefined : names.find((n) => n.name === name)!.domain;
+      },
+      offers: { signingPrincipals: oac.credentials },
+    };
+  },
+  async compile(stack, { names, oac }, ctx) {
+    const problems: string[] = [];
+    const localOrigins = new Map(Object.entries(stack.local.origins).map(([k, v]) => [k.toLowerCase(), new URL(v)]));
+    const byDomain = domainsOf(stack, names);
+    const endpoints = new Map<string, { http: OriginEndpoint; https: OriginEndpoint }>();
+    // Origins that are distributions of this stack: the graph must have no cycle (cloudfront.md §10.5).
+    const next = new Map<string, Set<string>>();
+    for (const d of names) {
+      const dc = stack.distributions[d.name]!;
+      const edges = new Set<string>();
+      next.set(d.name, edges);
+      for (const [i, o] of listItems(dc.Origins).entries()) {
+        const domain = o.DomainName.toLowerCase();
+        const where = `distributions.${d.name}.Origins.Items[${i}]`;
+        const url = localOrigins.get(domain);
+        if (url) {
+          const ep = { connectUrl: url.origin, hostHeader: domain, servername: url.hostname };
+          endpoints.set(domain, { http: ep, https: ep });
+          continue;
+        }
+        const target = byDomain.get(domain);
+        if (target !== undefined) edges.add(target);
+        const door = await ctx.originDoor(domain);
+        if (door) {
+          endpoints.set(domain, {
+            http: { connectUrl: door.httpUrl, hostHeader: domain, servername: domain },
+            https: { connectUrl: door.httpsUrl, hostHeader: domain, servername: domain },
+          });
+          continue;
+        }
+        const lb = /^(?:internal-)?([a-z0-9-]+?)-\d+\.[a-z0-9-]+\.elb\.amazonaws\.com$/.exec(domain)?.[1];
+        problems.push(
+          `${where} (Id '${o.Id}', DomainName '${o.DomainName}') is not bound to anything local. ` +
+            (lb
+              ? `No load balancer named '${lb}' is declared under loadBalancers; declare it, or bind the name under local.origins.`
+              : `Add a binding to the stack:\n      local:\n        origins:\n          ${o.DomainName}: http://127.0.0.1:PORT`),
+        );
+      }
+    }
+    for (const loop of findLoops(next))
+      problems.push(
+        `distributions.${loop[0]}.Origins: the origins form a loop (${loop.join(" → ")}): a request would come back to the distribution it left. Point one of them at a real origin.`,
+      );
+    if (problems.length) throw new EdgeparityError("BINDING_MISSING", problems.join("\n  "));
+    return names.map((d) =>
+      compileDistribution({
+        ...d,
+        config: stack.distributions[d.name]!,
+        cachePolicies: stack.cachePolicies,
+        originRequestPolicies: stack.originRequestPolicies,
+        viaHex: ctx.ids.hex32(),
+        resolveOrigin: (origin) => ({ ...endpoints.get(origin.DomainName.toLowerCase())!, ...oac.signing(d.name, origin.Id) }),
+      }),
+    );
+  },
+  async start(first, ctx) {
+    const open = (plans: DistributionPlan[]) =>
+      startCloudFront(plans, { clock: ctx.clock, ids: ctx.ids, log: ctx.log, caPem: ctx.caPem, httpsPort: ctx.httpsPort, stateDir: ctx.stateDir });
+    let inner = open(first);
+    let plans = first;
+    let gen = new InFlight();
+    const wrapRoutes = () => {
+      const g = gen;
+      return new Map([...inner.routes].map(([h, handler]) => [h, g.wrap(handler)]));
+    };
+    let routes = wrapRoutes();
+    return {
+      get routes() {
+        return routes;
+      },
+      get hostPolicies() {
+        return inner.hostPolicies ?? new Map();
+      },
+      get plans() {
+        return plans;
+      },
+      resolveHost: (host) => inner.resolveHost?.(host),
+      invalidate: (d, paths, ref) => inner.invalidate(d, paths, ref),
+      cacheView: (d) => inner.cacheView(d),
+      async apply(next) {
+        const old = inner;
+        const oldGen = gen;
+        inner = open(next);
+        plans = next;
+        gen = new InFlight();
+        routes = wrapRoutes();
+        void oldGen
+          .drained(DRAIN_LIMIT_MS)
+          .then(() => old.close())
+          .catch((e: unknown) => ctx.log.warn(`cloudfront: closing the previous revision: ${(e as Error).message}`));
+      },
+      close: () => inner.close(),
+    };
+  },
+};
+
+/** Lower-case distribution domain or alias → logical name. */
+function domainsOf(stack: Stack, names: readonly DistributionNames[]): Map<string, string> {
+  const byDomain = new Map<string, string>();
+  for (const d of names) {
+    byDomain.set(d.domain, d.name);
+    for (const a of listItems(stack.distributions[d.name]!.Aliases)) byDomain.set(a.toLowerCase(), d.name);
+  }
+  return byDomain;
+}
+
+/** Each cycle of the origin graph once, as the names along it, first name repeated at the end. */
+function findLoops(next: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
+  const loops: string[][] = [];
+  const done = new Set<string>();
+  const visit = (name: string, path: string[]) => {
+    const at = path.indexOf(name);
+    if (at !== -1) return void loops.push([...path.slice(at), name]);
+    if (done.has(name)) return;
+    for (const n of next.get(name) ?? []) visit(n, [...path, name]);
+    done.add(name);
+  };
+  for (const name of next.keys()) visit(name, []);
+  return loops;
+}
