@@ -3,7 +3,7 @@ import { createSecureServer } from "node:http2";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { EdgeparityError } from "../../../core/errors.js";
-import { albErrorBody, reasonPhrase } from "../errors.js";
+import { rejectionFor, rejectRequest } from "./host-policy.js";
 
 /**
  * A listener on its own local port (alb.md §1): HTTP, or HTTPS with the local CA's certificate
@@ -28,7 +28,15 @@ export async function startListenerServer(o: {
   now: () => number;
 }): Promise<ListenerServer> {
   let server: Server;
-  const opts = { maxHeaderSize: 65536, requestTimeout: 0, headersTimeout: o.idleTimeoutMs, keepAliveTimeout: o.idleTimeoutMs };
+  // alb.md §9: a head that stalls gets 408 at the idle timeout. Node checks headersTimeout only
+  // every connectionsCheckingInterval (30 s by default), so the check runs at a fraction of it.
+  const opts = {
+    maxHeaderSize: 65536,
+    requestTimeout: 0,
+    headersTimeout: o.idleTimeoutMs,
+    keepAliveTimeout: o.idleTimeoutMs,
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, o.idleTimeoutMs / 4)),
+  };
   if (o.protocol === "http") server = createServer(opts, o.handler);
   else if (o.http2) server = createSecureServer({ key: o.tls.keyPem, cert: o.tls.certPem, allowHTTP1: true }, o.handler as never) as unknown as Server;
   else server = createHttpsServer({ ...opts, key: o.tls.keyPem, cert: o.tls.certPem }, o.handler);
@@ -39,11 +47,8 @@ export async function startListenerServer(o: {
   });
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || err.code === "ECONNRESET") return void socket.destroy();
-    const status = err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
-    const body = albErrorBody(status);
-    socket.end(
-      `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n${o.server ? "Server: awselb/2.0\r\n" : ""}Date: ${new Date(o.now()).toUTCString()}\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.toString()}`,
-    );
+    // The same answers the gateway gives for this load balancer's host (host-policy.ts).
+    socket.end(rejectRequest(rejectionFor(err.code), err.code ?? err.message, o.server, o.now()));
   });
   server.on("tlsClientError", () => {});
   await new Promise<void>((resolve, reject) => {
