@@ -7,6 +7,7 @@ import { curl } from "../../support/curl.js";
 import { h2Request } from "../../support/h2-client.js";
 import { startOrigin, type OriginServer } from "../../support/origin-server.js";
 import { rawRequest } from "../../support/raw-http.js";
+import { startRawOrigin, type RawOrigin } from "../../support/raw-origin.js";
 import { forward, HTTP80, startAlb, tg, type AlbHarness } from "./alb-harness.js";
 
 /**
@@ -41,6 +42,13 @@ const BODIES: [string, Buffer][] = [
   ["2 MB", BIG],
 ];
 
+/** The ELB guide's own example of a method condition (alb.md §2.1). */
+const CUSTOM_RULE = {
+  Priority: 7,
+  Conditions: [{ Field: "http-request-method", HttpRequestMethodConfig: { Values: ["CUSTOM-METHOD"] } }],
+  Actions: [forward("raw")],
+};
+
 async function startPair(attributes: { Key: string; Value: string }[] = []) {
   const origin = await startOrigin((req, res, body) => {
     if (req.url?.startsWith("/slow")) {
@@ -53,18 +61,25 @@ async function startPair(attributes: { Key: string; Value: string }[] = []) {
     res.writeHead(200, { "content-type": "text/plain" });
     res.end(`${req.method} ${body.length}`);
   });
+  const raw = await startRawOrigin();
   const alb = await startAlb({
-    targetGroups: [tg("app")],
-    targets: { app: [origin.url] },
+    targetGroups: [tg("app"), tg("raw")],
+    targets: { app: [origin.url], raw: [raw.url] },
     attributes,
-    listeners: [HTTP80([forward("app")]), { Protocol: "HTTPS", Port: 443, DefaultActions: [forward("app")] }],
+    listeners: [HTTP80([forward("app")], [CUSTOM_RULE]), { Protocol: "HTTPS", Port: 443, DefaultActions: [forward("app")], Rules: [CUSTOM_RULE] }],
   });
   const lb = alb.stack.loadBalancers["alb"]!;
-  return { origin, alb, h1: lb.listeners[0]!, h2: lb.listeners[1]! };
+  const close = alb.close;
+  alb.close = async () => {
+    await close();
+    await raw.close();
+  };
+  return { origin, raw, alb, h1: lb.listeners[0]!, h2: lb.listeners[1]! };
 }
 
 describe("load balancer client connections (alb.md §8, §9; issue 8 §1, §4, §7, §9)", () => {
   let origin: OriginServer;
+  let raw: RawOrigin;
   let alb: AlbHarness;
   let h1Url: string;
   let h1Port: number;
@@ -75,6 +90,7 @@ describe("load balancer client connections (alb.md §8, §9; issue 8 §1, §4, �
     log = listen();
     const p = await startPair();
     origin = p.origin;
+    raw = p.raw;
     alb = p.alb;
     h1Url = p.h1.url;
     h1Port = p.h1.localPort;
@@ -109,6 +125,35 @@ describe("load balancer client connections (alb.md §8, §9; issue 8 §1, §4, �
       assert.match(e2.accessLogLine!, /"alb-\d+\.us-east-1\.elb\.localhost"/);
     });
   }
+
+  it("custom method: `curl -X CUSTOM-METHOD` matches an http-request-method rule and reaches the target with its method, HTTP/1.1 and HTTP/2 (alb.md §2.1; issue 8 §7)", async () => {
+    for (const http2 of [false, true]) {
+      const path = `/custom-${http2 ? "h2" : "h1"}`;
+      const r = await curl(new URL(path, http2 ? h2Url : h1Url).href, { ca, http2, method: "CUSTOM-METHOD", body: Buffer.from("payload") });
+      assert.equal(r.status, 200, r.stderr);
+      assert.equal(r.body, "CUSTOM-METHOD 7");
+      const e = await eventFor(path);
+      assert.equal(e.method, "CUSTOM-METHOD");
+      // matched_rule_priority (field 21) is the method rule's.
+      assert.match(e.accessLogLine!, /"CUSTOM-METHOD http:\/\/|"CUSTOM-METHOD https:\/\//);
+      assert.match(e.accessLogLine!, /" 7 \d{4}-/);
+    }
+    // On one keep-alive connection: a custom method, a body that looks like a request line, then GET.
+    const body = "PURGE-ALL /x HTTP/1.1\r\n";
+    const r = await rawRequest(
+      h1Port,
+      `CUSTOM-METHOD /custom-pipe HTTP/1.1\r\nHost: x.example.com\r\nContent-Length: ${body.length}\r\n\r\n${body}GET /custom-after HTTP/1.1\r\nHost: x.example.com\r\nConnection: close\r\n\r\n`,
+    );
+    assert.equal(r.raw.match(/HTTP\/1\.1 200 OK/g)?.length, 2, r.raw);
+    assert.deepEqual(
+      raw.requests.filter((q) => q.url.startsWith("/custom-")).map((q) => `${q.method} ${q.url} ${q.body.length}`),
+      ["CUSTOM-METHOD /custom-h1 7", "CUSTOM-METHOD /custom-h2 7", `CUSTOM-METHOD /custom-pipe ${body.length}`],
+    );
+    assert.deepEqual(
+      served(origin, "/custom-after").map((q) => q.method),
+      ["GET"],
+    );
+  });
 
   it("Expect: 100-continue with a 2 MB upload reaches a healthy target through curl, HTTP/1.1 and HTTP/2 (alb.md §8.1; issue 8 §4)", async () => {
     for (const http2 of [false, true]) {

@@ -23,6 +23,7 @@ export interface DesyncVerdict {
 
 export type DesyncAction = "allow" | "allow-and-close" | "block";
 
+const METHOD = /^[A-Z][A-Z0-9_-]*$/;
 const RANK = { Acceptable: 1, Ambiguous: 2, Severe: 3 } as const;
 /** A header name that is not a field we know but reads as one once separators and case are ignored. */
 const FRAMING = new Set(["contentlength", "transferencoding"]);
@@ -33,6 +34,8 @@ export function classifyRequest(req: IncomingMessage): DesyncVerdict | undefined
   const note = (classification: DesyncVerdict["classification"], reason: string) => {
     if (!worst || RANK[classification] > RANK[worst.classification]) worst = { classification, reason };
   };
+  // The HTTP/1.1 parser refuses these itself; over HTTP/2 Node takes any token (method-rewrite.ts).
+  if (!METHOD.test(req.method ?? "")) note("Severe", "BadMethod");
   const raw = req.rawHeaders;
   const bodyless = req.method === "GET" || req.method === "HEAD";
   for (let i = 0; i < raw.length; i += 2) {

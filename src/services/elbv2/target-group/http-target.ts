@@ -47,9 +47,13 @@ export class ClientAbort extends Error {
 async function* clientBody(req: IncomingMessage, signal: AbortSignal): AsyncGenerator<Buffer> {
   const declared = req.headers["content-length"] === undefined ? -1 : Number(req.headers["content-length"]);
   let n = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    n += chunk.length;
-    yield chunk;
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      n += chunk.length;
+      yield chunk;
+    }
+  } catch {
+    throw new ClientAbort(460);
   }
   // An HTTP/2 stream the client reset (RST_STREAM) ends its readable side like a clean end; the
   // reset code and the 'aborted' event arrive around it, so look once the current I/O is done.
@@ -114,7 +118,7 @@ export async function proxyToTarget(
     release();
     // The client ended it (closed, reset the stream, idled out): nothing to answer, nothing to count.
     if (o.signal.aborted) return { status: o.signal.reason instanceof ClientAbort ? o.signal.reason.status : 460, clientGone: true };
-    if (e instanceof ClientAbort) return { status: e.status, clientGone: true };
+    if (e instanceof ClientAbort || (res.destroyed && !res.writableFinished)) return { status: e instanceof ClientAbort ? e.status : 460, clientGone: true };
     const err = e as Error & { code?: string };
     const timeout = err instanceof undiciErrors.ConnectTimeoutError || err instanceof undiciErrors.HeadersTimeoutError;
     const status = timeout ? 504 : 502;
