@@ -239,6 +239,19 @@ describe("load balancer client connections (alb.md §8, §9; issue 8 §1, §4, �
     assert.deepEqual(served(origin, "/te"), []);
   });
 
+  it("head limits: a header block over 64 KB gets ALB's 400 page, not Node's 431 text; a malformed request gets the 400 page, not `HPE_*` text (alb.md §7.5, §8.2; issue 8 §7)", async () => {
+    const big = await rawRequest(
+      h1Port,
+      `GET /big HTTP/1.1\r\nHost: x.example.com\r\nX-A: ${"a".repeat(15000)}\r\nX-B: ${"b".repeat(15000)}\r\nX-C: ${"c".repeat(15000)}\r\nX-D: ${"d".repeat(15000)}\r\nX-E: ${"e".repeat(6000)}\r\n\r\n`,
+    );
+    assert.match(big.raw, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.match(big.raw, /\r\nServer: awselb\/2\.0\r\n/);
+    assert.ok(big.raw.endsWith("<center><h1>400 Bad Request</h1></center>\r\n</body>\r\n</html>\r\n"));
+    const bad = await rawRequest(h1Port, "GET / HTTP/1.1\r\nHost x.example.com\r\n\r\n");
+    assert.match(bad.raw, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.doesNotMatch(bad.raw, /HPE_|Malformed/);
+  });
+
   it("463: the status line carries a reason phrase, not Node's `unknown` (alb.md §7.1, §8.2; issue 8 §7)", async () => {
     const xff = Array.from({ length: 31 }, (_, i) => `10.0.0.${i}`).join(", ");
     const r = await rawRequest(h1Port, `GET /xff HTTP/1.1\r\nHost: x.example.com\r\nX-Forwarded-For: ${xff}\r\nConnection: close\r\n\r\n`);
@@ -287,6 +300,21 @@ describe("desync mitigation strictest (alb.md §9; issue 8 §7)", () => {
       const h2 = await h2Request(new URL("/strict", p.h2.url).href, { ca: p.alb.stack.caPem, headers: { "content-length": "0" } });
       assert.equal(h2.status, 400);
       assert.deepEqual(served(p.origin, "/strict"), []);
+    } finally {
+      await p.alb.close();
+      await p.origin.close();
+    }
+  });
+});
+
+describe("routing.http2.enabled=false (alb.md §1; issue 8 §7)", () => {
+  it("http2: the HTTPS listener offers only http/1.1 in ALPN; curl --http2 is served over HTTP/1.1", async () => {
+    const p = await startPair([{ Key: "routing.http2.enabled", Value: "false" }]);
+    try {
+      const r = await curl(new URL("/no-h2", p.h2.url).href, { ca: p.alb.stack.caPem, http2: true });
+      assert.equal(r.status, 200, r.stderr);
+      assert.match(r.stderr, /< HTTP\/1\.1 200 OK/);
+      assert.doesNotMatch(r.stderr, /ALPN: server accepted h2/);
     } finally {
       await p.alb.close();
       await p.origin.close();
