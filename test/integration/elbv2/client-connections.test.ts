@@ -342,6 +342,29 @@ describe("idle timeout on the client side (alb.md §9; issue 8 §7, §9)", () =>
     assert.ok(took >= 900 && took < 3000, `408 after ${took} ms`);
   });
 
+  it("idle: an idle keep-alive connection is closed at idle_timeout without a response, HTTP/1.1 and HTTP/2", async () => {
+    const t0 = Date.now();
+    const r = await rawRequest(p.h1.localPort, "GET /keep HTTP/1.1\r\nHost: x.example.com\r\n\r\n", 5000);
+    assert.equal(r.status, 200);
+    assert.equal(r.closed, true);
+    assert.equal(r.raw.match(/HTTP\/1\.1/g)?.length, 1, "no 408 after the answered request");
+    assert.ok(Date.now() - t0 < 3000);
+    const u = new URL(p.h2.url);
+    const session = h2Connect(u.origin, { ca: p.alb.stack.caPem, host: "127.0.0.1", servername: u.hostname });
+    session.on("error", () => {});
+    const t1 = Date.now();
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 4000);
+      session.once("close", () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    assert.equal(session.closed || session.destroyed, true);
+    assert.ok(Date.now() - t1 < 3000);
+    session.destroy();
+  });
+
   it("idle: a request body that stalls gets 408 at idle_timeout and the target never sees a complete request, HTTP/1.1 and HTTP/2", async () => {
     const t0 = Date.now();
     const r1 = await rawRequest(p.h1.localPort, "POST /stall-body-h1 HTTP/1.1\r\nHost: x.example.com\r\nContent-Length: 100\r\n\r\n0123456789", 5000);

@@ -58,6 +58,14 @@ export async function startListenerServer(o: {
     h2.on("session", (s: ServerHttp2Session) => {
       sessions.add(s);
       s.once("close", () => sessions.delete(s));
+      // alb.md §9: an HTTP/2 connection with no stream open and no frames for the idle timeout
+      // is closed (GOAWAY); open streams are timed by their own watch and the target's timeouts.
+      let open = 0;
+      s.on("stream", (st) => {
+        open++;
+        st.once("close", () => open--);
+      });
+      if (o.idleTimeoutMs > 0) s.setTimeout(o.idleTimeoutMs, () => open === 0 && s.close());
     });
   }
   const headTimeout = () => rejectRequest("timeout", "idle timeout", o.server, o.now());

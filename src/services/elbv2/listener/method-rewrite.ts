@@ -23,11 +23,9 @@ const HEAD_END = Buffer.from("\r\n\r\n");
 
 type State =
   | { kind: "head" }
-  | { kind: "length"; left: number }
-  | { kind: "chunk-size"; line: string }
-  | { kind: "chunk-data"; left: number }
-  | { kind: "chunk-crlf"; left: number }
-  | { kind: "trailers"; line: string }
+  /** `left` bytes to pass on, then the next state: a head, a chunk's CRLF, or a chunk-size line. */
+  | { kind: "count"; left: number; then: "head" | "chunk-crlf" | "chunk-size" }
+  | { kind: "line"; of: "chunk-size" | "trailer"; line: string }
   | { kind: "pass" };
 
 export class MethodRewriter {
@@ -83,51 +81,23 @@ export class MethodRewriter {
           i += consumedFromPiece;
           break;
         }
-        case "length": {
+        case "count": {
+          // Body bytes (Content-Length or chunk data) or a chunk's CRLF: passed on as they are.
           const n = Math.min(s.left, chunk.length - i);
           out.push(chunk.subarray(i, i + n));
           i += n;
           s.left -= n;
-          if (s.left === 0) this.#state = { kind: "head" };
+          if (s.left === 0)
+            this.#state =
+              s.then === "chunk-crlf"
+                ? { kind: "count", left: 2, then: "chunk-size" }
+                : s.then === "head"
+                  ? { kind: "head" }
+                  : { kind: "line", of: "chunk-size", line: "" };
           break;
         }
-        case "chunk-size": {
-          const nl = chunk.indexOf(10, i);
-          const upto = nl === -1 ? chunk.length : nl + 1;
-          out.push(chunk.subarray(i, upto));
-          s.line += chunk.toString("latin1", i, upto);
-          i = upto;
-          if (nl === -1) {
-            if (s.line.length > 1024) this.#passThrough(out);
-            break;
-          }
-          const m = /^([0-9A-Fa-f]+)[ \t;]?[^\r\n]*\r?\n$/.exec(s.line);
-          if (!m) {
-            this.#passThrough(out);
-            break;
-          }
-          const size = parseInt(m[1]!, 16);
-          this.#state = size === 0 ? { kind: "trailers", line: "" } : { kind: "chunk-data", left: size };
-          break;
-        }
-        case "chunk-data": {
-          const n = Math.min(s.left, chunk.length - i);
-          out.push(chunk.subarray(i, i + n));
-          i += n;
-          s.left -= n;
-          if (s.left === 0) this.#state = { kind: "chunk-crlf", left: 2 };
-          break;
-        }
-        case "chunk-crlf": {
-          const n = Math.min(s.left, chunk.length - i);
-          out.push(chunk.subarray(i, i + n));
-          i += n;
-          s.left -= n;
-          if (s.left === 0) this.#state = { kind: "chunk-size", line: "" };
-          break;
-        }
-        case "trailers": {
-          // Trailer lines until an empty line ends the message.
+        case "line": {
+          // A chunk-size line, or a trailer line (an empty one ends the message).
           const nl = chunk.indexOf(10, i);
           const upto = nl === -1 ? chunk.length : nl + 1;
           out.push(chunk.subarray(i, upto));
@@ -137,8 +107,16 @@ export class MethodRewriter {
             if (s.line.length > this.maxHead) this.#passThrough(out);
             break;
           }
-          if (s.line === "\r\n" || s.line === "\n") this.#state = { kind: "head" };
-          else this.#state = { kind: "trailers", line: "" };
+          if (s.of === "trailer") {
+            this.#state = s.line === "\r\n" || s.line === "\n" ? { kind: "head" } : { kind: "line", of: "trailer", line: "" };
+            break;
+          }
+          const m = /^([0-9A-Fa-f]+)[ \t;]?[^\r\n]*\r?\n$/.exec(s.line);
+          if (!m) this.#passThrough(out);
+          else {
+            const size = parseInt(m[1]!, 16);
+            this.#state = size === 0 ? { kind: "line", of: "trailer", line: "" } : { kind: "count", left: size, then: "chunk-crlf" };
+          }
           break;
         }
       }
@@ -186,7 +164,7 @@ export class MethodRewriter {
       this.#state = { kind: "pass" };
       return head;
     }
-    this.#state = chunked ? { kind: "chunk-size", line: "" } : length > 0 ? { kind: "length", left: length } : { kind: "head" };
+    this.#state = chunked ? { kind: "line", of: "chunk-size", line: "" } : length > 0 ? { kind: "count", left: length, then: "head" } : { kind: "head" };
     if (!method || KNOWN.has(method) || !CUSTOM_METHOD.test(method)) {
       this.#methods.push(undefined);
       return head;
