@@ -168,12 +168,13 @@ export async function startLoadBalancer(
     const createdAt = d.clock.now();
     const started = performance.now();
     let conn: ConnectionFacts | undefined;
+    let signal: AbortSignal | undefined;
     let priority = "-";
     let outcome: Outcome | Promise<Outcome>;
     try {
       // Socket facts are read now: after the response Node detaches the socket (issue 8 §1).
       conn = captureConnectionFacts(req, h.env.protocol);
-      const signal = watchClient(req, res, h.env.server);
+      signal = watchClient(req, res, h.env.server);
       const r = h.handle(req, res, conn, signal);
       priority = r.priority;
       outcome = r.outcome;
@@ -181,7 +182,8 @@ export async function startLoadBalancer(
       outcome = fail(res, h.env.server, e);
     }
     const c = conn ?? { clientIp: "", clientPort: 0, type: h.env.protocol, sslCipher: "", sslProtocol: "", servername: "" };
-    const done = (o: Outcome) => record(h, req, res, c, o, priority, createdAt, started);
+    const sig = signal;
+    const done = (o: Outcome) => record(h, req, res, c, o, priority, createdAt, started, sig);
     if (outcome instanceof Promise) outcome.then(done, (e: unknown) => done(fail(res, h.env.server, e)));
     else done(outcome);
   };
@@ -195,12 +197,14 @@ export async function startLoadBalancer(
     priority: string,
     createdAt: number,
     started: number,
+    signal: AbortSignal | undefined,
   ) => {
     const write = () => {
       try {
         // alb.md §8.1/§11: a client that closed before the response was complete is logged and
         // counted with 460, whatever the target answered. Choice: a response cut mid-body counts too.
-        const status = res.writableFinished ? o.status : o.status === 408 ? 408 : 460;
+        const reason = signal?.reason as ClientAbort | undefined;
+        const status = reason instanceof ClientAbort ? reason.status : res.writableFinished ? o.status : 460;
         counters.add("RequestCount");
         if (status !== 460 && o.targetStatus !== undefined) counters.addTargetStatus(o.targetStatus);
         else counters.addElbStatus(status);

@@ -55,11 +55,18 @@ async function* clientBody(req: IncomingMessage, signal: AbortSignal): AsyncGene
   } catch {
     throw new ClientAbort(460);
   }
-  // An HTTP/2 stream the client reset (RST_STREAM) ends its readable side like a clean end; the
-  // reset code and the 'aborted' event arrive around it, so look once the current I/O is done.
+  if (!(await endedCleanly(req, n, declared, signal))) throw new ClientAbort(460);
+}
+
+/**
+ * Whether a request body that ended carried everything the client meant to send. An HTTP/2
+ * stream whose client went away ends its readable side like a clean end; the reset code and the
+ * 'aborted' event arrive around it, so this looks once the current I/O is done.
+ */
+export async function endedCleanly(req: IncomingMessage, received: number, declared: number, signal: AbortSignal): Promise<boolean> {
   await new Promise((r) => setImmediate(r));
   const stream = (req as unknown as { stream?: { rstCode?: number } }).stream;
-  if (signal.aborted || req.aborted || (stream?.rstCode ?? 0) !== 0 || (declared >= 0 && n !== declared)) throw new ClientAbort(460);
+  return !(signal.aborted || req.aborted || (stream?.rstCode ?? 0) !== 0 || (declared >= 0 && received !== declared));
 }
 
 export async function proxyToTarget(

@@ -3,7 +3,7 @@ import type { RequestFacts } from "../../compile/compile-rules.js";
 import { sendAlbError } from "../../errors.js";
 import type { Action } from "../../schema/load-balancer.js";
 import { targetGroupName } from "../../schema/validate-load-balancers.js";
-import { proxyToTarget } from "../../target-group/http-target.js";
+import { endedCleanly, proxyToTarget } from "../../target-group/http-target.js";
 import { buildEvent, invoke, LambdaError, parseLambdaResult, readBody, writeLambdaResponse, type LambdaFunction } from "../../target-group/lambda-target.js";
 import { appCookies, decodeSticky, durationCookies, encodeSticky, parseCookies, setsCookie } from "../../target-group/stickiness.js";
 import { random, type Target, type TargetGroupRuntime } from "../../target-group/target-group.js";
@@ -178,6 +178,9 @@ async function invokeLambda(
     // alb.md §10.1: a WebSocket upgrade to a Lambda group is a 400.
     if (req.headers.upgrade?.toLowerCase() === "websocket") throw new LambdaError(400, "LambdaWebsocketNotSupported", "websocket");
     const body = await readBody(req);
+    // issue 8 §9: an upload the client abandoned is never handed to the function.
+    const declared = req.headers["content-length"] === undefined ? -1 : Number(req.headers["content-length"]);
+    if (!(await endedCleanly(req, body.length, declared, f.signal))) return { ...base, status: 460 };
     const event = buildEvent({
       method: req.method ?? "GET",
       path: f.path,
@@ -196,6 +199,8 @@ async function invokeLambda(
     tg.counters.add("LambdaTargetProcessedBytes", body.length + r.body.length);
     return { ...base, status: r.status, targetStatus: r.status, targetSeconds };
   } catch (e) {
+    // The client left while its body was read: nothing was invoked, nothing to answer or count.
+    if (f.signal.aborted) return { ...base, status: 460 };
     const le = e instanceof LambdaError ? e : new LambdaError(502, "LambdaUnhandled", String(e));
     if (le.status === 502) tg.counters.add("LambdaUserError");
     env.log.debug(`target group ${tg.name}: Lambda ${le.reason}: ${le.message}`);
