@@ -1,5 +1,4 @@
 import type { IncomingMessage } from "node:http";
-import type { TLSSocket } from "node:tls";
 
 /**
  * One access-log line in ALB's format (alb.md §11): 29 space-separated fields, quoted where AWS
@@ -30,6 +29,8 @@ export interface AccessLogFields {
   actionsExecuted: string;
   redirectUrl: string;
   errorReason: string;
+  classification: string;
+  classificationReason: string;
 }
 
 /** ISO 8601 with microseconds, as ALB writes it: `2018-07-02T22:23:00.186641Z`. */
@@ -70,15 +71,9 @@ export function formatAccessLogLine(f: AccessLogFields): string {
     q(f.errorReason),
     q(f.target),
     q(f.targetStatus),
-    q(""),
-    q(""),
+    q(f.classification),
+    q(f.classificationReason),
   ].join(" ");
-}
-
-export function tlsDetails(req: IncomingMessage): { cipher: string; protocol: string; servername: string } {
-  const s = req.socket as TLSSocket;
-  if (!s.encrypted) return { cipher: "", protocol: "", servername: "" };
-  return { cipher: s.getCipher?.()?.name ?? "", protocol: s.getProtocol?.() ?? "", servername: typeof s.servername === "string" ? s.servername : "" };
 }
 
 /** Approximate bytes of a request head plus body (alb.md §11 received_bytes). */

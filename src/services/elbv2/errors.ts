@@ -34,8 +34,23 @@ export function albErrorBody(status: number): Buffer {
   return b;
 }
 
-export function reasonPhrase(status: number): string | undefined {
-  return REASONS[status];
+/**
+ * The reason phrase of ALB's status line. Choice: ALB's own codes 460/463/464 have no known phrase
+ * (alb.md §8.2 UNCONFIRMED); RFC 9110 §15 has a client read an unknown code as the x00 of its
+ * class, so the status line carries that class's phrase instead of Node's `unknown`.
+ */
+export function reasonPhrase(status: number): string {
+  return REASONS[status] || REASONS[Math.floor(status / 100) * 100] || (status >= 500 ? "Internal Server Error" : "Bad Request");
+}
+
+/**
+ * A whole HTTP/1.1 ALB error response as raw text, for answers written straight to a socket
+ * (parser errors, head limits, timeouts) on the listener's own port and on the shared gateway.
+ * The connection is closed after it.
+ */
+export function albRawResponse(status: number, o: { server: boolean; now: number }): string {
+  const body = albErrorBody(status);
+  return `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n${o.server ? "Server: awselb/2.0\r\n" : ""}Date: ${new Date(o.now).toUTCString()}\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.toString("latin1")}`;
 }
 
 export interface AlbResponseOptions {
@@ -54,8 +69,7 @@ export function sendAlbError(res: ServerResponse, status: number, o: AlbResponse
   const body = albErrorBody(status);
   const headers: Record<string, string | string[] | number> = { ...o.headers, "content-type": "text/html", "content-length": body.length };
   if (o.server !== false) headers["server"] = "awselb/2.0";
-  const reason = REASONS[status];
-  if (reason && res.req.httpVersionMajor < 2) res.writeHead(status, reason, headers);
+  if (res.req.httpVersionMajor < 2) res.writeHead(status, reasonPhrase(status), headers);
   else res.writeHead(status, headers);
   res.end(res.req.method === "HEAD" ? undefined : body);
 }

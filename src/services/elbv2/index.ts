@@ -3,7 +3,7 @@ import type { Clock } from "../../core/clock.js";
 import { EdgeparityError } from "../../core/errors.js";
 import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
-import type { HttpHandler, RunningService } from "../../core/service.js";
+import type { HostPolicy, HttpHandler, RunningService } from "../../core/service.js";
 import { startLoadBalancer, type ListenerEndpoint, type LoadBalancerRuntime } from "./load-balancer-runtime.js";
 import type { LoadBalancer, TargetGroup } from "./schema/load-balancer.js";
 import { targetGroupName } from "./schema/validate-load-balancers.js";
@@ -175,6 +175,7 @@ export async function startElbv2(lbs: readonly LoadBalancer[], tgs: readonly Tar
       }
     }
     const routes = new Map<string, HttpHandler>();
+    const hostPolicies = new Map<string, HostPolicy>();
     const tls = deps.tls;
     for (const lb of lbs) {
       const hosts = loadBalancerHosts(lb.Name, deps.region);
@@ -194,6 +195,9 @@ export async function startElbv2(lbs: readonly LoadBalancer[], tgs: readonly Tar
       running.push(r);
       routes.set(hosts.local, r.gatewayHandler);
       routes.set(hosts.cloud, r.gatewayHandler);
+      // issue 8 §7: the gateway answers these names as the load balancer's own listener would.
+      hostPolicies.set(hosts.local, r.hostPolicy);
+      hostPolicies.set(hosts.cloud, r.hostPolicy);
     }
     const loadBalancers = new Map<string, LoadBalancerHandle>();
     for (const r of running) loadBalancers.set(r.name, { id: r.id, listeners: r.listeners, accessLog: r.accessLog, metrics: () => r.counters.snapshot() });
@@ -207,7 +211,7 @@ export async function startElbv2(lbs: readonly LoadBalancer[], tgs: readonly Tar
         deregister: (url) => g.deregister(url),
         settle: () => g.settle(),
       });
-    return { routes, loadBalancers, targetGroups, close: closeAll };
+    return { routes, hostPolicies, loadBalancers, targetGroups, close: closeAll };
   } catch (e) {
     await closeAll();
     throw e;

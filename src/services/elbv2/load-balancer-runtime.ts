@@ -2,10 +2,16 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock } from "../../core/clock.js";
 import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
-import type { HttpHandler } from "../../core/service.js";
+import type { HostPolicy, HttpHandler } from "../../core/service.js";
 import { ALB_REQUEST } from "../../core/trace.js";
-import { formatAccessLogLine, requestBytes, tlsDetails } from "./access-log.js";
+import { formatAccessLogLine, requestBytes } from "./access-log.js";
 import { sendAlbError } from "./errors.js";
+import { captureConnectionFacts, type ConnectionFacts } from "./listener/connection-facts.js";
+import type { DesyncMode } from "./listener/desync.js";
+import { stripPort } from "./listener/forward-headers.js";
+import { buildHostPolicy } from "./listener/host-policy.js";
+import { watchRequestIdle } from "./listener/request-idle-timeout.js";
+import { ClientAbort } from "./target-group/http-target.js";
 import { compileListener, type ListenerHandler } from "./listener/listener-handler.js";
 import { startListenerServer, type ListenerServer } from "./listener/listener-server.js";
 import type { Outcome } from "./listener/outcome.js";
@@ -35,6 +41,8 @@ export interface LoadBalancerRuntime {
   counters: Counters;
   accessLog: string[];
   gatewayHandler: HttpHandler;
+  /** How the shared gateway treats this load balancer's host names (core/service.ts HostPolicy). */
+  hostPolicy: HostPolicy;
   close(): Promise<void>;
 }
 
@@ -108,6 +116,7 @@ export async function startLoadBalancer(
         },
         responseHeaders,
         server: la.get("routing.http.response.server.enabled") !== "false",
+        desyncMode: attrs.get("routing.http.desync_mitigation_mode") as DesyncMode,
         clock: d.clock,
         ids: d.ids,
         log: d.log,
@@ -118,84 +127,141 @@ export async function startLoadBalancer(
     );
   });
 
+  // The handler's one catch point (conventions §4): any exception becomes ALB's 502 page for that
+  // request, logged once with its stack; other requests and the process are unaffected.
+  const fail = (res: ServerResponse, server: boolean, e: unknown): Outcome => {
+    d.log.error(`load balancer ${lb.Name}: request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    try {
+      sendAlbError(res, 502, { server });
+    } catch {
+      res.destroy();
+    }
+    return { status: 502, action: "forward" };
+  };
+
+  /**
+   * The request's abort signal: the client closed or reset before the response was complete
+   * (460, alb.md §8.1), or its body idled out (408, §9). Either way the target request is aborted,
+   * so a half-sent upload never reaches the target as a complete request (issue 8 §9).
+   */
+  const watchClient = (req: IncomingMessage, res: ServerResponse, server: boolean): AbortSignal => {
+    const ac = new AbortController();
+    const gone = () => {
+      if (!res.writableFinished && !ac.signal.aborted) ac.abort(new ClientAbort(460));
+    };
+    res.once("close", gone);
+    req.once("aborted", gone);
+    const socket = req.socket;
+    watchRequestIdle(req, socket, idleTimeoutMs, d.clock, () => {
+      if (ac.signal.aborted) return;
+      ac.abort(new ClientAbort(408));
+      if (res.headersSent) return void res.destroy();
+      // The rest of the body will not come: answer 408 and close the connection after it.
+      res.shouldKeepAlive = false;
+      sendAlbError(res, 408, { server });
+      res.once("finish", () => (req.httpVersionMajor < 2 ? socket.destroy() : res.destroy()));
+    });
+    return ac.signal;
+  };
+
   const serve = (h: ListenerHandler, req: IncomingMessage, res: ServerResponse) => {
     const createdAt = d.clock.now();
     const started = performance.now();
-    let r: ReturnType<ListenerHandler["handle"]>;
+    let conn: ConnectionFacts | undefined;
+    let signal: AbortSignal | undefined;
+    let priority = "-";
+    let outcome: Outcome | Promise<Outcome>;
     try {
-      r = h.handle(req, res);
+      // Socket facts are read now: after the response Node detaches the socket (issue 8 §1).
+      conn = captureConnectionFacts(req, h.env.protocol);
+      signal = watchClient(req, res, h.env.server);
+      const r = h.handle(req, res, conn, signal);
+      priority = r.priority;
+      outcome = r.outcome;
     } catch (e) {
-      d.log.error(`load balancer ${lb.Name}: ${(e as Error).stack ?? String(e)}`);
-      sendAlbError(res, 500, { server: h.env.server });
-      r = { facts: undefined, priority: "-1", outcome: { status: 500, action: "forward" } };
+      outcome = fail(res, h.env.server, e);
     }
-    const done = (o: Outcome) => record(h, req, res, o, r.priority, createdAt, started);
-    if (r.outcome instanceof Promise)
-      r.outcome.then(done, (e: unknown) => {
-        d.log.error(`load balancer ${lb.Name}: ${(e as Error).stack ?? String(e)}`);
-        sendAlbError(res, 502, { server: h.env.server });
-        done({ status: 502, action: "forward" });
-      });
-    else done(r.outcome);
+    const c = conn ?? { clientIp: "", clientPort: 0, type: h.env.protocol, sslCipher: "", sslProtocol: "", servername: "" };
+    const sig = signal;
+    const done = (o: Outcome) => record(h, req, res, c, o, priority, createdAt, started, sig);
+    if (outcome instanceof Promise) outcome.then(done, (e: unknown) => done(fail(res, h.env.server, e)));
+    else done(outcome);
   };
 
-  const record = (h: ListenerHandler, req: IncomingMessage, res: ServerResponse, o: Outcome, priority: string, createdAt: number, started: number) => {
-    counters.add("RequestCount");
-    if (o.targetStatus !== undefined) counters.addTargetStatus(o.targetStatus);
-    else counters.addElbStatus(o.status);
-    const log = accessLogOn;
-    const publish = ALB_REQUEST.hasSubscribers;
-    if (!log && !publish) return;
+  const record = (
+    h: ListenerHandler,
+    req: IncomingMessage,
+    res: ServerResponse,
+    conn: ConnectionFacts,
+    o: Outcome,
+    priority: string,
+    createdAt: number,
+    started: number,
+    signal: AbortSignal | undefined,
+  ) => {
     const write = () => {
-      // alb.md §11: a client that left before the response is logged with 460.
-      const status = !res.headersSent ? 460 : o.status;
-      const ms = performance.now() - started;
-      const tls = tlsDetails(req);
-      const host = (req.headers.host ?? (req.headers[":authority"] as string | undefined) ?? "").replace(/:\d+$/, "");
-      const line = formatAccessLogLine({
-        type: req.httpVersionMajor >= 2 ? "h2" : h.env.protocol,
-        time: d.clock.now(),
-        elb: elbId,
-        client: `${req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "-"}:${req.socket.remotePort ?? 0}`,
-        target: o.target ?? "",
-        requestSeconds: 0,
-        targetSeconds: o.targetSeconds ?? -1,
-        responseSeconds: o.targetSeconds === undefined ? -1 : 0,
-        elbStatus: status,
-        targetStatus: o.targetStatus === undefined ? "" : String(o.targetStatus),
-        receivedBytes: requestBytes(req),
-        sentBytes: Number(res.getHeader("content-length") ?? 0),
-        request: `${req.method} ${h.env.protocol}://${host}:${h.env.port}${req.url} HTTP/${req.httpVersion}`,
-        userAgent: req.headers["user-agent"] ?? "",
-        sslCipher: tls.cipher,
-        sslProtocol: tls.protocol,
-        targetGroupArn: o.targetGroup?.arn ?? "",
-        traceId: o.traceId ?? "",
-        domainName: tls.servername,
-        matchedRulePriority: priority,
-        requestCreationTime: createdAt,
-        actionsExecuted: o.action,
-        redirectUrl: o.redirectUrl ?? "",
-        errorReason: o.errorReason ?? "",
-      });
-      if (log) {
-        if (accessLog.length >= ACCESS_LOG_CAP) accessLog.shift();
-        accessLog.push(line);
-      }
-      if (publish)
-        ALB_REQUEST.publish({
+      try {
+        // alb.md §8.1/§11: a client that closed before the response was complete is logged and
+        // counted with 460, whatever the target answered. Choice: a response cut mid-body counts too.
+        const reason = signal?.reason as ClientAbort | undefined;
+        const status = reason instanceof ClientAbort ? reason.status : res.writableFinished ? o.status : 460;
+        counters.add("RequestCount");
+        if (status !== 460 && o.targetStatus !== undefined) counters.addTargetStatus(o.targetStatus);
+        else counters.addElbStatus(status);
+        if (o.classification) counters.add("DesyncMitigationMode_NonCompliant_Request_Count");
+        const publish = ALB_REQUEST.hasSubscribers;
+        if (!accessLogOn && !publish) return;
+        const host = stripPort(req.headers.host ?? (req.headers[":authority"] as string | undefined) ?? "");
+        const line = formatAccessLogLine({
+          type: conn.type,
           time: d.clock.now(),
-          loadBalancer: lb.Name,
-          method: req.method ?? "",
-          host,
-          path: req.url ?? "",
-          status,
-          targetStatus: o.targetStatus,
-          target: o.target ?? "-",
-          targetGroup: o.targetGroup?.name ?? "-",
-          ms,
-          accessLogLine: line,
+          elb: elbId,
+          client: `${conn.clientIp || "-"}:${conn.clientPort}`,
+          target: o.target ?? "",
+          requestSeconds: 0,
+          targetSeconds: o.targetSeconds ?? -1,
+          responseSeconds: o.targetSeconds === undefined ? -1 : 0,
+          elbStatus: status,
+          targetStatus: o.targetStatus === undefined ? "" : String(o.targetStatus),
+          receivedBytes: requestBytes(req),
+          sentBytes: Number(res.getHeader("content-length") ?? 0),
+          request: `${o.method ?? req.method} ${h.env.protocol}://${host}:${h.env.port}${req.url} HTTP/${req.httpVersion}`,
+          userAgent: req.headers["user-agent"] ?? "",
+          sslCipher: conn.sslCipher,
+          sslProtocol: conn.sslProtocol,
+          targetGroupArn: o.targetGroup?.arn ?? "",
+          traceId: o.traceId ?? "",
+          domainName: conn.servername,
+          matchedRulePriority: priority,
+          requestCreationTime: createdAt,
+          actionsExecuted: o.action,
+          redirectUrl: o.redirectUrl ?? "",
+          errorReason: o.errorReason ?? "",
+          classification: o.classification ?? "",
+          classificationReason: o.classificationReason ?? "",
         });
+        if (accessLogOn) {
+          if (accessLog.length >= ACCESS_LOG_CAP) accessLog.shift();
+          accessLog.push(line);
+        }
+        if (publish)
+          ALB_REQUEST.publish({
+            time: d.clock.now(),
+            loadBalancer: lb.Name,
+            method: o.method ?? req.method ?? "",
+            host,
+            path: req.url ?? "",
+            status,
+            targetStatus: o.targetStatus,
+            target: o.target ?? "-",
+            targetGroup: o.targetGroup?.name ?? "-",
+            ms: performance.now() - started,
+            accessLogLine: line,
+          });
+      } catch (e) {
+        // Observability must never end the process (helper rules): log once and go on.
+        d.log.error(`load balancer ${lb.Name}: access log: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      }
     };
     if (res.writableFinished || res.destroyed) write();
     else res.once("close", write);
@@ -233,7 +299,17 @@ export async function startLoadBalancer(
     handlers[0];
   const forHttp = pickFor("http");
   const forHttps = pickFor("https");
+  const hostPolicy = buildHostPolicy(
+    {
+      protocols: handlers.map((h) => h.env.protocol),
+      http2: attrs.get("routing.http2.enabled") !== "false",
+      idleTimeoutMs,
+      server: (forHttp ?? forHttps)?.env.server ?? true,
+    },
+    d.clock,
+  );
   return {
+    hostPolicy,
     name: lb.Name,
     id: d.id,
     listeners,

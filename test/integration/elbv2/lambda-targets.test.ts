@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { connect as h2Connect } from "node:http2";
+import { connect as netConnect } from "node:net";
 import { forward, HTTP80, startAlb, type AlbHarness } from "./alb-harness.js";
 // The same module instance the load balancer imports (same file URL).
 import { events } from "./fixtures/lambda.mjs";
@@ -89,5 +91,45 @@ describe("Lambda targets: event shape, response contract, limits (alb.md §10)",
       alb.stack.targetGroups["fn"]!.health().map((h) => [h.state, h.reason]),
       [["unavailable", "Target.HealthCheckDisabled"]],
     );
+  });
+});
+
+describe("Lambda targets: an abandoned upload is never invoked (alb.md §8.1; issue 8 §9)", () => {
+  it("lambda: a client that leaves mid-upload, HTTP/1.1 and HTTP/2, never reaches the function; logged 460", async () => {
+    const alb = await startAlb({
+      baseDir: FIXTURES,
+      targetGroups: [lambdaTg("fn")],
+      targets: { fn: [{ lambda: "lambda.mjs", handler: "echo" }] },
+      listeners: [HTTP80([forward("fn")]), { Protocol: "HTTPS", Port: 443, DefaultActions: [forward("fn")] }],
+      attributes: [{ Key: "access_logs.s3.enabled", Value: "true" }],
+    });
+    try {
+      const [h1, h2] = alb.stack.loadBalancers["alb"]!.listeners;
+      const s = netConnect(h1!.localPort, "127.0.0.1");
+      s.on("error", () => {});
+      await new Promise((r) => s.once("connect", r));
+      s.write("POST /abandoned-h1 HTTP/1.1\r\nHost: x.example.com\r\nContent-Type: text/plain\r\nContent-Length: 2000\r\n\r\n" + "a".repeat(500));
+      await new Promise((r) => setTimeout(r, 150));
+      s.destroy();
+      const u = new URL(h2!.url);
+      const session = h2Connect(u.origin, { ca: alb.stack.caPem, host: "127.0.0.1", servername: u.hostname });
+      session.on("error", () => {});
+      const req = session.request({ ":method": "POST", ":path": "/abandoned-h2", "content-type": "text/plain" });
+      req.on("error", () => {});
+      req.write("a".repeat(500));
+      await new Promise((r) => setTimeout(r, 150));
+      session.destroy();
+      const log = alb.stack.loadBalancers["alb"]!.accessLog;
+      for (let i = 0; i < 100 && log.filter((l) => l.includes("/abandoned-")).length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      const lines = log.filter((l) => l.includes("/abandoned-"));
+      assert.equal(lines.length, 2);
+      for (const l of lines) assert.match(l, / 460 - /);
+      assert.deepEqual(
+        events.filter((e) => String((e as Record<string, unknown>)["path"]).startsWith("/abandoned")),
+        [],
+      );
+    } finally {
+      await alb.close();
+    }
   });
 });

@@ -32,12 +32,17 @@ describe("stickiness and algorithms (alb.md §5, §6)", () => {
     const expires = Date.parse(/Expires=([^;]+)/.exec(cookies[0]!)![1]!);
     assert.ok(Math.abs(expires - Date.now() - 7 * 24 * 3600 * 1000) < 5000);
     assert.match(cookies[1]!, /^AWSALBCORS=[^;]+; Expires=[^;]+; Path=\/; SameSite=None; Secure$/);
-    const value = cookies[0]!.split(";")[0]!;
+    // Re-issued on every response, and re-encrypted each time: the value rotates while the
+    // client stays on its target (alb.md §6; issue 8 §7). Each new value keeps working.
+    let value = cookies[0]!.split(";")[0]!;
+    const seen = new Set([value]);
     for (let i = 0; i < 6; i++) {
       const r = await a.send("/", { headers: { cookie: value } });
       assert.equal(r.text, first.text);
-      // Re-issued on every response.
-      assert.ok((r.headers["set-cookie"] as string[]).some((c) => c.startsWith(value)));
+      const again = (r.headers["set-cookie"] as string[]).find((c) => c.startsWith("AWSALB="))!;
+      value = again.split(";")[0]!;
+      assert.ok(!seen.has(value), "the AWSALB value rotates per response");
+      seen.add(value);
     }
     // A cookie that is not ours is non-sticky and counted.
     await a.send("/", { headers: { cookie: "AWSALB=garbage" } });

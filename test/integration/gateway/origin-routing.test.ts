@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
-import { curl, HTTP_VERSIONS } from "../../support/curl.js";
+import { curl, HTTP_VERSIONS } from "../../support/curl-matrix.js";
 import { startOrigin, type OriginServer } from "../../support/origin-server.js";
 import { ALL_METHODS, ALL_VIEWER, ALL_VIEWER_EXCEPT_HOST, CACHING_DISABLED, customOrigin } from "../../support/stacks.js";
 

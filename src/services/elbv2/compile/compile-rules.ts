@@ -1,3 +1,4 @@
+import type { ConnectionFacts } from "../listener/connection-facts.js";
 import type { Action, Listener, RuleCondition } from "../schema/load-balancer.js";
 import { compileCidrs } from "./ip-range.js";
 import { compileWildcard, type StringMatcher } from "./wildcard.js";
@@ -19,6 +20,16 @@ export class RequestFacts {
     readonly query: string,
     readonly rawHeaders: readonly string[],
     readonly sourceIp: string,
+    /** Socket facts captured when the request started (never read `req.socket` later). */
+    readonly conn: ConnectionFacts,
+    /** The request target as the target receives it: origin-form `path?query` (alb.md §7.4). */
+    readonly targetPath: string,
+    /** The authority of an absolute-form request target (`GET http://host/x`), else undefined. */
+    readonly uriAuthority: string | undefined,
+    /** Aborted when the client leaves or its request body idles out; the reason is the status to log. */
+    readonly signal: AbortSignal,
+    /** Desync mitigation decided the connections close after this request (alb.md §9). */
+    readonly closeAfter: boolean,
   ) {}
 
   /** key/value pairs, split at the first `=`, not decoded (Choice: alb.md §2.1 decoding UNCONFIRMED). */

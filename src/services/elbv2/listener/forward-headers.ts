@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
-import type { TLSSocket } from "node:tls";
 import type { Clock } from "../../../core/clock.js";
 import type { Ids } from "../../../core/ids.js";
+import type { ConnectionFacts } from "./connection-facts.js";
 
 /**
  * The request headers a target receives (alb.md §7): the client's headers minus hop-by-hop ones,
@@ -18,16 +18,29 @@ export interface ForwardHeaderSettings {
 }
 
 export const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "http2-settings"]);
+/**
+ * Not forwarded besides the hop-by-hop ones: `Expect` is answered by the listener itself (Node
+ * sends `100 Continue` before the handler runs) and the body then arrives whole, so the target
+ * request carries none — undici refuses the header outright (issue 8 §4: curl sends
+ * `Expect: 100-continue` for every body over 1 MB, and every such upload was a 502).
+ */
+const NOT_FORWARDED = new Set([...HOP_BY_HOP, "expect"]);
 const VALID_NAME = /^[-A-Za-z0-9]+$/;
 
 export type HeaderRecord = Record<string, string | string[]>;
 
-export function buildForwardHeaders(req: IncomingMessage, traceId: string, s: ForwardHeaderSettings): HeaderRecord {
+export function buildForwardHeaders(
+  req: IncomingMessage,
+  traceId: string,
+  s: ForwardHeaderSettings,
+  conn: ConnectionFacts,
+  uriAuthority: string | undefined,
+): HeaderRecord {
   const out: HeaderRecord = {};
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
-    if (name.charCodeAt(0) === 58 || HOP_BY_HOP.has(name)) continue;
+    if (name.charCodeAt(0) === 58 || NOT_FORWARDED.has(name)) continue;
     // alb.md §7.2: with drop_invalid_header_fields, names outside [-A-Za-z0-9] are removed.
     if (s.dropInvalidHeaders && !VALID_NAME.test(name)) continue;
     const v = raw[i + 1]!;
@@ -38,12 +51,12 @@ export function buildForwardHeaders(req: IncomingMessage, traceId: string, s: Fo
   }
   const authority = req.headers[":authority"] as string | undefined;
   if (out["host"] === undefined && authority) out["host"] = authority;
-  const peer = peerAddress(req);
+  const peer = conn.clientIp;
   // alb.md §7.1.
   const xff = out["x-forwarded-for"];
   if (s.xffMode === "remove") delete out["x-forwarded-for"];
   else if (s.xffMode === "append") {
-    const me = s.xffClientPort ? (peer.includes(":") ? `[${peer}]:${req.socket.remotePort}` : `${peer}:${req.socket.remotePort}`) : peer;
+    const me = s.xffClientPort ? (peer.includes(":") ? `[${peer}]:${conn.clientPort}` : `${peer}:${conn.clientPort}`) : peer;
     out["x-forwarded-for"] = xff === undefined ? me : `${Array.isArray(xff) ? xff.join(", ") : xff}, ${me}`;
   }
   // Choice: alb.md §7.2 — a client-sent X-Forwarded-Proto/-Port is overwritten.
@@ -51,13 +64,12 @@ export function buildForwardHeaders(req: IncomingMessage, traceId: string, s: Fo
   out["x-forwarded-port"] = String(s.listenerPort);
   out["x-amzn-trace-id"] = traceId;
   if (s.tlsHeaders && s.protocol === "https") {
-    const tls = req.socket as TLSSocket;
-    const version = tls.getProtocol?.();
-    const cipher = tls.getCipher?.()?.name;
-    if (version) out[s.tlsHeaders.version] = version;
-    if (cipher) out[s.tlsHeaders.cipher] = cipher;
+    if (conn.sslProtocol) out[s.tlsHeaders.version] = conn.sslProtocol;
+    if (conn.sslCipher) out[s.tlsHeaders.cipher] = conn.sslCipher;
   }
-  out["host"] = targetHost(out["host"], s);
+  // alb.md §7.4: for an absolute-form target (`GET http://dns_name/x`) the host sent on is the
+  // URI's unless the Host header is preserved.
+  out["host"] = targetHost(uriAuthority !== undefined && !s.preserveHost ? uriAuthority : out["host"], s);
   return out;
 }
 
@@ -76,11 +88,6 @@ export function stripPort(host: string): string {
   }
   const colon = host.indexOf(":");
   return colon === -1 ? host : host.slice(0, colon);
-}
-
-export function peerAddress(req: IncomingMessage): string {
-  const a = req.socket.remoteAddress ?? "";
-  return a.startsWith("::ffff:") ? a.slice(7) : a;
 }
 
 /** Number of addresses in the incoming X-Forwarded-For (alb.md §7.1: more than 30 → 463). */

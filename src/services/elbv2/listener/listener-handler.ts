@@ -7,7 +7,9 @@ import type { TargetGroupRuntime } from "../target-group/target-group.js";
 import { compileFixedResponse } from "./actions/fixed-response.js";
 import { compileForward } from "./actions/forward.js";
 import { compileRedirect } from "./actions/redirect.js";
-import { countForwardedFor, peerAddress, stripPort } from "./forward-headers.js";
+import type { ConnectionFacts } from "./connection-facts.js";
+import { classifyRequest, desyncAction } from "./desync.js";
+import { countForwardedFor, stripPort } from "./forward-headers.js";
 import type { ListenerEnv, Outcome } from "./outcome.js";
 
 /**
@@ -18,7 +20,12 @@ export type Exec = (req: IncomingMessage, res: ServerResponse, f: RequestFacts) 
 
 export interface ListenerHandler {
   env: ListenerEnv;
-  handle(req: IncomingMessage, res: ServerResponse): { facts: RequestFacts | undefined; priority: string; outcome: Outcome | Promise<Outcome> };
+  handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    conn: ConnectionFacts,
+    signal: AbortSignal,
+  ): { facts: RequestFacts | undefined; priority: string; outcome: Outcome | Promise<Outcome> };
 }
 
 const MAX_URL = 16 * 1024;
@@ -47,37 +54,86 @@ export function compileListener(
     sendAlbError(res, status, { server: env.server, headers: env.responseHeaders });
     return { status, action: "forward" };
   };
+  const reject = (res: ServerResponse, status: number, extra: Partial<Outcome> = {}) => ({
+    facts: undefined,
+    priority: "-",
+    outcome: { ...generated(res, status), ...extra },
+  });
   return {
     env,
-    handle(req, res) {
+    handle(req, res, conn, signal) {
       // alb.md §8.1: TRACE is not supported.
-      if (req.method === "TRACE") return { facts: undefined, priority: "-", outcome: generated(res, 405) };
+      if (req.method === "TRACE") return reject(res, 405);
       const url = req.url ?? "/";
       // Choice: alb.md §7.5 — a request target over 16 KB is a 414 (the URL limit is UNCONFIRMED).
-      if (url.length > MAX_URL) return { facts: undefined, priority: "-", outcome: generated(res, 414) };
+      if (url.length > MAX_URL) return reject(res, 414);
       const raw = req.rawHeaders;
       for (let i = 0; i < raw.length; i += 2) {
         // alb.md §7.5: a single header over 16 KB is a 400.
-        if (raw[i]!.length + raw[i + 1]!.length + 2 > MAX_HEADER) return { facts: undefined, priority: "-", outcome: generated(res, 400) };
+        if (raw[i]!.length + raw[i + 1]!.length + 2 > MAX_HEADER) return reject(res, 400);
       }
+      // alb.md §8.1: a Transfer-Encoding other than chunked is a 501 (identity is the no-op coding).
+      const te = req.headers["transfer-encoding"];
+      if (te !== undefined && !isChunkedOnly(te)) return reject(res, 501);
+      // alb.md §9: desync mitigation classifies the request, then the mode decides.
+      const verdict = classifyRequest(req);
+      const desync = desyncAction(env.desyncMode, verdict);
+      const classified = verdict ? { classification: verdict.classification, classificationReason: verdict.reason } : {};
+      if (desync === "block") {
+        res.shouldKeepAlive = false;
+        return reject(res, 400, classified);
+      }
+      if (desync === "allow-and-close") res.shouldKeepAlive = false;
       // alb.md §7.1: more than 30 addresses in X-Forwarded-For → 463.
-      if (countForwardedFor(req) > 30) return { facts: undefined, priority: "-", outcome: generated(res, 463) };
+      if (countForwardedFor(req) > 30) return reject(res, 463, classified);
       let path: string;
       let query: string;
+      let uriAuthority: string | undefined;
       if (url.charCodeAt(0) === 47) {
         const qi = url.indexOf("?");
         path = qi === -1 ? url : url.slice(0, qi);
         query = qi === -1 ? "" : url.slice(qi + 1);
       } else {
-        // absolute-form request target
-        const u = URL.canParse(url) ? new URL(url) : new URL("http://invalid/");
+        // Absolute-form request target (RFC 9112 §3.2.2): the authority in the URI, not Host,
+        // names the host; the target gets origin-form (alb.md §7.4).
+        const u = URL.canParse(url) ? new URL(url) : undefined;
+        if (!u || (u.protocol !== "http:" && u.protocol !== "https:")) return reject(res, 400, classified);
         path = u.pathname;
         query = u.search.slice(1);
+        uriAuthority = u.host;
       }
       const hostHeader = req.headers.host ?? (req.headers[":authority"] as string | undefined) ?? "";
-      const facts = new RequestFacts(req.method ?? "GET", stripPort(hostHeader), path, query, raw, peerAddress(req));
+      // Choice: host-header conditions match the URI's authority for an absolute-form target,
+      // as an origin server must ignore Host then (RFC 9112 §3.2.2).
+      const facts = new RequestFacts(
+        req.method ?? "GET",
+        stripPort(uriAuthority ?? hostHeader),
+        path,
+        query,
+        raw,
+        conn.clientIp,
+        conn,
+        query ? `${path}?${query}` : path,
+        uriAuthority,
+        signal,
+        desync === "allow-and-close",
+      );
       const rule = matchRule(rules, facts);
-      return { facts, priority: String(rule.priority), outcome: execs.get(rule)!(req, res, facts) };
+      const outcome = execs.get(rule)!(req, res, facts);
+      if (!verdict) return { facts, priority: String(rule.priority), outcome };
+      return {
+        facts,
+        priority: String(rule.priority),
+        outcome: outcome instanceof Promise ? outcome.then((o) => ({ ...o, ...classified })) : { ...outcome, ...classified },
+      };
     },
   };
+}
+
+function isChunkedOnly(te: string): boolean {
+  for (const part of te.split(",")) {
+    const c = part.trim().toLowerCase();
+    if (c !== "chunked" && c !== "identity" && c !== "") return false;
+  }
+  return true;
 }

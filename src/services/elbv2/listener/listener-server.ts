@@ -1,19 +1,25 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createSecureServer } from "node:http2";
-import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo, Socket } from "node:net";
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
+import { createServer as createH2Server, type Http2Server, type ServerHttp2Session } from "node:http2";
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
+import { createServer as createTlsServer, type TLSSocket } from "node:tls";
 import { EdgeparityError } from "../../../core/errors.js";
-import { albErrorBody, reasonPhrase } from "../errors.js";
+import { FramedSocket } from "./framed-socket.js";
+import { rejectionFor, rejectRequest } from "./host-policy.js";
 
 /**
  * A listener on its own local port (alb.md §1): HTTP, or HTTPS with the local CA's certificate
- * (HTTP/2 by ALPN unless routing.http2.enabled is false). Requests the parser rejects get ALB's
- * 400 page; a client that sends nothing within the idle timeout gets 408 (alb.md §8.1, §9).
+ * (HTTP/2 by ALPN unless routing.http2.enabled is false). Connections are accepted here and
+ * handed to Node's HTTP/1.1 server (through the custom-method scanner, framed-socket.ts) or to
+ * its HTTP/2 server. Requests the parser rejects get the same ALB pages the gateway gives for
+ * this host (host-policy.ts); a head that stalls gets 408 at the idle timeout (alb.md §8.1, §9).
  */
 export interface ListenerServer {
   port: number;
   close(): Promise<void>;
 }
+
+/** alb.md §7.5: the whole request header block may be 64 KB. */
+const MAX_HEAD = 65536;
 
 export async function startListenerServer(o: {
   protocol: "http" | "https";
@@ -27,25 +33,70 @@ export async function startListenerServer(o: {
   what: string;
   now: () => number;
 }): Promise<ListenerServer> {
-  let server: Server;
-  const opts = { maxHeaderSize: 65536, requestTimeout: 0, headersTimeout: o.idleTimeoutMs, keepAliveTimeout: o.idleTimeoutMs };
-  if (o.protocol === "http") server = createServer(opts, o.handler);
-  else if (o.http2) server = createSecureServer({ key: o.tls.keyPem, cert: o.tls.certPem, allowHTTP1: true }, o.handler as never) as unknown as Server;
-  else server = createHttpsServer({ ...opts, key: o.tls.keyPem, cert: o.tls.certPem }, o.handler);
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    // A method Node's parser cannot read arrived as POST; give the request its own back (§2.1).
+    const s = req.socket;
+    if (s instanceof FramedSocket) {
+      const m = s.rewriter.nextMethod();
+      if (m !== undefined) req.method = m;
+      s.busy++;
+      res.once("close", () => s.busy--);
+    }
+    o.handler(req, res);
+  };
+  // Timeouts are the connection's idle timeout (framed-socket.ts), not Node's timers.
+  const h1: HttpServer = createHttpServer({ maxHeaderSize: MAX_HEAD, requestTimeout: 0, headersTimeout: 0, keepAliveTimeout: 0 }, handle);
+  h1.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable || err.code === "ECONNRESET") return void socket.destroy();
+    // The same answers the gateway gives for this load balancer's host (host-policy.ts).
+    socket.end(rejectRequest(rejectionFor(err.code), err.code ?? err.message, o.server, o.now()));
+  });
+  let h2: Http2Server | undefined;
+  const sessions = new Set<ServerHttp2Session>();
+  if (o.protocol === "https" && o.http2) {
+    h2 = createH2Server({}, handle as never);
+    h2.on("session", (s: ServerHttp2Session) => {
+      sessions.add(s);
+      s.once("close", () => sessions.delete(s));
+      // alb.md §9: an HTTP/2 connection with no stream open and no frames for the idle timeout
+      // is closed (GOAWAY); open streams are timed by their own watch and the target's timeouts.
+      let open = 0;
+      s.on("stream", (st) => {
+        open++;
+        st.once("close", () => open--);
+      });
+      if (o.idleTimeoutMs > 0) s.setTimeout(o.idleTimeoutMs, () => open === 0 && s.close());
+    });
+  }
+  const headTimeout = () => rejectRequest("timeout", "idle timeout", o.server, o.now());
+  const framed = new Set<FramedSocket>();
+  const toHttp1 = (s: Socket) => {
+    const f = new FramedSocket(s, MAX_HEAD, o.idleTimeoutMs, headTimeout);
+    framed.add(f);
+    f.once("close", () => framed.delete(f));
+    h1.emit("connection", f);
+  };
+
   const sockets = new Set<Socket>();
-  server.on("connection", (s: Socket) => {
+  const track = (s: Socket) => {
     sockets.add(s);
     s.once("close", () => sockets.delete(s));
-  });
-  server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable || err.code === "ECONNRESET") return void socket.destroy();
-    const status = err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
-    const body = albErrorBody(status);
-    socket.end(
-      `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n${o.server ? "Server: awselb/2.0\r\n" : ""}Date: ${new Date(o.now()).toUTCString()}\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.toString()}`,
-    );
-  });
-  server.on("tlsClientError", () => {});
+  };
+  let server: NetServer;
+  if (o.protocol === "http") {
+    server = createNetServer((s) => {
+      track(s);
+      toHttp1(s);
+    });
+  } else {
+    const tls = createTlsServer({ key: o.tls.keyPem, cert: o.tls.certPem, ALPNProtocols: h2 ? ["h2", "http/1.1"] : ["http/1.1"] }, (s: TLSSocket) => {
+      if (s.alpnProtocol === "h2" && h2) h2.emit("connection", s);
+      else toHttp1(s);
+    });
+    tls.on("connection", track);
+    tls.on("tlsClientError", (_e, s) => s.destroy());
+    server = tls;
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("error", (e: NodeJS.ErrnoException) =>
       reject(
@@ -58,10 +109,15 @@ export async function startListenerServer(o: {
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      // Requests cut by the close must see their client gone (460) before this resolves and the
+      // target pools are destroyed: wait for each connection Node's servers see to close.
+      const closed = [...framed].map((f) => new Promise((r) => f.once("close", r)));
+      for (const s of sessions) s.destroy();
+      for (const f of framed) f.destroy();
+      for (const s of sockets) s.destroy();
+      await Promise.all(closed);
+      await new Promise<void>((resolve) => server.close(() => setImmediate(resolve)));
+    },
   };
 }

@@ -3,6 +3,7 @@ import type { Ids } from "../../../core/ids.js";
 import type { Log } from "../../../core/log.js";
 import type { Counters } from "../metrics.js";
 import type { TargetGroupRuntime } from "../target-group/target-group.js";
+import type { DesyncMode } from "./desync.js";
 import type { ForwardHeaderSettings } from "./forward-headers.js";
 
 /** What one request came to, for metrics and the access log (alb.md §11, §12). */
@@ -21,6 +22,11 @@ export interface Outcome {
   traceId?: string;
   /** target_processing_time in seconds. */
   targetSeconds?: number;
+  /** The request's method as the client sent it, when the listener had to carry it past the parser (§2.1). */
+  method?: string;
+  /** Desync mitigation (alb.md §9): access-log `classification` / `classification_reason`. */
+  classification?: "Acceptable" | "Ambiguous" | "Severe";
+  classificationReason?: string;
 }
 
 /** Everything a listener's actions need, fixed at start. */
@@ -34,6 +40,8 @@ export interface ListenerEnv {
   /** Listener response-header attributes (alb.md §7.6), added to every response. */
   responseHeaders: Readonly<Record<string, string>>;
   server: boolean;
+  /** routing.http.desync_mitigation_mode (alb.md §9). */
+  desyncMode: DesyncMode;
   clock: Clock;
   ids: Ids;
   log: Log;

@@ -1,6 +1,8 @@
 /**
  * Stickiness cookies (alb.md §3.1, §6). AWS encrypts the value; ours is an opaque base64 of the
- * target, the target group and the stickiness expiry (Choice: not encrypted, same alphabet).
+ * target, the target group, the stickiness expiry and a per-response nonce (Choice: not
+ * encrypted, same alphabet). AWS re-encrypts the value for every response, so a client sees it
+ * change each time even while it stays on one target; the nonce gives the same rotation.
  * The cookie Expires is always 7 days ahead and both cookies are re-issued on every response.
  */
 const COOKIE_LIFETIME_MS = 7 * 24 * 3600 * 1000;
@@ -11,15 +13,16 @@ export interface StickyValue {
   expiresAt: number;
 }
 
-export function encodeSticky(v: StickyValue): string {
-  return Buffer.from(`1\n${v.group}\n${v.target}\n${v.expiresAt}`).toString("base64");
+/** `nonce`: fresh per response (from the injected ids), so the value rotates. */
+export function encodeSticky(v: StickyValue, nonce: string): string {
+  return Buffer.from(`1\n${v.group}\n${v.target}\n${v.expiresAt}\n${nonce}`).toString("base64");
 }
 
 /** undefined for anything that is not a value we issued, including URL-encoded ones (alb.md §6). */
 export function decodeSticky(raw: string | undefined): StickyValue | undefined {
   if (!raw || raw === "_remove_" || raw.includes("%")) return undefined;
   const parts = Buffer.from(raw, "base64").toString().split("\n");
-  if (parts.length !== 4 || parts[0] !== "1") return undefined;
+  if (parts.length !== 5 || parts[0] !== "1") return undefined;
   const expiresAt = Number(parts[3]);
   if (!Number.isFinite(expiresAt)) return undefined;
   return { group: parts[1]!, target: parts[2]!, expiresAt };

@@ -3,7 +3,7 @@ import type { RequestFacts } from "../../compile/compile-rules.js";
 import { sendAlbError } from "../../errors.js";
 import type { Action } from "../../schema/load-balancer.js";
 import { targetGroupName } from "../../schema/validate-load-balancers.js";
-import { proxyToTarget } from "../../target-group/http-target.js";
+import { endedCleanly, proxyToTarget } from "../../target-group/http-target.js";
 import { buildEvent, invoke, LambdaError, parseLambdaResult, readBody, writeLambdaResponse, type LambdaFunction } from "../../target-group/lambda-target.js";
 import { appCookies, decodeSticky, durationCookies, encodeSticky, parseCookies, setsCookie } from "../../target-group/stickiness.js";
 import { random, type Target, type TargetGroupRuntime } from "../../target-group/target-group.js";
@@ -43,9 +43,9 @@ export function compileForward(
       const v = decodeSticky(raw);
       if (v && v.expiresAt > now) chosen = members.find((m) => m.weight > 0 && m.tg.name === v.group)?.tg;
       if (raw !== undefined && !chosen) env.counters.add("NonStickyRequestCount");
-      const value = chosen && raw ? raw : undefined;
+      const expiresAt = chosen && v ? v.expiresAt : now + groupStickyMs;
       chosen ??= pickByWeight();
-      if (chosen) cookies = durationCookies("AWSALBTG", value ?? encodeSticky({ group: chosen.name, target: "", expiresAt: now + groupStickyMs }), now);
+      if (chosen) cookies = durationCookies("AWSALBTG", encodeSticky({ group: chosen.name, target: "", expiresAt }, env.ids.hex32()), now);
     } else chosen = pickByWeight();
     if (!chosen) {
       // Choice: every member weighted 0 — no group can take the request; answered like an empty group.
@@ -87,14 +87,15 @@ function dispatch(
   if ((pv === "HTTP2" && req.httpVersionMajor < 2) || (pv === "GRPC" && !(req.httpVersionMajor >= 2 && req.method === "POST"))) return fail(464);
 
   let target: Target | undefined;
-  let stickyRaw: string | undefined;
+  /** The stickiness period of a cookie that still routes; re-encoded (rotated) on the response. */
+  let stickyExpiresAt: number | undefined;
   const st = tg.stickiness;
   if (st) {
     const jar = parseCookies(req.headers.cookie);
     const raw = st.type === "lb_cookie" ? (jar.get("AWSALB") ?? jar.get("AWSALBCORS")) : jar.has(st.cookieName) ? jar.get("AWSALBAPP-0") : undefined;
     if (raw !== undefined && raw !== "_remove_") {
       target = tg.stickyTarget(raw);
-      if (target) stickyRaw = raw;
+      if (target) stickyExpiresAt = decodeSticky(raw)!.expiresAt;
       else tg.counters.add("NonStickyRequestCount");
     }
   }
@@ -105,10 +106,22 @@ function dispatch(
   let cookies = groupCookies ? [...groupCookies] : [];
   if (st?.type === "lb_cookie") {
     // Choice: the stickiness period runs from the first pick; later responses refresh only the cookie's Expires.
-    cookies.push(...durationCookies("AWSALB", stickyRaw ?? encodeSticky({ group: tg.name, target: target.id, expiresAt: now + st.durationMs }), now));
+    cookies.push(
+      ...durationCookies(
+        "AWSALB",
+        encodeSticky({ group: tg.name, target: target.id, expiresAt: stickyExpiresAt ?? now + st.durationMs }, env.ids.hex32()),
+        now,
+      ),
+    );
   }
   tg.counters.add("RequestCount");
-  const headers = buildForwardHeaders(req, traceIdFor(req.headers["x-amzn-trace-id"] as string | undefined, env.clock, env.ids), env.forward);
+  const headers = buildForwardHeaders(
+    req,
+    traceIdFor(req.headers["x-amzn-trace-id"] as string | undefined, env.clock, env.ids),
+    env.forward,
+    f.conn,
+    f.uriAuthority,
+  );
 
   const traceId = headers["x-amzn-trace-id"] as string;
   if (tg.isLambda) return invokeLambda(tg, lambdas.get(tg.name)!, req, res, f, headers, env, cookies).then((o) => ({ ...o, traceId }));
@@ -117,15 +130,19 @@ function dispatch(
   const decorate = (th: IncomingMessage["headers"]) => {
     if (st?.type === "app_cookie") {
       // alb.md §6: once the target sets the application cookie, ALB adds AWSALBAPP-n with the target encoded.
-      if (setsCookie(th["set-cookie"], st.cookieName))
-        cookies = [...cookies, ...appCookies(encodeSticky({ group: tg.name, target: chosen.id, expiresAt: now + st.durationMs }), now)];
-      else if (stickyRaw) cookies = [...cookies, ...appCookies(stickyRaw, now)];
+      const fresh = setsCookie(th["set-cookie"], st.cookieName);
+      if (fresh || stickyExpiresAt !== undefined)
+        cookies = [
+          ...cookies,
+          ...appCookies(encodeSticky({ group: tg.name, target: chosen.id, expiresAt: fresh ? now + st.durationMs : stickyExpiresAt! }, env.ids.hex32()), now),
+        ];
     }
     return withCookies(env.responseHeaders, cookies);
   };
-  return proxyToTarget(chosen, req, res, headers, decorate, (status) => {
+  return proxyToTarget(chosen, req, res, { path: f.targetPath, headers, signal: f.signal, reset: f.closeAfter }, decorate, (status) => {
     sendAlbError(res, status, { server: env.server, headers: withCookies(env.responseHeaders, cookies) });
   }).then((r) => {
+    if (r.clientGone) return { status: r.status, target: chosen.id, targetGroup: tg, action: "forward" as const, traceId };
     if (r.targetStatus !== undefined) {
       tg.counters.addTargetStatus(r.targetStatus);
       tg.counters.addResponseTime(r.targetSeconds!);
@@ -161,6 +178,9 @@ async function invokeLambda(
     // alb.md §10.1: a WebSocket upgrade to a Lambda group is a 400.
     if (req.headers.upgrade?.toLowerCase() === "websocket") throw new LambdaError(400, "LambdaWebsocketNotSupported", "websocket");
     const body = await readBody(req);
+    // issue 8 §9: an upload the client abandoned is never handed to the function.
+    const declared = req.headers["content-length"] === undefined ? -1 : Number(req.headers["content-length"]);
+    if (!(await endedCleanly(req, body.length, declared, f.signal))) return { ...base, status: 460 };
     const event = buildEvent({
       method: req.method ?? "GET",
       path: f.path,
@@ -179,6 +199,8 @@ async function invokeLambda(
     tg.counters.add("LambdaTargetProcessedBytes", body.length + r.body.length);
     return { ...base, status: r.status, targetStatus: r.status, targetSeconds };
   } catch (e) {
+    // The client left while its body was read: nothing was invoked, nothing to answer or count.
+    if (f.signal.aborted) return { ...base, status: 460 };
     const le = e instanceof LambdaError ? e : new LambdaError(502, "LambdaUnhandled", String(e));
     if (le.status === 502) tg.counters.add("LambdaUserError");
     env.log.debug(`target group ${tg.name}: Lambda ${le.reason}: ${le.message}`);
