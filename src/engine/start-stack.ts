@@ -46,7 +46,10 @@ export interface RunningStack {
 export async function startStack(o: StartOptions): Promise<RunningStack> {
   const bindings = await resolveBindings(o.stack, o.baseDir, o.stateDir);
   const cleanups: (() => Promise<void>)[] = [];
+  /** Ends viewer connections before anything else, so requests in flight (an upload) end instead of being waited for. */
+  let closeViewers: (() => Promise<void>) | undefined;
   const close = async () => {
+    await closeViewers?.().catch((e: unknown) => o.log.warn(`shutdown: ${(e as Error).message}`));
     for (const c of cleanups.reverse()) await c().catch((e: unknown) => o.log.warn(`shutdown: ${(e as Error).message}`));
     cleanups.length = 0;
   };
@@ -65,6 +68,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
       router,
       log: o.log,
     });
+    closeViewers = () => listeners.close();
     cleanups.push(() => listeners.close());
 
     const targets = new Map<string, ResolvedTarget[]>();

@@ -47,7 +47,12 @@ export async function startListeners(opts: {
   const h2 = createHttp2Server({ settings: { maxHeaderListSize: MAX_HEADER_SIZE } }, (req, res) =>
     router.route(req as unknown as IncomingMessage, res as unknown as ServerResponse, HTTPS),
   );
+  // TLS sockets are ended before the TCP sockets under them: destroying a TCP socket while its
+  // TLS socket is mid-request crashed Node 20 (SIGSEGV) on close with an upload in flight.
+  const tlsSockets = new Set<Socket>();
   const secure = createTlsServer({ key: opts.tls.keyPem, cert: opts.tls.certPem, ALPNProtocols: ["h2", "http/1.1"] }, (socket) => {
+    tlsSockets.add(socket);
+    socket.once("close", () => tlsSockets.delete(socket));
     if (socket.alpnProtocol === "h2") h2.emit("connection", socket);
     else h1.emit("connection", socket);
   });
@@ -68,6 +73,7 @@ export async function startListeners(opts: {
       secure.setSecureContext({ key: keyPem, cert: certPem });
     },
     async close() {
+      for (const s of tlsSockets) s.destroy();
       for (const s of sockets) s.destroy();
       await Promise.all([closeServer(http), closeServer(secure), closeServer(h1), closeServer(h2)]);
     },

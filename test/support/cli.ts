@@ -16,13 +16,27 @@ export function runCli(args: string[], cwd?: string): Promise<{ code: number; st
   });
 }
 
+/** Extra process settings for `startCli`: environment added to the test's, and node flags before the CLI (e.g. `--import`). */
+export interface StartCliOptions {
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+}
+
 /** Starts `edgeparity up --json` and resolves with its ready line and the process. */
 export function startCli(
   args: string[],
   cwd?: string,
+  options: StartCliOptions = {},
 ): Promise<{ ready: Record<string, unknown>; proc: ChildProcessWithoutNullStreams; lines: string[]; stderr: () => string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--import", "tsx", CLI, "up", "--json", "--http-port", "0", "--https-port", "0", ...args], { cwd });
+    const proc = spawn(
+      process.execPath,
+      ["--import", "tsx", ...(options.nodeArgs ?? []), CLI, "up", "--json", "--http-port", "0", "--https-port", "0", ...args],
+      {
+        cwd,
+        env: { ...process.env, ...options.env },
+      },
+    );
     let stderr = "";
     proc.stderr.on("data", (d) => (stderr += d));
     const lines: string[] = [];
