@@ -1,7 +1,8 @@
 // Runs every test with node's test runner (TypeScript through tsx). System packages the tests
 // need (Chromium, AWS CLI v2) are installed first when missing.
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureSystemDeps } from "./system-deps.mjs";
 
@@ -20,5 +21,10 @@ function findTests(dir, out = []) {
 const filter = process.argv.slice(2);
 let files = [...findTests("src"), ...findTests("test")].sort();
 if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
-const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=120000", ...files], { stdio: "inherit" });
+// One local CA for the whole run, never the user's own (~/.local/share/edgeparity/ca): tests stay
+// isolated from the machine, and pay for CA key generation once.
+const caDir = process.env.EDGEPARITY_CA_DIR ? undefined : mkdtempSync(join(tmpdir(), "edgeparity-test-ca-"));
+const env = caDir ? { ...process.env, EDGEPARITY_CA_DIR: caDir } : process.env;
+const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=120000", ...files], { stdio: "inherit", env });
+if (caDir) rmSync(caDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);

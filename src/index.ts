@@ -6,16 +6,20 @@ import { ManualClock, systemClock, type Clock } from "./core/clock.js";
 import { randomIds, type Ids } from "./core/ids.js";
 import { MemoryLog, type Log } from "./core/log.js";
 import { startStack, type RunningStack } from "./engine/start-stack.js";
+import { lockStateDir } from "./engine/state-dir-lock.js";
+import { defaultCaDir } from "./gateway/local-ca.js";
 import type { Invalidation } from "./services/cloudfront/index.js";
-import { importDocument, loadStackFile } from "./importers/load-stack-file.js";
-import type { StackWarning } from "./model/parse-stack.js";
+import { importObject, importStack, type ImportWarning } from "./importers/index.js";
+import type { StackInput } from "./model/stack.js";
 import { loadBalancerHosts, type ListenerEndpoint, type LoadBalancerHandle, type TargetGroupHandle } from "./services/elbv2/index.js";
 
 export { EdgeparityError, type EdgeparityErrorCode } from "./core/errors.js";
 export { ManualClock, type Clock } from "./core/clock.js";
 export type { Log } from "./core/log.js";
 export type { StackInput } from "./model/stack.js";
-export type { StackWarning } from "./model/parse-stack.js";
+export type { ImportWarning } from "./importers/index.js";
+/** A load warning: file, line (when known), field path and message. */
+export type StackWarning = ImportWarning;
 export type { ListenerEndpoint, TargetGroupHandle, TargetHealth } from "./services/elbv2/index.js";
 export type { Invalidation } from "./services/cloudfront/index.js";
 
@@ -29,8 +33,13 @@ export interface StartEdgeparityOptions {
   httpsPort?: number;
   /** Address to listen on. Default 127.0.0.1. */
   host?: string;
-  /** State (CA, bucket objects, cache spill). Default: a fresh temporary folder, removed on close(). */
+  /** State (bucket objects, cache spill). Default: a fresh temporary folder, removed on close(). */
   stateDir?: string;
+  /**
+   * The local CA's folder, shared by every stack of the user. Default: `$EDGEPARITY_CA_DIR`, else
+   * `$XDG_DATA_HOME/edgeparity/ca`, else `~/.local/share/edgeparity/ca`.
+   */
+  caDir?: string;
   /** `"manual"` gives a clock that only moves with `stack.clock.advance(ms)`, for TTL tests. */
   clock?: "system" | "manual" | Clock;
   ids?: Ids;
@@ -74,6 +83,8 @@ export interface EdgeparityStack {
   spkiHash: string;
   stateDir: string;
   warnings: StackWarning[];
+  /** Files and bound folders the stack was read from (absolute); empty for an object config. */
+  sources: string[];
   clock: Clock & Partial<Pick<ManualClock, "advance">>;
   log: Log;
   /** fetch() that reaches this stack's hosts on loopback without DNS and trusts its CA. */
@@ -85,9 +96,19 @@ export interface EdgeparityStack {
    */
   invalidate(distribution: string, paths: readonly string[], callerReference?: string): Invalidation;
   /** A distribution's cache contents: keys, TTL left, size, hits (also at `/_edgeparity/cache`). */
-  cacheView(distribution: string): ReturnType<RunningStack["cloudfront"]["cacheView"]>;
+  cacheView(distribution: string): ReturnType<RunningStack["current"]["cloudfront"]["cacheView"]>;
   /** The undici dispatcher behind `fetch`, for other clients. */
   dispatcher: Agent;
+  /** The revision being served: 1 at start, +1 for every successful update(). */
+  readonly revision: number;
+  /**
+   * Serve a new version of the stack (an edited stack file's contents, in the same shapes as
+   * `config`). Listening ports, the CA, bucket contents and target commands whose binding is
+   * unchanged survive; requests in flight finish on the revision they started on. Resolves with the
+   * new revision's warnings; throws EdgeparityError (STACK_INVALID, BINDING_MISSING …) listing every
+   * problem, and then the old revision keeps serving unchanged.
+   */
+  update(config: StackInput | string, options?: { baseDir?: string }): Promise<StackWarning[]>;
   close(): Promise<void>;
 }
 
@@ -97,46 +118,57 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
   const clock = options.clock === "manual" ? new ManualClock() : options.clock === undefined || options.clock === "system" ? systemClock : options.clock;
   const ownState = options.stateDir === undefined;
   const stateDir = options.stateDir ? resolve(options.stateDir) : await mkdtemp(join(tmpdir(), "edgeparity-"));
-  let loaded;
-  if (typeof options.config === "string") {
-    loaded = await loadStackFile(options.config);
-  } else {
-    const baseDir = resolve(options.baseDir ?? ".");
-    loaded = { ...importDocument(options.config, "(config object)"), baseDir };
-  }
-  for (const w of loaded.warnings) log.warn(`${w.path}: ${w.message}`);
+  const loaded =
+    typeof options.config === "string" ? await importStack(options.config) : importObject(options.config, "(config object)", resolve(options.baseDir ?? "."));
+  for (const w of loaded.warnings) log.warn(`${formatWarningSource(w)}${w.path}: ${w.message}`);
+  // One process per state dir (a second `edgeparity up` fails here, before any port is bound).
+  const lock = await lockStateDir(stateDir);
   const running = await startStack({
     stack: loaded.stack,
     baseDir: loaded.baseDir,
     stateDir,
+    caDir: resolve(options.caDir ?? defaultCaDir()),
     host: options.host ?? "127.0.0.1",
     httpPort: options.httpPort ?? 0,
     httpsPort: options.httpsPort ?? 0,
     clock,
     ids: options.ids ?? randomIds,
     log,
+  }).catch(async (e: unknown) => {
+    await lock.release();
+    throw e;
   });
   const { httpPort, httpsPort } = running;
   const https = (host: string) => `https://${host}${httpsPort === 443 ? "" : `:${httpsPort}`}/`;
   const http = (host: string) => `http://${host}${httpPort === 80 ? "" : `:${httpPort}`}/`;
   const endpoint = (host: string): Endpoint => ({ host, url: https(host), httpUrl: http(host) });
-
-  const distributions: Record<string, DistributionEndpoint> = {};
-  for (const p of running.plans) distributions[p.name] = { id: p.id, domain: p.domain, aliases: [...p.aliases], url: https(p.domain), httpUrl: http(p.domain) };
-  const loadBalancers: Record<string, LoadBalancerEndpoint> = {};
-  for (const lb of loaded.stack.loadBalancers) {
-    const h = running.elbv2.loadBalancers.get(lb.Name)!;
-    loadBalancers[lb.Name] = {
-      ...endpoint(loadBalancerHosts(lb.Name, running.bindings.region).local),
-      id: h.id,
-      listeners: h.listeners,
-      metrics: h.metrics,
-      accessLog: h.accessLog,
-    };
-  }
-  const targetGroups: Record<string, TargetGroupHandle> = Object.fromEntries(running.elbv2.targetGroups);
-  const buckets: Record<string, Endpoint & { folder: string }> = {};
-  for (const b of running.bindings.buckets) buckets[b.name] = { ...endpoint(`${b.name}.s3.localhost`), folder: b.folder };
+  let warnings = loaded.warnings;
+  let sources = loaded.sources;
+  // The views below follow the revision being served; they are rebuilt once per revision.
+  type Views = Pick<EdgeparityStack, "distributions" | "loadBalancers" | "targetGroups" | "buckets">;
+  let views: { revision: number; views: Views } | undefined;
+  const currentViews = (): Views => {
+    const rev = running.current;
+    if (views?.revision === rev.number) return views.views;
+    const distributions: Record<string, DistributionEndpoint> = {};
+    for (const p of rev.plans) distributions[p.name] = { id: p.id, domain: p.domain, aliases: [...p.aliases], url: https(p.domain), httpUrl: http(p.domain) };
+    const loadBalancers: Record<string, LoadBalancerEndpoint> = {};
+    for (const lb of rev.stack.loadBalancers) {
+      const h = rev.elbv2.loadBalancers.get(lb.Name)!;
+      loadBalancers[lb.Name] = {
+        ...endpoint(loadBalancerHosts(lb.Name, rev.bindings.region).local),
+        id: h.id,
+        listeners: h.listeners,
+        metrics: h.metrics,
+        accessLog: h.accessLog,
+      };
+    }
+    const targetGroups: Record<string, TargetGroupHandle> = Object.fromEntries(rev.elbv2.targetGroups);
+    const buckets: Record<string, Endpoint & { folder: string }> = {};
+    for (const b of rev.bindings.buckets) buckets[b.name] = { ...endpoint(`${b.name}.s3.localhost`), folder: b.folder };
+    views = { revision: rev.number, views: { distributions, loadBalancers, targetGroups, buckets } };
+    return views.views;
+  };
 
   const dispatcher = new Agent({
     connect: {
@@ -148,31 +180,83 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
       },
     },
   });
+  await lock
+    .publish({
+      host: options.host ?? "127.0.0.1",
+      httpPort,
+      httpsPort,
+      caPath: running.ca.caPath,
+      spkiHash: running.ca.spkiHash,
+      startedAt: new Date(systemClock.now()).toISOString(),
+    })
+    .catch(async (e: unknown) => {
+      await dispatcher.close();
+      await running.close();
+      await lock.release();
+      throw e;
+    });
   let closed = false;
   return {
-    distributions,
-    loadBalancers,
-    targetGroups,
-    buckets,
+    get distributions() {
+      return currentViews().distributions;
+    },
+    get loadBalancers() {
+      return currentViews().loadBalancers;
+    },
+    get targetGroups() {
+      return currentViews().targetGroups;
+    },
+    get buckets() {
+      return currentViews().buckets;
+    },
+    get revision() {
+      return running.current.number;
+    },
+    async update(config, o) {
+      const next =
+        typeof config === "string" ? await importStack(config) : importObject(config, "(config object)", resolve(o?.baseDir ?? options.baseDir ?? "."));
+      await running.update(next.stack, next.baseDir);
+      for (const w of next.warnings) log.warn(`${formatWarningSource(w)}${w.path}: ${w.message}`);
+      warnings = next.warnings;
+      sources = next.sources;
+      return next.warnings;
+    },
     httpPort,
     httpsPort,
-    caPath: running.ca.caPath,
-    caPem: running.ca.caPem,
-    spkiHash: running.ca.spkiHash,
+    get caPath() {
+      return running.ca.caPath;
+    },
+    get caPem() {
+      return running.ca.caPem;
+    },
+    get spkiHash() {
+      return running.ca.spkiHash;
+    },
     stateDir,
-    warnings: loaded.warnings,
+    get warnings() {
+      return warnings;
+    },
+    get sources() {
+      return sources;
+    },
     clock: clock as EdgeparityStack["clock"],
     log,
     dispatcher,
-    invalidate: (distribution, paths, callerReference) => running.cloudfront.invalidate(distribution, paths, callerReference),
-    cacheView: (distribution) => running.cloudfront.cacheView(distribution),
+    invalidate: (distribution, paths, callerReference) => running.current.cloudfront.invalidate(distribution, paths, callerReference),
+    cacheView: (distribution) => running.current.cloudfront.cacheView(distribution),
     fetch: (input, init) => undiciFetch(input, { ...init, dispatcher }),
     async close() {
       if (closed) return;
       closed = true;
       await dispatcher.close();
       await running.close();
+      await lock.release();
       if (ownState) await rm(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/** `file:line: ` for a warning whose source is known. */
+function formatWarningSource(w: ImportWarning): string {
+  return w.line === undefined ? `${w.file}: ` : `${w.file}:${w.line}: `;
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
 import { EdgeparityError } from "../core/errors.js";
 import { parseFlags } from "./args.js";
 import { runInvalidate } from "./invalidate.js";
@@ -10,22 +11,28 @@ const HELP = `edgeparity — CloudFront, ALB and S3 on one machine, with AWS's b
 Usage:
   edgeparity up [--config FILE|DIR] [--demo]   serve a stack (default ./edgeparity.yaml)
   edgeparity validate --config FILE|DIR        check a stack without serving
-  edgeparity invalidate <distribution> <path…> invalidate cached paths on a running edgeparity (--http-port)
+  edgeparity invalidate <distribution> <path…> invalidate cached paths on the edgeparity running from --state-dir
 
 Options:
-  -c, --config FILE|DIR   stack file: edgeparity.yaml or a DistributionConfig JSON
+  -c, --config FILE|DIR   stack file (edgeparity.yaml or a DistributionConfig JSON), or a folder of them
       --demo              serve the embedded demo stack (SPA in S3 + API behind an ALB)
       --http-port N       HTTP port for every host (default 4480; 0 = any free port)
       --https-port N      HTTPS port for every host (default 4443; 0 = any free port)
-      --state-dir DIR     CA, bucket data, cache (default .edgeparity)
+      --state-dir DIR     bucket data, cache; one running edgeparity each (default .edgeparity)
+      --ca-dir DIR        local CA (default $EDGEPARITY_CA_DIR, else ~/.local/share/edgeparity/ca)
       --host ADDR         address to listen on (default 127.0.0.1)
       --json              print one JSON line with every endpoint when ready
       --log-format F      access log on stdout: text (default) or cloudfront
   -v, --verbose           debug logging on stderr
+      --version           print the version
 `;
 
 async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv);
+  if (flags.version) {
+    process.stdout.write(`edgeparity ${version()}\n`);
+    return 0;
+  }
   const [command = "up"] = flags.positionals;
   switch (command) {
     case "up":
@@ -40,6 +47,11 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new EdgeparityError("CLI_USAGE", `unknown command '${command}'\n\n${HELP}`);
   }
+}
+
+/** From package.json, which ships beside dist/ (and src/ in a checkout). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 }
 
 main(process.argv.slice(2)).then(

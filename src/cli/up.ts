@@ -20,13 +20,14 @@ export async function runUp(flags: CliFlags): Promise<number> {
     httpPort: flags.httpPort,
     httpsPort: flags.httpsPort,
     stateDir: resolve(flags.stateDir),
+    caDir: flags.caDir,
     host: flags.host,
     log,
   });
   const readyMs = performance.now() - started;
   if (flags.json) {
     process.stdout.write(
-      `${JSON.stringify({ event: "ready", readyMs: Math.round(readyMs), httpPort: stack.httpPort, httpsPort: stack.httpsPort, caPath: stack.caPath, distributions: stack.distributions, loadBalancers: stack.loadBalancers, buckets: stack.buckets, warnings: stack.warnings })}\n`,
+      `${JSON.stringify({ event: "ready", readyMs: Math.round(readyMs), httpPort: stack.httpPort, httpsPort: stack.httpsPort, caPath: stack.caPath, spkiHash: stack.spkiHash, distributions: stack.distributions, loadBalancers: stack.loadBalancers, buckets: stack.buckets, warnings: stack.warnings })}\n`,
     );
   } else {
     const lines = [`edgeparity is up (${readyMs.toFixed(0)} ms)`];

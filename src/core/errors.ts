@@ -20,7 +20,13 @@ export type EdgeparityErrorCode =
   /** An invalidation batch is malformed (path without `/`, `*` not last, reused CallerReference). */
   | "INVALIDATION_INVALID"
   /** The CLI could not reach a running edgeparity (wrong --http-port, not started). */
-  | "NOT_RUNNING";
+  | "NOT_RUNNING"
+  /** Another live edgeparity process holds the state dir's lock. */
+  | "STATE_DIR_LOCKED"
+  /** A TLS client asked (SNI) for a host the running stack does not serve; the handshake is refused. */
+  | "TLS_HOST_NOT_SERVED"
+  /** The stack was closed; it takes no more updates. */
+  | "STACK_CLOSED";
 
 export class EdgeparityError<C extends EdgeparityErrorCode = EdgeparityErrorCode> extends Error {
   override readonly name = "EdgeparityError";

@@ -48,5 +48,7 @@ export interface RunningService {
   readonly routes: ReadonlyMap<string, HttpHandler>;
   /** Lower-case host name → how the gateway treats it; hosts absent here get the defaults. */
   readonly hostPolicies?: ReadonlyMap<string, HostPolicy>;
+  /** Hosts the route table cannot list (wildcard aliases, buckets created at run time), or undefined. */
+  resolveHost?(host: string): HttpHandler | undefined;
   close(): Promise<void>;
 }

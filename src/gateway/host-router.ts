@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ConnectionInfo, HttpHandler } from "../core/service.js";
+import type { ConnectionInfo, HostPolicy, HttpHandler } from "../core/service.js";
 
 /**
  * Host → service. Only hosts a service registered are served: edgeparity is never a proxy to an
@@ -7,31 +7,59 @@ import type { ConnectionInfo, HttpHandler } from "../core/service.js";
  */
 export class HostRouter {
   #routes = new Map<string, HttpHandler>();
+  #policies = new Map<string, HostPolicy>();
   #fallback: HttpHandler | undefined;
-  #resolve: HostResolver | undefined;
+  #resolvers: readonly HostResolver[] = [];
 
   /**
-   * Replaces the whole table at once (a new stack revision). `resolve` answers hosts that appear
-   * while running (a bucket made through the S3 API), after the table and before the fallback.
+   * Replaces the whole table at once (a new stack revision). `resolvers` answer hosts that are not
+   * in the table (a bucket made through the S3 API, a wildcard alias), in order, before the fallback.
    */
-  setRoutes(routes: ReadonlyMap<string, HttpHandler>, fallback?: HttpHandler, resolve?: HostResolver): void {
+  setRoutes(
+    routes: ReadonlyMap<string, HttpHandler>,
+    o: { fallback?: HttpHandler; resolvers?: readonly HostResolver[]; policies?: ReadonlyMap<string, HostPolicy> } = {},
+  ): void {
     this.#routes = new Map(routes);
-    this.#fallback = fallback;
-    this.#resolve = resolve;
+    this.#policies = new Map(o.policies ?? []);
+    this.#fallback = o.fallback;
+    this.#resolvers = o.resolvers ?? [];
   }
 
   get hosts(): string[] {
     return [...this.#routes.keys()].sort();
   }
 
-  route(req: IncomingMessage, res: ServerResponse, conn: ConnectionInfo): void {
-    const raw = req.headers.host ?? (req.headers[":authority"] as string | undefined);
-    const host = raw === undefined ? "" : hostName(raw);
+  /** The handler for a lower-case host name, or undefined when nothing serves it. */
+  handlerFor(host: string): HttpHandler | undefined {
     const handler = this.#routes.get(host);
+    if (handler) return handler;
+    for (const resolve of this.#resolvers) {
+      const resolved = resolve(host);
+      if (resolved) return resolved;
+    }
+    if (this.#fallback && isLoopbackName(host)) return this.#fallback;
+    return undefined;
+  }
+
+  /** How the gateway treats a host before any handler runs (parse errors, ALPN, protocols). */
+  policyFor(host: string | undefined): HostPolicy | undefined {
+    if (host === undefined) return undefined;
+    const exact = this.#policies.get(host);
+    if (exact) return exact;
+    const dot = host.indexOf(".");
+    // A wildcard alias's policy (`*.example.com`) covers its subdomains at any depth.
+    for (let i = dot; i !== -1; i = host.indexOf(".", i + 1)) {
+      const p = this.#policies.get(`*${host.slice(i)}`);
+      if (p) return p;
+    }
+    return undefined;
+  }
+
+  route(req: IncomingMessage, res: ServerResponse, conn: ConnectionInfo): void {
+    const raw = req.headers.host;
+    const host = raw === undefined ? "" : hostName(raw);
+    const handler = this.handlerFor(host);
     if (handler) return handler(req, res, conn);
-    const resolved = this.#resolve?.(host);
-    if (resolved) return resolved(req, res, conn);
-    if (this.#fallback && (host === "localhost" || host === "127.0.0.1" || host === "[::1]" || host === "::1")) return this.#fallback(req, res, conn);
     this.#unknownHost(res, raw);
   }
 
@@ -46,6 +74,10 @@ export class HostRouter {
 
 /** A handler for a lower-case host name (no port) the route table lacks, or undefined. */
 export type HostResolver = (host: string) => HttpHandler | undefined;
+
+function isLoopbackName(host: string): boolean {
+  return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || host === "::1";
+}
 
 /** `Example.COM:4480` → `example.com`; `[::1]:80` → `[::1]`. */
 export function hostName(host: string): string {

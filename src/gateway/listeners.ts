@@ -1,63 +1,64 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createServer as createHttp2Server } from "node:http2";
-import { createServer as createTlsServer, type Server as TlsServer } from "node:tls";
-import type { AddressInfo, Socket } from "node:net";
+import type { Server } from "node:net";
+import { createSecureContext, type SecureContext } from "node:tls";
+import type { AddressInfo } from "node:net";
+import { createServer as createNetServer } from "node:net";
 import { EdgeparityError } from "../core/errors.js";
 import type { Log } from "../core/log.js";
+import type { ConnectionInfo } from "../core/service.js";
 import type { HostRouter } from "./host-router.js";
+import { closeServer, createHttpFront } from "./http-front.js";
+import { createTlsFront } from "./tls-front.js";
 
 /**
  * One HTTP port and one HTTPS port (HTTP/1.1 and HTTP/2 via ALPN) for every host; the Host header
- * picks the service. Malformed requests get a 400 from here and the server stays up.
+ * picks the service, and the host's policy decides what the gateway answers on its behalf.
  */
 export interface Listeners {
   httpPort: number;
   httpsPort: number;
-  setTls(keyPem: string, certPem: string): void;
   close(): Promise<void>;
 }
 
-/** Large enough for AWS's own limits (CloudFront 20,480 B, ALB 64 KB per line) to be enforced by each service. */
-const MAX_HEADER_SIZE = 65536;
+export interface TlsMaterial {
+  keyPem: string;
+  certPem: string;
+  /** A certificate per server name, issued on demand (for hosts the fixed certificate lacks). */
+  contextFor?(servername: string): Promise<SecureContext | undefined>;
+}
 
 export async function startListeners(opts: {
   host: string;
   httpPort: number;
   httpsPort: number;
-  tls: { keyPem: string; certPem: string };
+  tls: TlsMaterial;
   router: HostRouter;
   log: Log;
 }): Promise<Listeners> {
   const { router, log } = opts;
-  const sockets = new Set<Socket>();
-  const track = (s: Socket) => {
-    sockets.add(s);
-    s.once("close", () => sockets.delete(s));
-  };
-  const http = createServer({ maxHeaderSize: MAX_HEADER_SIZE, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => router.route(req, res, HTTP));
-  http.keepAliveTimeout = 60_000;
-  http.on("connection", track);
-  http.on("clientError", (err, socket) => rejectMalformed(err, socket as Socket, log));
-
-  // TLS is terminated once; ALPN then hands the socket to an HTTP/2 or an HTTP/1.1 server, so both
-  // get the same limits (Node's allowHTTP1 fallback ignores maxHeaderSize).
-  const h1 = createServer({ maxHeaderSize: MAX_HEADER_SIZE, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => router.route(req, res, HTTPS));
-  h1.keepAliveTimeout = 60_000;
-  h1.on("clientError", (err, socket) => rejectMalformed(err, socket as Socket, log));
-  const h2 = createHttp2Server({ settings: { maxHeaderListSize: MAX_HEADER_SIZE } }, (req, res) =>
-    router.route(req as unknown as IncomingMessage, res as unknown as ServerResponse, HTTPS),
-  );
-  // TLS sockets are ended before the TCP sockets under them: destroying a TCP socket while its
-  // TLS socket is mid-request crashed Node 20 (SIGSEGV) on close with an upload in flight.
-  const tlsSockets = new Set<Socket>();
-  const secure = createTlsServer({ key: opts.tls.keyPem, cert: opts.tls.certPem, ALPNProtocols: ["h2", "http/1.1"] }, (socket) => {
-    tlsSockets.add(socket);
-    socket.once("close", () => tlsSockets.delete(socket));
-    if (socket.alpnProtocol === "h2") h2.emit("connection", socket);
-    else h1.emit("connection", socket);
+  const front = createHttpFront({ dispatch: (req, res, conn) => router.route(req, res, conn), policyFor: (h) => router.policyFor(h), log });
+  const tls = opts.tls;
+  const context = createSecureContext({ key: tls.keyPem, cert: tls.certPem });
+  const http = createNetServer((socket) => {
+    socket.on("error", () => socket.destroy());
+    front.acceptHttp1(socket, HTTP);
   });
-  secure.on("connection", track);
-  secure.on("tlsClientError", () => {});
+  const secure = createTlsFront({
+    defaultCertificate: tls,
+    contextFor(servername) {
+      const host = servername?.toLowerCase();
+      const policy = router.policyFor(host);
+      if (policy?.protocols && !policy.protocols.includes("https")) return undefined;
+      if (host && tls.contextFor) return tls.contextFor(host).then((c) => c ?? context);
+      return context;
+    },
+    allowHttp2: (servername) => router.policyFor(servername?.toLowerCase())?.http2 !== false,
+    onSecure(socket, clientHello) {
+      const conn: ConnectionInfo = { protocol: "https", clientHello };
+      if (socket.alpnProtocol === "h2") front.acceptHttp2(socket, conn);
+      else front.acceptHttp1(socket, conn);
+    },
+    log,
+  });
 
   await listen(http, opts.httpPort, opts.host, "HTTP");
   try {
@@ -69,33 +70,17 @@ export async function startListeners(opts: {
   return {
     httpPort: (http.address() as AddressInfo).port,
     httpsPort: (secure.address() as AddressInfo).port,
-    setTls(keyPem, certPem) {
-      secure.setSecureContext({ key: keyPem, cert: certPem });
-    },
     async close() {
-      for (const s of tlsSockets) s.destroy();
-      for (const s of sockets) s.destroy();
-      await Promise.all([closeServer(http), closeServer(secure), closeServer(h1), closeServer(h2)]);
+      const closing = Promise.all([closeServer(http), closeServer(secure)]);
+      await front.close();
+      await closing;
     },
   };
 }
 
-const HTTP = { protocol: "http" } as const;
-const HTTPS = { protocol: "https" } as const;
+const HTTP: ConnectionInfo = Object.freeze({ protocol: "http" });
 
-function rejectMalformed(err: NodeJS.ErrnoException, socket: Socket, log: Log): void {
-  if (!socket.writable || err.code === "ECONNRESET") {
-    socket.destroy();
-    return;
-  }
-  const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
-  const status = tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request";
-  const body = tooLarge ? "Request header fields too large.\n" : `Malformed HTTP request: ${err.code ?? err.message}\n`;
-  log.debug(`gateway: rejected a malformed request (${err.code ?? err.message})`);
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}
-
-function listen(server: Server | TlsServer, port: number, host: string, what: string): Promise<void> {
+export function listen(server: Server, port: number, host: string, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) =>
       reject(
@@ -110,12 +95,5 @@ function listen(server: Server | TlsServer, port: number, host: string, what: st
       server.off("error", onError);
       resolve();
     });
-  });
-}
-
-function closeServer(s: { close(cb: (err?: Error) => void): unknown; listening?: boolean }): Promise<void> {
-  return new Promise((resolve) => {
-    if (s.listening === false) return resolve();
-    s.close(() => resolve());
   });
 }

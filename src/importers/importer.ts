@@ -1,18 +1,50 @@
-/** Caddy's adapter contract: each format turns a file into stack input plus warnings; parseStack validates. */
+/**
+ * Caddy's adapter contract: each format turns raw files into stack input plus warnings, and
+ * parseStack() (model/parse-stack.ts) stays the one validation gate for every format.
+ */
+
+/** Where a field was written: 1-based line and column in `file`. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** A setting accepted but not (fully) applied, with the file, line and field path it came from. */
 export interface ImportWarning {
   file: string;
+  /** Absent when the field path cannot be mapped back to the source (a defaulted field, an object config). */
+  line?: number;
+  column?: number;
+  /** The stack field path, e.g. `distributions.web.Origins.Items[0].OriginShield`. */
   path: string;
   message: string;
 }
 
+/** One importer's share of a stack: unvalidated input for parseStack(), plus where each field came from. */
 export interface ImportResult {
-  input: unknown;
+  /** Same shape as StackInput; validated later, after every source of a folder is merged. */
+  input: Record<string, unknown>;
   warnings: ImportWarning[];
+  /** Files this result was read from (absolute), so a live engine can watch them. */
+  files: string[];
+  /** The source position of a stack field path, or undefined when this result does not hold it. */
+  locate(path: readonly (string | number)[]): SourcePosition | undefined;
 }
 
 export interface Importer {
   name: string;
-  /** Cheap check on the already-parsed document. */
-  detect(doc: unknown, file: string): boolean;
-  import(doc: unknown, file: string): ImportResult;
+  /**
+   * File names a folder is searched for (`edgeparity.yaml`, `*.json`), listed in the error when a
+   * folder holds nothing importable. Only files matching one are offered to detect() in a folder.
+   */
+  patterns: readonly string[];
+  /**
+   * `file`: import() gets each detected file. `folder`: import() gets the folder once when any of
+   * its files is detected (a Terraform module is a folder of `.tf` files, not one file).
+   */
+  scope: "file" | "folder";
+  /** Cheap check on one file's name and raw bytes; never throws. */
+  detect(path: string, bytes: Uint8Array): boolean;
+  import(path: string): Promise<ImportResult>;
 }

@@ -18,7 +18,7 @@ const TargetSchema = z.union([
     .strict(),
   z
     .object({
-      /** A Lambda target (TargetType lambda): a handler file, loaded once at start (alb.md §10). */
+      /** A Lambda target (TargetType lambda): a handler file, run in the Lambda runtime (services/lambda; alb.md §10). */
       lambda: z.string().min(1),
       /** The exported function. Default `handler`. */
       handler: z.string().min(1).default("handler"),

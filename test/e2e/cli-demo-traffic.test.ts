@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startCliSession, type CliSession } from "../support/cli-session.js";
-import { curl, writeBodies } from "../support/curl.js";
+import { curlExchange, writeBodies } from "../support/curl-exchange.js";
 import { assertAccessLog, assertComplete, describeResult, HTTP_VERSIONS, methodMatrix } from "../support/e2e-matrix.js";
 
 /** Small concurrency keeps the run short while a bug makes requests wait for curl's time limit. */
@@ -42,7 +42,7 @@ for (const logFormat of ["text", "cloudfront"] as const) {
         const tag = `demo, ${logFormat} log, HTTP/${http}`;
         it(`demo SPA: GET / is index.html from S3 through CloudFront (DefaultRootObject, cloudfront.md §9.4, §10.4) [${tag}]`, async () => {
           methodsSent.add("GET");
-          const r = await curl({ url: base, method: "GET", http, cacert: s.caPath });
+          const r = await curlExchange({ url: base, method: "GET", http, cacert: s.caPath });
           assert.equal(r.status, 200, describeResult(r));
           assertComplete(r);
           assert.equal(r.httpVersion, http);
@@ -60,7 +60,7 @@ for (const logFormat of ["text", "cloudfront"] as const) {
               : `demo API: ${label} through CloudFront → ALB reaches the API, which echoes the method (cloudfront.md §1.1, §3.2; alb.md §3.1) [${tag}]`,
             async () => {
               methodsSent.add(c.method);
-              const r = await curl({
+              const r = await curlExchange({
                 url: new URL("/api/hello", base).href,
                 method: c.method,
                 http,

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { startCliSession, type CliSession } from "../support/cli-session.js";
-import { curl, writeBodies } from "../support/curl.js";
+import { curlExchange, writeBodies } from "../support/curl-exchange.js";
 import {
   assertAccessLog,
   assertCloudFront403,
@@ -41,7 +41,7 @@ for (const logFormat of ["text", "cloudfront"] as const) {
     const methodsSent = new Set<string>();
     const send = async (method: string, path: string, http: "1.1" | "2", size?: keyof typeof bodies, headers?: string[]) => {
       methodsSent.add(method);
-      return curl({ url: new URL(path, base).href, method, http, cacert: s.caPath, bodyFile: size ? bodies[size].path : undefined, headers });
+      return curlExchange({ url: new URL(path, base).href, method, http, cacert: s.caPath, bodyFile: size ? bodies[size].path : undefined, headers });
     };
     const alive = (context: string) => s.assertAlive(context, new URL("/index.html", base).href);
 

@@ -9,7 +9,7 @@ import { connect as tlsConnect } from "node:tls";
 import { fileURLToPath } from "node:url";
 import { startEdgeparity } from "../../src/index.js";
 import { startCliSession, type CliSession } from "../support/cli-session.js";
-import { writeBodies } from "../support/curl.js";
+import { writeBodies } from "../support/curl-exchange.js";
 import { isAlive, MARKER_VAR, processesWithMarker, waitForNoMarked } from "../support/process-tree.js";
 import { rawRequest } from "../support/raw-http.js";
 

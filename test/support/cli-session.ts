@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fetch, type Agent } from "undici";
-import { startCli, type StartCliOptions } from "./cli.js";
+import { startCli } from "./cli.js";
 import { loopbackAgent } from "./loopback-agent.js";
 import { killMarked, MARKER_VAR } from "./process-tree.js";
 
@@ -33,13 +33,22 @@ export interface CliSession {
   dir: string;
 }
 
-export async function startCliSession(args: string[], options: StartCliOptions & { cwd?: string } = {}): Promise<CliSession> {
+/** Environment added to the test's, node flags before the CLI (e.g. `--import`), and the working directory. */
+export interface CliSessionOptions {
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+  cwd?: string;
+}
+
+export async function startCliSession(args: string[], options: CliSessionOptions = {}): Promise<CliSession> {
   const dir = await mkdtemp(join(tmpdir(), "ep-e2e-"));
   const marker = randomUUID();
-  const { ready, proc, lines, stderr } = await startCli(["--state-dir", join(dir, "state"), ...args], options.cwd, {
-    ...options,
-    env: { ...options.env, [MARKER_VAR]: marker },
-  });
+  const { ready, proc, lines, stderr } = await startCli(
+    ["--state-dir", join(dir, "state"), ...args],
+    options.cwd,
+    { ...options.env, [MARKER_VAR]: marker },
+    options.nodeArgs,
+  );
   const caPath = ready.caPath as string;
   const caPem = await readFile(caPath, "utf8");
   let agent: Agent | undefined;

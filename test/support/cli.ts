@@ -4,10 +4,10 @@ import { fileURLToPath } from "node:url";
 
 export const CLI = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 
-/** Runs the real CLI (through tsx) to completion. */
-export function runCli(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the real CLI (through tsx) to completion; `env` adds to (or, with undefined, removes from) the environment. */
+export function runCli(args: string[], cwd?: string, env?: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
+    const p = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd, env: withEnv({ ...process.env, NO_COLOR: "1" }, env) });
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d) => (stdout += d));
@@ -16,27 +16,18 @@ export function runCli(args: string[], cwd?: string): Promise<{ code: number; st
   });
 }
 
-/** Extra process settings for `startCli`: environment added to the test's, and node flags before the CLI (e.g. `--import`). */
-export interface StartCliOptions {
-  env?: Record<string, string>;
-  nodeArgs?: string[];
-}
-
-/** Starts `edgeparity up --json` and resolves with its ready line and the process. */
+/** Starts `edgeparity up --json` and resolves with its ready line and the process; `nodeArgs` go before the CLI (e.g. `--import`). */
 export function startCli(
   args: string[],
   cwd?: string,
-  options: StartCliOptions = {},
+  env?: Record<string, string | undefined>,
+  nodeArgs: string[] = [],
 ): Promise<{ ready: Record<string, unknown>; proc: ChildProcessWithoutNullStreams; lines: string[]; stderr: () => string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(
-      process.execPath,
-      ["--import", "tsx", ...(options.nodeArgs ?? []), CLI, "up", "--json", "--http-port", "0", "--https-port", "0", ...args],
-      {
-        cwd,
-        env: { ...process.env, ...options.env },
-      },
-    );
+    const proc = spawn(process.execPath, ["--import", "tsx", ...nodeArgs, CLI, "up", "--json", "--http-port", "0", "--https-port", "0", ...args], {
+      cwd,
+      env: withEnv({ ...process.env }, env),
+    });
     let stderr = "";
     proc.stderr.on("data", (d) => (stderr += d));
     const lines: string[] = [];
@@ -56,4 +47,12 @@ export function startCli(
       if (!ready) reject(new Error(`edgeparity up exited ${code} before ready:\n${stderr}`));
     });
   });
+}
+
+function withEnv(base: NodeJS.ProcessEnv, changes: Record<string, string | undefined> | undefined): NodeJS.ProcessEnv {
+  for (const [k, v] of Object.entries(changes ?? {})) {
+    if (v === undefined) delete base[k];
+    else base[k] = v;
+  }
+  return base;
 }

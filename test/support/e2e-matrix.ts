@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import type { CurlResult } from "./curl.js";
+import type { CurlResult } from "./curl-exchange.js";
 
 /**
  * The request matrix the end-to-end suites send through `edgeparity up`: every method CloudFront

@@ -1,10 +1,41 @@
+import { basename } from "node:path";
+import { EdgeparityError } from "../../core/errors.js";
+import { StackSchema } from "../../model/stack.js";
 import type { Importer } from "../importer.js";
+import { parseQuietly, readStructuredFile } from "../structured-file.js";
 
-const STACK_KEYS = ["distributions", "buckets", "loadBalancers", "targetGroups", "cachePolicies", "originRequestPolicies", "local"];
+/** Our own names: a folder's stack file, and an overlay of `local:` bindings beside other sources. */
+export const STACK_FILE_NAMES = ["edgeparity.yaml", "edgeparity.yml", "edgeparity.json"] as const;
+const STACK_KEYS = new Set(Object.keys(StackSchema.shape));
 
-/** Our edgeparity.yaml is already the stack's shape: AWS shapes plus `local:` bindings. */
+/**
+ * edgeparity.yaml is already the stack's shape (AWS shapes plus `local:` bindings), so the input
+ * is the document itself and a stack path is a document path.
+ */
 export const YAML_STACK_IMPORTER: Importer = {
   name: "edgeparity-yaml",
-  detect: (doc) => typeof doc === "object" && doc !== null && !Array.isArray(doc) && Object.keys(doc).some((k) => STACK_KEYS.includes(k)),
-  import: (doc) => ({ input: doc, warnings: [] }),
+  patterns: STACK_FILE_NAMES,
+  scope: "file",
+  detect(path, bytes) {
+    // Our own file name is enough: a typo in a top-level key then gets parseStack's error, not "unknown format".
+    if ((STACK_FILE_NAMES as readonly string[]).includes(basename(path).toLowerCase())) return true;
+    const doc = parseQuietly(path, bytes);
+    return isPlainObject(doc) && Object.keys(doc).some((k) => STACK_KEYS.has(k));
+  },
+  async import(path) {
+    const f = await readStructuredFile(path);
+    // An empty file is an empty stack (or an overlay with nothing to add).
+    const input = f.value === null || f.value === undefined ? {} : f.value;
+    if (!isPlainObject(input)) {
+      throw new EdgeparityError(
+        "STACK_INVALID",
+        `${path}: a stack file holds a mapping of top-level keys, not a ${Array.isArray(input) ? "list" : typeof input}`,
+      );
+    }
+    return { input, warnings: [], files: [path], locate: (p) => f.locate(p) };
+  },
 };
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

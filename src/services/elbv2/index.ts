@@ -7,7 +7,8 @@ import type { HttpHandler, RunningService } from "../../core/service.js";
 import { startLoadBalancer, type ListenerEndpoint, type LoadBalancerRuntime } from "./load-balancer-runtime.js";
 import type { LoadBalancer, TargetGroup } from "./schema/load-balancer.js";
 import { targetGroupName } from "./schema/validate-load-balancers.js";
-import { invoke, loadLambdaFunction, parseLambdaResult, type LambdaFunction } from "./target-group/lambda-target.js";
+import { startLambdaRuntime, type LambdaRuntime } from "../lambda/index.js";
+import { invoke, parseLambdaResult, registerLambdaFunction, type LambdaFunction } from "./target-group/lambda-target.js";
 import { TargetGroupRuntime, type TargetHealth } from "./target-group/target-group.js";
 
 export { startCommandTarget, type CommandTarget } from "./target-group/command-target.js";
@@ -64,6 +65,8 @@ export interface Elbv2Deps {
   listenerPorts?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   tls?: { keyPem: string; certPem: string };
   baseDir?: string;
+  /** The Lambda runtime Lambda targets run in; one is started (and closed with the service) when absent. */
+  lambda?: LambdaRuntime;
 }
 
 /** What tests and the programmatic API see of a target group. */
@@ -110,9 +113,12 @@ export async function startElbv2(lbs: readonly LoadBalancer[], tgs: readonly Tar
   const groups = new Map<string, TargetGroupRuntime>();
   const lambdas = new Map<string, LambdaFunction>();
   const running: LoadBalancerRuntime[] = [];
+  let ownRuntime: LambdaRuntime | undefined;
+  const lambdaRuntime = () => deps.lambda ?? (ownRuntime ??= startLambdaRuntime({ clock: deps.clock, ids: deps.ids, log: deps.log, region: deps.region }));
   const closeAll = async () => {
     await Promise.all(running.map((r) => r.close()));
     await Promise.all([...groups.values()].map((g) => g.close()));
+    await ownRuntime?.close();
   };
   try {
     for (const tg of tgs) {
@@ -127,7 +133,7 @@ export async function startElbv2(lbs: readonly LoadBalancer[], tgs: readonly Tar
             `target group ${tg.Name} has TargetType lambda: bind exactly one handler file under local.targetGroups.${tg.Name}.targets (e.g. - lambda: handler.mjs)`,
           );
         const lt = lambdaTargets[0]!;
-        lambdas.set(tg.Name, await loadLambdaFunction(resolve(deps.baseDir ?? ".", lt.lambda), lt.handler, tg.Name));
+        lambdas.set(tg.Name, registerLambdaFunction(lambdaRuntime(), resolve(deps.baseDir ?? ".", lt.lambda), lt.handler, tg.Name));
       } else if (lambdaTargets.length > 0) {
         throw new EdgeparityError("BINDING_MISSING", `target group ${tg.Name}: a lambda target needs TargetType lambda on the target group`);
       }
@@ -152,7 +158,7 @@ export async function startElbv2(lbs: readonly LoadBalancer[], tgs: readonly Tar
                 isBase64Encoded: false,
               };
               try {
-                const r = parseLambdaResult(await invoke(fn, event, {}), false);
+                const r = parseLambdaResult(await invoke(fn, event), false);
                 return s.matcher(r.status)
                   ? { ok: true }
                   : { ok: false, reason: "Target.ResponseCodeMismatch", description: `Health checks failed with these codes: [${r.status}]` };

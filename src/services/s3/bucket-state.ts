@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { compileCorsRules, type CompiledCorsRule } from "./cors/evaluate-cors.js";
 import { BucketStore } from "./object-store/bucket-store.js";
@@ -17,12 +17,15 @@ export interface BucketConfigFile {
   cors?: CORSRule[];
   policy?: string;
   website?: WebsiteConfig;
+  /** PutBucketTagging's tag set, in the order given. */
+  tags?: [string, string][];
 }
 
 export class BucketState {
   cors: { rules: CORSRule[]; compiled: CompiledCorsRule[] } | undefined;
   policy: CompiledPolicy | undefined;
   website: { config: WebsiteConfig; plan: WebsitePlan } | undefined;
+  tags: [string, string][] | undefined;
 
   private constructor(
     readonly name: string,
@@ -44,6 +47,7 @@ export class BucketState {
     if (file?.cors) b.setCors(file.cors);
     if (file?.policy) b.setPolicy(file.policy);
     if (file?.website) b.setWebsite(file.website);
+    if (file?.tags) b.tags = file.tags;
     if (!file) await b.save();
     return b;
   }
@@ -66,9 +70,23 @@ export class BucketState {
     if (this.cors) file.cors = this.cors.rules;
     if (this.policy) file.policy = this.policy.text;
     if (this.website) file.website = this.website.config;
+    if (this.tags) file.tags = this.tags;
     await mkdir(this.store.dir, { recursive: true });
+    // Temp file, fsync, rename, fsync the folder: an acknowledged configuration change survives kill -9 (s3.md §10).
     const tmp = join(this.store.dir, "bucket.json.tmp");
-    await writeFile(tmp, JSON.stringify(file));
+    const h = await open(tmp, "w");
+    try {
+      await h.writeFile(JSON.stringify(file));
+      await h.sync();
+    } finally {
+      await h.close();
+    }
     await rename(tmp, join(this.store.dir, "bucket.json"));
+    const d = await open(this.store.dir, "r");
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
   }
 }

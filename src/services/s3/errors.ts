@@ -165,3 +165,13 @@ function hexBytes(s: string): string {
   for (let i = 0; i < b.length; i++) out.push(b[i]!.toString(16).padStart(2, "0"));
   return out.join(" ");
 }
+
+// Tagging (s3.md §4.1, §10). "Object tags cannot be greater than 10" is S3's wire text (boto/boto3#1213);
+// the InvalidTag texts are versitygw's captures of S3 (versity/versitygw#1232).
+export const tooManyObjectTags = (): S3Error => err(400, "BadRequest", "Object tags cannot be greater than 10");
+export const invalidTag = (message: string): S3Error => err(400, "InvalidTag", message);
+export const noSuchTagSet = (bucket: string): S3Error => err(404, "NoSuchTagSet", "The TagSet does not exist", { BucketName: bucket });
+/** ACLs are disabled (Object Ownership BucketOwnerEnforced, the default since April 2023; s3.md §4.7). */
+export const accessControlListNotSupported = (): S3Error => err(400, "AccessControlListNotSupported", "The bucket does not allow ACLs");
+/** An operation of the S3 API the emulator does not implement: answered, never dispatched elsewhere (s3.md §4.1). */
+export const operationNotImplemented = (): S3Error => err(501, "NotImplemented", "A header you provided implies functionality that is not implemented");

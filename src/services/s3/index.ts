@@ -2,13 +2,14 @@ import { join } from "node:path";
 import type { Clock } from "../../core/clock.js";
 import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
-import type { HttpHandler, RunningService } from "../../core/service.js";
+import type { HostPolicy, HttpHandler, RunningService } from "../../core/service.js";
 import type { Credential } from "./auth/sigv4.js";
+import { s3HostPolicy } from "./gateway-rejection.js";
 import { PolicyError } from "./policy/evaluate-policy.js";
 import { S3Service } from "./s3-service.js";
 import type { Bucket } from "./schema/bucket.js";
 import { syncFolder, watchFolder } from "./seed/seed-folder.js";
-import { serveWebsite } from "./website/serve-website.js";
+import { answerWebsiteFailure, serveWebsite } from "./website/serve-website.js";
 import type { WebsiteConfig } from "./website/website-config.js";
 
 export type { Credential } from "./auth/sigv4.js";
@@ -106,6 +107,9 @@ export async function startS3(buckets: readonly BucketRuntime[], deps: S3Deps): 
   await service.loadPersisted();
 
   const routes = new Map<string, HttpHandler>();
+  // Every S3 host answers gateway-level rejections as S3 does (s3.md §5; core/service.ts HostPolicy).
+  const hostPolicies = new Map<string, HostPolicy>();
+  const policy = s3HostPolicy({ now: () => clock.now(), hex32: () => deps.ids.hex32() });
   const restHandler =
     (name: string): HttpHandler =>
     (req, res, conn) =>
@@ -113,26 +117,49 @@ export async function startS3(buckets: readonly BucketRuntime[], deps: S3Deps): 
   const names = new Set<string>([...buckets.map((b) => b.name), ...service.buckets.keys()]);
   for (const name of names) {
     const handler = restHandler(name);
-    for (const h of bucketHosts(name, deps.region)) routes.set(h, handler);
-    const website: HttpHandler = (req, res) =>
-      void serveWebsite(service.buckets.get(name), name, req, res, { requestId: () => deps.ids.hex32().slice(0, 16).toUpperCase() }).catch((e: unknown) => {
-        deps.log.error(`s3 website ${name}: ${(e as Error).stack ?? e}`);
-        res.destroy();
-      });
-    for (const h of websiteHosts(name, deps.region)) routes.set(h, website);
+    for (const h of bucketHosts(name, deps.region)) {
+      routes.set(h, handler);
+      hostPolicies.set(h, policy);
+    }
+    // The website endpoint's catch point: a throw answers this request's 500 (HTML), never ends the process.
+    const website: HttpHandler = (req, res) => {
+      const requestId = deps.ids.hex32().slice(0, 16).toUpperCase();
+      const fail = (e: unknown) => {
+        deps.log.error(`s3 website ${name}: ${req.method} ${req.url} (request ${requestId}) failed inside edgeparity: ${(e as Error)?.stack ?? String(e)}`);
+        answerWebsiteFailure(name, req, res, requestId);
+      };
+      try {
+        serveWebsite(service.buckets.get(name), name, req, res, {
+          requestId: () => requestId,
+          reportFault: (e) =>
+            deps.log.error(`s3 website ${name}: ${req.method} ${req.url} (request ${requestId}) failed while streaming the body: ${e.stack ?? String(e)}`),
+        }).catch(fail);
+      } catch (e) {
+        fail(e);
+      }
+    };
+    for (const h of websiteHosts(name, deps.region)) {
+      routes.set(h, website);
+      hostPolicies.set(h, policy);
+    }
   }
   const pathStyle: HttpHandler = (req, res, conn) => service.handle(req, res, conn, undefined);
   const created = new Map<string, HttpHandler>();
   routes.set(S3_PATH_STYLE_HOST, pathStyle);
+  hostPolicies.set(S3_PATH_STYLE_HOST, policy);
   return {
     routes,
+    hostPolicies,
     pathStyle,
     resolveHost(host) {
       // Only a bucket that exists now: the router must not serve arbitrary `*.s3.localhost` names.
       const name = bucketFromHost(host);
       if (name === undefined || !service.buckets.has(name) || !bucketHosts(name, deps.region).includes(host)) return undefined;
       let handler = created.get(name);
-      if (!handler) created.set(name, (handler = restHandler(name)));
+      if (!handler) {
+        created.set(name, (handler = restHandler(name)));
+        for (const h of bucketHosts(name, deps.region)) if (!hostPolicies.has(h)) hostPolicies.set(h, policy);
+      }
       return handler;
     },
     async close() {

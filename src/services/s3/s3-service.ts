@@ -6,6 +6,7 @@ import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
 import type { ConnectionInfo } from "../../core/service.js";
 import { SigV4Verifier, type Credential } from "./auth/sigv4.js";
+import { encodeHeaderText } from "./header-text.js";
 import { BucketState } from "./bucket-state.js";
 import { CORS_NO_BUCKET, CORS_NOT_ALLOWED, CORS_NOT_ENABLED, evaluateCors } from "./cors/evaluate-cors.js";
 import {
@@ -14,10 +15,11 @@ import {
   bucketNotEmpty,
   corsForbidden,
   corsOriginMissing,
-  internalError,
+  invalidArgument,
   invalidBucketName,
   methodNotAllowed,
   noSuchBucket,
+  operationNotImplemented,
   type S3Error,
 } from "./errors.js";
 import { evaluatePolicy } from "./policy/evaluate-policy.js";
@@ -35,11 +37,24 @@ import {
   putBucketPolicy,
   putBucketWebsite,
 } from "./rest/bucket-ops.js";
-import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listMultipartUploads, listParts, uploadPart } from "./rest/multipart-ops.js";
+import { getBucketAcl, getObjectAcl, putAcl } from "./rest/acl-ops.js";
+import { getBucketEncryption, getBucketLocation, getBucketVersioning } from "./rest/bucket-facts.js";
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  createMultipartUpload,
+  listMultipartUploads,
+  listParts,
+  uploadPart,
+  uploadPartCopy,
+} from "./rest/multipart-ops.js";
+import { getObjectAttributes } from "./rest/object-attributes.js";
+import { isS3ApiOperation, subResourceOf, type S3SubResource } from "./rest/sub-resources.js";
+import { deleteBucketTagging, deleteObjectTagging, getBucketTagging, getObjectTagging, putBucketTagging, putObjectTagging } from "./rest/tagging-ops.js";
 import { copyObject, deleteObject, getObject, putObject, type ObjectOpsDeps } from "./rest/object-ops.js";
 import { postObject, type PostObjectDeps } from "./rest/post-object.js";
 import { escapeXml } from "./errors.js";
-import { has, isoMillis, sendEmpty, sendError, sendXml, S3_XMLNS, type S3Call } from "./rest/s3-call.js";
+import { answerInternalError, isoMillis, q, sendEmpty, sendError, sendXml, S3_XMLNS, type S3Call } from "./rest/s3-call.js";
 
 /**
  * The S3 REST endpoint. Per request: address (bucket, key, query) → OPTIONS preflight or SigV4
@@ -59,11 +74,19 @@ const BUCKET_NAME =
   /^(?!xn--)(?!sthree-)(?!amzn-s3-demo-)(?!.*(?:-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const ACCOUNT_ARN = "arn:aws:iam::000000000000:root";
 
+type Scope = "OBJECT" | "BUCKET";
+interface Operation {
+  /** The IAM action the bucket policy is asked about; undefined when the operation authorizes inside. */
+  action: string | undefined;
+  run(call: S3Call, bucket: BucketState, key: string): void | Promise<void>;
+}
+
 export class S3Service {
   readonly buckets = new Map<string, BucketState>();
   readonly #verifier: SigV4Verifier;
   readonly #objectDeps: ObjectOpsDeps;
   readonly #postDeps: PostObjectDeps;
+  readonly #operations: Map<string, Operation>;
 
   constructor(readonly deps: S3ServiceDeps) {
     this.#verifier = new SigV4Verifier(deps.credentials);
@@ -71,6 +94,8 @@ export class S3Service {
       now: () => deps.clock.now(),
       canList: (call) => this.#allowed(call, "s3:ListBucket", `arn:aws:s3:::${call.bucketName}`) === undefined,
       bucket: (name) => this.buckets.get(name),
+      reportFault: (call, e) =>
+        deps.log.error(`s3: ${call.method} ${call.req.url} (request ${call.requestId}) failed while streaming the body: ${e.stack ?? String(e)}`),
     };
     this.#postDeps = {
       now: () => deps.clock.now(),
@@ -81,6 +106,7 @@ export class S3Service {
         return this.#allowed(call, "s3:PutObject", `arn:aws:s3:::${call.bucketName}/${key}`);
       },
     };
+    this.#operations = this.#buildOperations();
   }
 
   /** Opens every bucket found on disk under storeRoot (buckets made through the API earlier). */
@@ -102,13 +128,27 @@ export class S3Service {
   }
 
   /** `virtualBucket` is set for virtual-hosted requests; otherwise the path names the bucket. */
+  /**
+   * The one catch point of the S3 data plane: whatever throws while one request is handled
+   * (synchronously or later) is logged once with its stack and becomes that request's
+   * `500 InternalError`, or ends only its stream when headers already left; never the process.
+   */
   handle(req: IncomingMessage, res: ServerResponse, conn: ConnectionInfo, virtualBucket: string | undefined): void {
     const requestId = this.deps.ids.hex32().slice(0, 16).toUpperCase();
-    const call = this.#address(req, res, conn, virtualBucket, requestId);
-    this.#dispatch(call).catch((e: unknown) => {
-      this.deps.log.error(`s3: ${req.method} ${req.url} failed inside edgeparity: ${(e as Error).stack ?? e}`);
-      sendError(call, internalError());
-    });
+    let call: S3Call | undefined;
+    try {
+      call = this.#address(req, res, conn, virtualBucket, requestId);
+      const pending = this.#dispatch(call);
+      const c = call;
+      pending.catch((e: unknown) => this.#fail(req, res, c, requestId, e));
+    } catch (e) {
+      this.#fail(req, res, call, requestId, e);
+    }
+  }
+
+  #fail(req: IncomingMessage, res: ServerResponse, call: S3Call | undefined, requestId: string, e: unknown): void {
+    this.deps.log.error(`s3: ${req.method} ${req.url} (request ${requestId}) failed inside edgeparity: ${(e as Error)?.stack ?? String(e)}`);
+    answerInternalError(req, res, call, requestId);
   }
 
   #address(req: IncomingMessage, res: ServerResponse, conn: ConnectionInfo, virtualBucket: string | undefined, requestId: string): S3Call {
@@ -173,72 +213,89 @@ export class S3Service {
       if (call.method === "HEAD") return sendError(call, { ...noSuchBucket(call.bucketName), extra: {} });
       return sendError(call, noSuchBucket(call.bucketName));
     }
-    return call.key === undefined ? this.#bucketOperation(call, bucket) : this.#objectOperation(call, bucket, call.key);
+    return this.#operate(call, bucket);
   }
 
-  async #objectOperation(call: S3Call, bucket: BucketState, key: string): Promise<void> {
-    const resource = `arn:aws:s3:::${bucket.name}/${key}`;
-    const m = call.method;
-    const now = this.deps.clock.now();
-    const deny = (action: string) => this.#allowed(call, action, resource);
-    if (m === "GET" || m === "HEAD") {
-      if (has(call, "uploadId")) return this.#guard(call, deny("s3:ListMultipartUploadParts"), () => listParts(call, bucket, key));
-      return this.#guard(call, deny("s3:GetObject"), () => getObject(call, bucket, key, this.#objectDeps));
-    }
-    if (m === "PUT") {
-      if (has(call, "uploadId") && has(call, "partNumber")) return this.#guard(call, deny("s3:PutObject"), () => uploadPart(call, bucket, key, now));
-      if (call.req.headers["x-amz-copy-source"] !== undefined)
-        return this.#guard(call, deny("s3:PutObject"), () =>
-          copyObject(call, bucket, key, this.#objectDeps, (b, k) => this.#allowed(call, "s3:GetObject", `arn:aws:s3:::${b}/${k}`)),
-        );
-      return this.#guard(call, deny("s3:PutObject"), () => putObject(call, bucket, key, this.#objectDeps));
-    }
-    if (m === "POST") {
-      if (has(call, "uploads")) return this.#guard(call, deny("s3:PutObject"), () => createMultipartUpload(call, bucket, key, now));
-      if (has(call, "uploadId")) return this.#guard(call, deny("s3:PutObject"), () => completeMultipartUpload(call, bucket, key, now));
-      return sendError(call, methodNotAllowed("POST"));
-    }
-    if (m === "DELETE") {
-      if (has(call, "uploadId")) return this.#guard(call, deny("s3:AbortMultipartUpload"), () => abortMultipartUpload(call, bucket, key));
-      return this.#guard(call, deny("s3:DeleteObject"), () => deleteObject(call, bucket, key));
-    }
-    return sendError(call, methodNotAllowed(m));
+  /**
+   * One table of (scope, method, sub-resource) → operation, built once (s3.md §4.1). A request is
+   * dispatched only on an exact row: a sub-resource the table lacks is never served as the plain
+   * object or bucket operation (which once replaced an object with a Tagging document).
+   */
+  #buildOperations(): Map<string, Operation> {
+    const ops = new Map<string, Operation>();
+    const add = (scope: Scope, method: string, sub: S3SubResource | "", action: string | undefined, run: Operation["run"]) =>
+      ops.set(`${scope} ${method} ${sub}`, { action, run });
+    const objectDeps = this.#objectDeps;
+    const sourceCheck = (call: S3Call) => (b: string, k: string) => this.#allowed(call, "s3:GetObject", `arn:aws:s3:::${b}/${k}`);
+    const now = () => this.deps.clock.now();
+
+    add("OBJECT", "GET", "", "s3:GetObject", (call, bucket, key) => getObject(call, bucket, key, objectDeps));
+    add("OBJECT", "HEAD", "", "s3:GetObject", (call, bucket, key) => getObject(call, bucket, key, objectDeps));
+    add("OBJECT", "PUT", "", "s3:PutObject", (call, bucket, key) =>
+      call.req.headers["x-amz-copy-source"] !== undefined
+        ? copyObject(call, bucket, key, objectDeps, sourceCheck(call))
+        : putObject(call, bucket, key, objectDeps),
+    );
+    add("OBJECT", "DELETE", "", "s3:DeleteObject", (call, bucket, key) => deleteObject(call, bucket, key));
+    add("OBJECT", "POST", "uploads", "s3:PutObject", (call, bucket, key) => createMultipartUpload(call, bucket, key, now()));
+    add("OBJECT", "PUT", "uploadId", "s3:PutObject", (call, bucket, key) =>
+      call.req.headers["x-amz-copy-source"] !== undefined
+        ? uploadPartCopy(call, bucket, key, now(), objectDeps, sourceCheck(call))
+        : uploadPart(call, bucket, key, now()),
+    );
+    add("OBJECT", "GET", "uploadId", "s3:ListMultipartUploadParts", (call, bucket, key) => listParts(call, bucket, key));
+    add("OBJECT", "POST", "uploadId", "s3:PutObject", (call, bucket, key) => completeMultipartUpload(call, bucket, key, now()));
+    add("OBJECT", "DELETE", "uploadId", "s3:AbortMultipartUpload", (call, bucket, key) => abortMultipartUpload(call, bucket, key));
+    add("OBJECT", "GET", "tagging", "s3:GetObjectTagging", (call, bucket, key) => getObjectTagging(call, bucket, key));
+    add("OBJECT", "PUT", "tagging", "s3:PutObjectTagging", (call, bucket, key) => putObjectTagging(call, bucket, key));
+    add("OBJECT", "DELETE", "tagging", "s3:DeleteObjectTagging", (call, bucket, key) => deleteObjectTagging(call, bucket, key));
+    add("OBJECT", "GET", "acl", "s3:GetObjectAcl", (call, bucket, key) => getObjectAcl(call, bucket, key));
+    add("OBJECT", "PUT", "acl", "s3:PutObjectAcl", (call, bucket, key) => putAcl(call, bucket, key));
+    add("OBJECT", "GET", "attributes", "s3:GetObjectAttributes", (call, bucket, key) => getObjectAttributes(call, bucket, key, objectDeps.canList(call)));
+
+    add("BUCKET", "GET", "", "s3:ListBucket", (call, bucket) => listObjects(call, bucket));
+    add("BUCKET", "HEAD", "", "s3:ListBucket", (call) => sendEmpty(call, 200, { "x-amz-bucket-region": this.deps.region }));
+    add("BUCKET", "PUT", "", undefined, (call, bucket) => sendError(call, bucketAlreadyOwnedByYou(bucket.name)));
+    add("BUCKET", "DELETE", "", "s3:DeleteBucket", (call, bucket) => this.#deleteBucket(call, bucket));
+    // Authorized inside, once the form names the key (s3.md §7.3).
+    add("BUCKET", "POST", "", undefined, (call, bucket) => postObject(call, bucket, this.#postDeps));
+    // Authorized per key inside (s3.md §4.1).
+    add("BUCKET", "POST", "delete", undefined, (call, bucket) =>
+      deleteObjects(call, bucket, (key) => this.#allowed(call, "s3:DeleteObject", `arn:aws:s3:::${bucket.name}/${key}`)),
+    );
+    add("BUCKET", "GET", "cors", "s3:GetBucketCORS", (call, bucket) => getBucketCors(call, bucket));
+    add("BUCKET", "PUT", "cors", "s3:PutBucketCORS", (call, bucket) => putBucketCors(call, bucket));
+    add("BUCKET", "DELETE", "cors", "s3:PutBucketCORS", (call, bucket) => deleteBucketCors(call, bucket));
+    add("BUCKET", "GET", "policy", "s3:GetBucketPolicy", (call, bucket) => getBucketPolicy(call, bucket));
+    add("BUCKET", "PUT", "policy", "s3:PutBucketPolicy", (call, bucket) => putBucketPolicy(call, bucket));
+    add("BUCKET", "DELETE", "policy", "s3:DeleteBucketPolicy", (call, bucket) => deleteBucketPolicy(call, bucket));
+    add("BUCKET", "GET", "website", "s3:GetBucketWebsite", (call, bucket) => getBucketWebsite(call, bucket));
+    add("BUCKET", "PUT", "website", "s3:PutBucketWebsite", (call, bucket) => putBucketWebsite(call, bucket));
+    add("BUCKET", "DELETE", "website", "s3:DeleteBucketWebsite", (call, bucket) => deleteBucketWebsite(call, bucket));
+    add("BUCKET", "GET", "uploads", "s3:ListBucketMultipartUploads", (call, bucket) => listMultipartUploads(call, bucket));
+    add("BUCKET", "GET", "location", "s3:GetBucketLocation", (call) => getBucketLocation(call, this.deps.region));
+    add("BUCKET", "GET", "tagging", "s3:GetBucketTagging", (call, bucket) => getBucketTagging(call, bucket));
+    add("BUCKET", "PUT", "tagging", "s3:PutBucketTagging", (call, bucket) => putBucketTagging(call, bucket));
+    add("BUCKET", "DELETE", "tagging", "s3:PutBucketTagging", (call, bucket) => deleteBucketTagging(call, bucket));
+    add("BUCKET", "GET", "acl", "s3:GetBucketAcl", (call) => getBucketAcl(call));
+    add("BUCKET", "PUT", "acl", "s3:PutBucketAcl", (call, bucket) => putAcl(call, bucket, undefined));
+    add("BUCKET", "GET", "versioning", "s3:GetBucketVersioning", (call) => getBucketVersioning(call));
+    add("BUCKET", "GET", "encryption", "s3:GetEncryptionConfiguration", (call) => getBucketEncryption(call));
+    return ops;
   }
 
-  async #bucketOperation(call: S3Call, bucket: BucketState): Promise<void> {
-    const arn = `arn:aws:s3:::${bucket.name}`;
-    const m = call.method;
-    const deny = (action: string) => this.#allowed(call, action, arn);
-    const sub = (name: string) => has(call, name);
-    if (sub("cors")) {
-      if (m === "GET") return this.#guard(call, deny("s3:GetBucketCORS"), () => getBucketCors(call, bucket));
-      if (m === "PUT") return this.#guard(call, deny("s3:PutBucketCORS"), () => putBucketCors(call, bucket));
-      if (m === "DELETE") return this.#guard(call, deny("s3:PutBucketCORS"), () => deleteBucketCors(call, bucket));
-    } else if (sub("policy")) {
-      if (m === "GET") return this.#guard(call, deny("s3:GetBucketPolicy"), () => getBucketPolicy(call, bucket));
-      if (m === "PUT") return this.#guard(call, deny("s3:PutBucketPolicy"), () => putBucketPolicy(call, bucket));
-      if (m === "DELETE") return this.#guard(call, deny("s3:DeleteBucketPolicy"), () => deleteBucketPolicy(call, bucket));
-    } else if (sub("website")) {
-      if (m === "GET") return this.#guard(call, deny("s3:GetBucketWebsite"), () => getBucketWebsite(call, bucket));
-      if (m === "PUT") return this.#guard(call, deny("s3:PutBucketWebsite"), () => putBucketWebsite(call, bucket));
-      if (m === "DELETE") return this.#guard(call, deny("s3:DeleteBucketWebsite"), () => deleteBucketWebsite(call, bucket));
-    } else if (sub("delete") && m === "POST") {
-      return deleteObjects(call, bucket, (key) => this.#allowed(call, "s3:DeleteObject", `${arn}/${key}`));
-    } else if (sub("uploads") && m === "GET") {
-      return this.#guard(call, deny("s3:ListBucketMultipartUploads"), () => listMultipartUploads(call, bucket));
-    } else if (sub("location") && m === "GET") {
-      return this.#guard(call, deny("s3:GetBucketLocation"), () => sendXml(call, 200, `<LocationConstraint xmlns="${S3_XMLNS}"/>`));
-    } else if (m === "GET" && (sub("versioning") || sub("acl") || sub("tagging") || sub("encryption") || sub("lifecycle") || sub("replication"))) {
-      return sendError(call, { status: 501, code: "NotImplemented", message: "A header you provided implies functionality that is not implemented" });
-    } else {
-      if (m === "GET") return this.#guard(call, deny("s3:ListBucket"), () => listObjects(call, bucket));
-      if (m === "HEAD") return this.#guard(call, deny("s3:ListBucket"), () => sendEmpty(call, 200, { "x-amz-bucket-region": this.deps.region }));
-      if (m === "PUT") return sendError(call, bucketAlreadyOwnedByYou(bucket.name));
-      if (m === "DELETE") return this.#guard(call, deny("s3:DeleteBucket"), () => this.#deleteBucket(call, bucket));
-      // Authorized inside, once the form names the key (s3.md §7.3).
-      if (m === "POST") return postObject(call, bucket, this.#postDeps);
+  #operate(call: S3Call, bucket: BucketState): void | Promise<void> {
+    const scope: Scope = call.key === undefined ? "BUCKET" : "OBJECT";
+    const sub = subResourceOf(call.query) ?? "";
+    const op = this.#operations.get(`${scope} ${call.method} ${sub}`);
+    if (!op) {
+      // An S3 operation we do not implement is 501 and touches nothing; a pair S3 has no operation for is 405 (s3.md §4.1).
+      if (sub !== "" && isS3ApiOperation(scope, call.method, sub)) return sendError(call, operationNotImplemented());
+      return sendError(call, methodNotAllowed(call.method, scope));
     }
-    return sendError(call, methodNotAllowed(m, "BUCKET"));
+    const key = call.key ?? "";
+    const resource = scope === "BUCKET" ? `arn:aws:s3:::${bucket.name}` : `arn:aws:s3:::${bucket.name}/${key}`;
+    return this.#guard(call, op.action === undefined ? undefined : this.#allowed(call, op.action, resource), () => op.run(call, bucket, key));
   }
 
   #guard(call: S3Call, denied: S3Error | undefined, run: () => void | Promise<void>): void | Promise<void> {
@@ -269,16 +326,35 @@ export class S3Service {
     return decision === "allow" ? undefined : accessDenied();
   }
 
+  /** ListBuckets with `max-buckets` (1–10000), `continuation-token` and `prefix` paging (s3.md §4.7). */
   #listBuckets(call: S3Call): void {
     if (call.principal.kind !== "account") return sendError(call, accessDenied());
-    const items = [...this.buckets.values()]
-      .sort((a, b) => (a.name < b.name ? -1 : 1))
+    const maxRaw = q(call, "max-buckets");
+    const max = maxRaw === undefined ? Infinity : Number(maxRaw);
+    // Choice: AWS's text for a bad max-buckets is unrecorded; worded like ListObjects' max-keys error.
+    if (maxRaw !== undefined && (!/^\d+$/.test(maxRaw) || max < 1 || max > 10000))
+      return sendError(call, invalidArgument("Provided max-buckets not an integer or within integer range", "max-buckets", maxRaw));
+    const prefix = q(call, "prefix") ?? "";
+    const token = q(call, "continuation-token");
+    const after = token === undefined ? undefined : Buffer.from(token, "base64").toString("utf8");
+    const all = [...this.buckets.values()]
+      .filter((b) => b.name.startsWith(prefix) && (after === undefined || b.name > after))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    const page = all.slice(0, max);
+    const items = page
       .map(
         (b) =>
           `<Bucket><Name>${escapeXml(b.name)}</Name><CreationDate>${isoMillis(b.creationDate)}</CreationDate><BucketRegion>${this.deps.region}</BucketRegion></Bucket>`,
       )
       .join("");
-    sendXml(call, 200, `<ListAllMyBucketsResult xmlns="${S3_XMLNS}"><Owner><ID>${OWNER_ID}</ID></Owner><Buckets>${items}</Buckets></ListAllMyBucketsResult>`);
+    // In ListBuckets the response's ContinuationToken is the token for the next page (API ListBuckets).
+    const next = all.length > page.length ? `<ContinuationToken>${Buffer.from(page.at(-1)!.name).toString("base64")}</ContinuationToken>` : "";
+    const echoedPrefix = q(call, "prefix") !== undefined ? `<Prefix>${escapeXml(prefix)}</Prefix>` : "";
+    sendXml(
+      call,
+      200,
+      `<ListAllMyBucketsResult xmlns="${S3_XMLNS}"><Owner><ID>${OWNER_ID}</ID></Owner><Buckets>${items}</Buckets>${next}${echoedPrefix}</ListAllMyBucketsResult>`,
+    );
   }
 
   async #createBucket(call: S3Call): Promise<void> {
@@ -347,7 +423,8 @@ function hoistAmzQueryParams(call: S3Call): void {
   for (const name in call.query) {
     const lower = name.toLowerCase();
     if (!lower.startsWith("x-amz-") || QUERY_AUTH_PARAMS.has(lower) || call.req.headers[lower] !== undefined) continue;
-    call.req.headers[lower] = call.query[name]![0]!;
+    // Stored as the bytes a header would carry, so header and query metadata decode alike (header-text.ts).
+    call.req.headers[lower] = encodeHeaderText(call.query[name]![0]!);
   }
 }
 

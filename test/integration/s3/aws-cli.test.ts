@@ -1,45 +1,25 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { mkdir, utimes, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, utimes, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
-
-const run = promisify(execFile);
+import { awsCli, type AwsCli } from "../../support/aws-cli.js";
 
 /** The AWS CLI v2 against the control-plane endpoint, path style (s3.md §1, §4, §6.1, §7.2). */
 describe("s3 via the AWS CLI v2", () => {
   let stack: EdgeparityStack;
+  let aws: AwsCli;
   let home: string;
   const Bucket = "cli-bucket";
   before(async () => {
     stack = await startEdgeparity({ config: { buckets: { [Bucket]: {} } } });
-    home = await mkdtemp(join(tmpdir(), "edgeparity-cli-"));
-    await writeFile(join(home, "config"), "[default]\nregion = us-east-1\n");
+    aws = await awsCli(() => `http://localhost:${stack.httpPort}`);
+    home = aws.home;
   });
   after(async () => {
     await stack.close();
-    await rm(home, { recursive: true, force: true });
+    await aws.cleanup();
   });
-
-  async function aws(...args: string[]): Promise<string> {
-    const { stdout } = await run("/usr/bin/aws", [...args, "--endpoint-url", `http://localhost:${stack.httpPort}`], {
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: home,
-        AWS_CONFIG_FILE: join(home, "config"),
-        AWS_SHARED_CREDENTIALS_FILE: join(home, "credentials"),
-        AWS_ACCESS_KEY_ID: "test",
-        AWS_SECRET_ACCESS_KEY: "test",
-        AWS_DEFAULT_REGION: "us-east-1",
-        AWS_PAGER: "",
-      },
-      timeout: 60_000,
-    });
-    return stdout;
-  }
 
   it("aws s3 cp up and down, ls, and a large file through multipart (s3.md §4.2, §4.5)", async () => {
     const src = join(home, "hello.txt");

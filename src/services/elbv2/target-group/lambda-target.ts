@@ -1,34 +1,35 @@
+import { statSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { pathToFileURL } from "node:url";
+import { basename, extname } from "node:path";
 import { EdgeparityError } from "../../../core/errors.js";
+import type { LambdaRuntime } from "../../lambda/index.js";
 import type { HeaderRecord } from "../listener/forward-headers.js";
 import { HOP_BY_HOP } from "../listener/forward-headers.js";
 
 /**
  * Lambda targets (alb.md §10): the request becomes the ALB event (single- or multi-value headers),
- * the handler's result is checked against the response contract, and any breach is a 502 with the
- * access-log error_reason AWS uses. Choice: handlers run in-process on the same event loop; the
- * function timeout and memory limits are not enforced.
+ * the function runs in the Lambda runtime (services/lambda: its own worker-thread execution
+ * environment, Timeout and MemorySize enforced), and its result is checked against ALB's response
+ * contract; any breach, function error or timeout is a 502 with the access-log error_reason AWS uses.
  */
-export type LambdaHandler = (event: unknown, context: unknown, callback?: (err: unknown, result?: unknown) => void) => unknown;
-
 export interface LambdaFunction {
+  /** The FunctionName in the runtime (the target group's name). */
   name: string;
-  handler: LambdaHandler;
+  runtime: LambdaRuntime;
 }
 
-/** Loads `file` and takes its `exportName` export (default `handler`) once, at start. */
-export async function loadLambdaFunction(file: string, exportName: string, name: string): Promise<LambdaFunction> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  } catch (cause) {
-    throw new EdgeparityError("FILE_NOT_FOUND", `Lambda target for target group ${name}: cannot load ${file}: ${(cause as Error).message}`, { cause });
-  }
-  const fn = mod[exportName] ?? (mod["default"] as Record<string, unknown> | undefined)?.[exportName];
-  if (typeof fn !== "function")
-    throw new EdgeparityError("BINDING_MISSING", `Lambda target for target group ${name}: ${file} has no exported function '${exportName}'`);
-  return { name: exportName, handler: fn as LambdaHandler };
+/**
+ * Registers the bound handler file as a function named after the target group: `Code.File` pins
+ * the file, Handler is `<file stem>.<export>` as Lambda spells it. The file must exist at start;
+ * a missing export is Lambda's Runtime.HandlerNotFound at the first invocation, as in AWS.
+ */
+export function registerLambdaFunction(runtime: LambdaRuntime, file: string, exportName: string, name: string): LambdaFunction {
+  if (!statSync(file, { throwIfNoEntry: false })?.isFile())
+    throw new EdgeparityError("FILE_NOT_FOUND", `Lambda target for target group ${name}: handler file not found: ${file}`);
+  // A dot in the stem would end Lambda's module part early ("a.b.handler" → module "a"); the file is pinned anyway.
+  const stem = basename(file, extname(file)).replace(/\./g, "_");
+  runtime.register({ FunctionName: name, Handler: `${stem}.${exportName}`, Code: { File: file } });
+  return { name, runtime };
 }
 
 const MAX_PAYLOAD = 1024 * 1024;
@@ -121,25 +122,14 @@ function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-export function invoke(fn: LambdaFunction, event: unknown, context: unknown): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const cb = (err: unknown, result?: unknown) => {
-      if (settled) return;
-      settled = true;
-      if (err) reject(err);
-      else resolve(result);
-    };
-    try {
-      const r = fn.handler(event, context, cb);
-      if (r && typeof (r as Promise<unknown>).then === "function") (r as Promise<unknown>).then((v) => cb(null, v), cb);
-      else if (fn.handler.length < 3) cb(null, r);
-    } catch (e) {
-      cb(e);
-    }
-  }).catch((e: unknown) => {
-    throw e instanceof LambdaError ? e : new LambdaError(502, "LambdaUnhandled", (e as Error)?.message ?? String(e));
-  });
+/** Invokes the function synchronously (alb.md §10.1); a FunctionError (throw, timeout, runtime exit) is a 502 LambdaUnhandled (§10.4). */
+export async function invoke(fn: LambdaFunction, event: unknown): Promise<unknown> {
+  const r = await fn.runtime.invoke(fn.name, event);
+  if (r.FunctionError) {
+    const message = (JSON.parse(r.Payload) as { errorMessage?: string }).errorMessage ?? "function error";
+    throw new LambdaError(502, "LambdaUnhandled", message);
+  }
+  return JSON.parse(r.Payload) as unknown;
 }
 
 export interface LambdaResponse {

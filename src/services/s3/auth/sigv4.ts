@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { createHmac } from "node:crypto";
 import { getSigningKey, SignatureV4 } from "@smithy/signature-v4";
 import { Sha256 } from "../../../core/sha256.js";
+import { decodeHeaderText } from "../header-text.js";
 import {
   authorizationHeaderMalformed,
   authorizationQueryParametersError,
@@ -215,12 +216,13 @@ export class SigV4Verifier {
     provided: string,
     presigned: boolean,
   ): Promise<AuthResult> {
+    // Header text as S3 reads it (UTF-8 bytes, header-text.ts), so smithy encodes it once. `host` is
+    // req.headers.host only: the gateway sets it from :authority for HTTP/2 (core/service.ts).
     const headers: Record<string, string> = {};
     for (const name of signed) {
       const v = r.headers[name];
-      headers[name] = v === undefined ? "" : Array.isArray(v) ? v.join(",") : v;
+      headers[name] = decodeHeaderText(v === undefined ? "" : Array.isArray(v) ? v.join(",") : v);
     }
-    if (headers.host === undefined && r.headers[":authority"]) headers.host = String(r.headers[":authority"]);
     const canonicalUri = canonicalPath(r.rawPath);
     const canonicalRequest = entry.signer.canonicalRequest(r.method, canonicalUri, query, canonicalHeaders(headers), payloadHash);
     const scopeStr = `${scope.date}/${scope.region}/${scope.service}/aws4_request`;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from "node:fs/promises";
+import { copyFile, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { writeAll, writeThroughTempFile } from "./temp-file.js";
 
@@ -27,6 +27,10 @@ export interface ObjectMeta {
   checksums: Record<string, string>;
   /** Part sizes when the object came from a multipart upload. */
   partSizes?: number[];
+  /** The object's tag set, in the order it was given (PutObjectTagging, `x-amz-tagging`). */
+  tags?: [string, string][];
+  /** `COMPOSITE` when `checksums` holds a multipart checksum of checksums (`<base64>-<parts>`). */
+  checksumType?: "COMPOSITE";
   /** Where a seeded object came from (local.buckets.<name>.folder), to re-sync on change. */
   seed?: { mtimeMs: number; size: number };
 }
@@ -105,16 +109,21 @@ export class BucketStore {
     } catch {
       return undefined;
     }
-    const st = await h.stat();
-    const cached = this.#index.get(key);
-    if (cached && cached.ino === st.ino) return { meta: cached, handle: h };
-    // Replaced between the index lookup and open(): read the version we hold.
-    const meta = await readTrailer(h, st.size);
-    if (!meta) {
-      await h.close();
-      return undefined;
+    try {
+      const st = await h.stat();
+      const cached = this.#index.get(key);
+      if (cached && cached.ino === st.ino) return { meta: cached, handle: h };
+      // Replaced between the index lookup and open(): read the version we hold.
+      const meta = await readTrailer(h, st.size);
+      if (!meta) {
+        await h.close();
+        return undefined;
+      }
+      return { meta, handle: h };
+    } catch (e) {
+      await h.close().catch(() => {});
+      throw e;
     }
-    return { meta, handle: h };
   }
 
   /**
@@ -135,6 +144,45 @@ export class BucketStore {
       await h.close();
       return this.#commit(key, tmp, meta);
     });
+  }
+
+  /**
+   * Replaces the stored metadata of the current version (tags) as crash-safely as a write: the
+   * file is copied to a temp name, its trailer rewritten, fsynced and renamed over the original.
+   * Returns undefined when the key no longer exists.
+   */
+  async updateMeta(key: string, patch: (meta: ObjectMeta) => ObjectMeta): Promise<ObjectMeta | undefined> {
+    let out: ObjectMeta | undefined;
+    await this.#serial(key, async () => {
+      const cur = this.#index.get(key);
+      if (!cur) return;
+      const { ino: _ino, ...meta } = cur;
+      const next = patch(meta);
+      const tmp = join(this.#dir, "tmp", this.#uuid());
+      const final = this.#path(key);
+      try {
+        await copyFile(final, tmp);
+        const h = await open(tmp, "r+");
+        try {
+          await h.truncate(next.size);
+          const trailer = encodeTrailer(next);
+          let off = 0;
+          while (off < trailer.length) off += (await h.write(trailer, off, trailer.length - off, next.size + off)).bytesWritten;
+          await h.sync();
+        } finally {
+          await h.close();
+        }
+        await rename(tmp, final);
+      } catch (e) {
+        await unlink(tmp).catch(() => {});
+        throw e;
+      }
+      await syncDir(join(this.#dir, "objects", final.slice(-64, -62)));
+      const st = await stat(final);
+      this.#index.set(key, { ...next, ino: st.ino });
+      out = next;
+    });
+    return out;
   }
 
   async delete(key: string): Promise<boolean> {

@@ -14,6 +14,7 @@ export interface UploadInfo {
   headers: Record<string, string>;
   metadata: Record<string, string>;
   checksumAlgorithm?: string;
+  tags?: [string, string][];
 }
 
 export interface PartInfo {

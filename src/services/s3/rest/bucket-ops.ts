@@ -13,6 +13,7 @@ import {
   type S3Error,
 } from "../errors.js";
 import { escapeXml } from "../errors.js";
+import { compareUtf8 } from "../object-store/bucket-store.js";
 import { PolicyError } from "../policy/evaluate-policy.js";
 import { CORSRuleSchema, type CORSRule } from "../schema/bucket.js";
 import { WebsiteConfigError, type WebsiteConfig } from "../website/website-config.js";
@@ -21,7 +22,7 @@ import { BodyTooLarge, isoMillis, q, readSmallBody, sendEmpty, sendError, sendXm
 /** Bucket-level operations: ListObjects(V2), CORS, policy, website, DeleteObjects (s3.md §4.1, §4.6, §6.1). */
 
 const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, isArray: (name) => ARRAY_TAGS.has(name) });
-const ARRAY_TAGS = new Set(["CORSRule", "AllowedMethod", "AllowedOrigin", "AllowedHeader", "ExposeHeader", "Object", "Part", "RoutingRule"]);
+const ARRAY_TAGS = new Set(["CORSRule", "AllowedMethod", "AllowedOrigin", "AllowedHeader", "ExposeHeader", "Object", "Part", "RoutingRule", "Tag", "Grant"]);
 
 async function readXml(call: S3Call, limit = 1024 * 1024): Promise<Record<string, unknown> | S3Error> {
   let body: Buffer;
@@ -81,14 +82,20 @@ export function listObjects(call: S3Call, bucket: BucketState): void {
       if (key > prefix) break;
       continue;
     }
-    if (count >= maxKeys) {
-      truncated = true;
-      break;
-    }
     if (delimiter) {
       const d = key.indexOf(delimiter, prefix.length);
       if (d !== -1) {
         const cp = key.slice(0, d + delimiter.length);
+        // A CommonPrefix not greater than start-after / the token's position was already returned (s3.md §4.6):
+        // a page that ended on it must not repeat it.
+        if (startAfter !== "" && compareUtf8(cp, startAfter) <= 0) {
+          while (i + 1 < keys.length && keys[i + 1]!.startsWith(cp)) i++;
+          continue;
+        }
+        if (count >= maxKeys) {
+          truncated = maxKeys > 0;
+          break;
+        }
         prefixes.push(`<CommonPrefixes><Prefix>${enc(call, cp)}</Prefix></CommonPrefixes>`);
         count++;
         last = cp;
@@ -96,6 +103,11 @@ export function listObjects(call: S3Call, bucket: BucketState): void {
         while (i + 1 < keys.length && keys[i + 1]!.startsWith(cp)) i++;
         continue;
       }
+    }
+    if (count >= maxKeys) {
+      // max-keys=0 is an empty page that is not truncated (s3.md §4.6).
+      truncated = maxKeys > 0;
+      break;
     }
     const m = bucket.store.head(key)!;
     contents.push(

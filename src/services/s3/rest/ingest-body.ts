@@ -36,7 +36,8 @@ export interface IngestPlan {
 
 const CHECKSUM_HEADER_PREFIX = "x-amz-checksum-";
 
-export function planIngest(call: S3Call): IngestPlan | S3Error {
+/** `defaultAlgorithm`: the checksum to compute when the request names none (a multipart upload's algorithm). */
+export function planIngest(call: S3Call, defaultAlgorithm?: ChecksumAlgorithm): IngestPlan | S3Error {
   const h = call.req.headers;
   const isChunked =
     (h["content-encoding"] ?? "").includes("aws-chunked") ||
@@ -67,7 +68,7 @@ export function planIngest(call: S3Call): IngestPlan | S3Error {
   const trailerName = String(h["x-amz-trailer"] ?? "").toLowerCase();
   const trailerAlgo = trailerName.startsWith(CHECKSUM_HEADER_PREFIX) ? trailerName.slice(CHECKSUM_HEADER_PREFIX.length) : undefined;
   const sdkAlgo = String(h["x-amz-sdk-checksum-algorithm"] ?? "").toLowerCase();
-  const algo = sent[0]?.[0] ?? (trailerAlgo && isChecksumAlgorithm(trailerAlgo) ? trailerAlgo : isChecksumAlgorithm(sdkAlgo) ? sdkAlgo : undefined);
+  const algo = sent[0]?.[0] ?? (trailerAlgo && isChecksumAlgorithm(trailerAlgo) ? trailerAlgo : isChecksumAlgorithm(sdkAlgo) ? sdkAlgo : defaultAlgorithm);
   const summer: Checksummer | undefined = algo ? createChecksummer(algo) : undefined;
 
   const payloadHash = call.payloadHash;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import type { BucketState } from "../bucket-state.js";
-import type { PartInfo } from "../object-store/multipart-uploads.js";
+import type { PartInfo, UploadInfo } from "../object-store/multipart-uploads.js";
 import {
   entityTooSmall,
   escapeXml,
@@ -11,63 +11,119 @@ import {
   invalidRequest,
   malformedXml,
   noSuchUpload,
+  notImplemented,
+  preconditionFailed,
   type S3Error,
 } from "../errors.js";
+import { checkAclHeaders } from "./acl-ops.js";
+import { createChecksummer, isChecksumAlgorithm, type ChecksumAlgorithm } from "./checksums.js";
 import { readXml } from "./bucket-ops.js";
 import { IngestError, planIngest } from "./ingest-body.js";
-import { checkKey, secondPrecision } from "./object-ops.js";
+import {
+  checkKey,
+  contentHeadersFrom,
+  emptyChunks,
+  evaluateConditionals,
+  openCopySource,
+  parseCopySourceRange,
+  secondPrecision,
+  type ObjectOpsDeps,
+} from "./object-ops.js";
 import { isoMillis, q, sendEmpty, sendError, sendXml, S3_XMLNS, type S3Call } from "./s3-call.js";
 
 /** CreateMultipartUpload, UploadPart, CompleteMultipartUpload, AbortMultipartUpload, ListParts (s3.md §4.5). */
 
 const MIN_PART = 5 * 1024 * 1024;
-const META_PREFIX = "x-amz-meta-";
+
+/** CRC64NVME supports only full-object checksums (UG checking-object-integrity). */
+function compositeSupported(algorithm: string): boolean {
+  return algorithm !== "crc64nvme";
+}
+
+function uploadAlgorithm(info: UploadInfo): ChecksumAlgorithm | undefined {
+  const a = info.checksumAlgorithm;
+  return a !== undefined && isChecksumAlgorithm(a) ? a : undefined;
+}
+
+/**
+ * The multipart checksum of checksums: the algorithm over the concatenated binary part checksums,
+ * base64, then `-<parts>` (UG checking-object-integrity, "Using part-level checksums for multipart uploads").
+ */
+function compositeChecksum(info: UploadInfo, parts: readonly PartInfo[]): Record<string, string> | undefined {
+  const algo = uploadAlgorithm(info);
+  if (!algo || !compositeSupported(algo)) return undefined; // Divergence from AWS: no FULL_OBJECT CRC combination yet.
+  const summer = createChecksummer(algo);
+  for (const p of parts) {
+    const c = p.checksums[algo];
+    if (c === undefined) return undefined;
+    summer.update(Buffer.from(c, "base64"));
+  }
+  return { [algo]: `${summer.digestBase64()}-${parts.length}` };
+}
+
+function checksumElements(checksums: Record<string, string> | undefined, type?: string): string {
+  if (!checksums) return "";
+  let out = "";
+  for (const algo in checksums) out += `<Checksum${algo.toUpperCase()}>${checksums[algo]}</Checksum${algo.toUpperCase()}>`;
+  if (out && type) out += `<ChecksumType>${type}</ChecksumType>`;
+  return out;
+}
 
 export async function createMultipartUpload(call: S3Call, bucket: BucketState, key: string, now: number): Promise<void> {
   const bad = checkKey(key);
   if (bad) return sendError(call, bad);
   const h = call.req.headers;
-  const headers: Record<string, string> = {};
-  for (const n of [
-    "content-encoding",
-    "content-disposition",
-    "content-language",
-    "cache-control",
-    "expires",
-    "x-amz-website-redirect-location",
-    "x-amz-storage-class",
-  ])
-    if (h[n] !== undefined) headers[n] = String(h[n]);
-  const metadata: Record<string, string> = {};
-  for (const n in h) if (n.startsWith(META_PREFIX)) metadata[n.slice(META_PREFIX.length)] = String(h[n]);
-  const algo = h["x-amz-checksum-algorithm"] ? String(h["x-amz-checksum-algorithm"]).toLowerCase() : undefined;
+  const aclRefused = checkAclHeaders(call);
+  if (aclRefused) return sendError(call, aclRefused);
+  const content = contentHeadersFrom(h);
+  if ("code" in content) return sendError(call, content);
+  const algoName = h["x-amz-checksum-algorithm"] ? String(h["x-amz-checksum-algorithm"]).toLowerCase() : undefined;
+  if (algoName !== undefined && !isChecksumAlgorithm(algoName))
+    return sendError(
+      call,
+      invalidRequest("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"),
+    );
   const info = await bucket.uploads.create({
     key,
     initiated: now,
-    contentType: h["content-type"] ? String(h["content-type"]) : "binary/octet-stream",
-    headers,
-    metadata,
-    ...(algo ? { checksumAlgorithm: algo } : {}),
+    contentType: content.contentType,
+    headers: content.headers,
+    metadata: content.metadata,
+    ...(content.tags ? { tags: content.tags } : {}),
+    ...(algoName ? { checksumAlgorithm: algoName } : {}),
   });
+  // The upload's algorithm and checksum type are echoed (API CreateMultipartUpload response headers).
+  const checksum: Record<string, string> = algoName
+    ? { "x-amz-checksum-algorithm": algoName.toUpperCase(), "x-amz-checksum-type": compositeSupported(algoName) ? "COMPOSITE" : "FULL_OBJECT" }
+    : {};
   sendXml(
     call,
     200,
     `<InitiateMultipartUploadResult xmlns="${S3_XMLNS}"><Bucket>${escapeXml(bucket.name)}</Bucket><Key>${escapeXml(key)}</Key><UploadId>${info.uploadId}</UploadId></InitiateMultipartUploadResult>`,
-    { "x-amz-server-side-encryption": "AES256" },
+    { "x-amz-server-side-encryption": "AES256", ...checksum },
   );
 }
 
-export async function uploadPart(call: S3Call, bucket: BucketState, key: string, now: number): Promise<void> {
+/** The upload and part number an UploadPart / UploadPartCopy addresses, checked (s3.md §4.5). */
+function partTarget(
+  call: S3Call,
+  bucket: BucketState,
+  key: string,
+): { uploadId: string; n: number; up: NonNullable<ReturnType<BucketState["uploads"]["get"]>> } | S3Error {
   const uploadId = q(call, "uploadId")!;
-  const pn = q(call, "partNumber")!;
+  const pn = q(call, "partNumber") ?? "";
   const n = Number(pn);
-  if (!/^\d+$/.test(pn) || n < 1 || n > 10000)
-    return sendError(call, invalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", pn));
+  if (!/^\d+$/.test(pn) || n < 1 || n > 10000) return invalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", pn);
   const up = bucket.uploads.get(uploadId);
-  if (!up || up.info.key !== key) return sendError(call, noSuchUpload(uploadId));
-  if (call.req.headers["x-amz-copy-source"] !== undefined)
-    return sendError(call, { status: 501, code: "NotImplemented", message: "UploadPartCopy is not emulated yet" });
-  const plan = planIngest(call);
+  if (!up || up.info.key !== key) return noSuchUpload(uploadId);
+  return { uploadId, n, up };
+}
+
+export async function uploadPart(call: S3Call, bucket: BucketState, key: string, now: number): Promise<void> {
+  const target = partTarget(call, bucket, key);
+  if ("code" in target) return sendError(call, target);
+  const { uploadId, n, up } = target;
+  const plan = planIngest(call, uploadAlgorithm(up.info));
   if ("code" in plan) return sendError(call, plan);
   try {
     const part = await bucket.uploads.writePart(uploadId, n, tap(plan.chunks, plan.onChunk), secondPrecision(now), (size, md5) => plan.verify(size, md5));
@@ -77,6 +133,51 @@ export async function uploadPart(call: S3Call, bucket: BucketState, key: string,
   } catch (e) {
     if (e instanceof IngestError) return sendError(call, e.s3);
     throw e;
+  }
+}
+
+/** UploadPartCopy (API UploadPartCopy): a part whose bytes are a range of an existing object, streamed from its file. */
+export async function uploadPartCopy(
+  call: S3Call,
+  bucket: BucketState,
+  key: string,
+  now: number,
+  deps: ObjectOpsDeps,
+  authorizeSource: (bucket: string, key: string) => S3Error | undefined,
+): Promise<void> {
+  const target = partTarget(call, bucket, key);
+  if ("code" in target) return sendError(call, target);
+  const { uploadId, n, up } = target;
+  const source = await openCopySource(call, deps, authorizeSource);
+  if ("code" in source) return sendError(call, source);
+  const { meta: src, handle } = source.opened;
+  let handed = false;
+  try {
+    const cond = evaluateConditionals(call, src, "x-amz-copy-source-");
+    if (cond && cond !== 304) return sendError(call, cond);
+    const range = parseCopySourceRange(call.req.headers["x-amz-copy-source-range"], src.size);
+    if ("code" in range) return sendError(call, range);
+    call.req.resume();
+    const algo = uploadAlgorithm(up.info);
+    const summer = algo ? createChecksummer(algo) : undefined;
+    handed = true;
+    const stream = handle.createReadStream({ start: range.start, end: Math.max(range.start, range.end), autoClose: true });
+    const chunks = range.end < range.start ? emptyChunks(stream) : stream;
+    const part = await bucket.uploads.writePart(
+      uploadId,
+      n,
+      tap(chunks as AsyncIterable<Buffer>, (c) => summer?.update(c)),
+      secondPrecision(now),
+      () => (algo && summer ? { [algo]: summer.digestBase64() } : {}),
+    );
+    sendXml(
+      call,
+      200,
+      `<CopyPartResult xmlns="${S3_XMLNS}"><LastModified>${isoMillis(part.lastModified)}</LastModified><ETag>${part.etag.replaceAll('"', "&quot;")}</ETag>${checksumElements(part.checksums)}</CopyPartResult>`,
+      { "x-amz-server-side-encryption": "AES256" },
+    );
+  } finally {
+    if (!handed) await handle.close();
   }
 }
 
@@ -94,6 +195,16 @@ export async function completeMultipartUpload(call: S3Call, bucket: BucketState,
   if (!up || up.info.key !== key) {
     call.req.resume();
     return sendError(call, noSuchUpload(uploadId));
+  }
+  // Conditional write on Complete, as on PutObject (s3.md §4.2): `*` refuses an existing key.
+  const inm = call.req.headers["if-none-match"];
+  if (inm !== undefined && inm !== "*") {
+    call.req.resume();
+    return sendError(call, notImplemented("If-None-Match", "We don't accept the provided value of If-None-Match header for this API"));
+  }
+  if (inm === "*" && bucket.store.head(key)) {
+    call.req.resume();
+    return sendError(call, preconditionFailed("If-None-Match"));
   }
   const doc = await readXml(call);
   if ("code" in doc) return sendError(call, doc as S3Error);
@@ -117,6 +228,7 @@ export async function completeMultipartUpload(call: S3Call, bucket: BucketState,
   const etagHash = createHash("md5");
   for (const p of chosen) etagHash.update(Buffer.from(p.md5, "hex"));
   const etag = `"${etagHash.digest("hex")}-${chosen.length}"`;
+  const composite = compositeChecksum(up.info, chosen);
   const uploads = bucket.uploads;
   async function* body(): AsyncGenerator<Buffer> {
     for (const p of chosen) {
@@ -130,7 +242,9 @@ export async function completeMultipartUpload(call: S3Call, bucket: BucketState,
     contentType: up.info.contentType,
     headers: up.info.headers,
     metadata: up.info.metadata,
-    checksums: {},
+    ...(up.info.tags?.length ? { tags: up.info.tags } : {}),
+    checksums: composite ?? {},
+    ...(composite ? { checksumType: "COMPOSITE" as const } : {}),
     partSizes: chosen.map((p) => p.size),
   }));
   await bucket.uploads.remove(uploadId);
@@ -138,7 +252,7 @@ export async function completeMultipartUpload(call: S3Call, bucket: BucketState,
   sendXml(
     call,
     200,
-    `<CompleteMultipartUploadResult xmlns="${S3_XMLNS}"><Location>${proto}://${escapeXml(bucket.name)}.s3.localhost/${escapeXml(encodeURIComponent(key).replaceAll("%2F", "/"))}</Location><Bucket>${escapeXml(bucket.name)}</Bucket><Key>${escapeXml(key)}</Key><ETag>${meta.etag.replaceAll('"', "&quot;")}</ETag></CompleteMultipartUploadResult>`,
+    `<CompleteMultipartUploadResult xmlns="${S3_XMLNS}"><Location>${proto}://${escapeXml(bucket.name)}.s3.localhost/${escapeXml(encodeURIComponent(key).replaceAll("%2F", "/"))}</Location><Bucket>${escapeXml(bucket.name)}</Bucket><Key>${escapeXml(key)}</Key><ETag>${meta.etag.replaceAll('"', "&quot;")}</ETag>${checksumElements(composite, "COMPOSITE")}</CompleteMultipartUploadResult>`,
     { "x-amz-server-side-encryption": "AES256" },
   );
 }
@@ -163,13 +277,13 @@ export function listParts(call: S3Call, bucket: BucketState, key: string): void 
   const parts = page
     .map(
       (p) =>
-        `<Part><PartNumber>${p.partNumber}</PartNumber><LastModified>${isoMillis(p.lastModified)}</LastModified><ETag>${p.etag.replaceAll('"', "&quot;")}</ETag><Size>${p.size}</Size></Part>`,
+        `<Part><PartNumber>${p.partNumber}</PartNumber><LastModified>${isoMillis(p.lastModified)}</LastModified><ETag>${p.etag.replaceAll('"', "&quot;")}</ETag><Size>${p.size}</Size>${checksumElements(p.checksums)}</Part>`,
     )
     .join("");
   sendXml(
     call,
     200,
-    `<ListPartsResult xmlns="${S3_XMLNS}"><Bucket>${escapeXml(bucket.name)}</Bucket><Key>${escapeXml(key)}</Key><UploadId>${uploadId}</UploadId><PartNumberMarker>${marker}</PartNumberMarker>${truncated ? `<NextPartNumberMarker>${page.at(-1)!.partNumber}</NextPartNumberMarker>` : ""}<MaxParts>${maxParts}</MaxParts><IsTruncated>${truncated}</IsTruncated>${parts}<StorageClass>STANDARD</StorageClass></ListPartsResult>`,
+    `<ListPartsResult xmlns="${S3_XMLNS}"><Bucket>${escapeXml(bucket.name)}</Bucket><Key>${escapeXml(key)}</Key><UploadId>${uploadId}</UploadId><PartNumberMarker>${marker}</PartNumberMarker>${truncated ? `<NextPartNumberMarker>${page.at(-1)!.partNumber}</NextPartNumberMarker>` : ""}<MaxParts>${maxParts}</MaxParts><IsTruncated>${truncated}</IsTruncated>${parts}${up.info.checksumAlgorithm ? `<ChecksumAlgorithm>${up.info.checksumAlgorithm.toUpperCase()}</ChecksumAlgorithm><ChecksumType>${compositeSupported(up.info.checksumAlgorithm) ? "COMPOSITE" : "FULL_OBJECT"}</ChecksumType>` : ""}<StorageClass>STANDARD</StorageClass></ListPartsResult>`,
   );
 }
 

@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { pipeline } from "node:stream";
 import type { BucketState } from "../bucket-state.js";
 import {
   accessDenied,
@@ -7,13 +6,18 @@ import {
   invalidRange,
   invalidRequest,
   keyTooLong,
+  noSuchBucket,
   noSuchKey,
   notImplemented,
   preconditionFailed,
   type S3Error,
 } from "../errors.js";
-import type { ObjectMeta } from "../object-store/bucket-store.js";
+import type { ObjectMeta, OpenObject } from "../object-store/bucket-store.js";
+import { decodeHeaderText, mailSafeHeaderValue } from "../header-text.js";
+import { checkAclHeaders } from "./acl-ops.js";
 import { IngestError, planIngest } from "./ingest-body.js";
+import { streamFileBody } from "./stream-body.js";
+import { tagsFromHeader, type TagSet } from "./tagging-ops.js";
 import { commonHeaders, has, httpDate, isoMillis, q, sendEmpty, sendError, sendXml, S3_XMLNS, type S3Call } from "./s3-call.js";
 
 /** PutObject, GetObject, HeadObject, DeleteObject, CopyObject (s3.md §4.2–4.4). */
@@ -27,12 +31,14 @@ export interface ObjectOpsDeps {
   /** Whether the caller may s3:ListBucket; decides 404 NoSuchKey vs 403 AccessDenied (s3.md §4.3). */
   canList(call: S3Call): boolean;
   bucket(name: string): BucketState | undefined;
+  /** Logs a fault found after the response started (a file read error): the request can only be cut. */
+  reportFault(call: S3Call, e: Error): void;
 }
 
 /** What an upload stores besides the body, from request headers (or a POST form's fields, s3.md §7.3). */
 export function contentHeadersFrom(
   h: IncomingHttpHeaders,
-): { contentType: string; headers: Record<string, string>; metadata: Record<string, string> } | S3Error {
+): { contentType: string; headers: Record<string, string>; metadata: Record<string, string>; tags?: TagSet } | S3Error {
   const headers: Record<string, string> = {};
   for (const name of STORED_HEADERS) {
     const v = h[name];
@@ -49,13 +55,14 @@ export function contentHeadersFrom(
     headers[name] = s;
   }
   if (h["x-amz-storage-class"]) headers["x-amz-storage-class"] = String(h["x-amz-storage-class"]);
-  if (h["x-amz-tagging"]) headers["x-amz-tagging-count"] = String(String(h["x-amz-tagging"]).split("&").filter(Boolean).length);
+  const tags = tagsFromHeader(h["x-amz-tagging"]);
+  if (tags !== undefined && !Array.isArray(tags)) return tags;
   const metadata: Record<string, string> = {};
   let metaBytes = 0;
   for (const name in h) {
     if (!name.startsWith(META_PREFIX)) continue;
     const k = name.slice(META_PREFIX.length);
-    const v = String(h[name]);
+    const v = decodeHeaderText(String(h[name]));
     metadata[k] = v;
     metaBytes += Buffer.byteLength(k) + Buffer.byteLength(v);
   }
@@ -68,7 +75,8 @@ export function contentHeadersFrom(
       extra: { Size: String(metaBytes), MaxSizeAllowed: "2048" },
     };
   }
-  return { contentType: h["content-type"] ? String(h["content-type"]) : "binary/octet-stream", headers, metadata };
+  const contentType = h["content-type"] ? String(h["content-type"]) : "binary/octet-stream";
+  return tags?.length ? { contentType, headers, metadata, tags } : { contentType, headers, metadata };
 }
 
 export function checkKey(key: string): S3Error | undefined {
@@ -90,6 +98,8 @@ export async function putObject(call: S3Call, bucket: BucketState, key: string, 
     if (!cur) return sendError(call, noSuchKey(key));
     if (!etagListMatches(im, cur.etag)) return sendError(call, preconditionFailed("If-Match"));
   }
+  const aclRefused = checkAclHeaders(call);
+  if (aclRefused) return sendError(call, aclRefused);
   const content = contentHeadersFrom(call.req.headers);
   if ("code" in content) return sendError(call, content);
   const plan = planIngest(call);
@@ -114,10 +124,10 @@ export async function putObject(call: S3Call, bucket: BucketState, key: string, 
   sendEmpty(call, 200, { etag: meta.etag, "x-amz-server-side-encryption": "AES256", ...checksumHeaders(meta.checksums) });
 }
 
-function checksumHeaders(c: Record<string, string>): Record<string, string> {
+function checksumHeaders(c: Record<string, string>, type: string = "FULL_OBJECT"): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k in c) out[`x-amz-checksum-${k}`] = c[k]!;
-  if (Object.keys(c).length) out["x-amz-checksum-type"] = "FULL_OBJECT";
+  if (Object.keys(c).length) out["x-amz-checksum-type"] = type;
   return out;
 }
 
@@ -201,7 +211,7 @@ export async function getObject(call: S3Call, bucket: BucketState, key: string, 
     }
     handed = true;
     const stream = handle.createReadStream({ start, end, autoClose: true });
-    pipeline(stream, call.res, () => {});
+    streamFileBody(stream, call.res, (e) => deps.reportFault(call, e));
   } finally {
     if (!handed) await handle.close();
   }
@@ -217,8 +227,9 @@ function objectHeaders(call: S3Call, meta: ObjectMeta): Record<string, string | 
     "content-type": meta.contentType,
   };
   for (const k in meta.headers) out[k] = meta.headers[k]!;
-  for (const k in meta.metadata) out[META_PREFIX + k] = meta.metadata[k]!;
-  if (String(call.req.headers["x-amz-checksum-mode"] ?? "").toUpperCase() === "ENABLED") Object.assign(out, checksumHeaders(meta.checksums));
+  for (const k in meta.metadata) out[META_PREFIX + k] = mailSafeHeaderValue(meta.metadata[k]!);
+  if (meta.tags?.length) out["x-amz-tagging-count"] = String(meta.tags.length);
+  if (String(call.req.headers["x-amz-checksum-mode"] ?? "").toUpperCase() === "ENABLED") Object.assign(out, checksumHeaders(meta.checksums, meta.checksumType));
   return out;
 }
 
@@ -230,7 +241,7 @@ function etagListMatches(header: string, etag: string): boolean {
 }
 
 /** S3's precedence of RFC 7232 conditionals (s3.md §4.3): If-Match beats If-Unmodified-Since; If-None-Match beats If-Modified-Since. */
-function evaluateConditionals(call: S3Call, meta: ObjectMeta, prefix = ""): S3Error | 304 | undefined {
+export function evaluateConditionals(call: S3Call, meta: ObjectMeta, prefix = ""): S3Error | 304 | undefined {
   const h = call.req.headers;
   const im = h[`${prefix}if-match`] as string | undefined;
   const ius = h[`${prefix}if-unmodified-since`] as string | undefined;
@@ -250,6 +261,23 @@ function evaluateConditionals(call: S3Call, meta: ObjectMeta, prefix = ""): S3Er
     if (!Number.isNaN(t) && meta.lastModified <= t) return prefix ? preconditionFailed(label("If-Modified-Since")) : 304;
   }
   return undefined;
+}
+
+const COPY_RANGE = /^bytes=(\d+)-(\d+)$/;
+/** `x-amz-copy-source-range: bytes=first-last`, both inclusive and inside the source (API UploadPartCopy). */
+export function parseCopySourceRange(header: string | string[] | undefined, size: number): { start: number; end: number } | S3Error {
+  if (header === undefined) return { start: 0, end: size - 1 };
+  const m = COPY_RANGE.exec(String(header).trim());
+  if (!m)
+    return invalidArgument(
+      "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
+      "x-amz-copy-source-range",
+      String(header),
+    );
+  const start = Number(m[1]);
+  const end = Number(m[2]);
+  if (start > end || end >= size) return invalidRequest("The specified copy range is invalid for the source object size");
+  return { start, end };
 }
 
 const RANGE = /^bytes=(\d*)-(\d*)$/;
@@ -277,6 +305,33 @@ export async function deleteObject(call: S3Call, bucket: BucketState, key: strin
   sendEmpty(call, 204);
 }
 
+/** The object `x-amz-copy-source` names, authorized and opened (CopyObject, UploadPartCopy; s3.md §4.4). */
+export async function openCopySource(
+  call: S3Call,
+  deps: ObjectOpsDeps,
+  authorizeSource: (bucket: string, key: string) => S3Error | undefined,
+): Promise<{ bucket: BucketState; key: string; opened: OpenObject } | S3Error> {
+  const raw = String(call.req.headers["x-amz-copy-source"]);
+  let source: string;
+  try {
+    source = decodeURIComponent(raw.split("?")[0]!);
+  } catch {
+    return invalidArgument("Invalid copy source object key", "x-amz-copy-source", raw);
+  }
+  if (source.startsWith("/")) source = source.slice(1);
+  const slash = source.indexOf("/");
+  if (slash <= 0 || slash === source.length - 1) return invalidArgument("Invalid copy source object key", "x-amz-copy-source", raw);
+  const srcBucketName = source.slice(0, slash);
+  const srcKey = source.slice(slash + 1);
+  const srcBucket = deps.bucket(srcBucketName);
+  if (!srcBucket) return noSuchBucket(srcBucketName);
+  const denied = authorizeSource(srcBucketName, srcKey);
+  if (denied) return denied;
+  const opened = await srcBucket.store.open(srcKey);
+  if (!opened) return noSuchKey(srcKey);
+  return { bucket: srcBucket, key: srcKey, opened };
+}
+
 /** CopyObject (s3.md §4.4): the body streams from the source file into the new version. */
 export async function copyObject(
   call: S3Call,
@@ -287,25 +342,9 @@ export async function copyObject(
 ): Promise<void> {
   const bad = checkKey(key);
   if (bad) return sendError(call, bad);
-  const raw = String(call.req.headers["x-amz-copy-source"]);
-  let source: string;
-  try {
-    source = decodeURIComponent(raw.split("?")[0]!);
-  } catch {
-    return sendError(call, invalidArgument("Invalid copy source object key", "x-amz-copy-source", raw));
-  }
-  if (source.startsWith("/")) source = source.slice(1);
-  const slash = source.indexOf("/");
-  if (slash <= 0 || slash === source.length - 1) return sendError(call, invalidArgument("Invalid copy source object key", "x-amz-copy-source", raw));
-  const srcBucketName = source.slice(0, slash);
-  const srcKey = source.slice(slash + 1);
-  const srcBucket = deps.bucket(srcBucketName);
-  if (!srcBucket)
-    return sendError(call, { status: 404, code: "NoSuchBucket", message: "The specified bucket does not exist", extra: { BucketName: srcBucketName } });
-  const denied = authorizeSource(srcBucketName, srcKey);
-  if (denied) return sendError(call, denied);
-  const opened = await srcBucket.store.open(srcKey);
-  if (!opened) return sendError(call, noSuchKey(srcKey));
+  const source = await openCopySource(call, deps, authorizeSource);
+  if ("code" in source) return sendError(call, source);
+  const { bucket: srcBucket, key: srcKey, opened } = source;
   const { meta: src, handle } = opened;
   let handed = false;
   try {
@@ -327,12 +366,17 @@ export async function copyObject(
           "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
         ),
       );
-    let content: { contentType: string; headers: Record<string, string>; metadata: Record<string, string> };
-    if (directive === "REPLACE") {
-      const c = contentHeadersFrom(call.req.headers);
-      if ("code" in c) return sendError(call, c);
-      content = c;
-    } else content = { contentType: src.contentType, headers: src.headers, metadata: src.metadata };
+    const aclRefused = checkAclHeaders(call);
+    if (aclRefused) return sendError(call, aclRefused);
+    const replaced = contentHeadersFrom(call.req.headers);
+    if ("code" in replaced) return sendError(call, replaced);
+    const { tags: _requestTags, ...replacedContent } = replaced;
+    const content = directive === "REPLACE" ? replacedContent : { contentType: src.contentType, headers: src.headers, metadata: src.metadata };
+    // x-amz-tagging-directive: COPY (default) keeps the source's tags, REPLACE takes x-amz-tagging (API CopyObject).
+    const taggingDirective = String(call.req.headers["x-amz-tagging-directive"] ?? "COPY").toUpperCase();
+    if (taggingDirective !== "COPY" && taggingDirective !== "REPLACE")
+      return sendError(call, invalidArgument("Unknown tagging directive.", "x-amz-tagging-directive", taggingDirective));
+    const tags = taggingDirective === "REPLACE" ? replaced.tags : src.tags;
     handed = true;
     const stream = handle.createReadStream({ start: 0, end: Math.max(0, src.size - 1), autoClose: true });
     const chunks: AsyncIterable<Buffer> = src.size === 0 ? emptyChunks(stream) : stream;
@@ -340,7 +384,9 @@ export async function copyObject(
       etag: src.partSizes ? `"${md5.toString("hex")}"` : src.etag,
       lastModified: secondPrecision(deps.now()),
       ...content,
+      ...(tags?.length ? { tags } : {}),
       checksums: src.checksums,
+      ...(src.checksumType ? { checksumType: src.checksumType } : {}),
     }));
     sendXml(
       call,
@@ -353,7 +399,7 @@ export async function copyObject(
   }
 }
 
-async function* emptyChunks(stream: NodeJS.ReadableStream & { destroy(): void }): AsyncGenerator<Buffer> {
+export async function* emptyChunks(stream: NodeJS.ReadableStream & { destroy(): void }): AsyncGenerator<Buffer> {
   stream.destroy();
   yield* [];
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BucketState } from "../bucket-state.js";
-import { s3ErrorXml, type S3Error } from "../errors.js";
+import { internalError, s3ErrorXml, type S3Error } from "../errors.js";
 import type { Principal } from "../policy/evaluate-policy.js";
 
 /** One S3 REST request after addressing and authentication; what every operation receives. */
@@ -56,6 +56,34 @@ export function sendError(call: S3Call, e: S3Error): void {
   const body = s3ErrorXml(e, call.requestId, call.hostId);
   res.writeHead(e.status, { ...headers, "content-type": "application/xml", "content-length": Buffer.byteLength(body) });
   res.end(body);
+}
+
+/**
+ * `500 InternalError` for a request whose handling threw (s3-service's catch point). Works
+ * before addressing finished (no call yet) and never throws itself: if even this fails, or the
+ * headers are already sent, only this response's stream is destroyed.
+ */
+export function answerInternalError(req: IncomingMessage, res: ServerResponse, call: S3Call | undefined, requestId: string): void {
+  try {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (call) return sendError(call, internalError());
+    if (!req.readableEnded) req.resume();
+    const hostId = Buffer.from(requestId + requestId).toString("base64");
+    const body = req.method === "HEAD" ? "" : s3ErrorXml(internalError(), requestId, hostId);
+    res.writeHead(500, {
+      "x-amz-request-id": requestId,
+      "x-amz-id-2": hostId,
+      server: "AmazonS3",
+      "content-type": "application/xml",
+      "content-length": Buffer.byteLength(body),
+    });
+    res.end(body);
+  } catch {
+    res.destroy();
+  }
 }
 
 export function sendXml(call: S3Call, status: number, xml: string, headers: Record<string, string | number> = {}): void {

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { pipeline } from "node:stream";
 import type { BucketState } from "../bucket-state.js";
 import { escapeXml } from "../errors.js";
 import { evaluatePolicy } from "../policy/evaluate-policy.js";
+import { streamFileBody } from "../rest/stream-body.js";
 
 /**
  * The website endpoint `<bucket>.s3-website.localhost` (s3.md §9): anonymous GET/HEAD only, index
@@ -10,10 +10,26 @@ import { evaluatePolicy } from "../policy/evaluate-policy.js";
  */
 interface WebsiteDeps {
   requestId(): string;
+  /** Logs a fault found after the response started (a file read error). */
+  reportFault(e: Error): void;
+}
+
+/** `500 InternalError` as the website endpoint writes errors (HTML), for a request whose handling threw. */
+export function answerWebsiteFailure(bucketName: string, req: IncomingMessage, res: ServerResponse, requestId: string): void {
+  try {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (!req.readableEnded) req.resume();
+    new WebsiteRequest(undefined, bucketName, req, res, requestId, { requestId: () => requestId, reportFault: () => {} }).internalError();
+  } catch {
+    res.destroy();
+  }
 }
 
 export function serveWebsite(bucket: BucketState | undefined, bucketName: string, req: IncomingMessage, res: ServerResponse, deps: WebsiteDeps): Promise<void> {
-  return new WebsiteRequest(bucket, bucketName, req, res, deps.requestId()).run();
+  return new WebsiteRequest(bucket, bucketName, req, res, deps.requestId(), deps).run();
 }
 
 class WebsiteRequest {
@@ -23,6 +39,7 @@ class WebsiteRequest {
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
     readonly requestId: string,
+    readonly deps: WebsiteDeps,
   ) {}
 
   async run(): Promise<void> {
@@ -90,7 +107,7 @@ class WebsiteRequest {
       this.res.end();
       return;
     }
-    pipeline(handle.createReadStream({ start: 0, end: meta.size - 1, autoClose: true }), this.res, () => {});
+    streamFileBody(handle.createReadStream({ start: 0, end: meta.size - 1, autoClose: true }), this.res, (e) => this.deps.reportFault(e));
   }
 
   async #error(b: BucketState, status: number, code: string, message: string, extra: Record<string, string>): Promise<void> {
@@ -120,6 +137,10 @@ class WebsiteRequest {
     this.#redirect(Number(r.HttpRedirectCode ?? 301), `${proto}://${host}/${newKey}`);
   }
 
+  internalError(): void {
+    this.#html(500, "InternalError", "We encountered an internal error. Please try again.", {});
+  }
+
   #redirect(status: number, location: string): void {
     this.res.writeHead(status, { location, server: "AmazonS3", "x-amz-request-id": this.requestId, "content-length": 0 });
     this.res.end();
@@ -144,7 +165,7 @@ class WebsiteRequest {
   }
 }
 
-const STATUS_TEXT: Record<number, string> = { 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed" };
+const STATUS_TEXT: Record<number, string> = { 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error" };
 
 function safeDecode(s: string): string {
   try {

@@ -170,7 +170,7 @@ async function invokeLambda(
       targetGroupArn: tg.arn,
       multiValue: tg.multiValueHeaders,
     });
-    const result = await invoke(fn, event, { functionName: fn.name, awsRequestId: env.ids.uuid(), getRemainingTimeInMillis: () => 30_000 });
+    const result = await invoke(fn, event);
     const targetSeconds = (performance.now() - started) / 1000;
     const r = parseLambdaResult(result, tg.multiValueHeaders);
     writeLambdaResponse(res, r, withCookies(env.responseHeaders, cookies));

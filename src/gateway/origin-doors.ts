@@ -1,0 +1,71 @@
+import { createServer as createNetServer, type AddressInfo, type Server } from "node:net";
+import { createSecureContext } from "node:tls";
+import type { Log } from "../core/log.js";
+import type { ConnectionInfo } from "../core/service.js";
+import type { HostRouter } from "./host-router.js";
+import { closeServer, createHttpFront } from "./http-front.js";
+import { listen, type TlsMaterial } from "./listeners.js";
+import { createTlsFront } from "./tls-front.js";
+
+/**
+ * Where an origin that edgeparity itself serves (a bucket, a load balancer, a distribution) is
+ * reached from CloudFront: a loopback port pair of its own per origin DomainName. A request that
+ * arrives there goes to that origin's service whatever Host it carries — CloudFront may forward the
+ * viewer's Host (AllViewer, cloudfront.md §10.5) — so an origin request can never route back into
+ * the distribution: loops are impossible by construction (issue 8 §2, design.md §Services).
+ */
+export interface OriginDoor {
+  domain: string;
+  httpUrl: string;
+  httpsUrl: string;
+  close(): Promise<void>;
+}
+
+export async function openOriginDoor(o: { domain: string; router: HostRouter; tls: () => TlsMaterial; log: Log }): Promise<OriginDoor> {
+  const { domain, router, log } = o;
+  const front = createHttpFront({
+    dispatch(req, res, conn) {
+      const handler = router.handlerFor(domain);
+      if (handler) return handler(req, res, conn);
+      // The origin was removed from the stack while a connection to it stayed open.
+      res.writeHead(502, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+      res.end(`edgeparity: origin ${domain} is no longer served\n`);
+    },
+    policyFor: () => router.policyFor(domain),
+    log,
+  });
+  const plain: ConnectionInfo = Object.freeze({ protocol: "http", origin: domain });
+  const http = createNetServer((socket) => {
+    socket.on("error", () => socket.destroy());
+    front.acceptHttp1(socket, plain);
+  });
+  let cached: { material: TlsMaterial; context: ReturnType<typeof createSecureContext> } | undefined;
+  const context = () => {
+    const material = o.tls();
+    if (cached?.material !== material) cached = { material, context: createSecureContext({ key: material.keyPem, cert: material.certPem }) };
+    return cached.context;
+  };
+  const secure = createTlsFront({
+    defaultCertificate: o.tls(),
+    contextFor: (servername) => {
+      const m = o.tls();
+      return servername && m.contextFor ? m.contextFor(servername.toLowerCase()).then((c) => c ?? context()) : context();
+    },
+    // CloudFront speaks HTTP/1.1 to origins (cloudfront.md §11.3).
+    allowHttp2: () => false,
+    onSecure: (socket, clientHello) => front.acceptHttp1(socket, { protocol: "https", origin: domain, clientHello }),
+    log,
+  });
+  await listen(http, 0, "127.0.0.1", `origin ${domain} (HTTP)`);
+  await listen(secure, 0, "127.0.0.1", `origin ${domain} (HTTPS)`);
+  return {
+    domain,
+    httpUrl: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    httpsUrl: `https://127.0.0.1:${(secure.address() as AddressInfo).port}`,
+    async close() {
+      const closing = Promise.all([closeServer(http as Server), closeServer(secure)]);
+      await front.close();
+      await closing;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { readFile } from "node:fs/promises";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { EdgeparityError } from "../core/errors.js";
+import type { SourcePosition } from "./importer.js";
+
+/**
+ * A YAML or JSON file (YAML 1.2 reads both) parsed once, keeping node ranges so a field path can
+ * be mapped back to its line and column for warnings and errors.
+ */
+export interface StructuredFile {
+  file: string;
+  value: unknown;
+  /** Position of the deepest node on `path` that exists (the key, for a map entry). */
+  locate(path: readonly (string | number)[]): SourcePosition | undefined;
+}
+
+export async function readStructuredFile(file: string): Promise<StructuredFile> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (cause) {
+    throw new EdgeparityError("FILE_NOT_FOUND", `cannot read stack file ${file}: ${(cause as Error).message}`, { cause });
+  }
+  return parseStructuredText(text, file);
+}
+
+export function parseStructuredText(text: string, file: string): StructuredFile {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
+  const error = doc.errors[0];
+  if (error) {
+    const where = error.linePos ? ` (line ${error.linePos[0].line}, column ${error.linePos[0].col})` : "";
+    throw new EdgeparityError("STACK_INVALID", `${file}${where}: not valid YAML or JSON: ${error.message.split("\n")[0]}`, { cause: error });
+  }
+  const at = (offset: number): SourcePosition => {
+    const p = lines.linePos(offset);
+    return { file, line: p.line, column: p.col };
+  };
+  return {
+    file,
+    value: doc.toJS({ maxAliasCount: 1000 }),
+    locate(path) {
+      let node: unknown = doc.contents;
+      let found: SourcePosition | undefined = rangeStart(node) === undefined ? undefined : at(rangeStart(node)!);
+      for (const segment of path) {
+        let next: unknown;
+        let keyStart: number | undefined;
+        if (isMap(node)) {
+          const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+          if (pair) {
+            next = pair.value;
+            keyStart = rangeStart(pair.key);
+          }
+        } else if (isSeq(node) && typeof segment === "number") {
+          next = node.items[segment];
+          keyStart = rangeStart(next);
+        }
+        if (next === undefined && keyStart === undefined) break;
+        if (keyStart !== undefined) found = at(keyStart);
+        node = next;
+      }
+      return found;
+    },
+  };
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return node && typeof node === "object" && "range" in node ? (node as Node).range?.[0] : undefined;
+}
+
+/** Parses without positions, for detect(): JSON.parse first (fast on large JSON), then YAML; undefined when neither reads it. */
+export function parseQuietly(path: string, bytes: Uint8Array): unknown {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  if (/\.json$/i.test(path)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  }
+  const doc = parseDocument(text, { uniqueKeys: true });
+  return doc.errors.length > 0 ? undefined : doc.toJS({ maxAliasCount: 1000 });
+}
