@@ -3,10 +3,16 @@ import { StreamLog } from "../core/log.js";
 import { startEdgeparity } from "../index.js";
 import { subscribeAccessLog } from "../observe/access-log/edge-log.js";
 import type { CliFlags } from "./args.js";
+import { superviseProcess } from "./process-lifecycle.js";
 import { stackPath } from "./stack-path.js";
 
-/** Serves until SIGINT/SIGTERM. Operator messages on stderr; stdout carries --json and the access log. */
+/**
+ * Serves until SIGINT/SIGTERM (then closes within 5 s, or is forced). Operator messages on stderr;
+ * stdout carries --json and the access log. Supervised before anything starts, so a signal or a
+ * crash during start-up still ends the target commands already started.
+ */
 export async function runUp(flags: CliFlags): Promise<number> {
+  const lifecycle = superviseProcess({ write: (t) => process.stderr.write(t) });
   const log = new StreamLog((l) => process.stderr.write(l), flags.verbose ? "debug" : "info");
   const started = performance.now();
   const stack = await startEdgeparity({
@@ -40,12 +46,7 @@ export async function runUp(flags: CliFlags): Promise<number> {
   }
   // After the ready line, so `--json` readers always find it first.
   const unsubscribe = subscribeAccessLog(flags.logFormat, (l) => process.stdout.write(l));
-  await new Promise<void>((done) => {
-    const stop = () => done();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  await lifecycle.stopRequested;
   unsubscribe();
-  await stack.close();
-  return 0;
+  return lifecycle.shutdown(() => stack.close());
 }

@@ -16,14 +16,15 @@ export function runCli(args: string[], cwd?: string, env?: Record<string, string
   });
 }
 
-/** Starts `edgeparity up --json` and resolves with its ready line and the process. */
+/** Starts `edgeparity up --json` and resolves with its ready line and the process; `nodeArgs` go before the CLI (e.g. `--import`). */
 export function startCli(
   args: string[],
   cwd?: string,
   env?: Record<string, string | undefined>,
+  nodeArgs: string[] = [],
 ): Promise<{ ready: Record<string, unknown>; proc: ChildProcessWithoutNullStreams; lines: string[]; stderr: () => string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--import", "tsx", CLI, "up", "--json", "--http-port", "0", "--https-port", "0", ...args], {
+    const proc = spawn(process.execPath, ["--import", "tsx", ...nodeArgs, CLI, "up", "--json", "--http-port", "0", "--https-port", "0", ...args], {
       cwd,
       env: withEnv({ ...process.env }, env),
     });

@@ -171,7 +171,8 @@ function publish(ctx: EdgeContext, socket: EdgeContext["req"]["socket"]): void {
     contentType: String(res.getHeader("content-type") ?? "-"),
     contentLength: String(res.getHeader("content-length") ?? "-"),
     tlsProtocol: ctx.protocol === "https" ? (tls.getProtocol?.() ?? "-") : "-",
-    tlsCipher: ctx.protocol === "https" ? (tls.getCipher?.().name ?? "-") : "-",
+    // getCipher() is null once the viewer's TLS socket is gone (a client that aborted mid-upload).
+    tlsCipher: ctx.protocol === "https" ? (tls.getCipher?.()?.name ?? "-") : "-",
   };
   EDGE_REQUEST.publish(event);
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, connect } from "node:net";
 import { EdgeparityError } from "../../../core/errors.js";
 import type { Log } from "../../../core/log.js";
+import { trackProcessGroup } from "../../../core/process-groups.js";
 
 /**
  * A target that is a command edgeparity starts (a user's `npm run dev` backend). Its port comes
@@ -26,6 +27,9 @@ export async function startCommandTarget(
     stdio: ["ignore", "pipe", "pipe"],
     detached: process.platform !== "win32",
   });
+  // Its own process group (detached): ending the group ends a wrapper's children too, and the CLI
+  // ends every tracked group however it exits (src/core/process-groups.ts).
+  if (child.pid !== undefined && process.platform !== "win32") trackProcessGroup(child.pid);
   const prefix = `target ${name}`;
   child.stdout?.on("data", (d: Buffer) => log.debug(`${prefix}: ${d.toString().trimEnd()}`));
   child.stderr?.on("data", (d: Buffer) => log.info(`${prefix}: ${d.toString().trimEnd()}`));
@@ -39,7 +43,7 @@ export async function startCommandTarget(
       throw new EdgeparityError("LISTEN_FAILED", `${prefix}: command "${spec.command}" exited with code ${exited} before listening on port ${port}`);
     if (await canConnect(port)) break;
     if (Date.now() > deadline) {
-      child.kill("SIGKILL");
+      killGroup(child, "SIGKILL");
       throw new EdgeparityError("LISTEN_FAILED", `${prefix}: command "${spec.command}" did not listen on port ${port} (env PORT) within 15 s`);
     }
     await new Promise((r) => setTimeout(r, 25));
@@ -51,15 +55,19 @@ export async function startCommandTarget(
       new Promise<void>((resolve) => {
         if (exited !== undefined) return resolve();
         child.once("exit", () => resolve());
-        try {
-          // Kill the whole process group: `shell: true` puts a shell between us and the server.
-          process.kill(-child.pid!, "SIGTERM");
-        } catch {
-          child.kill("SIGTERM");
-        }
-        setTimeout(() => child.kill("SIGKILL"), 3000).unref();
+        // Kill the whole process group: `shell: true` puts a shell between us and the server.
+        killGroup(child, "SIGTERM");
+        setTimeout(() => killGroup(child, "SIGKILL"), 3000).unref();
       }),
   };
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    child.kill(signal);
+  }
 }
 
 function canConnect(port: number): Promise<boolean> {
