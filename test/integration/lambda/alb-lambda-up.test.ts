@@ -18,8 +18,9 @@ loadBalancers:
   - Name: api
     Type: application
     Listeners:
-      - Protocol: HTTP
-        Port: 80
+      # HTTPS, so the gateway's HTTPS port serves this load balancer over HTTP/1.1 and HTTP/2.
+      - Protocol: HTTPS
+        Port: 443
         DefaultActions:
           - Type: forward
             TargetGroupArn: fn
