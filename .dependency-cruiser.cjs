@@ -34,6 +34,13 @@ module.exports = {
       from: { path: "^src/services/([^/]+)/" },
       to: { path: "^src/services/([^/]+)/", pathNot: ["^src/services/$1/", "^src/services/[^/]+/index\\.ts$"] },
     },
+    {
+      name: "services-are-named-only-in-the-registry",
+      comment: "issue 9: the engine, the CLI and the public API reach services only through services/index.ts",
+      severity: "error",
+      from: { path: "^src/(engine|cli|index\\.ts)" },
+      to: { path: "^src/services/", pathNot: "^src/services/index\\.ts$" },
+    },
     { name: "no-circular", severity: "error", from: {}, to: { circular: true } },
   ],
   options: {

@@ -9,10 +9,9 @@ import { REGION, startStack } from "./engine/start-stack.js";
 import type { CloudFrontLive, Elbv2Live, S3Plan } from "./services/index.js";
 import { lockStateDir } from "./engine/state-dir-lock.js";
 import { defaultCaDir } from "./gateway/local-ca.js";
-import type { Invalidation } from "./services/cloudfront/index.js";
 import { importObject, importStack, type ImportWarning } from "./importers/index.js";
 import type { StackInput } from "./model/stack.js";
-import { loadBalancerHosts, type ListenerEndpoint, type LoadBalancerHandle, type TargetGroupHandle } from "./services/elbv2/index.js";
+import { loadBalancerHosts, type Invalidation, type ListenerEndpoint, type LoadBalancerHandle, type TargetGroupHandle } from "./services/index.js";
 
 export { EdgeparityError, type EdgeparityErrorCode } from "./core/errors.js";
 export { ManualClock, type Clock } from "./core/clock.js";
@@ -21,8 +20,8 @@ export type { StackInput } from "./model/stack.js";
 export type { ImportWarning } from "./importers/index.js";
 /** A load warning: file, line (when known), field path and message. */
 export type StackWarning = ImportWarning;
-export type { ListenerEndpoint, TargetGroupHandle, TargetHealth } from "./services/elbv2/index.js";
-export type { Invalidation } from "./services/cloudfront/index.js";
+export type { ListenerEndpoint, TargetGroupHandle, TargetHealth } from "./services/index.js";
+export type { Invalidation } from "./services/index.js";
 
 export interface StartEdgeparityOptions {
   /** A stack file or folder path, or the stack itself as an object (AWS shapes + `local:`). */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { EdgeparityError, startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
+import { EdgeparityError, startEdgeparity, type EdgeparityStack, type StackInput } from "../../../src/index.js";
 import { curl, HTTP_VERSIONS } from "../../support/curl-matrix.js";
 import { startOrigin, type OriginServer } from "../../support/origin-server.js";
 import { ALL_METHODS, CACHING_DISABLED, customOrigin } from "../../support/stacks.js";
@@ -21,19 +21,22 @@ describe("engine: revisions swap atomically (design.md §One model, issue 9)", (
     CachePolicyId: CACHING_DISABLED,
     AllowedMethods: ALL_METHODS,
   });
-  const base = (extra: { behaviors?: unknown[]; aliases?: string[]; cors?: unknown[]; more?: Record<string, unknown> } = {}) => ({
-    distributions: {
-      app: {
-        Origins: { Items: [customOrigin("slow", "slow.example.com"), customOrigin("fast", "fast.example.com")] },
-        DefaultCacheBehavior: behavior("slow"),
-        ...(extra.behaviors ? { CacheBehaviors: { Items: extra.behaviors } } : {}),
-        ...(extra.aliases ? { Aliases: { Items: extra.aliases } } : {}),
+  type CorsRules = NonNullable<NonNullable<StackInput["buckets"]>[string]["CORSConfiguration"]>["CORSRules"];
+  // `stack.update()` takes StackInput: the same shapes the stack file holds, typed for editors.
+  const base = (extra: { behaviors?: unknown[]; aliases?: string[]; cors?: CorsRules; more?: Record<string, unknown> } = {}) =>
+    ({
+      distributions: {
+        app: {
+          Origins: { Items: [customOrigin("slow", "slow.example.com"), customOrigin("fast", "fast.example.com")] },
+          DefaultCacheBehavior: behavior("slow"),
+          ...(extra.behaviors ? { CacheBehaviors: { Items: extra.behaviors } } : {}),
+          ...(extra.aliases ? { Aliases: { Items: extra.aliases } } : {}),
+        },
+        ...extra.more,
       },
-      ...extra.more,
-    },
-    buckets: { "rev-bucket": extra.cors ? { CORSConfiguration: { CORSRules: extra.cors } } : {} },
-    local: { origins: { "slow.example.com": slow.url, "fast.example.com": fast.url } },
-  });
+      buckets: { "rev-bucket": extra.cors ? { CORSConfiguration: { CORSRules: extra.cors } } : {} },
+      local: { origins: { "slow.example.com": slow.url, "fast.example.com": fast.url } },
+    }) as StackInput & { distributions: { app: { Origins: { Items: unknown[] } } & Record<string, unknown> } };
 
   before(async () => {
     slow = await startOrigin((req, res, body) => {

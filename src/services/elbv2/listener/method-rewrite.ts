@@ -24,7 +24,7 @@ const HEAD_END = Buffer.from("\r\n\r\n");
 type State =
   | { kind: "head" }
   /** `left` bytes to pass on, then the next state: a head, a chunk's CRLF, or a chunk-size line. */
-  | { kind: "count"; left: number; then: "head" | "chunk-crlf" | "chunk-size" }
+  | { kind: "count"; left: number; after: "head" | "chunk-crlf" | "chunk-size" }
   | { kind: "line"; of: "chunk-size" | "trailer"; line: string }
   | { kind: "pass" };
 
@@ -89,9 +89,9 @@ export class MethodRewriter {
           s.left -= n;
           if (s.left === 0)
             this.#state =
-              s.then === "chunk-crlf"
-                ? { kind: "count", left: 2, then: "chunk-size" }
-                : s.then === "head"
+              s.after === "chunk-crlf"
+                ? { kind: "count", left: 2, after: "chunk-size" }
+                : s.after === "head"
                   ? { kind: "head" }
                   : { kind: "line", of: "chunk-size", line: "" };
           break;
@@ -115,7 +115,7 @@ export class MethodRewriter {
           if (!m) this.#passThrough(out);
           else {
             const size = parseInt(m[1]!, 16);
-            this.#state = size === 0 ? { kind: "line", of: "trailer", line: "" } : { kind: "count", left: size, then: "chunk-crlf" };
+            this.#state = size === 0 ? { kind: "line", of: "trailer", line: "" } : { kind: "count", left: size, after: "chunk-crlf" };
           }
           break;
         }
@@ -164,7 +164,7 @@ export class MethodRewriter {
       this.#state = { kind: "pass" };
       return head;
     }
-    this.#state = chunked ? { kind: "line", of: "chunk-size", line: "" } : length > 0 ? { kind: "count", left: length, then: "head" } : { kind: "head" };
+    this.#state = chunked ? { kind: "line", of: "chunk-size", line: "" } : length > 0 ? { kind: "count", left: length, after: "head" } : { kind: "head" };
     if (!method || KNOWN.has(method) || !CUSTOM_METHOD.test(method)) {
       this.#methods.push(undefined);
       return head;
