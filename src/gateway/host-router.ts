@@ -8,6 +8,8 @@ import type { ConnectionInfo, HostPolicy, HttpHandler } from "../core/service.js
 export class HostRouter {
   #routes = new Map<string, HttpHandler>();
   #policies = new Map<string, HostPolicy>();
+  /** policyFor() answers per host, memoised for the revision (it runs on every request). */
+  #policyMemo = new Map<string, HostPolicy | null>();
   #fallback: HttpHandler | undefined;
   #resolvers: readonly HostResolver[] = [];
 
@@ -21,6 +23,7 @@ export class HostRouter {
   ): void {
     this.#routes = new Map(routes);
     this.#policies = new Map(o.policies ?? []);
+    this.#policyMemo = new Map();
     this.#fallback = o.fallback;
     this.#resolvers = o.resolvers ?? [];
   }
@@ -44,15 +47,14 @@ export class HostRouter {
   /** How the gateway treats a host before any handler runs (parse errors, ALPN, protocols). */
   policyFor(host: string | undefined): HostPolicy | undefined {
     if (host === undefined) return undefined;
-    const exact = this.#policies.get(host);
-    if (exact) return exact;
-    const dot = host.indexOf(".");
+    const memo = this.#policyMemo.get(host);
+    if (memo !== undefined) return memo ?? undefined;
+    let found = this.#policies.get(host);
     // A wildcard alias's policy (`*.example.com`) covers its subdomains at any depth.
-    for (let i = dot; i !== -1; i = host.indexOf(".", i + 1)) {
-      const p = this.#policies.get(`*${host.slice(i)}`);
-      if (p) return p;
-    }
-    return undefined;
+    for (let i = host.indexOf("."); found === undefined && i !== -1; i = host.indexOf(".", i + 1)) found = this.#policies.get(`*${host.slice(i)}`);
+    // Bounded: arbitrary Host values must not grow it without limit.
+    if (this.#policyMemo.size < 10_000) this.#policyMemo.set(host, found ?? null);
+    return found;
   }
 
   route(req: IncomingMessage, res: ServerResponse, conn: ConnectionInfo): void {
