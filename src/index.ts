@@ -40,6 +40,8 @@ export interface StartEdgeparityOptions {
 
 export interface DistributionEndpoint {
   id: string;
+  /** DistributionConfig.Enabled: a disabled distribution is listed but serves no requests. */
+  enabled: boolean;
   domain: string;
   aliases: string[];
   /** `https://<domain>:<httpsPort>/` */
@@ -122,7 +124,8 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
   const endpoint = (host: string): Endpoint => ({ host, url: https(host), httpUrl: http(host) });
 
   const distributions: Record<string, DistributionEndpoint> = {};
-  for (const p of running.plans) distributions[p.name] = { id: p.id, domain: p.domain, aliases: [...p.aliases], url: https(p.domain), httpUrl: http(p.domain) };
+  for (const p of running.plans)
+    distributions[p.name] = { id: p.id, enabled: p.enabled, domain: p.domain, aliases: [...p.aliases], url: https(p.domain), httpUrl: http(p.domain) };
   const loadBalancers: Record<string, LoadBalancerEndpoint> = {};
   for (const lb of loaded.stack.loadBalancers) {
     const h = running.elbv2.loadBalancers.get(lb.Name)!;
