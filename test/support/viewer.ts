@@ -85,3 +85,42 @@ function sendH2(stack: ViewerTarget, host: string, path: string, r: ViewerReques
     if (body !== undefined) req.end(body);
   });
 }
+
+/**
+ * A POST that announces `announced` bytes and sends only `sent`, then waits: for tests of viewers
+ * that stall or break off their body. `status` resolves with the answer's status, or -1 after
+ * `waitMs`; `endEarly()` ends the stream short (HTTP/2: END_STREAM, a length mismatch); `abort()`
+ * drops the connection.
+ */
+export function openPartialUpload(
+  stack: ViewerTarget,
+  version: ViewerVersion,
+  host: string,
+  path: string,
+  announced: number,
+  sent: number,
+  waitMs = 5000,
+): { status: Promise<number>; endEarly(): void; abort(): void } {
+  let settle!: (s: number) => void;
+  const status = new Promise<number>((resolve) => (settle = resolve));
+  const timer = setTimeout(() => settle(-1), waitMs);
+  status.then(() => clearTimeout(timer));
+  if (version === "2") {
+    const session = http2Connect(`https://127.0.0.1:${stack.httpsPort}`, { ca: stack.caPem, servername: host });
+    session.on("error", () => {});
+    const req = session.request({ ":method": "POST", ":path": path, ":authority": host, "content-length": String(announced) });
+    req.on("error", () => {});
+    req.once("response", (h) => settle(Number(h[":status"])));
+    req.once("close", () => settle(-1));
+    req.write(Buffer.alloc(sent));
+    return { status, endEarly: () => req.end(), abort: () => session.destroy() };
+  }
+  const req = httpRequest({ host: "127.0.0.1", port: stack.httpPort, method: "POST", path, headers: { host, "content-length": String(announced) } });
+  req.on("error", () => settle(-1));
+  req.once("response", (res) => {
+    res.resume();
+    settle(res.statusCode ?? 0);
+  });
+  req.write(Buffer.alloc(sent));
+  return { status, endEarly: () => req.destroy(), abort: () => req.destroy() };
+}

@@ -2,7 +2,7 @@ import type { Clock } from "../../core/clock.js";
 import { EdgeparityError } from "../../core/errors.js";
 import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
-import type { ConnectionInfo, HostPolicy, HttpHandler, RunningService } from "../../core/service.js";
+import type { HostPolicy, HttpHandler, RunningService } from "../../core/service.js";
 import { EDGE_REQUEST, type EdgeRequestEvent } from "../../core/trace.js";
 import { join } from "node:path";
 import { ADMIN_PREFIX, DEFAULT_STORE_LIMITS, DistributionCache, handleCacheAdmin, MemoryCacheStore, type Invalidation } from "./cache/index.js";
