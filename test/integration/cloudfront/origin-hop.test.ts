@@ -165,7 +165,8 @@ describe("origin hop: bodies, aborts and timeouts (cloudfront.md §7.2, §9.5, �
     it(`HTTP/${v}: a viewer that breaks off its body never delivers a complete (shorter) POST to the origin (issue 8 §9)`, async () => {
       // HTTP/2: END_STREAM after 10 of 1,000 bytes (a length mismatch, the stream is reset); HTTP/1.1: the connection drops.
       const upload = openPartialUpload(stack, v, host(), "/broken", 1000, 10, 1500);
-      await new Promise((r) => setTimeout(r, 200));
+      // HTTP/1.1 lets the request reach the origin first; HTTP/2 resets at once, as the issue reproduced.
+      if (v === "1.1") await new Promise((r) => setTimeout(r, 200));
       upload.endEarly();
       await upload.status;
       await new Promise((r) => setTimeout(r, 500));
