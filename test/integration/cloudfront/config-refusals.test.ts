@@ -69,6 +69,22 @@ describe("config refusals (cloudfront.md §4.1, §4.4, §7.2, §7.5)", () => {
     );
   });
 
+  it("config: CloudFront-Viewer-ASN / -JA3-Fingerprint in a cache policy are refused: origin request policies only (cloudfront.md §7.2)", () => {
+    for (const h of ["CloudFront-Viewer-ASN", "CloudFront-Viewer-JA3-Fingerprint", "CloudFront-Viewer-Address"]) {
+      assert.throws(
+        () =>
+          load({ cachePolicies: { p: policy([0, 60, 600], { HeadersConfig: { HeaderBehavior: "whitelist", Headers: { Items: [h] } } }) }, distributions: {} }),
+        new RegExp(`InvalidArgument: The parameter Headers contains ${h}, which can be used only in an origin request policy`),
+      );
+    }
+    assert.doesNotThrow(() =>
+      load({
+        cachePolicies: { p: policy([0, 60, 600], { HeadersConfig: { HeaderBehavior: "whitelist", Headers: { Items: ["CloudFront-Viewer-Country"] } } }) },
+        distributions: {},
+      }),
+    );
+  });
+
   it("config: cache-key parameters on an all-zero-TTL policy are refused as invalid for caching disabled (cloudfront.md §4.4)", () => {
     assert.throws(
       () => load({ cachePolicies: { p: policy([0, 0, 0], { QueryStringsConfig: { QueryStringBehavior: "all" } }) }, distributions: {} }),

@@ -46,6 +46,15 @@ export const CachePolicyConfigSchema = z
       "TooManyQueryStringsInCachePolicy",
       "query strings",
     );
+    // cloudfront.md §7.2: these CloudFront headers can reach an origin only through an origin request policy.
+    (p.HeadersConfig.Headers?.Items ?? []).forEach((h, i) => {
+      if (ORIGIN_REQUEST_POLICY_ONLY.has(h.toLowerCase()))
+        ctx.addIssue({
+          code: "custom",
+          path: ["ParametersInCacheKeyAndForwardedToOrigin", "HeadersConfig", "Headers", "Items", i],
+          message: `InvalidArgument: The parameter Headers contains ${h}, which can be used only in an origin request policy.`,
+        });
+    });
     // cloudfront.md §4.4: with all TTLs 0 (caching disabled) the API refuses any cache-key parameter,
     // in the words it uses for EnableAcceptEncodingGzip ("… is invalid for policy with caching disabled").
     if (c.MinTTL === 0 && c.DefaultTTL === 0 && c.MaxTTL === 0) {
@@ -64,6 +73,15 @@ export const CachePolicyConfigSchema = z
       invalid("QueryStringsConfig", p.QueryStringsConfig.QueryStringBehavior !== "none");
     }
   });
+
+/** cloudfront.md §7.2: CloudFront headers that cannot be in a cache key. */
+const ORIGIN_REQUEST_POLICY_ONLY = new Set([
+  "cloudfront-viewer-address",
+  "cloudfront-viewer-asn",
+  "cloudfront-viewer-tls",
+  "cloudfront-viewer-ja3-fingerprint",
+  "cloudfront-viewer-ja4-fingerprint",
+]);
 
 /** Headers, cookies and query strings per policy (cloudfront.md §4.1, DG "Quotas"). */
 const POLICY_ITEM_QUOTA = 10;
