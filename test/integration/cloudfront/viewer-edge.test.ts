@@ -62,6 +62,12 @@ describe("viewer edge cases (cloudfront.md §1.1, §2, §11.2)", () => {
   });
 
   for (const v of VIEWER_VERSIONS) {
+    it(`HTTP/${v}: a GET whose body is empty (${v === "2" ? "an empty DATA frame ends the stream" : "Content-Length: 0"}) is not a GET with a body (cloudfront.md §3.2)`, async () => {
+      const r = await send(stack, v, host(), "/empty-get", { body: Buffer.alloc(0), chunked: v === "2" });
+      assert.equal(r.status, 200);
+      assert.equal(origin.requests.at(-1)!.url, "/empty-get");
+    });
+
     it(`HTTP/${v}: OPTIONS * is answered by CloudFront with its 400 page, no origin asked (issue 8 §9; Choice)`, async () => {
       const r = await send(stack, v, host(), "*", { method: "OPTIONS" });
       assert.equal(r.status, 400);

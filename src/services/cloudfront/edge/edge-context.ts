@@ -63,11 +63,16 @@ export class EdgeContext {
    */
   get hasRequestBody(): boolean {
     const h = this.req.headers;
-    const len = h["content-length"];
-    if (len !== undefined) return len !== "0";
-    if (h["transfer-encoding"] !== undefined) return true;
+    if (h["content-length"] !== undefined || h["transfer-encoding"] !== undefined) return this.announcesRequestBody;
     const stream = (this.req as { stream?: { endAfterHeaders?: boolean } }).stream;
     return this.req.httpVersionMajor === 2 && stream !== undefined && stream.endAfterHeaders === false;
+  }
+
+  /** Content-Length other than 0, or Transfer-Encoding: the body the viewer's headers announce. */
+  get announcesRequestBody(): boolean {
+    const h = this.req.headers;
+    const len = h["content-length"];
+    return (len !== undefined && len !== "0") || h["transfer-encoding"] !== undefined;
   }
 
   /**

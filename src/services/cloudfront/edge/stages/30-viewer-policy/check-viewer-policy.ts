@@ -29,7 +29,8 @@ export function checkViewerPolicy(ctx: EdgeContext): StageResult {
     ctx.response = methodNotAllowed(ctx.requestId);
     return RESPOND;
   }
-  if (ctx.method === "GET" && ctx.hasRequestBody) {
+  // Judged by the announced framing only: an HTTP/2 GET may end its stream with an empty DATA frame.
+  if (ctx.method === "GET" && ctx.announcesRequestBody) {
     ctx.response = badRequest(ctx.requestId);
     return RESPOND;
   }
