@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
 import { startBlockedPort } from "../../support/blocked-port.js";
-import { startOrigin, type OriginServer } from "../../support/origin-server.js";
+import { startOrigin, writeRepeated, type OriginServer } from "../../support/origin-server.js";
 import { ALL_METHODS, CACHING_DISABLED, CACHING_OPTIMIZED, customOrigin } from "../../support/stacks.js";
 import { openPartialUpload, send, VIEWER_VERSIONS } from "../../support/viewer.js";
 
@@ -50,16 +50,7 @@ describe("origin hop: bodies, aborts and timeouts (cloudfront.md §7.2, §9.5, �
       if (!req.url!.startsWith("/big/")) return;
       bigResponses.push(res);
       res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(16 << 20), "cache-control": "max-age=60" });
-      const chunk = Buffer.alloc(64 << 10, 98);
-      let left = 256;
-      const pump = () => {
-        while (left > 0) {
-          left--;
-          if (!res.write(chunk)) return void res.once("drain", pump);
-        }
-        res.end();
-      };
-      pump();
+      writeRepeated(res, Buffer.alloc(64 << 10, 98), 256);
     });
     blocked = await startBlockedPort();
     const probe = createServer().listen(0, "127.0.0.1");
