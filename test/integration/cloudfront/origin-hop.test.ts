@@ -36,6 +36,13 @@ describe("origin hop: bodies, aborts and timeouts (cloudfront.md §7.2, §9.5, �
     tmp = await mkdtemp(join(tmpdir(), "ep-hop-"));
     origin = await startOrigin((req, res, body) => {
       if (req.url!.startsWith("/never") || req.url!.startsWith("/big/")) return; // never answers / answered below
+      if (req.url!.startsWith("/broken-body/")) {
+        // Announces 5,000 compressible bytes, sends 2,000, then drops the connection.
+        res.writeHead(200, { "content-type": "text/html", "content-length": "5000", "cache-control": "max-age=60" });
+        res.write("x".repeat(2000));
+        setTimeout(() => res.socket?.destroy(), 50);
+        return;
+      }
       if (req.url === "/no-content") {
         // An origin that (wrongly) announces a length on a 204.
         res.writeHead(204, { "content-length": "3" });
@@ -81,6 +88,7 @@ describe("origin hop: bodies, aborts and timeouts (cloudfront.md §7.2, §9.5, �
             CacheBehaviors: {
               Items: [
                 b("/big/*", "up", CACHING_OPTIMIZED),
+                { ...b("/broken-body/*", "up", CACHING_OPTIMIZED), Compress: true },
                 b("/never/*", "slow"),
                 b("/stall/*", "stall"),
                 b("/refused/*", "refused"),
@@ -203,6 +211,18 @@ describe("origin hop: bodies, aborts and timeouts (cloudfront.md §7.2, §9.5, �
       const closed = res.destroyed || (await Promise.race([once(res, "close").then(() => true), new Promise((r) => setTimeout(() => r(false), 3000))]));
       assert.equal(closed, true, "the origin response was closed");
       assert.equal(res.writableFinished, false, "the origin did not have to send all 16 MiB");
+    });
+
+    it(`HTTP/${v}: an origin body that breaks mid-stream (compressed, cacheable) fails only that response; nothing escapes, nothing is cached (cloudfront.md §10.3)`, async () => {
+      const path = `/broken-body/${v === "2" ? "h2" : "h1"}`;
+      const first = await send(stack, v, host(), path, { headers: { "accept-encoding": "gzip" } }).then(
+        (r) => r.body.length,
+        () => -1,
+      );
+      assert.notEqual(first, 5000, "the viewer did not get a complete body");
+      const again = await send(stack, v, host(), "/after-broken-body");
+      assert.equal(again.status, 200, "the process and the listener are still up");
+      assert.equal(stack.cacheView("hop").objects.filter((o: { path: string }) => o.path === path).length, 0, "a truncated body is not cached");
     });
 
     it(`HTTP/${v}: a GET that times out twice (ConnectionAttempts 2 × OriginReadTimeout 2 s) answers 504 after 4 s, not up to 5 s (cloudfront.md §10.3; issue 8 §6)`, async () => {
