@@ -49,6 +49,8 @@ export interface StartEdgeparityOptions {
 
 export interface DistributionEndpoint {
   id: string;
+  /** DistributionConfig.Enabled: a disabled distribution is listed but serves no requests. */
+  enabled: boolean;
   domain: string;
   aliases: string[];
   /** `https://<domain>:<httpsPort>/` */
@@ -153,7 +155,7 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     if (views?.revision === rev.number) return views.views;
     const distributions: Record<string, DistributionEndpoint> = {};
     for (const p of cloudfront().plans)
-      distributions[p.name] = { id: p.id, domain: p.domain, aliases: [...p.aliases], url: https(p.domain), httpUrl: http(p.domain) };
+      distributions[p.name] = { id: p.id, enabled: p.enabled, domain: p.domain, aliases: [...p.aliases], url: https(p.domain), httpUrl: http(p.domain) };
     const elbv2 = running.service<Elbv2Live>("elbv2");
     const loadBalancers: Record<string, LoadBalancerEndpoint> = {};
     for (const lb of rev.stack.loadBalancers) {

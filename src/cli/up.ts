@@ -32,6 +32,10 @@ export async function runUp(flags: CliFlags): Promise<number> {
   } else {
     const lines = [`edgeparity is up (${readyMs.toFixed(0)} ms)`];
     for (const [name, d] of Object.entries(stack.distributions)) {
+      if (!d.enabled) {
+        lines.push(`  distribution ${name} ${d.id}  (Enabled: false — serves no requests)`);
+        continue;
+      }
       lines.push(`  distribution ${name} ${d.id}`, `    ${d.url}`, `    ${d.httpUrl}`);
       for (const a of d.aliases) lines.push(`    alias https://${a}:${stack.httpsPort}/`);
     }

@@ -25,6 +25,11 @@ export type Dispatch = (req: IncomingMessage, res: ServerResponse, conn: Connect
 
 /** Large enough for AWS's own limits (CloudFront 20,480 B, ALB 64 KB per line) to be enforced by each service. */
 export const MAX_HEADER_SIZE = 65536;
+/**
+ * HTTP/2 counts 32 bytes of overhead per header line (RFC 9113 §6.5.2), so a head of many short
+ * lines needs more room than its bytes; the services' own limits (CloudFront 20,480 B) decide.
+ */
+const MAX_HEADER_LIST_H2 = 256 * 1024;
 /** HTTP/2 header pairs: far above what the services' byte limits allow, so those limits decide. */
 const MAX_HEADER_PAIRS = 20_000;
 
@@ -75,7 +80,7 @@ export function createHttpFront(o: { dispatch: Dispatch; policyFor(host: string 
   });
   h1.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => rejectMalformed(err, socket, o.policyFor, log));
 
-  const h2: Http2Server = createHttp2Server({ settings: { maxHeaderListSize: MAX_HEADER_SIZE }, maxHeaderListPairs: MAX_HEADER_PAIRS }, (req, res) => {
+  const h2: Http2Server = createHttp2Server({ settings: { maxHeaderListSize: MAX_HEADER_LIST_H2 }, maxHeaderListPairs: MAX_HEADER_PAIRS }, (req, res) => {
     const conn = sessionConn.get((req as Http2ServerRequest).stream.session!) ?? PLAIN;
     dispatch(req as unknown as IncomingMessage, res as unknown as ServerResponse, conn);
   });

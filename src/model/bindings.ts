@@ -35,6 +35,20 @@ export const LocalBindingsSchema = z
     loadBalancers: z.record(z.object({ listeners: z.record(z.string().regex(/^\d+$/), z.number().int().min(0).max(65535)).default({}) }).strict()).default({}),
     /** Custom origin domain name → URL it stands for (`api.example.com: http://127.0.0.1:8080`). */
     origins: z.record(z.string().url()).default({}),
+    /**
+     * Where loopback viewers are "from": the values of CloudFront-Viewer-Country (ISO 3166-1
+     * alpha-2) and CloudFront-Viewer-ASN when a policy names them (cloudfront.md §7.4).
+     */
+    viewer: z
+      .object({
+        country: z
+          .string()
+          .regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 code, e.g. US")
+          .default("US"),
+        asn: z.number().int().min(0).default(16509),
+      })
+      .strict()
+      .default({}),
   })
   .strict()
   .default({});

@@ -54,3 +54,16 @@ export async function startOrigin(handler?: (req: IncomingMessage, res: ServerRe
       }),
   };
 }
+
+/** Writes `count` chunks of `chunk` honouring back-pressure, then ends: a large body without holding it in memory. */
+export function writeRepeated(res: ServerResponse, chunk: Buffer, count: number): void {
+  let left = count;
+  const pump = () => {
+    while (left > 0) {
+      left--;
+      if (!res.write(chunk)) return void res.once("drain", pump);
+    }
+    res.end();
+  };
+  pump();
+}

@@ -63,6 +63,14 @@ export const originReadTimeout = (id: string) =>
 export const originInvalidResponse = (id: string) => errorPage(502, "CloudFront wasn't able to connect to the origin.", id, "OriginInvalidResponseError");
 export const originDnsError = (id: string) => errorPage(502, "CloudFront wasn't able to resolve the origin domain name.", id, "OriginDnsError");
 
+/**
+ * A request CloudFront cannot parse, or `OPTIONS *` (no object to ask an origin about): 400 with the
+ * "Bad request." page, and the connection closed (cloudfront.md §9.3; status Choice, issue 8 §9).
+ */
+export function malformedRequest(id: string): EdgeResponse {
+  return { ...errorPage(400, "Bad request.", id, "InvalidRequest"), closeConnection: true, bypassCustomErrors: true };
+}
+
 /** 413 and close: request line + headers over 20,480 bytes, or URL over 8,192 (cloudfront.md §11.2). */
 export function requestTooLarge(id: string): EdgeResponse {
   return { ...errorPage(413, "Bad request.", id, "InvalidRequestHeader"), closeConnection: true, bypassCustomErrors: true };

@@ -2,7 +2,7 @@ import type { Clock } from "../../core/clock.js";
 import { EdgeparityError } from "../../core/errors.js";
 import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
-import type { HttpHandler, RunningService } from "../../core/service.js";
+import type { HostPolicy, HttpHandler, RunningService } from "../../core/service.js";
 import { EDGE_REQUEST, type EdgeRequestEvent } from "../../core/trace.js";
 import { join } from "node:path";
 import { ADMIN_PREFIX, DEFAULT_STORE_LIMITS, DistributionCache, handleCacheAdmin, MemoryCacheStore, type Invalidation } from "./cache/index.js";
@@ -10,12 +10,18 @@ import type { DistributionPlan, OriginPlan } from "./compile/plan.js";
 import { EdgeContext } from "./edge/edge-context.js";
 import type { EdgeRuntime } from "./edge/edge-runtime.js";
 import { runPipeline } from "./edge/pipeline.js";
+import { writeResponse } from "./edge/stages/99-respond/write-response.js";
+import type { ServerResponse } from "node:http";
 import { OriginClient } from "./edge/stages/60-origin-fetch/origin-client.js";
-import { originInvalidResponse } from "./errors.js";
+import { malformedRequest, originInvalidResponse } from "./errors.js";
+import { compileHostMatcher } from "./compile/host-matcher.js";
+import { gatewayRejection } from "./edge/gateway-rejection.js";
+import { DEFAULT_VIEWER, type ViewerLocation } from "./edge/viewer-location.js";
 
 export { compileDistribution, type CompileInput } from "./compile/compile-distribution.js";
 export type { DistributionPlan, OriginEndpoint } from "./compile/plan.js";
 export type { Invalidation } from "./cache/index.js";
+export type { ViewerLocation } from "./edge/viewer-location.js";
 
 export interface CloudFrontDeps {
   clock: Clock;
@@ -28,6 +34,8 @@ export interface CloudFrontDeps {
   stateDir: string;
   /** Byte budgets of each distribution's cache (defaults: 256 MiB memory, 8 MiB per object in memory, 4 GiB disk). */
   cacheLimits?: Partial<typeof DEFAULT_STORE_LIMITS>;
+  /** Where loopback viewers are "from" (`local.viewer` in the stack): CloudFront-Viewer-Country/-ASN (cloudfront.md §7.4). */
+  viewer?: Partial<ViewerLocation>;
 }
 
 /** What the engine and the public API may ask of the running CloudFront service. */
@@ -38,8 +46,19 @@ export interface CloudFrontControl {
   cacheView(distribution: string): ReturnType<DistributionCache["view"]>;
 }
 
+/** What the gateway may ask of the running CloudFront service besides its exact-host routes. */
+export interface CloudFrontService extends RunningService, CloudFrontControl {
+  /**
+   * The handler for a Host no exact route names: a wildcard alias (`*.example.com`) covers any
+   * subdomain at any depth, an exact alias always wins (cloudfront.md §1.1 step 1). Port ignored.
+   */
+  resolveHost(host: string): HttpHandler | undefined;
+  /** Per-host gateway behaviour; wildcard aliases are keyed as written (`*.example.com`). */
+  readonly hostPolicies: ReadonlyMap<string, HostPolicy>;
+}
+
 /** Serves every enabled distribution on its domain and aliases. */
-export function startCloudFront(plans: readonly DistributionPlan[], deps: CloudFrontDeps): RunningService & CloudFrontControl {
+export function startCloudFront(plans: readonly DistributionPlan[], deps: CloudFrontDeps): CloudFrontService {
   const clients = new Map<OriginPlan, Map<string, OriginClient>>();
   const caches = new Map<string, DistributionCache>();
   for (const plan of plans) {
@@ -72,6 +91,7 @@ export function startCloudFront(plans: readonly DistributionPlan[], deps: CloudF
     ids: deps.ids,
     log: deps.log,
     httpsPort: deps.httpsPort,
+    viewer: { ...DEFAULT_VIEWER, ...deps.viewer },
     originClient(origin, scheme) {
       let byScheme = clients.get(origin);
       if (!byScheme) clients.set(origin, (byScheme = new Map()));
@@ -81,19 +101,31 @@ export function startCloudFront(plans: readonly DistributionPlan[], deps: CloudF
     },
   };
   const routes = new Map<string, HttpHandler>();
+  const wildcardRoutes: [string, HttpHandler][] = [];
+  const hostPolicies = new Map<string, HostPolicy>();
   for (const plan of plans) {
     if (!plan.enabled) {
       deps.log.warn(`distribution ${plan.id} (${plan.name}): Enabled is false, so it serves no requests`);
       continue;
     }
     const handler = distributionHandler(plan, runtime, caches.get(plan.id)!);
-    routes.set(plan.domain, handler);
-    for (const alias of plan.aliases) routes.set(alias, handler);
+    const policy: HostPolicy = { rejectRequest: (why) => gatewayRejection(why, plan, deps.ids.cloudFrontRequestId(), deps.clock.now()) };
+    for (const host of [plan.domain, ...plan.aliases]) {
+      if (host.startsWith("*.")) wildcardRoutes.push([host, handler]);
+      else routes.set(host, handler);
+      hostPolicies.set(host, policy);
+    }
   }
+  const wildcardMatch = compileHostMatcher(wildcardRoutes);
   // edgeparity's own host: cache views and invalidations for any distribution (`?distribution=`).
   routes.set("edgeparity.localhost", (req, res) => handleCacheAdmin(req, res, findCache));
   return {
     routes,
+    hostPolicies,
+    resolveHost: (host) => {
+      const h = host.toLowerCase().replace(/:\d+$/, "");
+      return routes.get(h) ?? wildcardMatch(h);
+    },
     invalidate(distribution, paths, callerReference) {
       const r = mustFindCache(distribution).invalidate(paths, callerReference);
       if ("error" in r) throw new EdgeparityError("INVALIDATION_INVALID", r.error);
@@ -112,28 +144,48 @@ function distributionHandler(plan: DistributionPlan, runtime: EdgeRuntime, cache
     // `/_edgeparity/…` on a distribution host: its cache view and invalidations (cache/admin-routes.ts).
     if (req.url!.startsWith(ADMIN_PREFIX)) return handleCacheAdmin(req, res, () => cache);
     const requestId = runtime.ids.cloudFrontRequestId();
-    const socket = req.socket;
-    const ctx = new EdgeContext(req, res, plan, runtime, conn.protocol, requestId, normaliseIp(socket.remoteAddress), socket.remotePort ?? 0);
-    if (EDGE_REQUEST.hasSubscribers) res.once("close", () => publish(ctx, socket));
-    runPipeline(ctx).catch((err: unknown) => {
-      runtime.log.error(`distribution ${plan.id}: request ${requestId} failed inside edgeparity: ${(err as Error).stack ?? err}`);
-      if (res.headersSent) {
-        res.destroy();
+    // A viewer that resets mid-body makes the request emit 'error'; the pipeline reacts through
+    // EdgeContext.viewerGone, and this listener keeps it from ever being an uncaught exception.
+    req.on("error", noop);
+    const fail = (err: unknown) => failRequest(plan, runtime, requestId, res, err);
+    try {
+      const socket = req.socket;
+      const ctx = new EdgeContext(req, res, plan, runtime, conn, requestId, normaliseIp(socket.remoteAddress), socket.remotePort ?? 0);
+      if (EDGE_REQUEST.hasSubscribers) res.once("close", () => publish(ctx, socket));
+      if (req.url === "*") {
+        // `OPTIONS *` (RFC 9110 §9.3.7) names no object: CloudFront answers it without an origin.
+        ctx.response = malformedRequest(requestId);
+        writeResponse(ctx);
         return;
       }
-      ctx.response = originInvalidResponse(requestId);
-      const body = ctx.response.body as Buffer;
-      res.writeHead(502, {
-        "content-type": "text/html",
-        "content-length": body.length,
-        server: "CloudFront",
-        "x-cache": "Error from cloudfront",
-        "x-amz-cf-id": requestId,
-      });
-      res.end(body);
-    });
+      runPipeline(ctx).catch(fail);
+    } catch (err) {
+      fail(err);
+    }
   };
 }
+
+/** The one catch point of a request: logged once with its stack, answered with CloudFront's 502 page. */
+function failRequest(plan: DistributionPlan, runtime: EdgeRuntime, requestId: string, res: ServerResponse, err: unknown): void {
+  runtime.log.error(`distribution ${plan.id}: request ${requestId} failed inside edgeparity: ${(err as Error).stack ?? err}`);
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    return;
+  }
+  const body = originInvalidResponse(requestId).body as Buffer;
+  res.writeHead(502, {
+    "content-type": "text/html",
+    "content-length": body.length,
+    server: "CloudFront",
+    "x-cache": "Error from cloudfront",
+    via: plan.via,
+    "x-amz-cf-pop": plan.pop,
+    "x-amz-cf-id": requestId,
+  });
+  res.end(body);
+}
+
+function noop(): void {}
 
 function normaliseIp(ip: string | undefined): string {
   if (!ip) return "-";

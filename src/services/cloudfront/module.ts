@@ -4,7 +4,7 @@ import { InFlight } from "../../core/in-flight.js";
 import type { HostPolicy, HttpHandler, ServiceModule } from "../../core/service.js";
 import { listItems } from "../../model/aws-list.js";
 import type { Stack } from "../../model/stack.js";
-import { compileDistribution, startCloudFront, type CloudFrontControl, type DistributionPlan, type OriginEndpoint } from "./index.js";
+import { compileDistribution, startCloudFront, type CloudFrontControl, type DistributionPlan, type OriginEndpoint, type ViewerLocation } from "./index.js";
 import { distributionNames, type DistributionNames } from "./compile/distribution-names.js";
 import { mintOacCredentials, type OacCredentials } from "./compile/oac-signing.js";
 
@@ -20,18 +20,24 @@ export interface CloudFrontBinding {
   oac: OacCredentials;
 }
 
+/** A revision's plan: the distributions, and where loopback viewers are "from" (`local.viewer`). */
+export interface CloudFrontPlan {
+  distributions: DistributionPlan[];
+  viewer: Partial<ViewerLocation> | undefined;
+}
+
 export type CloudFrontLive = CloudFrontControl & {
   readonly routes: ReadonlyMap<string, HttpHandler>;
   readonly hostPolicies: ReadonlyMap<string, HostPolicy>;
   resolveHost(host: string): HttpHandler | undefined;
   readonly plans: readonly DistributionPlan[];
-  apply(plans: DistributionPlan[]): Promise<void>;
+  apply(plan: CloudFrontPlan): Promise<void>;
   close(): Promise<void>;
 };
 
 const DRAIN_LIMIT_MS = 60_000;
 
-export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, DistributionPlan[], CloudFrontLive> = {
+export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFrontPlan, CloudFrontLive> = {
   name: "cloudfront",
   async bind(stack, ctx) {
     const names = Object.keys(stack.distributions).map(distributionNames);
@@ -91,7 +97,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, Distrib
         `distributions.${loop[0]}.Origins: the origins form a loop (${loop.join(" → ")}): a request would come back to the distribution it left. Point one of them at a real origin.`,
       );
     if (problems.length) throw new EdgeparityError("BINDING_MISSING", problems.join("\n  "));
-    return names.map((d) =>
+    const distributions = names.map((d) =>
       compileDistribution({
         ...d,
         config: stack.distributions[d.name]!,
@@ -101,12 +107,21 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, Distrib
         resolveOrigin: (origin) => ({ ...endpoints.get(origin.DomainName.toLowerCase())!, ...oac.signing(d.name, origin.Id) }),
       }),
     );
+    return { distributions, viewer: stack.local.viewer };
   },
   async start(first, ctx) {
-    const open = (plans: DistributionPlan[]) =>
-      startCloudFront(plans, { clock: ctx.clock, ids: ctx.ids, log: ctx.log, caPem: ctx.caPem, httpsPort: ctx.httpsPort, stateDir: ctx.stateDir });
+    const open = (plan: CloudFrontPlan) =>
+      startCloudFront(plan.distributions, {
+        clock: ctx.clock,
+        ids: ctx.ids,
+        log: ctx.log,
+        caPem: ctx.caPem,
+        httpsPort: ctx.httpsPort,
+        stateDir: ctx.stateDir,
+        ...(plan.viewer ? { viewer: plan.viewer } : {}),
+      });
     let inner = open(first);
-    let plans = first;
+    let plans = first.distributions;
     let gen = new InFlight();
     const wrapRoutes = () => {
       const g = gen;
@@ -130,7 +145,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, Distrib
         const old = inner;
         const oldGen = gen;
         inner = open(next);
-        plans = next;
+        plans = next.distributions;
         gen = new InFlight();
         routes = wrapRoutes();
         void oldGen

@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
 import { startOrigin, type OriginServer } from "../../support/origin-server.js";
 import { ALL_METHODS, CACHING_DISABLED, customOrigin } from "../../support/stacks.js";
+import { send, VIEWER_VERSIONS } from "../../support/viewer.js";
 
 /** Origin groups (cloudfront.md §10.6) with real primaries that reset, answer 503, or hang past OriginReadTimeout. */
 describe("origin-group: failover to the secondary (cloudfront.md §10.6)", () => {
@@ -30,7 +31,12 @@ describe("origin-group: failover to the secondary (cloudfront.md §10.6)", () =>
       config: {
         distributions: {
           test: {
-            Origins: { Items: [customOrigin("primary", "primary.example.com", timeouts), customOrigin("secondary", "secondary.example.com")] },
+            Origins: {
+              Items: [
+                customOrigin("primary", "primary.example.com", { ...timeouts, CustomHeaders: { Items: [{ HeaderName: "X-Member", HeaderValue: "primary" }] } }),
+                customOrigin("secondary", "secondary.example.com", { CustomHeaders: { Items: [{ HeaderName: "X-Member", HeaderValue: "secondary" }] } }),
+              ],
+            },
             OriginGroups: {
               Items: [
                 {
@@ -56,6 +62,17 @@ describe("origin-group: failover to the secondary (cloudfront.md §10.6)", () =>
     primary.requests.length = 0;
     secondary.requests.length = 0;
   });
+
+  for (const v of VIEWER_VERSIONS) {
+    it(`HTTP/${v}: after failover the secondary gets its own CustomHeaders and Host, not the primary's (cloudfront.md §7.5, §10.6)`, async () => {
+      mode = "503";
+      const r = await send(stack, v, stack.distributions.test!.domain, "/member");
+      assert.equal(r.body.toString(), "secondary");
+      assert.equal(primary.requests.at(-1)!.headers["x-member"], "primary");
+      assert.equal(secondary.requests.at(-1)!.headers["x-member"], "secondary");
+      assert.equal(secondary.requests.at(-1)!.headers.host, "secondary.example.com");
+    });
+  }
 
   it("origin-group: a healthy primary answers; the secondary is not asked", async () => {
     mode = "ok";

@@ -24,9 +24,10 @@ describe("what reaches the origin (cloudfront.md §7.2–7.5, §10.2)", () => {
         cachePolicies: {
           "keyed-policy": {
             Name: "keyed",
+            // All-zero TTLs would refuse key parameters (cloudfront.md §4.4); DefaultTTL 0 stores nothing here.
             MinTTL: 0,
             DefaultTTL: 0,
-            MaxTTL: 0,
+            MaxTTL: 1,
             ParametersInCacheKeyAndForwardedToOrigin: {
               EnableAcceptEncodingGzip: false,
               HeadersConfig: { HeaderBehavior: "whitelist", Headers: { Items: ["X-Tenant"] } },

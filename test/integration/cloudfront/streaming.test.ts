@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
+import { writeRepeated } from "../../support/origin-server.js";
 import { singleOriginStack } from "../../support/stacks.js";
 
 /**
@@ -22,17 +23,8 @@ describe("streaming through the edge", () => {
         res.write("first-chunk");
         release = () => res.end("rest");
       } else if (req.url === "/big") {
-        const chunk = Buffer.alloc(1 << 20, 97);
-        let left = 256;
         res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(256 << 20) });
-        const pump = () => {
-          while (left > 0) {
-            left--;
-            if (!res.write(chunk)) return void res.once("drain", pump);
-          }
-          res.end();
-        };
-        pump();
+        writeRepeated(res, Buffer.alloc(1 << 20, 97), 256);
       } else {
         req.once("data", (c: Buffer) => resolveUpload(c.toString()));
         req.resume();

@@ -9,6 +9,9 @@ import type { DistributionCache } from "./distribution-cache.js";
  */
 export const ADMIN_PREFIX = "/_edgeparity/";
 
+/** 1 MiB: far above any real InvalidationBatch. */
+const MAX_ADMIN_BODY_BYTES = 1024 * 1024;
+
 export function handleCacheAdmin(req: IncomingMessage, res: ServerResponse, resolve: (name: string | undefined) => DistributionCache | undefined): void {
   const url = new URL(req.url ?? "/", "http://x");
   const send = (status: number, body: unknown) => {
@@ -23,9 +26,31 @@ export function handleCacheAdmin(req: IncomingMessage, res: ServerResponse, reso
     return send(200, route === "cache" ? cache.view() : { distributionId: cache.distributionId, invalidations: cache.invalidations });
   }
   if (req.method === "POST" && route === "invalidations") {
+    // A CreateInvalidation batch is a few KB (3,000 paths of ≤ 4,000 chars at most, cloudfront.md §12):
+    // the body is capped so a huge upload cannot grow the process (issue 8 §9).
+    const declared = Number(req.headers["content-length"] ?? 0);
+    const tooLarge = () => {
+      res.shouldKeepAlive = false;
+      send(413, { error: `EntityTooLarge: the invalidation request body exceeds ${MAX_ADMIN_BODY_BYTES} bytes` });
+      req.resume();
+    };
+    if (declared > MAX_ADMIN_BODY_BYTES) return tooLarge();
     const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
+    let size = 0;
+    let refused = false;
+    req.on("data", (c: Buffer) => {
+      if (refused) return;
+      size += c.length;
+      if (size > MAX_ADMIN_BODY_BYTES) {
+        refused = true;
+        chunks.length = 0;
+        tooLarge();
+        return;
+      }
+      chunks.push(c);
+    });
     req.on("end", () => {
+      if (refused) return;
       let input: {
         distribution?: string;
         paths?: unknown;

@@ -5,6 +5,8 @@ import type { DistributionCache } from "./distribution-cache.js";
 export interface CacheState {
   cache: DistributionCache;
   key: string;
+  /** Set for a Range request with no full object cached: the key its 206 is stored under (§11.1). */
+  rangeKey?: string;
   path: string;
   /** Normalised Accept-Encoding in the key ("" = identity), which compression follows (§8). */
   encoding: string;

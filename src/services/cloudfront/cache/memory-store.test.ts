@@ -13,7 +13,8 @@ async function store(over: Partial<ConstructorParameters<typeof MemoryCacheStore
   const dir = await mkdtemp(join(tmpdir(), "ep-cache-"));
   return new MemoryCacheStore({
     spillDir: join(dir, "spill"),
-    memoryBytes: 100,
+    // Each entry also costs ~512 bytes + its key and headers (memory-store.ts entryOverhead).
+    memoryBytes: 1200,
     maxMemoryObjectBytes: 50,
     diskBytes: 1000,
     maxObjectBytes: 10_000,
@@ -55,7 +56,7 @@ describe("memory-store: byte budget LRU with disk spill (design.md §State)", ()
     assert.ok(s.get("/a"));
     assert.equal(s.get("/b"), undefined);
     assert.ok(s.get("/c"));
-    assert.equal(s.usage.memoryBytes, 80);
+    assert.equal(s.usage.memoryBytes, 2 * (512 + 2 + 2 + 40));
   });
 
   it("memory-store: an object over the in-memory limit is spilled to a file in the state dir", async () => {
@@ -84,8 +85,17 @@ describe("memory-store: byte budget LRU with disk spill (design.md §State)", ()
     assert.equal(s.usage.objects, 0);
   });
 
+  it("memory-store: an entry's key, headers and object overhead count toward the memory budget (issue 8 §9)", async () => {
+    const s = await store({ memoryBytes: 10_000 });
+    for (let i = 0; i < 30; i++) await put(s, `/small/${i}`, 1);
+    // 30 one-byte bodies are 30 bytes, but 30 entries cost over 15 KB: the budget holds about 18.
+    assert.ok(s.usage.objects < 20, `kept ${s.usage.objects}`);
+    assert.ok(s.usage.memoryBytes <= 10_000);
+    assert.ok(s.get("/small/29"), "the most recent entries stay");
+  });
+
   it("memory-store: deleteWhere removes every matching object", async () => {
-    const s = await store({ memoryBytes: 1000 });
+    const s = await store({ memoryBytes: 10_000 });
     for (const k of ["/x/1", "/x/2", "/y"]) await put(s, k, 10);
     assert.equal(
       s.deleteWhere((o) => o.path.startsWith("/x/")),

@@ -1,11 +1,14 @@
+import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import type { IncomingHttpHeaders } from "node:http";
 import type { EdgeResponse, ResultType } from "../edge/edge-response.js";
 import type { CachedObject } from "./cache-store.js";
 
 /**
  * A response made from a cached object: Age from when it was stored or last revalidated, HEAD
- * from a cached GET, a single byte range from a cached full object (cloudfront.md §11.1) and a
+ * from a cached GET, byte ranges from a cached full object (one: 206; several ascending and
+ * disjoint: 206 multipart/byteranges; cloudfront.md §11.1) and a
  * 304 to a viewer conditional that matches (Choice: §4.7 says this is expected but UNCONFIRMED).
  */
 export function serveCached(o: CachedObject, req: IncomingHttpHeaders, now: number, resultType: ResultType): EdgeResponse {
@@ -19,7 +22,7 @@ export function serveCached(o: CachedObject, req: IncomingHttpHeaders, now: numb
     }
     const range = req.range;
     if (range !== undefined) {
-      const r = parseRange(range, o.size);
+      const r = parseRanges(range, o.size);
       if (r === "unsatisfiable") {
         // Choice: a well-formed range past the end gets 416 with the object's size (RFC 9110 §15.5.17).
         return {
@@ -32,12 +35,13 @@ export function serveCached(o: CachedObject, req: IncomingHttpHeaders, now: numb
           age,
         };
       }
-      if (r !== undefined) {
-        const headers = { ...o.headers, "content-range": `bytes ${r.start}-${r.end}/${o.size}`, "content-length": String(r.end - r.start + 1) };
-        const body = o.body ? o.body.subarray(r.start, r.end + 1) : createReadStream(o.file!, { start: r.start, end: r.end });
-        return { status: 206, headers, body, resultType: type, detailedResultType: type, generated: false, age };
+      if (r !== undefined && r.length === 1) {
+        const [{ start, end }] = r as [ByteRange];
+        const headers = { ...o.headers, "content-range": `bytes ${start}-${end}/${o.size}`, "content-length": String(end - start + 1) };
+        return { status: 206, headers, body: slice(o, start, end), resultType: type, detailedResultType: type, generated: false, age };
       }
-      // §11.1: a Range that is not RFC-conforming (or several ranges) gets the whole object with 200.
+      if (r !== undefined) return { ...multipartByteranges(o, r), resultType: type, detailedResultType: type, generated: false, age };
+      // §11.1: a Range that is not RFC-conforming (malformed, descending, overlapping) gets the whole object with 200.
     }
   }
   return {
@@ -70,22 +74,85 @@ function isNotModified(o: CachedObject, req: IncomingHttpHeaders): boolean {
   return false;
 }
 
-const SINGLE_RANGE = /^bytes=(\d*)-(\d*)$/;
+interface ByteRange {
+  start: number;
+  end: number;
+}
 
-/** One `bytes=` range; undefined when absent, multi-range or malformed (served whole). */
-export function parseRange(header: string, size: number): { start: number; end: number } | "unsatisfiable" | undefined {
-  const m = SINGLE_RANGE.exec(header.trim());
-  if (!m) return undefined;
-  const [, a, b] = m;
-  if (a === "" && b === "") return undefined;
-  if (a === "") {
-    const n = Number(b);
-    if (n === 0) return "unsatisfiable";
-    return { start: Math.max(0, size - n), end: size - 1 };
+const RANGE_SPEC = /^(\d*)-(\d*)$/;
+
+/**
+ * `bytes=` ranges (RFC 9110 §14.1.2). undefined when absent or not RFC-conforming (malformed,
+ * descending, overlapping: cloudfront.md §11.1 serves those the whole object with 200);
+ * "unsatisfiable" when no range overlaps the object.
+ */
+function parseRanges(header: string, size: number): ByteRange[] | "unsatisfiable" | undefined {
+  const h = header.trim();
+  if (!h.startsWith("bytes=")) return undefined;
+  const out: ByteRange[] = [];
+  let unsatisfiable = 0;
+  for (const spec of h.slice(6).split(",")) {
+    const m = RANGE_SPEC.exec(spec.trim());
+    if (!m) return undefined;
+    const [, a, b] = m;
+    if (a === "" && b === "") return undefined;
+    let range: ByteRange | undefined;
+    if (a === "") {
+      const n = Number(b);
+      if (n > 0) range = { start: Math.max(0, size - n), end: size - 1 };
+    } else {
+      const start = Number(a);
+      if (b !== "" && Number(b) < start) return undefined;
+      if (start < size) range = { start, end: b === "" ? size - 1 : Math.min(Number(b), size - 1) };
+    }
+    if (range === undefined) {
+      unsatisfiable++;
+      continue;
+    }
+    const prev = out.at(-1);
+    // Not ascending, or overlapping the previous range: not RFC-conforming for CloudFront (§11.1).
+    if (prev !== undefined && range.start <= prev.end) return undefined;
+    out.push(range);
   }
-  const start = Number(a);
-  const end = b === "" ? size - 1 : Math.min(Number(b), size - 1);
-  if (b !== "" && Number(b) < start) return undefined;
-  if (start >= size) return "unsatisfiable";
-  return { start, end };
+  if (out.length === 0) return unsatisfiable > 0 ? "unsatisfiable" : undefined;
+  return out;
+}
+
+/** One range's bytes, from memory or from the spilled file. */
+function slice(o: CachedObject, start: number, end: number): Buffer | Readable {
+  return o.body ? o.body.subarray(start, end + 1) : createReadStream(o.file!, { start, end });
+}
+
+/** Several ranges of a cached object as `multipart/byteranges` (RFC 9110 §14.6), as CloudFront answers them (§11.1). */
+function multipartByteranges(o: CachedObject, ranges: readonly ByteRange[]): Pick<EdgeResponse, "status" | "headers" | "body"> {
+  // The boundary is derived from the object, so the same request gets the same bytes (and it cannot be guessed from the body).
+  const boundary = `CloudFront-${createHash("sha256").update(o.key).update(String(o.storedAt)).digest("hex").slice(0, 24)}`;
+  const type = o.headers["content-type"];
+  const heads = ranges.map(
+    (r, i) =>
+      `${i === 0 ? "" : "\r\n"}--${boundary}\r\n${type === undefined ? "" : `Content-Type: ${String(type)}\r\n`}Content-Range: bytes ${r.start}-${r.end}/${o.size}\r\n\r\n`,
+  );
+  const tail = `\r\n--${boundary}--\r\n`;
+  let length = Buffer.byteLength(tail);
+  ranges.forEach((r, i) => (length += Buffer.byteLength(heads[i]!) + r.end - r.start + 1));
+  const headers: Record<string, string | string[]> = {
+    ...o.headers,
+    "content-type": `multipart/byteranges; boundary=${boundary}`,
+    "content-length": String(length),
+  };
+  delete headers["content-range"];
+  const parts = ranges.map((r) => slice(o, r.start, r.end));
+  const body = Readable.from(
+    (async function* () {
+      for (let i = 0; i < parts.length; i++) {
+        yield Buffer.from(heads[i]!);
+        const p = parts[i]!;
+        if (Buffer.isBuffer(p)) yield p;
+        else for await (const chunk of p) yield chunk as Buffer;
+      }
+      yield Buffer.from(tail);
+    })(),
+    { objectMode: false },
+  );
+  return { status: 206, headers, body };
 }

@@ -55,9 +55,12 @@ export function decideTtl(input: TtlInput): TtlDecision {
     const ttl = Math.min(Math.max(input.errorCachingMinTtl, origin), policy.MaxTTL);
     return ttl > 0 ? { isCached: true, ttl, cacheControl: cc, reason: "error caching" } : no("ErrorCachingMinTTL is 0");
   }
-  // Choice: 1xx, 206 (a partial object) and 304 (a revalidation answer) are not stored as objects;
-  // 206 caching is approximated by serving ranges from a cached full object (§11.1).
-  if (status < 200 || status === 206 || status === 304) return no(`status ${status} is not stored`);
+  // 1xx and 304 (a revalidation answer) are not stored as objects. A 206 is cached (§11.1 "origin
+  // supports ranges → 206 cached"); the store keeps it under its range (store-in-cache.ts).
+  if (status < 200 || status === 304) return no(`status ${status} is not stored`);
+  // DG "How CloudFront processes HTTP 3xx status codes": 307 and 308 are cached only when the origin
+  // sends Cache-Control (cloudfront.md §4.6; the spec's older "per §4.3" row was outdated).
+  if ((status === 307 || status === 308) && input.headers["cache-control"] === undefined) return no(`${status} without Cache-Control is not cached`);
   const vary = input.headers["vary"];
   if (
     policy.MinTTL === 0 &&

@@ -1,6 +1,6 @@
 import type { ForwardedValues } from "../schema/distribution-config.js";
 import type { CachePolicyConfig } from "../schema/policies.js";
-import type { ParamSet } from "./forwarding.js";
+import { selectQueryString, type ParamSet } from "./forwarding.js";
 import { viewerDeviceHeader } from "./viewer-device.js";
 
 /**
@@ -75,7 +75,8 @@ export function compileLegacyCacheKey(fv: ForwardedValues, maxTtl: number): Cach
     cookies:
       fv.Cookies.Forward === "all" ? ALL : fv.Cookies.Forward === "whitelist" ? { mode: "list", names: new Set(fv.Cookies.WhitelistedNames?.Items) } : NONE,
     queryStrings: !fv.QueryString ? NONE : keys.length > 0 ? { mode: "list", names: new Set(keys) } : ALL,
-    acceptEncoding: undefined,
+    // What the origin is sent is what the object varies by: the normalised Accept-Encoding (forwarding.ts).
+    acceptEncoding: viewer.includes("accept-encoding") ? undefined : { gzip: true, br: false },
     isAcceptEncodingListed: viewer.includes("accept-encoding"),
   });
 }
@@ -88,6 +89,8 @@ export interface CacheKeyInput {
   headers: Readonly<Record<string, string | string[] | undefined>>;
   protocol: "http" | "https";
   httpVersion: string;
+  /** CloudFront-Viewer-Country of this viewer (local.viewer.country). */
+  viewerCountry?: string;
 }
 
 export interface CacheKey {
@@ -109,7 +112,7 @@ const SEP = "\u0000";
 export function computeCacheKey(r: CacheKeyRecipe, input: CacheKeyInput): CacheKey {
   const prefix = input.method === "OPTIONS" ? "OPTIONS " : "";
   if (r.isPathOnly) return { key: prefix + input.uri, path: input.uri, encoding: "" };
-  const query = r.queryStrings.mode === "none" ? "" : filterQuery(input.query, r.queryStrings);
+  const query = selectQueryString(input.query, r.queryStrings);
   const path = query === "" ? input.uri : `${input.uri}?${query}`;
   let key = prefix + path;
   const h = input.headers;
@@ -129,21 +132,6 @@ export function computeCacheKey(r: CacheKeyRecipe, input: CacheKeyInput): CacheK
     if (encoding !== "") key += `${SEP}ae:${encoding}`;
   }
   return { key, path, encoding };
-}
-
-function filterQuery(query: string, set: ParamSet): string {
-  if (query === "") return "";
-  if (set.mode === "all") return query;
-  let out = "";
-  for (const part of query.split("&")) {
-    if (part === "") continue;
-    const eq = part.indexOf("=");
-    const name = eq === -1 ? part : part.slice(0, eq);
-    const listed = set.names.has(name);
-    if (set.mode === "list" ? !listed : listed) continue;
-    out += out === "" ? part : `&${part}`;
-  }
-  return out;
 }
 
 function filterCookies(header: string, set: ParamSet): string {
@@ -183,8 +171,8 @@ export function normaliseEncoding(value: string, enabled: { gzip: boolean; br: b
 const Q_ZERO = /^\s*q\s*=\s*0(\.0*)?\s*$/;
 
 /**
- * Keyed CloudFront-* values (§7.4). Geo headers have no value on loopback (as for requests from
- * AWS's own network), so they key as empty.
+ * Keyed CloudFront-* values (§7.4). The country is local.viewer's; the finer geo headers have no
+ * value on loopback (as for requests from AWS's own network), so they key as empty.
  */
 function cloudFrontKeyValue(name: string, input: CacheKeyInput): string {
   const ua = String(input.headers["user-agent"] ?? "");
@@ -193,6 +181,8 @@ function cloudFrontKeyValue(name: string, input: CacheKeyInput): string {
       return input.protocol;
     case "cloudfront-viewer-http-version":
       return input.httpVersion;
+    case "cloudfront-viewer-country":
+      return input.viewerCountry ?? "";
     default:
       return viewerDeviceHeader(name, ua) ?? "";
   }

@@ -23,9 +23,12 @@ export interface ForwardingRecipe {
   acceptEncoding: { gzip: boolean; br: boolean } | undefined;
   /** Legacy behaviours forward Authorization on methods that are not cached (§7.2). */
   legacyAuthorization: boolean;
+  /** Legacy `Cookies.Forward: none`: Set-Cookie is removed from origin responses (§4.9). */
+  stripsSetCookie: boolean;
 }
 
 const NONE: ParamSet = { mode: "none", names: new Set() };
+const LEGACY_ENCODING = Object.freeze({ gzip: true, br: false });
 const lower = (items: readonly string[] | undefined) => new Set((items ?? []).map((s) => s.toLowerCase()));
 const exact = (items: readonly string[] | undefined) => new Set(items ?? []);
 
@@ -92,6 +95,7 @@ export function recipeFromPolicies(cache: CachePolicyConfig, orp: OriginRequestP
     forwardsHost: includes(headers, "host"),
     acceptEncoding: gzip || br ? { gzip, br } : undefined,
     legacyAuthorization: false,
+    stripsSetCookie: false,
   };
 }
 
@@ -113,8 +117,11 @@ export function recipeFromForwardedValues(fv: ForwardedValues): ForwardingRecipe
     // §4.10: QueryString true forwards all; QueryStringCacheKeys only narrows the key.
     queryStrings: fv.QueryString ? { mode: "all", names: new Set() } : NONE,
     forwardsHost: includes(headers, "host"),
-    acceptEncoding: undefined,
+    // Choice (issue 8 §6): legacy behaviours send the origin a normalised Accept-Encoding (gzip or
+    // identity; Brotli came with cache policies), unless Accept-Encoding is a forwarded header.
+    acceptEncoding: includes(headers, "accept-encoding") ? undefined : LEGACY_ENCODING,
     legacyAuthorization: true,
+    stripsSetCookie: fv.Cookies.Forward === "none",
   };
 }
 
@@ -128,5 +135,38 @@ export function includes(set: ParamSet, name: string): boolean {
       return set.names.has(name);
     case "allExcept":
       return !set.names.has(name);
+  }
+}
+
+/**
+ * The one query-string selection (cloudfront.md §4.2, §7.3): the cache key and the origin request
+ * both use it, so a parameter is keyed exactly when it is forwarded under the same set. Names are
+ * compared percent-decoded (`%71=1` is `q=1`), `+` as space; order is kept and only `&` separates.
+ * `isSkipped` drops parameters before selection (S3 response-* overrides, cloudfront.md §5.2).
+ */
+export function selectQueryString(query: string, set: ParamSet, isSkipped?: (rawName: string) => boolean): string {
+  if (set.mode === "none" || query === "") return "";
+  if (set.mode === "all" && isSkipped === undefined) return query;
+  let out = "";
+  for (const part of query.split("&")) {
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    const rawName = eq === -1 ? part : part.slice(0, eq);
+    if (isSkipped?.(rawName)) continue;
+    if (set.mode !== "all") {
+      const listed = set.names.has(decodeName(rawName));
+      if (set.mode === "list" ? !listed : listed) continue;
+    }
+    out += out === "" ? part : `&${part}`;
+  }
+  return out;
+}
+
+function decodeName(raw: string): string {
+  if (raw.indexOf("%") === -1 && raw.indexOf("+") === -1) return raw;
+  try {
+    return decodeURIComponent(raw.replaceAll("+", " "));
+  } catch {
+    return raw;
   }
 }

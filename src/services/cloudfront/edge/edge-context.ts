@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ConnectionInfo } from "../../../core/service.js";
 import type { CacheState } from "../cache/index.js";
 import type { BehaviorPlan, DistributionPlan } from "../compile/plan.js";
 import type { EdgeResponse } from "./edge-response.js";
@@ -36,13 +37,14 @@ export class EdgeContext {
     readonly res: ServerResponse | undefined,
     readonly plan: DistributionPlan,
     readonly runtime: EdgeRuntime,
-    readonly protocol: "http" | "https",
+    /** The viewer connection: protocol and, on HTTPS, the raw ClientHello (JA3/JA4, cloudfront.md §7.4). */
+    readonly conn: ConnectionInfo,
     readonly requestId: string,
     readonly clientIp: string,
     readonly clientPort: number,
     overrides?: { method: string; path: string; query: string; isBackgroundRefresh?: boolean },
   ) {
-    const url = overrides ? undefined : (req.url ?? "/");
+    const url = overrides ? undefined : originForm(req.url ?? "/");
     const q = url === undefined ? -1 : url.indexOf("?");
     this.method = overrides?.method ?? req.method ?? "GET";
     this.viewerPath = overrides?.path ?? (q === -1 ? url! : url!.slice(0, q));
@@ -54,6 +56,51 @@ export class EdgeContext {
     this.isErrorPageFetch = overrides !== undefined && !this.isBackgroundRefresh;
   }
 
+  /**
+   * The viewer sent (or is sending) a body. HTTP/1.x says so with Content-Length or
+   * Transfer-Encoding; HTTP/2 may send DATA frames without content-length (RFC 9113 §8.1), so
+   * there a body exists unless the HEADERS frame ended the stream.
+   */
+  get hasRequestBody(): boolean {
+    const h = this.req.headers;
+    if (h["content-length"] !== undefined || h["transfer-encoding"] !== undefined) return this.announcesRequestBody;
+    const stream = (this.req as { stream?: { endAfterHeaders?: boolean } }).stream;
+    return this.req.httpVersionMajor === 2 && stream !== undefined && stream.endAfterHeaders === false;
+  }
+
+  /** Content-Length other than 0, or Transfer-Encoding: the body the viewer's headers announce. */
+  get announcesRequestBody(): boolean {
+    const h = this.req.headers;
+    const len = h["content-length"];
+    return (len !== undefined && len !== "0") || h["transfer-encoding"] !== undefined;
+  }
+
+  /**
+   * Aborted when the viewer goes away before its request or our response is complete: the origin
+   * request is then aborted too, never finished as a shorter (or empty) upload (issue 8 §9).
+   */
+  get viewerGone(): AbortSignal | undefined {
+    if (this.#viewerGone === undefined && this.res !== undefined) {
+      const ac = new AbortController();
+      this.#viewerGone = ac.signal;
+      const req = this.req;
+      const res = this.res;
+      const gone = () => {
+        if (!res.writableFinished) ac.abort(new Error("viewer closed the connection"));
+      };
+      req.once("aborted", gone);
+      res.once("close", gone);
+      // A viewer body that breaks (HTTP/2 RST_STREAM, length mismatch) must not end as a complete upload.
+      req.once("error", () => ac.abort(new Error("viewer request body failed")));
+    }
+    return this.#viewerGone;
+  }
+  #viewerGone: AbortSignal | undefined;
+
+  get protocol(): "http" | "https" {
+    return this.conn.protocol;
+  }
+
   get host(): string {
     return (this.req.headers.host ?? (this.req.headers[":authority"] as string | undefined) ?? "").toString();
   }
@@ -62,3 +109,16 @@ export class EdgeContext {
     return this.req.httpVersion;
   }
 }
+
+/**
+ * RFC 9112 §3.2.2: an absolute-form target (`GET http://host/api/x`) is matched and forwarded by
+ * its path and query, as CloudFront does, never by the raw target (issue 8 §9).
+ */
+function originForm(target: string): string {
+  if (target.charCodeAt(0) === 47 /* '/' */) return target;
+  const m = ABSOLUTE_FORM.exec(target);
+  if (!m) return target;
+  const rest = target.slice(m[0].length);
+  return rest === "" || rest.charCodeAt(0) === 63 /* '?' */ ? `/${rest}` : rest;
+}
+const ABSOLUTE_FORM = /^https?:\/\/[^/?#]*/i;

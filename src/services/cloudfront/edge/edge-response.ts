@@ -18,6 +18,8 @@ export interface EdgeResponse {
   closeConnection?: boolean;
   /** Seconds since the object was stored, on cache hits. */
   age?: number;
+  /** The origin's ETag when the viewer sees another (weakened by compression, cloudfront.md §8); revalidation uses this one. */
+  originEtag?: string;
   /** Custom error responses do not apply (function-generated responses, redirects). */
   bypassCustomErrors?: boolean;
 }

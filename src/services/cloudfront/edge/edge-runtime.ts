@@ -3,6 +3,7 @@ import type { Ids } from "../../../core/ids.js";
 import type { Log } from "../../../core/log.js";
 import type { DistributionCache } from "../cache/index.js";
 import type { OriginPlan } from "../compile/plan.js";
+import type { ViewerLocation } from "./viewer-location.js";
 import type { OriginClient } from "./stages/60-origin-fetch/origin-client.js";
 
 /** Long-lived resources the pipeline uses: connection pools per origin, time, ids. */
@@ -15,4 +16,6 @@ export interface EdgeRuntime {
   caches: ReadonlyMap<string, DistributionCache>;
   /** The port viewers reach HTTPS on (for redirect-to-https Location). */
   httpsPort: number;
+  /** CloudFront-Viewer-Country / -ASN of every viewer (cloudfront.md §7.4). */
+  viewer: ViewerLocation;
 }

@@ -46,7 +46,7 @@ export async function runPipeline(ctx: EdgeContext): Promise<void> {
  * request goes through the stages again as CloudFront's own, revalidating or replacing the object.
  */
 function refreshInBackground(parent: EdgeContext): void {
-  const child = new EdgeContext(parent.req, undefined, parent.plan, parent.runtime, parent.protocol, parent.requestId, parent.clientIp, parent.clientPort, {
+  const child = new EdgeContext(parent.req, undefined, parent.plan, parent.runtime, parent.conn, parent.requestId, parent.clientIp, parent.clientPort, {
     method: "GET",
     path: parent.viewerPath,
     query: parent.query,
@@ -56,7 +56,11 @@ function refreshInBackground(parent: EdgeContext): void {
     () => {
       const body = child.response?.body;
       // Nobody reads this response: let it flow so the store's tee sees the end.
-      if (body && !Buffer.isBuffer(body)) body.resume();
+      if (body && !Buffer.isBuffer(body)) {
+        // A broken origin stream here has no viewer to fail; it must not become an uncaught 'error'.
+        body.once("error", (e) => parent.runtime.log.warn(`distribution ${parent.plan.id}: background refresh of ${parent.viewerPath} broke: ${e.message}`));
+        body.resume();
+      }
     },
     (e: unknown) => parent.runtime.log.warn(`distribution ${parent.plan.id}: background refresh of ${parent.viewerPath} failed: ${(e as Error).message}`),
   );
@@ -65,7 +69,7 @@ function refreshInBackground(parent: EdgeContext): void {
 /** The error page is its own GET through the behaviour its path matches (cloudfront.md §9.1). */
 async function fetchErrorPage(parent: EdgeContext, path: string): Promise<EdgeResponse> {
   const q = path.indexOf("?");
-  const child = new EdgeContext(parent.req, undefined, parent.plan, parent.runtime, parent.protocol, parent.requestId, parent.clientIp, parent.clientPort, {
+  const child = new EdgeContext(parent.req, undefined, parent.plan, parent.runtime, parent.conn, parent.requestId, parent.clientIp, parent.clientPort, {
     method: "GET",
     path: q === -1 ? path : path.slice(0, q),
     query: q === -1 ? "" : path.slice(q + 1),

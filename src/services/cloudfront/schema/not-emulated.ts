@@ -43,6 +43,12 @@ export function findNotEmulated(dc: DistributionConfig): NotEmulated[] {
     if (o.VpcOriginConfig !== undefined) add([...p, "VpcOriginConfig"], "not emulated: VPC origins");
   });
 
+  listItems(dc.OriginGroups).forEach((g, i) => {
+    // media-quality-based selection needs MediaPackage v2 quality scores; locally it is plain failover.
+    if (g.SelectionCriteria === "media-quality-based")
+      add(["OriginGroups", "Items", i, "SelectionCriteria"], "not emulated: media-quality-based selection; the group fails over as with default");
+  });
+
   const behaviors: [(string | number)[], DistributionConfig["DefaultCacheBehavior"]][] = [[["DefaultCacheBehavior"], dc.DefaultCacheBehavior]];
   listItems(dc.CacheBehaviors).forEach((b, i) => behaviors.push([["CacheBehaviors", "Items", i], b]));
   for (const [p, b] of behaviors) {

@@ -22,6 +22,33 @@ export interface PolicyCatalog {
   originRequestPolicies: ReadonlySet<string>;
 }
 
+/** cloudfront.md §7.5: headers CloudFront cannot add as origin custom headers (plus X-Amz-*, X-Edge-*). */
+const FORBIDDEN_ORIGIN_HEADERS = new Set([
+  "cache-control",
+  "connection",
+  "content-length",
+  "cookie",
+  "host",
+  "if-match",
+  "if-modified-since",
+  "if-none-match",
+  "if-range",
+  "if-unmodified-since",
+  "max-forwards",
+  "pragma",
+  "proxy-authorization",
+  "proxy-connection",
+  "range",
+  "request-range",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "via",
+  "x-real-ip",
+]);
+const MAX_ORIGIN_CUSTOM_HEADERS = 10;
+
 export function validateDistribution(dc: DistributionConfig, catalog: PolicyCatalog): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const originIds = new Set<string>();
@@ -34,6 +61,20 @@ export function validateDistribution(dc: DistributionConfig, catalog: PolicyCata
     if (o.S3OriginConfig && o.CustomOriginConfig) {
       issues.push([["Origins", "Items", i], "InvalidOrigin: an origin cannot have both S3OriginConfig and CustomOriginConfig"]);
     }
+    const headers = listItems(o.CustomHeaders);
+    if (headers.length > MAX_ORIGIN_CUSTOM_HEADERS)
+      issues.push([
+        ["Origins", "Items", i, "CustomHeaders"],
+        `TooManyOriginCustomHeaders: Your request contains too many origin custom headers (at most ${MAX_ORIGIN_CUSTOM_HEADERS}).`,
+      ]);
+    headers.forEach((h, j) => {
+      const lower = h.HeaderName.toLowerCase();
+      if (FORBIDDEN_ORIGIN_HEADERS.has(lower) || lower.startsWith("x-amz-") || lower.startsWith("x-edge-"))
+        issues.push([
+          ["Origins", "Items", i, "CustomHeaders", "Items", j, "HeaderName"],
+          `InvalidArgument: The parameter HeaderName : ${h.HeaderName} is not allowed (CloudFront cannot add it to origin requests, cloudfront.md §7.5).`,
+        ]);
+    });
   });
   if (listItems(dc.Origins).length === 0) issues.push([["Origins"], "InvalidArgument: a distribution needs at least one origin"]);
   listItems(dc.OriginGroups).forEach((g, i) => {

@@ -29,7 +29,8 @@ export function checkViewerPolicy(ctx: EdgeContext): StageResult {
     ctx.response = methodNotAllowed(ctx.requestId);
     return RESPOND;
   }
-  if (ctx.method === "GET" && hasBody(ctx)) {
+  // Judged by the announced framing only: an HTTP/2 GET may end its stream with an empty DATA frame.
+  if (ctx.method === "GET" && ctx.announcesRequestBody) {
     ctx.response = badRequest(ctx.requestId);
     return RESPOND;
   }
@@ -40,11 +41,5 @@ function httpsLocation(ctx: EdgeContext): string {
   // Host without the local HTTP port; the HTTPS port replaces it (443 in AWS, our HTTPS port here).
   const host = ctx.host.replace(/:\d+$/, "");
   const port = ctx.runtime.httpsPort === 443 ? "" : `:${ctx.runtime.httpsPort}`;
-  return `https://${host}${port}${ctx.req.url ?? "/"}`;
-}
-
-function hasBody(ctx: EdgeContext): boolean {
-  const h = ctx.req.headers;
-  const len = h["content-length"];
-  return (len !== undefined && len !== "0") || h["transfer-encoding"] !== undefined;
+  return `https://${host}${port}${ctx.viewerPath}${ctx.hasQuery ? `?${ctx.query}` : ""}`;
 }

@@ -19,7 +19,15 @@ export function lookupCache(ctx: EdgeContext): StageResult | Promise<StageResult
   const cache = ctx.runtime.caches.get(ctx.plan.id);
   if (cache === undefined) return CONTINUE;
   const req = ctx.req;
-  const k = computeCacheKey(recipe, { method: m, uri: ctx.uri, query: ctx.query, headers: req.headers, protocol: ctx.protocol, httpVersion: req.httpVersion });
+  const k = computeCacheKey(recipe, {
+    method: m,
+    uri: ctx.uri,
+    query: ctx.query,
+    headers: req.headers,
+    protocol: ctx.protocol,
+    httpVersion: req.httpVersion,
+    viewerCountry: ctx.runtime.viewer.country,
+  });
   const now = ctx.runtime.clock.now();
   const found = cache.store.get(k.key);
   if (found !== undefined && !ctx.isBackgroundRefresh) {
@@ -40,6 +48,20 @@ export function lookupCache(ctx: EdgeContext): StageResult | Promise<StageResult
   }
   const state = newState(cache, k.key, k.path, k.encoding, found);
   ctx.cache = state;
+  // §11.1: a range with no full object cached is served from its own cached 206, or fetched and
+  // cached as one. Ranges are not collapsed onto each other (they are different objects).
+  const range = req.headers.range;
+  if (found === undefined && range !== undefined && !ctx.isBackgroundRefresh && !ctx.isErrorPageFetch) {
+    state.rangeKey = `${k.key}\u0000range:${range}`;
+    const part = cache.store.get(state.rangeKey);
+    if (part !== undefined && now < part.expiresAt) {
+      part.hits++;
+      ctx.response = serveCached(part, req.headers, now, "Hit");
+      ctx.cache = undefined;
+      return RESPOND;
+    }
+    return CONTINUE;
+  }
   // §4.9: forwarding cookies disables request collapsing; so does caching being off (above).
   if (ctx.isErrorPageFetch || b.recipe.cookies.mode !== "none") return CONTINUE;
   const pending = cache.inflight.get(k.key);

@@ -10,8 +10,8 @@ import { signOac } from "./sign-oac.js";
 
 /**
  * Sends the request to the behaviour's origin and puts its response (streaming) in ctx.response.
- * Connect failures → 502, read timeouts → 504 (cloudfront.md §9.3, §10.3; Choice on the
- * 502/504 message pairing, spec §17 item 11).
+ * Refused connections → 502; unanswered connects (SYN dropped) and read timeouts → 504
+ * (cloudfront.md §9.3, §9.5, §10.3; Choice on the 502/504 message pairing, spec §17 item 11).
  */
 export async function fetchOrigin(ctx: EdgeContext): Promise<StageResult> {
   const group = ctx.behavior!.originGroup;
@@ -26,13 +26,9 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
   const query = buildOriginQuery(ctx.query, b);
   const path = origin.originPath + ctx.uri + (query === "" ? "" : `?${query}`);
   const m = ctx.method;
-  const hasBody =
-    !ctx.isErrorPageFetch &&
-    m !== "GET" &&
-    m !== "HEAD" &&
-    (ctx.req.headers["content-length"] !== undefined || ctx.req.headers["transfer-encoding"] !== undefined);
+  const hasBody = !ctx.isErrorPageFetch && m !== "GET" && m !== "HEAD" && ctx.hasRequestBody;
   ctx.originId = origin.id;
-  const originHeaders = ctx.isErrorPageFetch ? errorPageHeaders(ctx, client.endpoint.hostHeader) : buildOriginHeaders(ctx, b, client.endpoint);
+  const originHeaders = ctx.isErrorPageFetch ? errorPageHeaders(ctx, client.endpoint.hostHeader) : buildOriginHeaders(ctx, b, origin, client.endpoint);
   // Revalidating an expired object: its validators replace the viewer's (cloudfront.md §4.7).
   const conditional = ctx.cache?.conditional;
   if (conditional !== undefined) {
@@ -42,18 +38,22 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
   }
   if (origin.oac) await signOac(origin.oac, m, path, originHeaders, ctx.runtime.clock.now());
   try {
-    const reply = await client.request({
-      method: m,
-      path,
-      headers: originHeaders,
-      body: hasBody ? ctx.req : null,
-      idempotent: m === "GET" || m === "HEAD" || m === "OPTIONS",
-    });
+    const reply = await client.request(
+      {
+        method: m,
+        path,
+        headers: originHeaders,
+        body: hasBody ? ctx.req : null,
+        idempotent: m === "GET" || m === "HEAD" || m === "OPTIONS",
+      },
+      ctx.viewerGone,
+    );
     const headers: Record<string, string | string[]> = {};
     for (const k in reply.headers) {
       const v = reply.headers[k];
       if (v !== undefined) headers[k] = v;
     }
+    if (b.recipe.stripsSetCookie) delete headers["set-cookie"];
     return {
       status: reply.status,
       headers,
@@ -65,7 +65,7 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
   } catch (e) {
     const kind = e instanceof OriginFetchError ? e.kind : "invalid";
     ctx.runtime.log.debug(`distribution ${ctx.plan.id}: origin ${origin.id} ${kind} failure for ${m} ${path}: ${(e as Error).cause ?? e}`);
-    return kind === "timeout"
+    return kind === "timeout" || kind === "blocked"
       ? originReadTimeout(ctx.requestId)
       : kind === "connect"
         ? originConnectError(ctx.requestId)

@@ -1,11 +1,14 @@
-import type { Readable } from "node:stream";
-import { Pool, errors as undiciErrors } from "undici";
+import { Readable } from "node:stream";
+import { Pool, buildConnector, errors as undiciErrors, util as undiciUtil, type Dispatcher } from "undici";
 import type { OriginEndpoint, OriginPlan } from "../../../compile/plan.js";
 
 /**
  * One keep-alive pool per (origin, scheme), made once at start (never per request). Applies the
- * origin's ConnectionTimeout, OriginReadTimeout and OriginKeepaliveTimeout (cloudfront.md §10.2–10.3).
+ * origin's ConnectionTimeout, OriginReadTimeout and OriginKeepaliveTimeout (cloudfront.md §10.2–10.3)
+ * with native timers, so each lasts what is configured: undici's own timers tick every ~0.5 s and
+ * made every attempt up to half a second longer.
  */
+
 export interface OriginRequest {
   method: string;
   path: string;
@@ -21,7 +24,12 @@ export interface OriginReply {
   body: Readable;
 }
 
-export type OriginFailure = "connect" | "timeout" | "invalid";
+/**
+ * connect: refused / reset / TLS failure (502); blocked: no answer to the SYN within
+ * ConnectionTimeout, a firewall or a full backlog (504, DG "HTTP 504 status code (Gateway
+ * Timeout)", cloudfront.md §9.5); timeout: OriginReadTimeout (504); invalid: a broken response (502).
+ */
+export type OriginFailure = "connect" | "blocked" | "timeout" | "invalid";
 
 export class OriginFetchError extends Error {
   constructor(
@@ -32,35 +40,137 @@ export class OriginFetchError extends Error {
   }
 }
 
+/** OriginReadTimeout passed: no response byte (or no request body byte) for that long. */
+class OriginReadTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`no data from the origin for ${ms} ms (OriginReadTimeout)`);
+  }
+}
+
 export class OriginClient {
   readonly #pool: Pool;
+
   constructor(
     readonly origin: OriginPlan,
     readonly endpoint: OriginEndpoint,
     ca: string | undefined,
   ) {
+    const connectMs = origin.connectionTimeoutMs;
+    // undici's connect timeout is switched off; ours is a plain setTimeout per attempt.
+    const base = buildConnector({ timeout: 0, servername: endpoint.servername, ...(ca ? { ca } : {}) });
+    const connect: buildConnector.connector = (opts, cb) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        socket.destroy();
+        cb(new undiciErrors.ConnectTimeoutError(`connect to ${endpoint.connectUrl} timed out after ${connectMs} ms (ConnectionTimeout)`), null);
+      }, connectMs);
+      // undici's connector returns the socket it opens (its typings say void).
+      const socket = (base as unknown as (o: typeof opts, c: Parameters<typeof base>[1]) => { destroy(): void })(opts, (err, s) => {
+        clearTimeout(timer);
+        if (settled) return;
+        settled = true;
+        if (err) cb(err, null);
+        else cb(null, s!);
+      });
+      return socket as never;
+    };
     this.#pool = new Pool(endpoint.connectUrl, {
-      connect: { timeout: origin.connectionTimeoutMs, servername: endpoint.servername, ...(ca ? { ca } : {}) },
-      headersTimeout: origin.readTimeoutMs,
-      bodyTimeout: origin.readTimeoutMs,
+      connect,
+      headersTimeout: 0,
+      bodyTimeout: 0,
       keepAliveTimeout: origin.keepAliveMs,
       keepAliveMaxTimeout: origin.keepAliveMs,
     });
   }
 
-  async request(r: OriginRequest): Promise<OriginReply> {
+  async request(r: OriginRequest, signal?: AbortSignal): Promise<OriginReply> {
     const attempts = this.origin.connectionAttempts;
     for (let attempt = 1; ; attempt++) {
       try {
-        const res = await this.#pool.request({ method: r.method as "GET", path: r.path, headers: r.headers, body: r.body ?? undefined });
-        return { status: res.statusCode, headers: res.headers, body: res.body };
+        return await this.#dispatch(r, signal);
       } catch (cause) {
         const kind = classify(cause);
         // Connect failures are retried up to ConnectionAttempts; read timeouts only for GET/HEAD.
-        const retry = attempt < attempts && (kind === "connect" || (kind === "timeout" && r.idempotent)) && r.body === null;
-        if (!retry) throw new OriginFetchError(kind, { cause });
+        const retry = attempt < attempts && (kind === "connect" || kind === "blocked" || (kind === "timeout" && r.idempotent)) && r.body === null;
+        if (!retry || signal?.aborted) throw new OriginFetchError(kind, { cause });
       }
     }
+  }
+
+  /**
+   * One attempt. The read timer starts when the request is written to a connected socket, restarts
+   * on every request-body chunk sent and every response chunk received, and aborts the exchange when
+   * it fires (cloudfront.md §10.3: "applies to first byte and gaps between packets").
+   */
+  #dispatch(r: OriginRequest, signal: AbortSignal | undefined): Promise<OriginReply> {
+    const readMs = this.origin.readTimeoutMs;
+    return new Promise<OriginReply>((resolve, reject) => {
+      let abort: ((err: Error) => void) | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      let body: Readable | undefined;
+      let finished = false;
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => abort?.(new OriginReadTimeoutError(readMs)), readMs);
+      };
+      const stop = () => {
+        finished = true;
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onSignal);
+      };
+      const onSignal = () => abort?.(signal!.reason instanceof Error ? signal!.reason : new Error("aborted"));
+      signal?.addEventListener("abort", onSignal, { once: true });
+      let resume: (() => void) | undefined;
+      const handler: Dispatcher.DispatchHandler = {
+        onConnect(a) {
+          abort = a;
+          if (signal?.aborted) return a(new Error("aborted"));
+          arm();
+        },
+        onBodySent() {
+          if (!finished) arm();
+        },
+        onHeaders(status, rawHeaders, res) {
+          if (status < 200) return true; // 100 Continue and other interim answers
+          arm();
+          resume = res;
+          const headers = undiciUtil.parseHeaders(rawHeaders as unknown as Buffer[]) as Record<string, string | string[] | undefined>;
+          body = new Readable({
+            read: () => resume?.(),
+            destroy: (err, cb) => {
+              // The consumer went away (viewer abort): the origin request goes with it (cloudfront.md §10.3).
+              if (!finished) {
+                stop();
+                abort?.(err ?? new Error("response body destroyed"));
+              }
+              cb(err);
+            },
+          });
+          resolve({ status, headers, body });
+          return true;
+        },
+        onData(chunk) {
+          arm();
+          return body!.push(chunk);
+        },
+        onComplete() {
+          stop();
+          body?.push(null);
+        },
+        onError(err) {
+          const wasFinished = finished;
+          stop();
+          if (body === undefined) reject(err);
+          else if (!wasFinished) body.destroy(err);
+        },
+      };
+      this.#pool.dispatch(
+        { method: r.method as Dispatcher.HttpMethod, path: r.path, headers: r.headers, body: r.body ?? undefined, origin: this.endpoint.connectUrl },
+        handler,
+      );
+    });
   }
 
   close(): Promise<void> {
@@ -69,8 +179,9 @@ export class OriginClient {
 }
 
 function classify(e: unknown): OriginFailure {
+  if (e instanceof OriginReadTimeoutError) return "timeout";
   if (e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError) return "timeout";
-  if (e instanceof undiciErrors.ConnectTimeoutError) return "connect";
+  if (e instanceof undiciErrors.ConnectTimeoutError) return "blocked";
   const code = (e as { code?: string }).code;
   if (code === "ECONNREFUSED" || code === "ECONNRESET" || code === "EHOSTUNREACH" || code === "ENOTFOUND" || code === "EPIPE") return "connect";
   if (e instanceof undiciErrors.SocketError) return "connect";

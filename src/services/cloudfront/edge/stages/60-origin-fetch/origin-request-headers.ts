@@ -1,7 +1,9 @@
-import { includes } from "../../../compile/forwarding.js";
-import type { BehaviorPlan, OriginEndpoint } from "../../../compile/plan.js";
+import { includes, selectQueryString } from "../../../compile/forwarding.js";
+import type { BehaviorPlan, OriginEndpoint, OriginPlan } from "../../../compile/plan.js";
 import type { EdgeContext } from "../../edge-context.js";
 import { viewerDeviceHeader } from "../../../compile/viewer-device.js";
+import { normaliseEncoding } from "../../../compile/cache-key.js";
+import { ja3, ja4, parseClientHello } from "../../../../../core/tls-fingerprint.js";
 
 /**
  * The headers, cookies and query string CloudFront sends to an origin (cloudfront.md §7.2–7.5),
@@ -23,6 +25,7 @@ const DROPPED = new Set([
   "x-amz-cf-id",
   "http2-settings",
   "transfer-encoding",
+  "expect",
 ]);
 
 /**
@@ -48,13 +51,17 @@ const ALWAYS = new Set([
   "request-range",
   "cache-control",
   "warning",
-  "expect",
 ]);
 
 /** Handled one by one below. */
 const SPECIAL = new Set(["host", "user-agent", "x-forwarded-for", "via", "cookie", "authorization", "accept-encoding"]);
 
-export function buildOriginHeaders(ctx: EdgeContext, b: BehaviorPlan, endpoint: OriginEndpoint): Record<string, string | string[]> {
+/**
+ * `origin` is the origin actually asked: in an origin group the secondary gets its own Host and
+ * CustomHeaders, never the primary's (cloudfront.md §7.5, §10.6). `Expect` is never sent: CloudFront
+ * answers `100-continue` itself and streams the body (§7.2 lists it as removed), and undici refuses it.
+ */
+export function buildOriginHeaders(ctx: EdgeContext, b: BehaviorPlan, origin: OriginPlan, endpoint: OriginEndpoint): Record<string, string | string[]> {
   const recipe = b.recipe;
   const src = ctx.req.headers;
   const out: Record<string, string | string[]> = {};
@@ -67,7 +74,7 @@ export function buildOriginHeaders(ctx: EdgeContext, b: BehaviorPlan, endpoint: 
   }
 
   // Host: origin domain, unless the viewer's Host is forwarded to a custom origin (§10.5).
-  out["host"] = recipe.forwardsHost && !b.origin.isS3 && src.host ? src.host : endpoint.hostHeader;
+  out["host"] = recipe.forwardsHost && !origin.isS3 && src.host ? src.host : endpoint.hostHeader;
   out["user-agent"] = includes(recipe.headers, "user-agent") && src["user-agent"] ? src["user-agent"] : "Amazon CloudFront";
 
   // Choice: ", " joins X-Forwarded-For entries (spec §7.2 separator UNCONFIRMED; ALB uses ", ").
@@ -89,7 +96,8 @@ export function buildOriginHeaders(ctx: EdgeContext, b: BehaviorPlan, endpoint: 
 
   const ae = src["accept-encoding"];
   if (recipe.acceptEncoding) {
-    out["accept-encoding"] = normaliseAcceptEncoding(typeof ae === "string" ? ae : undefined, recipe.acceptEncoding, ctx.httpVersion);
+    // §4.5: HTTP/1.0 viewers: Accept-Encoding is removed (not sent as identity).
+    if (ctx.httpVersion !== "1.0") out["accept-encoding"] = normaliseAcceptEncoding(typeof ae === "string" ? ae : undefined, recipe.acceptEncoding);
   } else if (ae !== undefined && includes(recipe.headers, "accept-encoding")) {
     out["accept-encoding"] = ae;
   }
@@ -105,26 +113,14 @@ export function buildOriginHeaders(ctx: EdgeContext, b: BehaviorPlan, endpoint: 
   }
 
   // Origin custom headers overwrite viewer values (§7.5).
-  for (const [name, value] of b.origin.customHeaders) out[name.toLowerCase()] = value;
+  for (const [name, value] of origin.customHeaders) out[name.toLowerCase()] = value;
   return out;
 }
 
 /** §4.5: with gzip/br in the cache policy, the origin sees only those tokens, `br,gzip` order, or `identity`. */
-export function normaliseAcceptEncoding(value: string | undefined, enabled: { gzip: boolean; br: boolean }, httpVersion: string): string {
-  if (value === undefined || httpVersion === "1.0") return "identity";
-  let gzip = false;
-  let br = false;
-  for (const part of value.split(",")) {
-    const [token, ...params] = part.trim().toLowerCase().split(";");
-    // Choice: an explicit q=0 refuses the coding (RFC 9110 §12.5.3); spec §4.5 leaves q=0 UNCONFIRMED.
-    if (params.some((p) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(p))) continue;
-    if (token === "gzip") gzip = true;
-    else if (token === "br") br = true;
-  }
-  const parts: string[] = [];
-  if (br && enabled.br) parts.push("br");
-  if (gzip && enabled.gzip) parts.push("gzip");
-  return parts.length ? parts.join(",") : "identity";
+export function normaliseAcceptEncoding(value: string | undefined, enabled: { gzip: boolean; br: boolean }): string {
+  if (value === undefined) return "identity";
+  return normaliseEncoding(value, enabled) || "identity";
 }
 
 /** Keeps the cookies the recipe forwards, in name order (§4.2: "CloudFront sorts forwarded cookies by name"). */
@@ -141,8 +137,9 @@ function filterCookies(header: string, set: { mode: string; names: ReadonlySet<s
 }
 
 /**
- * CloudFront-generated request headers (§7.4). Loopback viewers have no geolocation, so the
- * country/city/ASN family is omitted — as AWS omits them for requests from its own network.
+ * CloudFront-generated request headers (§7.4). Country and ASN come from `local.viewer` (default
+ * US / 16509); the finer geo family (city, region, postal code…) is omitted, as AWS omits it for
+ * requests from its own network. JA3/JA4 are computed from the viewer's real ClientHello.
  */
 function cloudFrontHeaderValue(name: string, ctx: EdgeContext): string | undefined {
   const ua = String(ctx.req.headers["user-agent"] ?? "");
@@ -166,32 +163,37 @@ function cloudFrontHeaderValue(name: string, ctx: EdgeContext): string | undefin
       const cipher = sock.getCipher?.();
       return `${sock.getProtocol()}:${cipher?.standardName ?? cipher?.name ?? ""}:fullHandshake`;
     }
+    case "cloudfront-viewer-country":
+      return ctx.runtime.viewer.country;
+    case "cloudfront-viewer-asn":
+      return String(ctx.runtime.viewer.asn);
+    case "cloudfront-viewer-ja3-fingerprint":
+      return ctx.protocol === "https" ? fingerprintsOf(ctx.conn.clientHello)?.ja3 : undefined;
+    case "cloudfront-viewer-ja4-fingerprint":
+      return ctx.protocol === "https" ? fingerprintsOf(ctx.conn.clientHello)?.ja4 : undefined;
     default:
       return viewerDeviceHeader(name.toLowerCase(), ua);
   }
 }
 
-/** Query string per recipe, order preserved (§4.2: order matters, only `&` separates). */
-export function buildOriginQuery(query: string, b: BehaviorPlan): string {
-  const set = b.recipe.queryStrings;
-  if (set.mode === "none" || query === "") return "";
-  let out = "";
-  for (const part of query.split("&")) {
-    if (part === "") continue;
-    const eq = part.indexOf("=");
-    const rawName = eq === -1 ? part : part.slice(0, eq);
-    if (b.origin.isS3 && b.withholdsS3ResponseOverrides && /^response-content-(type|disposition|encoding)$/.test(rawName)) continue;
-    if (set.mode !== "all") {
-      let name = rawName;
-      try {
-        name = decodeURIComponent(rawName.replaceAll("+", " "));
-      } catch {
-        // keep the raw name
-      }
-      const listed = set.names.has(name);
-      if (set.mode === "list" ? !listed : listed) continue;
-    }
-    out += out === "" ? part : `&${part}`;
+/** Computed once per connection (the ClientHello buffer is the connection's), on first use. */
+const FINGERPRINTS = new WeakMap<Buffer, { ja3: string; ja4: string } | null>();
+function fingerprintsOf(hello: Buffer | undefined): { ja3: string; ja4: string } | undefined {
+  if (hello === undefined) return undefined;
+  let f = FINGERPRINTS.get(hello);
+  if (f === undefined) {
+    const h = parseClientHello(hello);
+    f = h ? { ja3: ja3(h), ja4: ja4(h) } : null;
+    FINGERPRINTS.set(hello, f);
   }
-  return out;
+  return f ?? undefined;
 }
+
+/** Query string per recipe: the same selection as the cache key's (compile/forwarding.ts). */
+export function buildOriginQuery(query: string, b: BehaviorPlan): string {
+  const skip = b.origin.isS3 && b.withholdsS3ResponseOverrides ? isS3ResponseOverride : undefined;
+  return selectQueryString(query, b.recipe.queryStrings, skip);
+}
+
+const S3_RESPONSE_OVERRIDE = /^response-content-(type|disposition|encoding)$/;
+const isS3ResponseOverride = (name: string) => S3_RESPONSE_OVERRIDE.test(name);

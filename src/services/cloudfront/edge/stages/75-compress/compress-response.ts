@@ -1,4 +1,4 @@
-import type { Readable } from "node:stream";
+import { pipeline } from "node:stream";
 import { constants, createBrotliCompress, createGzip } from "node:zlib";
 import type { EdgeContext } from "../../edge-context.js";
 import { CONTINUE, type StageResult } from "../stage.js";
@@ -31,10 +31,8 @@ export function compressResponse(ctx: EdgeContext): StageResult {
       : createGzip();
   const source = r.body;
   if (Buffer.isBuffer(source)) zip.end(source);
-  else {
-    (source as Readable).once("error", (e) => zip.destroy(e));
-    (source as Readable).pipe(zip);
-  }
+  // pipeline: a destroyed zip (viewer gone) destroys the origin body too (issue 8 §9).
+  else pipeline(source, zip, noop);
   const headers: Record<string, string | string[]> = { ...h, "content-encoding": coding };
   delete headers["content-length"];
   // §8: a strong ETag becomes weak; an invalid one is removed.
@@ -47,7 +45,9 @@ export function compressResponse(ctx: EdgeContext): StageResult {
   const vary = h["vary"];
   if (vary === undefined) headers["vary"] = "Accept-Encoding";
   else if (!String(vary).toLowerCase().includes("accept-encoding")) headers["vary"] = `${String(vary)}, Accept-Encoding`;
-  ctx.response = { ...r, headers, body: zip };
+  // The cache revalidates with the origin's own validator, never the weakened one: S3 answers a
+  // weak If-None-Match with 200, so the object would never be refreshed (§4.7, issue 8 §6).
+  ctx.response = { ...r, headers, body: zip, originEtag: typeof etag === "string" ? etag : undefined };
   return CONTINUE;
 }
 
@@ -107,3 +107,5 @@ export function isCompressibleType(value: string | string[] | undefined): boolea
   const semi = v.indexOf(";");
   return COMPRESSIBLE.has((semi === -1 ? v : v.slice(0, semi)).trim().toLowerCase());
 }
+
+function noop(): void {}

@@ -1,4 +1,4 @@
-import { Transform, type Readable } from "node:stream";
+import { pipeline, Transform, type Readable } from "node:stream";
 import { discardBody } from "../../../../../core/http/discard-body.js";
 import { decideTtl, parseCacheControl, serveCached, type CachedObject, type CacheState } from "../../../cache/index.js";
 import type { EdgeContext } from "../../edge-context.js";
@@ -36,12 +36,13 @@ export function storeInCache(ctx: EdgeContext): StageResult {
     return CONTINUE;
   }
 
-  // Choice: a HEAD miss is forwarded as HEAD and its (bodiless) answer not stored (§17 item 8);
-  // a Range miss's 206 is not stored either (ranges are served from a cached full object, §11.1).
-  if (ctx.method === "HEAD") {
+  // Choice: a HEAD miss is forwarded as HEAD and its (bodiless) answer not stored (§17 item 8).
+  // A 206 is stored under its range (§11.1), only when the viewer asked for that range.
+  if (ctx.method === "HEAD" || (r.status === 206 && st.rangeKey === undefined)) {
     st.release();
     return CONTINUE;
   }
+  const key = r.status === 206 ? st.rangeKey! : st.key;
   const d = decideTtl({
     status: r.status,
     headers: r.headers,
@@ -55,8 +56,10 @@ export function storeInCache(ctx: EdgeContext): StageResult {
     return CONTINUE;
   }
   const headers = storedHeaders(r.headers, d.cacheControl.noCacheSetCookie);
+  // CloudFront's own page (a cached 502/504) is still CloudFront's on every hit (§9.3).
+  if (r.generated) headers["server"] = "CloudFront";
   const base = {
-    key: st.key,
+    key,
     path: st.path,
     status: r.status,
     headers,
@@ -64,7 +67,7 @@ export function storeInCache(ctx: EdgeContext): StageResult {
     expiresAt: now + d.ttl * 1000,
     staleWhileRevalidateMs: seconds(d.cacheControl.staleWhileRevalidate),
     staleIfErrorMs: seconds(d.cacheControl.staleIfError),
-    etag: one(headers["etag"]),
+    etag: r.originEtag ?? one(headers["etag"]),
     lastModified: one(headers["last-modified"]),
     hits: 0,
   };
@@ -111,8 +114,10 @@ function teeIntoStore(body: Readable, st: CacheState, base: Base): Readable {
     sink.abort();
     st.release();
   });
-  body.once("error", (e) => tee.destroy(e));
-  return body.pipe(tee);
+  // pipeline, not pipe: a viewer that goes away destroys the tee, and that must reach the origin
+  // body so the origin request is released (issue 8 §9), not left open under back-pressure.
+  pipeline(body, tee, noop);
+  return tee;
 }
 
 /** Hop-by-hop headers are not part of the object; Set-Cookie is dropped under `no-cache="Set-Cookie"` (§4.3). */
@@ -142,7 +147,8 @@ function refreshObject(ctx: EdgeContext, st: CacheState, o: CachedObject, fresh:
   o.expiresAt = now + d.ttl * 1000;
   o.staleWhileRevalidateMs = seconds(cc.staleWhileRevalidate);
   o.staleIfErrorMs = seconds(cc.staleIfError);
-  o.etag = one(o.headers["etag"]);
+  // The validator stays the origin's own (a compressed copy shows the viewer a weak one, §8).
+  o.etag = one(fresh["etag"]) ?? o.etag;
   o.lastModified = one(o.headers["last-modified"]);
   o.hits++;
 }
@@ -159,3 +165,5 @@ function errorCachingMinTtl(ctx: EdgeContext, status: number): number {
 
 const seconds = (s: number | undefined) => (s === undefined ? undefined : s * 1000);
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+function noop(): void {}

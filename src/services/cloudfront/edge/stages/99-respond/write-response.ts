@@ -8,6 +8,10 @@ export function writeResponse(ctx: EdgeContext): void {
   const r = ctx.response!;
   const res = ctx.res!;
   const headers = finalizeHeaders(ctx, r);
+  // RFC 9110 §8.6: a 204 has no content, so its Content-Length is meaningless; Node would wait for
+  // the announced bytes and close the connection without an answer (issue 8 §6).
+  const isBodiless = r.status === 204 || r.status === 304 || r.status < 200;
+  if (r.status === 204 || r.status < 200) delete headers["content-length"];
   if (r.closeConnection && ctx.req.httpVersionMajor < 2) res.shouldKeepAlive = false;
   try {
     res.writeHead(r.status, headers);
@@ -21,7 +25,7 @@ export function writeResponse(ctx: EdgeContext): void {
     return;
   }
   const body = r.body;
-  if (body === null || ctx.method === "HEAD") {
+  if (body === null || ctx.method === "HEAD" || isBodiless) {
     discardBody(body);
     res.end();
   } else if (Buffer.isBuffer(body)) {
