@@ -1,8 +1,5 @@
 import { EdgeparityError } from "../core/errors.js";
-import { findNotEmulated } from "../services/cloudfront/schema/not-emulated.js";
-import { validateDistribution } from "../services/cloudfront/schema/validate-distribution.js";
-import { findNotEmulatedElbv2 } from "../services/elbv2/schema/not-emulated.js";
-import { validateLoadBalancers } from "../services/elbv2/schema/validate-load-balancers.js";
+import { STACK_SLICES } from "../services/schemas.js";
 import { formatIssues, formatPath } from "./format-issues.js";
 import { StackSchema, type Stack } from "./stack.js";
 
@@ -30,17 +27,12 @@ export function parseStack(input: unknown, source: string): ParsedStack {
   const stack = result.data;
   const problems: string[] = [];
   const warnings: StackWarning[] = [];
-  const catalog = {
-    cachePolicies: new Set(Object.keys(stack.cachePolicies)),
-    originRequestPolicies: new Set(Object.keys(stack.originRequestPolicies)),
-  };
-  for (const [name, dc] of Object.entries(stack.distributions)) {
-    const prefix = ["distributions", name];
-    for (const [path, message] of validateDistribution(dc, catalog)) problems.push(`${formatPath([...prefix, ...path])}: ${message}`);
-    for (const w of findNotEmulated(dc)) warnings.push({ source, path: formatPath([...prefix, ...w.path]), message: w.message });
+  for (const slice of STACK_SLICES) {
+    if (!("check" in slice)) continue;
+    const r = slice.check(stack);
+    for (const [path, message] of r.problems) problems.push(`${formatPath([...path])}: ${message}`);
+    for (const w of r.notEmulated) warnings.push({ source, path: formatPath([...w.path]), message: w.message });
   }
-  for (const [path, message] of validateLoadBalancers(stack.loadBalancers, stack.targetGroups)) problems.push(`${formatPath(path)}: ${message}`);
-  for (const w of findNotEmulatedElbv2(stack.loadBalancers, stack.targetGroups)) warnings.push({ source, path: formatPath(w.path), message: w.message });
   if (problems.length > 0) throw invalid(source, problems);
   return { stack, warnings };
 }

@@ -1,6 +1,6 @@
 import type { HttpHandler, HostPolicy, ServiceModule } from "../../core/service.js";
 import { InFlight } from "../../core/in-flight.js";
-import type { TargetBinding } from "../../model/bindings.js";
+import type { TargetBinding } from "./schema/stack-slice.js";
 import type { Stack } from "../../model/stack.js";
 import {
   loadBalancerFromHost,

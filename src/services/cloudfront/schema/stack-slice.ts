@@ -1,0 +1,64 @@
+import { z } from "zod";
+import type { StackSlice } from "../../../core/stack-slice.js";
+import { DistributionConfigSchema, type DistributionConfig } from "./distribution-config.js";
+import { findNotEmulated } from "./not-emulated.js";
+import { OriginAccessControlConfigSchema } from "./origin-access-control.js";
+import { CachePolicyConfigSchema, OriginRequestPolicyConfigSchema, type CachePolicyConfig, type OriginRequestPolicyConfig } from "./policies.js";
+import { validateDistribution } from "./validate-distribution.js";
+
+/** A distribution entry is a DistributionConfig, or `{ DistributionConfig }` as `get-distribution-config` prints it. */
+const DistributionEntrySchema = z.preprocess(
+  (v) => (v && typeof v === "object" && "DistributionConfig" in v ? (v as { DistributionConfig: unknown }).DistributionConfig : v),
+  DistributionConfigSchema,
+);
+
+const sections = {
+  /** Logical name → DistributionConfig. The logical name seeds the local distribution id. */
+  distributions: z.record(DistributionEntrySchema).default({}),
+  /** Custom cache policies: key = the Id a behaviour's CachePolicyId names. */
+  cachePolicies: z.record(CachePolicyConfigSchema).default({}),
+  originRequestPolicies: z.record(OriginRequestPolicyConfigSchema).default({}),
+  /** OriginAccessControlConfig by the Id an origin's OriginAccessControlId names (cloudfront.md §10.4). */
+  originAccessControls: z.record(OriginAccessControlConfigSchema).default({}),
+};
+
+const local = {
+  /** Custom origin domain name → URL it stands for (`api.example.com: http://127.0.0.1:8080`). */
+  origins: z.record(z.string().url()).default({}),
+  /**
+   * Where loopback viewers are "from": the values of CloudFront-Viewer-Country (ISO 3166-1
+   * alpha-2) and CloudFront-Viewer-ASN when a policy names them (cloudfront.md §7.4).
+   */
+  viewer: z
+    .object({
+      country: z
+        .string()
+        .regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 code, e.g. US")
+        .default("US"),
+      asn: z.number().int().min(0).default(16509),
+    })
+    .strict()
+    .default({}),
+};
+
+export interface CloudFrontSections {
+  distributions: Record<string, DistributionConfig>;
+  cachePolicies: Record<string, CachePolicyConfig>;
+  originRequestPolicies: Record<string, OriginRequestPolicyConfig>;
+}
+
+export const CLOUDFRONT_STACK_SLICE = {
+  sections,
+  local,
+  check(stack: CloudFrontSections) {
+    const problems: [readonly (string | number)[], string][] = [];
+    const notEmulated: { path: readonly (string | number)[]; message: string }[] = [];
+    const catalog = { cachePolicies: new Set(Object.keys(stack.cachePolicies)), originRequestPolicies: new Set(Object.keys(stack.originRequestPolicies)) };
+    for (const [name, dc] of Object.entries(stack.distributions)) {
+      const prefix = ["distributions", name];
+      for (const [path, message] of validateDistribution(dc, catalog)) problems.push([[...prefix, ...path], message]);
+      for (const w of findNotEmulated(dc)) notEmulated.push({ path: [...prefix, ...w.path], message: w.message });
+    }
+    return { problems, notEmulated };
+  },
+} satisfies StackSlice<CloudFrontSections>;
