@@ -11,7 +11,7 @@ import { lockStateDir } from "./engine/state-dir-lock.js";
 import { defaultCaDir } from "./gateway/local-ca.js";
 import type { Invalidation } from "./services/cloudfront/index.js";
 import { importObject, importStack, type ImportWarning } from "./importers/index.js";
-import type { StackInput } from "./model/stack.js";
+import type { Stack, StackInput } from "./model/stack.js";
 import { loadBalancerHosts, type ListenerEndpoint, type LoadBalancerHandle, type TargetGroupHandle } from "./services/elbv2/index.js";
 
 export { EdgeparityError, type EdgeparityErrorCode } from "./core/errors.js";
@@ -102,6 +102,11 @@ export interface EdgeparityStack {
   dispatcher: Agent;
   /** The revision being served: 1 at start, +1 for every successful update(). */
   readonly revision: number;
+  /**
+   * The parsed stack (AWS shapes with defaults filled in, plus `local:`) the current revision
+   * serves, and the folder its relative paths resolve against: what `edgeparity up` diffs and watches.
+   */
+  readonly model: { revision: number; stack: Stack; baseDir: string };
   /**
    * Serve a new version of the stack (an edited stack file's contents, in the same shapes as
    * `config`). Listening ports, the CA, bucket contents and target commands whose binding is
@@ -215,6 +220,10 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     },
     get revision() {
       return running.current.number;
+    },
+    get model() {
+      const rev = running.current;
+      return { revision: rev.number, stack: rev.stack, baseDir: rev.baseDir };
     },
     async update(config, o) {
       const next =
