@@ -1,4 +1,5 @@
-import { isAbsolute, relative, resolve } from "node:path";
+import { readdir } from "node:fs/promises";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Clock, TimerHandle } from "../core/clock.js";
 import { EdgeparityError } from "../core/errors.js";
 import type { Log } from "../core/log.js";
@@ -40,7 +41,8 @@ export interface LiveReload {
   close(): Promise<void>;
 }
 
-export function startLiveReload(o: LiveReloadOptions): LiveReload {
+/** Resolves once the first revision's files are watched. */
+export async function startLiveReload(o: LiveReloadOptions): Promise<LiveReload> {
   const debounceMs = o.debounceMs ?? 100;
   const changed = new Set<string>();
   let timer: TimerHandle | undefined;
@@ -61,12 +63,20 @@ export function startLiveReload(o: LiveReloadOptions): LiveReload {
     }, debounceMs);
   }, o.log);
 
-  const rewatch = () => {
+  const rewatch = async () => {
     const { stack, baseDir } = o.stack.model;
     handlers = lambdaHandlers(stack, baseDir);
     const bound = new Set([...boundFolders(stack, baseDir), ...handlers.keys()]);
     watched = [...o.stack.sources.filter((s) => !bound.has(s)).map((file) => ({ file })), ...[...handlers.keys()].map((file) => ({ file }))];
-    if (o.configIsFolder) watched.push({ folder: resolve(o.config), accepts: o.isStackFileName });
+    if (o.configIsFolder) {
+      // A file of the folder that the importers passed over (package.json beside edgeparity.yaml)
+      // is not watched: `npm install` is no revision. A file created later is tried once.
+      const folder = resolve(o.config);
+      const sources = new Set(o.stack.sources);
+      const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+      const passedOver = new Set(entries.filter((e) => e.isFile() && !sources.has(join(folder, e.name))).map((e) => e.name));
+      watched.push({ folder, accepts: (name) => o.isStackFileName(name) && !passedOver.has(name) });
+    }
     watcher.set(watched);
     o.log.debug(`watch: ${watcher.folders.join(", ")}`);
   };
@@ -97,11 +107,11 @@ export function startLiveReload(o: LiveReloadOptions): LiveReload {
     const changes = describeChanges(before.stack, after.stack);
     for (const f of files)
       for (const tg of handlers.get(f) ?? []) changes.push(`target group ${tg}: Lambda handler ${relative(after.baseDir, f) || f} changed`);
-    rewatch();
+    await rewatch();
     if (!closed) o.onApplied({ revision: after.revision, changes, ms: performance.now() - started });
   };
 
-  rewatch();
+  await rewatch();
   return {
     get watched() {
       return watched;

@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { systemClock } from "../core/clock.js";
 import { StreamLog, type Log } from "../core/log.js";
@@ -31,6 +31,9 @@ export async function runUp(flags: CliFlags): Promise<number> {
     log,
   });
   const readyMs = performance.now() - started;
+  // Watching starts before the ready line: an edit made as soon as it is read is not missed, and
+  // its revision line (100 ms of debounce later at the earliest) still comes after it.
+  const reload = flags.watch ? await watchStack(stack, config, flags.json, log) : undefined;
   if (flags.json) {
     process.stdout.write(
       `${JSON.stringify({ event: "ready", readyMs: Math.round(readyMs), httpPort: stack.httpPort, httpsPort: stack.httpsPort, caPath: stack.caPath, spkiHash: stack.spkiHash, distributions: stack.distributions, loadBalancers: stack.loadBalancers, buckets: stack.buckets, warnings: stack.warnings })}\n`,
@@ -52,7 +55,6 @@ export async function runUp(flags: CliFlags): Promise<number> {
   }
   // After the ready line, so `--json` readers always find it first.
   const unsubscribe = subscribeAccessLog(flags.logFormat, (l) => process.stdout.write(l));
-  const reload = flags.watch ? watchStack(stack, config, flags.json, log) : undefined;
   await lifecycle.stopRequested;
   unsubscribe();
   return lifecycle.shutdown(async () => {
@@ -65,8 +67,8 @@ export async function runUp(flags: CliFlags): Promise<number> {
  * Revisions on stderr (`revision 2: distribution app: CacheBehaviors[1] /api/* added (41 ms)`);
  * with --json also one line each on stdout: `{"event":"revision",…}` or `{"event":"revision-rejected",…}`.
  */
-function watchStack(stack: EdgeparityStack, config: string, json: boolean, log: Log): LiveReload {
-  const configIsFolder = statSync(config, { throwIfNoEntry: false })?.isDirectory() ?? false;
+async function watchStack(stack: EdgeparityStack, config: string, json: boolean, log: Log): Promise<LiveReload> {
+  const configIsFolder = (await stat(config).catch(() => undefined))?.isDirectory() ?? false;
   return startLiveReload({
     stack,
     config,

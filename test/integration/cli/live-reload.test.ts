@@ -81,7 +81,7 @@ async function startHarness(files: Record<string, string>, config: string, o: Pa
       await rm(dir, { recursive: true, force: true });
     },
   };
-  h.reload = startLiveReload({
+  h.reload = await startLiveReload({
     stack: {
       get model() {
         return stack.model;
@@ -230,12 +230,13 @@ describe("live-reload: the reload loop of edgeparity up (issue 9)", () => {
     }
   });
 
-  it("live-reload: --config DIR: a DistributionConfig JSON added to the folder is a new distribution", async () => {
-    h = await startHarness({ "edgeparity.yaml": stringify(stackDoc("v0")) }, ".", { configIsFolder: true });
+  it("live-reload: --config DIR: a DistributionConfig JSON added to the folder is a new distribution; package.json beside it is no revision", async () => {
+    h = await startHarness({ "edgeparity.yaml": stringify(stackDoc("v0")), "package.json": "{}" }, ".", { configIsFolder: true });
     try {
       await writeFile(join(h.dir, "notes.txt"), "not a stack file");
+      await writeFile(join(h.dir, "package.json"), '{ "name": "x" }');
       await settle(300);
-      assert.equal(h.calls, 0, "a file no importer reads makes no update");
+      assert.equal(h.calls, 0, "files the importers passed over make no update");
       await writeFile(join(h.dir, "web.json"), JSON.stringify(distribution("from JSON")));
       await until("the new file is applied", () => h!.applied.length === 1);
       assert.deepEqual(h.applied[0]!.changes, ["distribution web added"]);
