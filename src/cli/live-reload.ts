@@ -45,6 +45,8 @@ export interface LiveReload {
 export async function startLiveReload(o: LiveReloadOptions): Promise<LiveReload> {
   const debounceMs = o.debounceMs ?? 100;
   const changed = new Set<string>();
+  /** Handler files edited since the last revision that applied. */
+  const unapplied = new Set<string>();
   let timer: TimerHandle | undefined;
   let running: Promise<void> | undefined;
   let again = false;
@@ -101,12 +103,15 @@ export async function startLiveReload(o: LiveReloadOptions): Promise<LiveReload>
     } catch (e) {
       if (closed) return;
       const error = e instanceof Error ? e : new Error(String(e));
+      // A handler edited alongside a refused stack edit is reported by the revision that applies it.
+      for (const f of files) if (handlers.has(f)) unapplied.add(f);
       return o.onRejected({ revision: before.revision + 1, serving: before.revision, error });
     }
     const after = o.stack.model;
     const changes = describeChanges(before.stack, after.stack);
-    for (const f of files)
+    for (const f of new Set([...unapplied, ...files]))
       for (const tg of handlers.get(f) ?? []) changes.push(`target group ${tg}: Lambda handler ${relative(after.baseDir, f) || f} changed`);
+    unapplied.clear();
     await rewatch();
     if (!closed) o.onApplied({ revision: after.revision, changes, ms: performance.now() - started });
   };

@@ -224,6 +224,15 @@ describe("live-reload: the reload loop of edgeparity up (issue 9)", () => {
       await writeFile(join(h.dir, "b.mjs"), HANDLER.replace("ok", "ok b"));
       await until("revision 5", () => h!.applied.length === 4);
       assert.deepEqual(h.applied[3]!.changes, ["target group fn-tg: Lambda handler b.mjs changed"]);
+
+      // A handler edited while the stack file is broken is reported by the revision that fixes it.
+      await writeFile(file, "targetGroups: [unclosed\n");
+      await writeFile(join(h.dir, "b.mjs"), HANDLER.replace("ok", "ok c"));
+      await until("the broken stack is refused", () => h!.rejected.length >= 1);
+      await settle(200);
+      await writeFile(file, stringify(stackDoc("v0", "b.mjs")));
+      await until("revision 6", () => h!.applied.length === 5);
+      assert.deepEqual(h.applied[4]!.changes, ["target group fn-tg: Lambda handler b.mjs changed"]);
     } finally {
       await h.close();
       h = undefined;
