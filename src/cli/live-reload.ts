@@ -65,20 +65,12 @@ export async function startLiveReload(o: LiveReloadOptions): Promise<LiveReload>
     }, debounceMs);
   }, o.log);
 
-  const rewatch = async () => {
+  const rewatch = () => {
     const { stack, baseDir } = o.stack.model;
     handlers = lambdaHandlers(stack, baseDir);
     const bound = new Set([...boundFolders(stack, baseDir), ...handlers.keys()]);
     watched = [...o.stack.sources.filter((s) => !bound.has(s)).map((file) => ({ file })), ...[...handlers.keys()].map((file) => ({ file }))];
-    if (o.configIsFolder) {
-      // A file of the folder that the importers passed over (package.json beside edgeparity.yaml)
-      // is not watched: `npm install` is no revision. A file created later is tried once.
-      const folder = resolve(o.config);
-      const sources = new Set(o.stack.sources);
-      const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
-      const passedOver = new Set(entries.filter((e) => e.isFile() && !sources.has(join(folder, e.name))).map((e) => e.name));
-      watched.push({ folder, accepts: (name) => o.isStackFileName(name) && !passedOver.has(name) });
-    }
+    if (folder) watched.push({ folder, accepts: (name) => o.isStackFileName(name) && !passedOver.has(name) });
     watcher.set(watched);
     o.log.debug(`watch: ${watcher.folders.join(", ")}`);
   };
@@ -112,11 +104,20 @@ export async function startLiveReload(o: LiveReloadOptions): Promise<LiveReload>
     for (const f of new Set([...unapplied, ...files]))
       for (const tg of handlers.get(f) ?? []) changes.push(`target group ${tg}: Lambda handler ${relative(after.baseDir, f) || f} changed`);
     unapplied.clear();
-    await rewatch();
+    rewatch();
     if (!closed) o.onApplied({ revision: after.revision, changes, ms: performance.now() - started });
   };
 
-  await rewatch();
+  // In a stack folder, the files present at start that the importers passed over (package.json
+  // beside edgeparity.yaml) are not watched: `npm install` is no revision. Files created later are.
+  const folder = o.configIsFolder ? resolve(o.config) : undefined;
+  const passedOver = new Set<string>();
+  if (folder) {
+    const sources = new Set(o.stack.sources);
+    for (const e of await readdir(folder, { withFileTypes: true }).catch(() => []))
+      if (e.isFile() && !sources.has(join(folder, e.name))) passedOver.add(e.name);
+  }
+  rewatch();
   return {
     get watched() {
       return watched;
