@@ -55,6 +55,8 @@ interface Harness {
   applied: { revision: number; changes: string[] }[];
   rejected: { revision: number; serving: number; error: Error }[];
   calls: number;
+  /** Updates that have applied their revision (and may now be held). */
+  appliedBeforeHold: number;
   maxConcurrent: number;
   /** While set, an update waits for it after applying, before it returns. */
   hold: Promise<void> | undefined;
@@ -72,6 +74,7 @@ async function startHarness(files: Record<string, string>, config: string, o: Pa
     applied: [],
     rejected: [],
     calls: 0,
+    appliedBeforeHold: 0,
     maxConcurrent: 0,
     hold: undefined,
     reload: undefined as unknown as LiveReload,
@@ -94,6 +97,7 @@ async function startHarness(files: Record<string, string>, config: string, o: Pa
         h.maxConcurrent = Math.max(h.maxConcurrent, ++concurrent);
         try {
           const warnings = await stack.update(config, options);
+          h.appliedBeforeHold++;
           await h.hold;
           return warnings;
         } finally {
@@ -125,7 +129,7 @@ describe("live-reload: the reload loop of edgeparity up (issue 9)", () => {
       h.hold = new Promise((r) => (release = r));
       const file = join(h.dir, "edgeparity.yaml");
       await writeFile(file, stringify(stackDoc("edit 1")));
-      await until("the first update starts", () => h!.calls === 1);
+      await until("the first update has applied edit 1 and is held", () => h!.appliedBeforeHold === 1);
       // Three edits, each after the debounce has passed, all while the first update is held.
       for (const n of [2, 3, 4]) {
         await writeFile(file, stringify(stackDoc(`edit ${n}`)));
