@@ -10,7 +10,7 @@ import type { CloudFrontLive, Elbv2Live, S3Plan } from "./services/index.js";
 import { lockStateDir } from "./engine/state-dir-lock.js";
 import { defaultCaDir } from "./gateway/local-ca.js";
 import { importObject, importStack, type ImportWarning } from "./importers/index.js";
-import type { StackInput } from "./model/stack.js";
+import type { Stack, StackInput } from "./model/stack.js";
 import { loadBalancerHosts, type Invalidation, type ListenerEndpoint, type LoadBalancerHandle, type TargetGroupHandle } from "./services/index.js";
 
 export { EdgeparityError, type EdgeparityErrorCode } from "./core/errors.js";
@@ -103,6 +103,11 @@ export interface EdgeparityStack {
   dispatcher: Agent;
   /** The revision being served: 1 at start, +1 for every successful update(). */
   readonly revision: number;
+  /**
+   * The parsed stack (AWS shapes with defaults filled in, plus `local:`) the current revision
+   * serves, and the folder its relative paths resolve against: what `edgeparity up` diffs and watches.
+   */
+  readonly model: { revision: number; stack: Stack; baseDir: string };
   /**
    * Serve a new version of the stack (an edited stack file's contents, in the same shapes as
    * `config`). Listening ports, the CA, bucket contents and target commands whose binding is
@@ -216,6 +221,10 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     },
     get revision() {
       return running.current.number;
+    },
+    get model() {
+      const rev = running.current;
+      return { revision: rev.number, stack: rev.stack, baseDir: rev.baseDir };
     },
     async update(config, o) {
       const next =

@@ -14,6 +14,8 @@ export interface CliFlags {
   caDir: string | undefined;
   host: string;
   json: boolean;
+  /** `up` watches the stack and handler files and applies edits (off with --no-watch). */
+  watch: boolean;
   logFormat: "text" | "cloudfront";
   verbose: boolean;
   version: boolean;
@@ -29,6 +31,8 @@ const OPTIONS = {
   "ca-dir": { type: "string" },
   host: { type: "string", default: "127.0.0.1" },
   json: { type: "boolean", default: false },
+  // Node 20's parseArgs has no negative flags; --no-watch is a flag of its own.
+  "no-watch": { type: "boolean", default: false },
   "log-format": { type: "string", default: "text" },
   verbose: { type: "boolean", short: "v", default: false },
   version: { type: "boolean", default: false },
@@ -57,6 +61,7 @@ export function parseFlags(argv: string[]): CliFlags {
     caDir: o["ca-dir"],
     host: o.host!,
     json: o.json ?? false,
+    watch: !o["no-watch"],
     logFormat,
     verbose: o.verbose ?? false,
     version: o.version ?? false,

@@ -21,7 +21,8 @@ Options:
       --state-dir DIR     bucket data, cache; one running edgeparity each (default .edgeparity)
       --ca-dir DIR        local CA (default $EDGEPARITY_CA_DIR, else ~/.local/share/edgeparity/ca)
       --host ADDR         address to listen on (default 127.0.0.1)
-      --json              print one JSON line with every endpoint when ready
+      --json              print one JSON line with every endpoint when ready (then one per revision)
+      --no-watch          do not apply edits of the stack file(s) and Lambda handler files while serving
       --log-format F      access log on stdout: text (default) or cloudfront
   -v, --verbose           debug logging on stderr
       --version           print the version

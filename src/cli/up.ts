@@ -1,22 +1,28 @@
+import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { StreamLog } from "../core/log.js";
-import { startEdgeparity } from "../index.js";
+import { systemClock } from "../core/clock.js";
+import { StreamLog, type Log } from "../core/log.js";
+import { startEdgeparity, type EdgeparityStack } from "../index.js";
+import { STACK_FILE_NAMES } from "../importers/index.js";
 import { subscribeAccessLog } from "../observe/access-log/edge-log.js";
 import type { CliFlags } from "./args.js";
+import { describeUpdateError, startLiveReload, type LiveReload } from "./live-reload.js";
 import { superviseProcess } from "./process-lifecycle.js";
 import { stackPath } from "./stack-path.js";
 
 /**
  * Serves until SIGINT/SIGTERM (then closes within 5 s, or is forced). Operator messages on stderr;
  * stdout carries --json and the access log. Supervised before anything starts, so a signal or a
- * crash during start-up still ends the target commands already started.
+ * crash during start-up still ends the target commands already started. Unless --no-watch, edits
+ * of the stack and handler files become new revisions (live-reload.ts).
  */
 export async function runUp(flags: CliFlags): Promise<number> {
   const lifecycle = superviseProcess({ write: (t) => process.stderr.write(t) });
   const log = new StreamLog((l) => process.stderr.write(l), flags.verbose ? "debug" : "info");
   const started = performance.now();
+  const config = stackPath(flags);
   const stack = await startEdgeparity({
-    config: stackPath(flags),
+    config,
     httpPort: flags.httpPort,
     httpsPort: flags.httpsPort,
     stateDir: resolve(flags.stateDir),
@@ -25,6 +31,9 @@ export async function runUp(flags: CliFlags): Promise<number> {
     log,
   });
   const readyMs = performance.now() - started;
+  // Watching starts before the ready line: an edit made as soon as it is read is not missed, and
+  // its revision line (100 ms of debounce later at the earliest) still comes after it.
+  const reload = flags.watch ? await watchStack(stack, config, flags.json, log) : undefined;
   if (flags.json) {
     process.stdout.write(
       `${JSON.stringify({ event: "ready", readyMs: Math.round(readyMs), httpPort: stack.httpPort, httpsPort: stack.httpsPort, caPath: stack.caPath, spkiHash: stack.spkiHash, distributions: stack.distributions, loadBalancers: stack.loadBalancers, buckets: stack.buckets, warnings: stack.warnings })}\n`,
@@ -52,5 +61,38 @@ export async function runUp(flags: CliFlags): Promise<number> {
   const unsubscribe = subscribeAccessLog(flags.logFormat, (l) => process.stdout.write(l));
   await lifecycle.stopRequested;
   unsubscribe();
-  return lifecycle.shutdown(() => stack.close());
+  return lifecycle.shutdown(async () => {
+    await reload?.close();
+    await stack.close();
+  });
+}
+
+/**
+ * Revisions on stderr (`revision 2: distribution app: CacheBehaviors[1] /api/* added (41 ms)`);
+ * with --json also one line each on stdout: `{"event":"revision",…}` or `{"event":"revision-rejected",…}`.
+ */
+async function watchStack(stack: EdgeparityStack, config: string, json: boolean, log: Log): Promise<LiveReload> {
+  const configIsFolder = (await stat(config).catch(() => undefined))?.isDirectory() ?? false;
+  return startLiveReload({
+    stack,
+    config,
+    configIsFolder,
+    // The importers' patterns: the YAML stack's names and DistributionConfig `*.json`.
+    isStackFileName: (name) => (STACK_FILE_NAMES as readonly string[]).includes(name.toLowerCase()) || name.toLowerCase().endsWith(".json"),
+    clock: systemClock,
+    log,
+    onApplied({ revision, changes, ms }) {
+      const took = `${ms.toFixed(0)} ms`;
+      if (changes.length === 0) log.info(`revision ${revision}: no change to the stack's resources (${took})`);
+      else if (changes.length === 1) log.info(`revision ${revision}: ${changes[0]} (${took})`);
+      else log.info(`revision ${revision} (${took}):\n  ${changes.join("\n  ")}`);
+      if (json) process.stdout.write(`${JSON.stringify({ event: "revision", revision, changes, ms: Math.round(ms) })}\n`);
+    },
+    onRejected({ revision, serving, error }) {
+      const text = describeUpdateError(error);
+      // A list of problems keeps one per line; the verdict then gets its own line.
+      log.error(`revision ${revision} not applied: ${text}${text.includes("\n") ? "\n" : "; "}still serving revision ${serving}`);
+      if (json) process.stdout.write(`${JSON.stringify({ event: "revision-rejected", revision, serving, error: text })}\n`);
+    },
+  });
 }
