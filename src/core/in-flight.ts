@@ -12,12 +12,16 @@ export class InFlight {
     return this.#count;
   }
 
+  // One listener for every request (no closure per request: this runs on the hot path).
+  readonly #done = () => {
+    if (--this.#count === 0 && this.#waiters.length) for (const w of this.#waiters.splice(0)) w();
+  };
+
   wrap(handler: HttpHandler): HttpHandler {
+    const done = this.#done;
     return (req, res, conn) => {
       this.#count++;
-      res.once("close", () => {
-        if (--this.#count === 0) for (const w of this.#waiters.splice(0)) w();
-      });
+      res.once("close", done);
       handler(req, res, conn);
     };
   }
