@@ -55,7 +55,7 @@ export function createHttpFront(o: { dispatch: Dispatch; policyFor(host: string 
   };
 
   const h1 = createServer({ maxHeaderSize: MAX_HEADER_SIZE, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) =>
-    inTurn(req, res, () => dispatch(req, res, connOf.get(req.socket) ?? PLAIN)),
+    inTurn(res, () => dispatch(req, res, connOf.get(req.socket) ?? PLAIN)),
   );
   // Node's default of 2,000 raw entries silently drops the rest of a larger head, so the services'
   // byte limits could never see it (issue 8 §9: 5,000 small headers passed the 20,480-byte limit).
@@ -124,34 +124,16 @@ export function createHttpFront(o: { dispatch: Dispatch; policyFor(host: string 
 
 const PLAIN: ConnectionInfo = Object.freeze({ protocol: "http" });
 
-/** Pipelined HTTP/1.x requests waiting on a connection for the one before them to be answered. */
-const waiting = new WeakMap<Socket, (() => void)[]>();
-
 /**
  * HTTP/1.x pipelining, served one request at a time (RFC 9112 §9.3.2): Node parses and emits a
  * pipelined request at once, so without this a second request reached the origin while the first
  * response was about to close the connection, and was then never answered (issue 8 §9: HTTP/1.0
- * keep-alive). A request whose connection has closed by its turn is dropped unseen.
+ * keep-alive). Node gives a response its socket only when the ones before it are done, so a
+ * response without a socket waits for it; one whose connection closes first never runs.
  */
-function inTurn(req: IncomingMessage, res: ServerResponse, run: () => void): void {
-  const socket = req.socket;
-  let queue = waiting.get(socket);
-  const next = () => {
-    const q = waiting.get(socket);
-    const following = q?.shift();
-    if (!following) return void waiting.delete(socket);
-    if (socket.destroyed || !socket.writable) return void waiting.delete(socket);
-    following();
-  };
-  const start = () => {
-    res.once("close", next);
-    run();
-  };
-  if (!queue) {
-    waiting.set(socket, (queue = []));
-    return start();
-  }
-  queue.push(start);
+function inTurn(res: ServerResponse, run: () => void): void {
+  if (res.socket) return run();
+  res.once("socket", run);
 }
 
 /**
