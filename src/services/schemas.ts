@@ -9,5 +9,6 @@ import { S3_STACK_SLICE } from "./s3/schema/stack-slice.js";
  */
 export const STACK_SLICES = [CLOUDFRONT_STACK_SLICE, ELBV2_STACK_SLICE, S3_STACK_SLICE] as const;
 
-export const STACK_SECTIONS = { ...CLOUDFRONT_STACK_SLICE.sections, ...ELBV2_STACK_SLICE.sections, ...S3_STACK_SLICE.sections };
-export const LOCAL_SECTIONS = { ...CLOUDFRONT_STACK_SLICE.local, ...ELBV2_STACK_SLICE.local, ...S3_STACK_SLICE.local };
+// Key order is the order stack files and change reports list sections in.
+export const STACK_SECTIONS = { ...CLOUDFRONT_STACK_SLICE.sections, ...S3_STACK_SLICE.sections, ...ELBV2_STACK_SLICE.sections };
+export const LOCAL_SECTIONS = { ...S3_STACK_SLICE.local, ...ELBV2_STACK_SLICE.local, ...CLOUDFRONT_STACK_SLICE.local };
