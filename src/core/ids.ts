@@ -38,10 +38,11 @@ export const randomIds: Ids = {
 };
 
 /**
- * Distribution ids are derived from the logical name so URLs stay the same across restarts
- * (a browser tab or a script keeps working after `edgeparity up` is run again).
+ * A 64-bit hash of a name (two 32-bit FNV-1a-style lanes), the same in every run and version: the
+ * one source of ids derived from logical names, so URLs and ARNs stay the same across restarts (a
+ * browser tab or a script keeps working after `edgeparity up` is run again). Not for secrets.
  */
-export function stableId(seed: string): string {
+export function stableHash(seed: string): bigint {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193;
   for (let i = 0; i < seed.length; i++) {
@@ -49,8 +50,15 @@ export function stableId(seed: string): string {
     h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
     h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
   }
+  return (BigInt(h1) << 32n) | BigInt(h2);
+}
+
+/** A distribution id from its logical name: `E` + 13 upper-case alphanumerics, as CloudFront mints them. */
+export function stableId(seed: string): string {
+  const h = stableHash(seed);
+  const h1 = Number(h >> 32n);
   let out = "E";
-  let x = BigInt(h1) * 0x100000000n + BigInt(h2);
+  let x = h;
   for (let i = 0; i < 13; i++) {
     out += ALNUM[Number(x % 36n)];
     x /= 36n;

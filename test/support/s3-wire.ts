@@ -28,6 +28,8 @@ export interface WireRequest {
    * true; tests of the gateway's :authority → host normalisation turn it off.
    */
   h2HostHeader?: boolean;
+  /** Send the body without content-length: HTTP/1.1 chunked, HTTP/2 bare DATA frames (RFC 9113 §8.1). */
+  chunked?: boolean;
 }
 
 export interface WireResponse {
@@ -69,7 +71,8 @@ export async function signHeaders(r: WireRequest): Promise<Record<string, string
 export async function sendWire(stack: EdgeparityStack, protocol: WireProtocol, r: WireRequest, session?: ClientHttp2Session): Promise<WireResponse> {
   const headers = r.sign === false ? { host: r.host, ...r.headers } : await signHeaders(r);
   const body = r.body === undefined ? undefined : Buffer.from(r.body);
-  if (body !== undefined) headers["content-length"] = String(body.length);
+  if (body !== undefined && !r.chunked) headers["content-length"] = String(body.length);
+  if (body !== undefined && r.chunked && protocol === "HTTP/1.1") headers["transfer-encoding"] = "chunked";
   return protocol === "HTTP/1.1" ? sendH1(stack, r, headers, body) : sendH2(stack, r, headers, body, session);
 }
 

@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import type { Clock } from "../../core/clock.js";
 import { EdgeparityError } from "../../core/errors.js";
-import type { Ids } from "../../core/ids.js";
+import { stableHash, type Ids } from "../../core/ids.js";
+import { LOCAL_ACCOUNT_ID } from "../../core/account.js";
 import type { Log } from "../../core/log.js";
 import type { HostPolicy, HttpHandler, RunningService } from "../../core/service.js";
 import { startLoadBalancer, type ListenerEndpoint, type LoadBalancerRuntime } from "./load-balancer-runtime.js";
@@ -16,26 +17,12 @@ export type { ListenerEndpoint } from "./load-balancer-runtime.js";
 export type { TargetHealth } from "./target-group/target-group.js";
 
 /** A stable 16-hex id from a name, as ELBv2 ids look (`app/<name>/<id>`, `targetgroup/<name>/<id>`). */
-function hexId(seed: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x9e3779b9;
-  for (let i = 0; i < seed.length; i++) {
-    const c = seed.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
-  }
-  return h1.toString(16).padStart(8, "0") + h2.toString(16).padStart(8, "0");
-}
-
-/** Choice: the local account id is AWS's documentation example. */
-const ACCOUNT = "123456789012";
+const hexId = (seed: string) => stableHash(seed).toString(16).padStart(16, "0");
 
 /** `<name>-<digits>.<region>.elb.localhost` and its AWS spelling, digits stable per name (design.md §Hostnames). */
 export function loadBalancerHosts(lbName: string, region: string): { local: string; cloud: string } {
   const name = lbName.toLowerCase();
-  let h = 0;
-  for (let i = 0; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) >>> 0;
-  const id = String(1_000_000_000 + (h % 1_000_000_000));
+  const id = String(1_000_000_000n + (stableHash(name) % 1_000_000_000n));
   return { local: `${name}-${id}.${region}.elb.localhost`.toLowerCase(), cloud: `${name}-${id}.${region}.elb.amazonaws.com`.toLowerCase() };
 }
 
@@ -46,7 +33,7 @@ export function loadBalancerFromHost(host: string): string | undefined {
 }
 
 export function targetGroupArn(name: string, region: string): string {
-  return `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:targetgroup/${name}/${hexId(`tg:${name}`)}`;
+  return `arn:aws:elasticloadbalancing:${region}:${LOCAL_ACCOUNT_ID}:targetgroup/${name}/${hexId(`tg:${name}`)}`;
 }
 
 /** A bound target after start: a URL (a command target is already running), or a Lambda handler file. */
@@ -171,7 +158,7 @@ export async function startElbv2(lbs: readonly LoadBalancer[], tgs: readonly Tar
       groups.set(tg.Name, runtime);
       for (const t of bound) {
         if (typeof t === "string") runtime.register(t, undefined, true);
-        else runtime.register(`lambda:${tg.Name}`, `arn:aws:lambda:${deps.region}:${ACCOUNT}:function:${tg.Name}`, true);
+        else runtime.register(`lambda:${tg.Name}`, `arn:aws:lambda:${deps.region}:${LOCAL_ACCOUNT_ID}:function:${tg.Name}`, true);
       }
     }
     const routes = new Map<string, HttpHandler>();

@@ -69,7 +69,7 @@ describe("lambda runtime: handlers, context, results and errors", () => {
     assert.equal(out.context.awsRequestId, r.RequestId);
     assert.equal(out.context.functionName, "esm");
     assert.equal(out.context.functionVersion, "$LATEST");
-    assert.equal(out.context.invokedFunctionArn, "arn:aws:lambda:us-east-1:123456789012:function:esm");
+    assert.equal(out.context.invokedFunctionArn, "arn:aws:lambda:us-east-1:000000000000:function:esm");
     assert.equal(out.context.memoryLimitInMB, "256");
     assert.equal(out.context.logGroupName, "/aws/lambda/esm");
     assert.match(out.context.logStreamName, /^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
@@ -178,7 +178,7 @@ describe("lambda runtime: handlers, context, results and errors", () => {
     await assert.rejects(b.runtime.invoke("ghost", {}), (e: Error & { code?: string; statusCode?: number }) => {
       assert.equal(e.code, "ResourceNotFoundException");
       assert.equal(e.statusCode, 404);
-      assert.equal(e.message, "Function not found: arn:aws:lambda:us-east-1:123456789012:function:ghost");
+      assert.equal(e.message, "Function not found: arn:aws:lambda:us-east-1:000000000000:function:ghost");
       return true;
     });
   });

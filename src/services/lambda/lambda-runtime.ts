@@ -1,5 +1,6 @@
 import { dirname, resolve } from "node:path";
 import type { Clock, TimerHandle } from "../../core/clock.js";
+import { LOCAL_ACCOUNT_ID } from "../../core/account.js";
 import { EdgeparityError } from "../../core/errors.js";
 import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
@@ -98,7 +99,7 @@ class Runtime implements LambdaRuntime {
   }
 
   functionArn(name: string): string {
-    return `arn:aws:lambda:${this.deps.region}:${this.deps.accountId ?? "123456789012"}:function:${name}`;
+    return `arn:aws:lambda:${this.deps.region}:${this.deps.accountId ?? LOCAL_ACCOUNT_ID}:function:${name}`;
   }
 
   register(fn: LambdaFunctionConfig): void {

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { Clock } from "../../core/clock.js";
+import { systemClock, type Clock } from "../../core/clock.js";
 import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
 import type { HostPolicy, HttpHandler, RunningService } from "../../core/service.js";
@@ -81,14 +81,8 @@ export function bucketFromHost(host: string): string | undefined {
   return BUCKET_HOST.exec(host.toLowerCase())?.[1];
 }
 
-const SYSTEM_CLOCK: Clock = {
-  now: () => Number(new Date()),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
 export async function startS3(buckets: readonly BucketRuntime[], deps: S3Deps): Promise<RunningS3> {
-  const clock = deps.clock ?? SYSTEM_CLOCK;
+  const clock = deps.clock ?? systemClock;
   const stateDir = deps.stateDir ?? join(buckets.find((b) => !b.seed)?.folder ?? ".edgeparity/s3/x", "..", "..");
   const service = new S3Service({
     clock,

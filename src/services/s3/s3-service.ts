@@ -4,6 +4,8 @@ import { join } from "node:path";
 import type { Clock } from "../../core/clock.js";
 import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
+import { safeDecode } from "../../core/uri.js";
+import { LOCAL_ACCOUNT_ID } from "../../core/account.js";
 import type { ConnectionInfo } from "../../core/service.js";
 import { SigV4Verifier, type Credential } from "./auth/sigv4.js";
 import { encodeHeaderText } from "./header-text.js";
@@ -72,7 +74,7 @@ export interface S3ServiceDeps {
 
 const BUCKET_NAME =
   /^(?!xn--)(?!sthree-)(?!amzn-s3-demo-)(?!.*(?:-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const ACCOUNT_ARN = "arn:aws:iam::000000000000:root";
+const ACCOUNT_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:root`;
 
 type Scope = "OBJECT" | "BUCKET";
 interface Operation {
@@ -322,7 +324,7 @@ export class S3Service {
       context.set("aws:sourcearn", sourceArn);
       context.set("aws:sourceaccount", sourceArn.split(":")[4] ?? "");
     }
-    if (call.principal.kind === "account") context.set("aws:principalaccount", "000000000000");
+    if (call.principal.kind === "account") context.set("aws:principalaccount", LOCAL_ACCOUNT_ID);
     const referer = call.req.headers.referer;
     if (referer) context.set("aws:referer", referer);
     const ua = call.req.headers["user-agent"];
@@ -430,14 +432,6 @@ function hoistAmzQueryParams(call: S3Call): void {
     if (!lower.startsWith("x-amz-") || QUERY_AUTH_PARAMS.has(lower) || call.req.headers[lower] !== undefined) continue;
     // Stored as the bytes a header would carry, so header and query metadata decode alike (header-text.ts).
     call.req.headers[lower] = encodeHeaderText(call.query[name]![0]!);
-  }
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
   }
 }
 

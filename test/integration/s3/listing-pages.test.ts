@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { CreateBucketCommand, ListBucketsCommand, paginateListObjectsV2, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
-import { localS3Client } from "../../support/s3-client.js";
+import type { EdgeparityStack } from "../../../src/index.js";
+import { closeS3Stack, startS3Stack } from "../../support/s3-client.js";
 import { sendWire, WIRE_PROTOCOLS } from "../../support/s3-wire.js";
 
 /** Listing pages (s3.md §4.6, §4.7): CommonPrefix at a page boundary, max-keys=0, ListBuckets paging. */
@@ -12,14 +12,10 @@ describe("s3 listing pages", () => {
   const Bucket = "pages-bucket";
   const HOST = `${Bucket}.s3.localhost`;
   before(async () => {
-    stack = await startEdgeparity({ config: { buckets: { [Bucket]: {} } } });
-    s3 = localS3Client(stack);
+    ({ stack, s3 } = await startS3Stack(Bucket));
     for (const Key of ["a", "b/1", "b/2", "b/3", "c", "d/1"]) await s3.send(new PutObjectCommand({ Bucket, Key, Body: "" }));
   });
-  after(async () => {
-    s3.destroy();
-    await stack.close();
-  });
+  after(() => closeS3Stack(stack, s3));
 
   const tags = (xml: string, name: string) => [...xml.matchAll(new RegExp(`<${name}>([^<]*)</${name}>`, "g"))].map((m) => m[1]!);
 

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
-import { localS3Client } from "../../support/s3-client.js";
+import type { EdgeparityStack } from "../../../src/index.js";
+import { closeS3Stack, localS3Client, startS3Stack } from "../../support/s3-client.js";
 import { sendWire, signHeaders, WIRE_PROTOCOLS } from "../../support/s3-wire.js";
 
 /**
@@ -17,13 +17,9 @@ describe("s3 non-ASCII x-amz-meta-*", () => {
   const VALUE = "Grüße 日本";
   const MAIL_SAFE = `=?UTF-8?B?${Buffer.from(VALUE).toString("base64")}?=`;
   before(async () => {
-    stack = await startEdgeparity({ config: { buckets: { [Bucket]: {} } } });
-    s3 = localS3Client(stack);
+    ({ stack, s3 } = await startS3Stack(Bucket));
   });
-  after(async () => {
-    s3.destroy();
-    await stack.close();
-  });
+  after(() => closeS3Stack(stack, s3));
 
   // The SDK v3 signs the text's UTF-8. Node writes the head in the encoding of a string first body
   // chunk (UTF-8 bytes on the wire), but as latin1 (one byte per char) before a Buffer body: S3 must

@@ -10,8 +10,8 @@ import {
   S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
-import { localS3Client } from "../../support/s3-client.js";
+import type { EdgeparityStack } from "../../../src/index.js";
+import { closeS3Stack, startS3Stack } from "../../support/s3-client.js";
 import { errorCode, sendWire, WIRE_PROTOCOLS } from "../../support/s3-wire.js";
 
 /** Multipart checksums and conditional Complete (s3.md §4.2, §4.5). */
@@ -21,13 +21,9 @@ describe("s3 multipart checksums and If-None-Match", () => {
   const Bucket = "mpu-sum-bucket";
   const HOST = `${Bucket}.s3.localhost`;
   before(async () => {
-    stack = await startEdgeparity({ config: { buckets: { [Bucket]: {} } } });
-    s3 = localS3Client(stack);
+    ({ stack, s3 } = await startS3Stack(Bucket));
   });
-  after(async () => {
-    s3.destroy();
-    await stack.close();
-  });
+  after(() => closeS3Stack(stack, s3));
 
   const b64crc = (b: Buffer) => {
     const out = Buffer.alloc(4);

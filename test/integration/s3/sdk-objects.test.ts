@@ -19,8 +19,8 @@ import {
   S3ServiceException,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
-import { localS3Client } from "../../support/s3-client.js";
+import type { EdgeparityStack } from "../../../src/index.js";
+import { closeS3Stack, startS3Stack } from "../../support/s3-client.js";
 
 /** Object operations through the AWS SDK for JavaScript v3, path style on the control-plane host (s3.md §4). */
 describe("s3 via the AWS SDK v3", () => {
@@ -28,13 +28,9 @@ describe("s3 via the AWS SDK v3", () => {
   let s3: S3Client;
   const Bucket = "sdk-bucket";
   before(async () => {
-    stack = await startEdgeparity({ config: { buckets: { [Bucket]: {} } } });
-    s3 = localS3Client(stack);
+    ({ stack, s3 } = await startS3Stack(Bucket));
   });
-  after(async () => {
-    s3.destroy();
-    await stack.close();
-  });
+  after(() => closeS3Stack(stack, s3));
 
   async function expectError(p: Promise<unknown>, code: string, status: number): Promise<S3ServiceException> {
     try {

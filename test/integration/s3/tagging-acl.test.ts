@@ -22,8 +22,8 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
-import { localS3Client } from "../../support/s3-client.js";
+import type { EdgeparityStack } from "../../../src/index.js";
+import { closeS3Stack, startS3Stack } from "../../support/s3-client.js";
 import { errorCode, sendWire, WIRE_PROTOCOLS } from "../../support/s3-wire.js";
 
 /** Tagging, ACLs and the fixed bucket facts the ordinary tools call (s3.md §4.7). */
@@ -33,13 +33,9 @@ describe("s3 tagging, ACLs, bucket facts, object attributes", () => {
   const Bucket = "tag-bucket";
   const Other = "tag-other";
   before(async () => {
-    stack = await startEdgeparity({ config: { buckets: { [Bucket]: {}, [Other]: {} } } });
-    s3 = localS3Client(stack);
+    ({ stack, s3 } = await startS3Stack(Bucket, Other));
   });
-  after(async () => {
-    s3.destroy();
-    await stack.close();
-  });
+  after(() => closeS3Stack(stack, s3));
 
   async function codeOf(p: Promise<unknown>): Promise<string> {
     try {
@@ -140,6 +136,16 @@ describe("s3 tagging, ACLs, bucket facts, object attributes", () => {
       }
       const bad = await sendWire(stack, protocol, { method: "PUT", host, path: `${key}?tagging`, body: "<Tagging>" });
       assert.equal(errorCode(bad), "MalformedXML");
+    });
+    it(`object ACL on the wire: a body without content-length is read too (chunked / HTTP/2 DATA), ${protocol} (s3.md §4.7, RFC 9113 §8.1)`, async () => {
+      const host = `${Bucket}.s3.localhost`;
+      const key = `/acl-${protocol === "HTTP/2" ? "h2" : "h1"}.txt`;
+      assert.equal((await sendWire(stack, protocol, { method: "PUT", host, path: key, body: "x" })).status, 200);
+      const grant = (id: string, permission: string) =>
+        `<Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>${id}</ID></Grantee><Permission>${permission}</Permission></Grant>`;
+      const policy = (grants: string) => `<AccessControlPolicy><AccessControlList>${grants}</AccessControlList></AccessControlPolicy>`;
+      const other = await sendWire(stack, protocol, { method: "PUT", host, path: `${key}?acl`, body: policy(grant("someone-else", "READ")), chunked: true });
+      assert.equal(errorCode(other), "AccessControlListNotSupported", other.text);
     });
   }
 });

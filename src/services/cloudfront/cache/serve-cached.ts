@@ -4,6 +4,7 @@ import { Readable } from "node:stream";
 import type { IncomingHttpHeaders } from "node:http";
 import type { EdgeResponse, ResultType } from "../edge/edge-response.js";
 import type { CachedObject } from "./cache-store.js";
+import { parseByteRanges, type ByteRange } from "../../../core/http/byte-ranges.js";
 
 /**
  * A response made from a cached object: Age from when it was stored or last revalidated, HEAD
@@ -22,7 +23,7 @@ export function serveCached(o: CachedObject, req: IncomingHttpHeaders, now: numb
     }
     const range = req.range;
     if (range !== undefined) {
-      const r = parseRanges(range, o.size);
+      const r = cloudFrontRanges(range, o.size);
       if (r === "unsatisfiable") {
         // Choice: a well-formed range past the end gets 416 with the object's size (RFC 9110 §15.5.17).
         return {
@@ -74,48 +75,17 @@ function isNotModified(o: CachedObject, req: IncomingHttpHeaders): boolean {
   return false;
 }
 
-interface ByteRange {
-  start: number;
-  end: number;
-}
-
-const RANGE_SPEC = /^(\d*)-(\d*)$/;
-
 /**
- * `bytes=` ranges (RFC 9110 §14.1.2). undefined when absent or not RFC-conforming (malformed,
- * descending, overlapping: cloudfront.md §11.1 serves those the whole object with 200);
- * "unsatisfiable" when no range overlaps the object.
+ * cloudfront.md §11.1: several ranges are served only ascending and disjoint; otherwise (like any
+ * malformed Range) the header is not RFC-conforming for CloudFront and the whole object is sent.
  */
-function parseRanges(header: string, size: number): ByteRange[] | "unsatisfiable" | undefined {
-  const h = header.trim();
-  if (!h.startsWith("bytes=")) return undefined;
-  const out: ByteRange[] = [];
-  let unsatisfiable = 0;
-  for (const spec of h.slice(6).split(",")) {
-    const m = RANGE_SPEC.exec(spec.trim());
-    if (!m) return undefined;
-    const [, a, b] = m;
-    if (a === "" && b === "") return undefined;
-    let range: ByteRange | undefined;
-    if (a === "") {
-      const n = Number(b);
-      if (n > 0) range = { start: Math.max(0, size - n), end: size - 1 };
-    } else {
-      const start = Number(a);
-      if (b !== "" && Number(b) < start) return undefined;
-      if (start < size) range = { start, end: b === "" ? size - 1 : Math.min(Number(b), size - 1) };
-    }
-    if (range === undefined) {
-      unsatisfiable++;
-      continue;
-    }
-    const prev = out.at(-1);
-    // Not ascending, or overlapping the previous range: not RFC-conforming for CloudFront (§11.1).
-    if (prev !== undefined && range.start <= prev.end) return undefined;
-    out.push(range);
-  }
-  if (out.length === 0) return unsatisfiable > 0 ? "unsatisfiable" : undefined;
-  return out;
+function cloudFrontRanges(header: string, size: number): ByteRange[] | "unsatisfiable" | undefined {
+  const parsed = parseByteRanges(header, size);
+  if (parsed === undefined) return undefined;
+  const { ranges } = parsed;
+  if (ranges.length === 0) return "unsatisfiable";
+  for (let i = 1; i < ranges.length; i++) if (ranges[i]!.start <= ranges[i - 1]!.end) return undefined;
+  return ranges;
 }
 
 /** One range's bytes, from memory or from the spilled file. */

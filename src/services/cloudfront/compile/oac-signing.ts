@@ -1,3 +1,4 @@
+import { LOCAL_ACCOUNT_ID } from "../../../core/account.js";
 import type { Log } from "../../../core/log.js";
 import type { SigningPrincipal } from "../../../core/service.js";
 import { listItems } from "../../../model/aws-list.js";
@@ -7,9 +8,9 @@ import type { DistributionNames } from "./distribution-names.js";
 /**
  * OAC (cloudfront.md §10.4, s3.md §8): each distribution whose S3 origin names an
  * OriginAccessControlId gets a local key for the `cloudfront.amazonaws.com` service principal,
- * known to S3 with `aws:SourceArn` = the distribution's ARN, so bucket policies can require it.
+ * known to S3 with `aws:SourceArn` = the distribution's ARN (in the local account, core/account.ts),
+ * so bucket policies can require it.
  */
-export const LOCAL_ACCOUNT_ID = "000000000000";
 
 interface OacSigningOut {
   signingBehavior: "always" | "never" | "no-override";

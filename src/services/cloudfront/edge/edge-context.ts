@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ConnectionInfo } from "../../../core/service.js";
+import { hasRequestBody } from "../../../core/http/has-body.js";
 import type { CacheState } from "../cache/index.js";
 import type { BehaviorPlan, DistributionPlan } from "../compile/plan.js";
 import type { EdgeResponse } from "./edge-response.js";
@@ -56,16 +57,9 @@ export class EdgeContext {
     this.isErrorPageFetch = overrides !== undefined && !this.isBackgroundRefresh;
   }
 
-  /**
-   * The viewer sent (or is sending) a body. HTTP/1.x says so with Content-Length or
-   * Transfer-Encoding; HTTP/2 may send DATA frames without content-length (RFC 9113 §8.1), so
-   * there a body exists unless the HEADERS frame ended the stream.
-   */
+  /** The viewer sent (or is sending) a body, by HTTP/1.x or HTTP/2 framing (core/http/has-body.ts). */
   get hasRequestBody(): boolean {
-    const h = this.req.headers;
-    if (h["content-length"] !== undefined || h["transfer-encoding"] !== undefined) return this.announcesRequestBody;
-    const stream = (this.req as { stream?: { endAfterHeaders?: boolean } }).stream;
-    return this.req.httpVersionMajor === 2 && stream !== undefined && stream.endAfterHeaders === false;
+    return hasRequestBody(this.req);
   }
 
   /** Content-Length other than 0, or Transfer-Encoding: the body the viewer's headers announce. */

@@ -1,7 +1,7 @@
 import type { ConnectionFacts } from "../listener/connection-facts.js";
 import type { Action, Listener, RuleCondition } from "../schema/load-balancer.js";
 import { compileCidrs } from "./ip-range.js";
-import { compileWildcard, type StringMatcher } from "./wildcard.js";
+import { compileWildcard, type StringMatcher } from "../../../core/wildcard.js";
 
 /**
  * A listener's rules compiled once (alb.md §2): sorted by priority, each an AND of condition

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Clock } from "../../../core/clock.js";
 import type { Ids } from "../../../core/ids.js";
+import { connectionNamedFields, hopByHopWith } from "../../../core/http/hop-by-hop.js";
 import type { ConnectionFacts } from "./connection-facts.js";
 
 /**
@@ -17,14 +18,20 @@ export interface ForwardHeaderSettings {
   protocol: "http" | "https";
 }
 
-export const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "http2-settings"]);
+/**
+ * Not sent on, either way, besides RFC 9110's hop-by-hop fields (core/http/hop-by-hop.ts):
+ * `Trailer` (bodies are relayed without a trailer section, so a Trailer announcing one would be
+ * false) and `HTTP2-Settings` (an h2c upgrade's, connection-specific by RFC 7540 §3.2.1).
+ * Choice: alb.md §7 leaves ALB's exact hop-by-hop stripping unconfirmed.
+ */
+export const ALB_HOP_BY_HOP = hopByHopWith(["trailer", "http2-settings"]);
 /**
  * Not forwarded besides the hop-by-hop ones: `Expect` is answered by the listener itself (Node
  * sends `100 Continue` before the handler runs) and the body then arrives whole, so the target
  * request carries none — undici refuses the header outright (issue 8 §4: curl sends
  * `Expect: 100-continue` for every body over 1 MB, and every such upload was a 502).
  */
-const NOT_FORWARDED = new Set([...HOP_BY_HOP, "expect"]);
+const NOT_FORWARDED = hopByHopWith([...ALB_HOP_BY_HOP, "expect"]);
 const VALID_NAME = /^[-A-Za-z0-9]+$/;
 
 export type HeaderRecord = Record<string, string | string[]>;
@@ -38,9 +45,11 @@ export function buildForwardHeaders(
 ): HeaderRecord {
   const out: HeaderRecord = {};
   const raw = req.rawHeaders;
+  // RFC 9110 §7.6.1: the fields the client's Connection header names are its own hop's too.
+  const named = connectionNamedFields(req.headers.connection, NOT_FORWARDED);
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
-    if (name.charCodeAt(0) === 58 || NOT_FORWARDED.has(name)) continue;
+    if (name.charCodeAt(0) === 58 || NOT_FORWARDED.has(name) || named?.has(name)) continue;
     // alb.md §7.2: with drop_invalid_header_fields, names outside [-A-Za-z0-9] are removed.
     if (s.dropInvalidHeaders && !VALID_NAME.test(name)) continue;
     const v = raw[i + 1]!;

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Clock } from "../../../core/clock.js";
+import { hasRequestBody } from "../../../core/http/has-body.js";
 
 /**
  * The idle timeout while a request body is still arriving (alb.md §9, issue 8 §9): ALB closes a
@@ -11,7 +12,7 @@ import type { Clock } from "../../../core/clock.js";
  * Once the body is complete the target's side owns the clock (a silent target is a 504).
  */
 export function watchRequestIdle(req: IncomingMessage, socket: Socket | null, idleMs: number, clock: Clock, onIdle: () => void): void {
-  if (!socket || idleMs <= 0 || !declaresBody(req) || isBodyDone(req)) return;
+  if (!socket || idleMs <= 0 || !hasRequestBody(req) || isBodyDone(req)) return;
   let seen = activity(socket);
   const check = () => {
     if (isBodyDone(req)) return;
@@ -33,15 +34,6 @@ function activity(s: Socket): number {
     // An HTTP/2 session already gone: its stream is done too.
     return -1;
   }
-}
-
-/** Content-Length > 0, a Transfer-Encoding, or an HTTP/2 HEADERS frame without END_STREAM. */
-export function declaresBody(req: IncomingMessage): boolean {
-  const cl = req.headers["content-length"];
-  if (cl !== undefined) return cl !== "0";
-  if (req.headers["transfer-encoding"] !== undefined) return true;
-  const stream = (req as unknown as { stream?: { endAfterHeaders: boolean } }).stream;
-  return stream !== undefined && !stream.endAfterHeaders;
 }
 
 function isBodyDone(req: IncomingMessage): boolean {

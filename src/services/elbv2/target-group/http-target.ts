@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline, Readable } from "node:stream";
 import { errors as undiciErrors } from "undici";
-import { HOP_BY_HOP, type HeaderRecord } from "../listener/forward-headers.js";
-import { declaresBody } from "../listener/request-idle-timeout.js";
+import { ALB_HOP_BY_HOP, type HeaderRecord } from "../listener/forward-headers.js";
+import { connectionNamedFields } from "../../../core/http/hop-by-hop.js";
+import { hasRequestBody } from "../../../core/http/has-body.js";
 import type { Target } from "./target-group.js";
 
 /**
@@ -79,7 +80,7 @@ export async function proxyToTarget(
   onError: (status: number) => void,
 ): Promise<TargetReply> {
   const method = req.method ?? "GET";
-  const hasBody = declaresBody(req);
+  const hasBody = hasRequestBody(req);
   const ac = new AbortController();
   const abort = () => ac.abort();
   const onClient = () => ac.abort(o.signal.reason);
@@ -107,9 +108,10 @@ export async function proxyToTarget(
     });
     const targetSeconds = (performance.now() - started) / 1000;
     const out: Record<string, string | string[]> = {};
+    const named = connectionNamedFields(r.headers["connection"], ALB_HOP_BY_HOP);
     for (const k in r.headers) {
       const v = r.headers[k];
-      if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
+      if (v !== undefined && !ALB_HOP_BY_HOP.has(k) && !named?.has(k)) out[k] = v;
     }
     for (const [k, v] of Object.entries(decorate(r.headers as IncomingMessage["headers"]))) {
       const prev = out[k];

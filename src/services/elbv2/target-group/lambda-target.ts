@@ -4,7 +4,7 @@ import { basename, extname } from "node:path";
 import { EdgeparityError } from "../../../core/errors.js";
 import type { LambdaRuntime } from "../../lambda/index.js";
 import type { HeaderRecord } from "../listener/forward-headers.js";
-import { HOP_BY_HOP } from "../listener/forward-headers.js";
+import { ALB_HOP_BY_HOP } from "../listener/forward-headers.js";
 
 /**
  * Lambda targets (alb.md §10): the request becomes the ALB event (single- or multi-value headers),
@@ -162,7 +162,7 @@ export function parseLambdaResult(result: unknown, multiValue: boolean): LambdaR
       if (typeof mv !== "object" || Array.isArray(mv)) throw bad("multiValueHeaders must be an object");
       for (const [k, v] of Object.entries(mv as Record<string, unknown>)) {
         if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) throw bad(`multiValueHeaders.${k} must be an array of strings`);
-        if (!HOP_BY_HOP.has(k.toLowerCase()) && k.toLowerCase() !== "content-length") headers[k.toLowerCase()] = v as string[];
+        if (!ALB_HOP_BY_HOP.has(k.toLowerCase()) && k.toLowerCase() !== "content-length") headers[k.toLowerCase()] = v as string[];
       }
     }
   } else {
@@ -174,7 +174,7 @@ export function parseLambdaResult(result: unknown, multiValue: boolean): LambdaR
       for (const [k, v] of Object.entries(h as Record<string, unknown>)) {
         // [OBS lambda-api#117]: a non-string header value (a boolean) is a 502.
         if (typeof v !== "string") throw bad(`headers.${k} must be a string`);
-        if (!HOP_BY_HOP.has(k.toLowerCase()) && k.toLowerCase() !== "content-length") headers[k.toLowerCase()] = v;
+        if (!ALB_HOP_BY_HOP.has(k.toLowerCase()) && k.toLowerCase() !== "content-length") headers[k.toLowerCase()] = v;
       }
     }
   }

@@ -1,22 +1,15 @@
+import { compileWildcard, type StringMatcher } from "../../../core/wildcard.js";
 import type { CORSRule } from "../schema/bucket.js";
 
 /**
  * S3's CORS evaluation (s3.md §6.2): compile the bucket's rules once, then per request find the
  * first rule matching method, origin and every requested header, and build the response headers.
  */
-interface Wildcard {
-  any: boolean;
-  exact?: string;
-  prefix: string;
-  suffix: string;
-  /** Origins: `*` matches one or more characters; headers: zero or more. */
-  minMiddle: number;
-}
-
 export interface CompiledCorsRule {
   methods: ReadonlySet<string>;
-  origins: readonly Wildcard[];
-  headers: readonly Wildcard[];
+  /** Origins: `*` matches one or more characters; headers: zero or more, without case. */
+  origins: readonly StringMatcher[];
+  headers: readonly StringMatcher[];
   /** Precomputed header values. */
   allowMethods: string;
   exposeHeaders: string | undefined;
@@ -33,26 +26,12 @@ export const CORS_NOT_ALLOWED =
 export const CORS_NOT_ENABLED = "CORSResponse: CORS is not enabled for this bucket.";
 export const CORS_NO_BUCKET = "CORSResponse: Bucket not found";
 
-function compileWildcard(pattern: string, minMiddle: number, lower: boolean): Wildcard {
-  const p = lower ? pattern.toLowerCase() : pattern;
-  if (p === "*") return { any: true, prefix: "", suffix: "", minMiddle: 0 };
-  const star = p.indexOf("*");
-  if (star === -1) return { any: false, exact: p, prefix: "", suffix: "", minMiddle };
-  return { any: false, prefix: p.slice(0, star), suffix: p.slice(star + 1), minMiddle };
-}
-
-function matches(w: Wildcard, s: string): boolean {
-  if (w.any) return true;
-  if (w.exact !== undefined) return w.exact === s;
-  return s.length >= w.prefix.length + w.suffix.length + w.minMiddle && s.startsWith(w.prefix) && s.endsWith(w.suffix);
-}
-
 export function compileCorsRules(rules: readonly CORSRule[]): CompiledCorsRule[] {
   return rules.map((r) => ({
     methods: new Set(r.AllowedMethods),
     // Choice: origin match is case-sensitive (s3.md §6.2 says unconfirmed; assume sensitive).
-    origins: r.AllowedOrigins.map((o) => compileWildcard(o, 1, false)),
-    headers: (r.AllowedHeaders ?? []).map((h) => compileWildcard(h, 0, true)),
+    origins: r.AllowedOrigins.map((o) => compileWildcard(o, { caseInsensitive: false, starMatchesEmpty: false })),
+    headers: (r.AllowedHeaders ?? []).map((h) => compileWildcard(h, { caseInsensitive: true })),
     allowMethods: r.AllowedMethods.join(", "),
     exposeHeaders: r.ExposeHeaders?.length ? r.ExposeHeaders.join(", ") : undefined,
     maxAge: r.MaxAgeSeconds !== undefined ? String(r.MaxAgeSeconds) : undefined,
@@ -74,10 +53,10 @@ export function evaluateCors(rules: readonly CompiledCorsRule[], origin: string,
           .filter((h) => h !== "");
   for (const rule of rules) {
     if (!rule.methods.has(method)) continue;
-    if (!rule.origins.some((o) => matches(o, origin))) continue;
+    if (!rule.origins.some((matches) => matches(origin))) continue;
     if (requested && requested.length > 0) {
       if (rule.headers.length === 0) continue;
-      if (!requested.every((h) => rule.headers.some((w) => matches(w, h)))) continue;
+      if (!requested.every((h) => rule.headers.some((matches) => matches(h)))) continue;
     }
     const headers: Record<string, string> = {};
     if (rule.hasWildcardOrigin) headers["access-control-allow-origin"] = "*";

@@ -1,4 +1,5 @@
 import { BlockList, isIPv4 } from "node:net";
+import { compileWildcard } from "../../../core/wildcard.js";
 
 /**
  * The bucket-policy subset that matters locally (s3.md §8): statements are compiled once into
@@ -38,21 +39,8 @@ export class PolicyError extends Error {}
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-function wildcard(pattern: string, ignoreCase: boolean): Matcher {
-  if (pattern === "*") return () => true;
-  if (!/[*?]/.test(pattern)) return ignoreCase ? (s) => s.toLowerCase() === pattern.toLowerCase() : (s) => s === pattern;
-  const re = new RegExp(
-    `^${pattern
-      .split("")
-      .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
-      .join("")}$`,
-    ignoreCase ? "is" : "s",
-  );
-  return (s) => re.test(s);
-}
-
 function anyOf(patterns: string[], ignoreCase: boolean, negate: boolean): Matcher {
-  const ms = patterns.map((p) => wildcard(p, ignoreCase));
+  const ms = patterns.map((p) => compileWildcard(p, { caseInsensitive: ignoreCase }));
   return negate ? (s) => !ms.some((m) => m(s)) : (s) => ms.some((m) => m(s));
 }
 

@@ -1,6 +1,7 @@
 import type { BucketState } from "../bucket-state.js";
 import { accessControlListNotSupported, noSuchKey, type S3Error } from "../errors.js";
 import { OWNER_ID, readXml } from "./bucket-ops.js";
+import { hasRequestBody } from "../../../core/http/has-body.js";
 import { sendEmpty, sendError, sendXml, S3_XMLNS, type S3Call } from "./s3-call.js";
 
 /**
@@ -42,8 +43,7 @@ export async function putAcl(call: S3Call, bucket: BucketState, key: string | un
   }
   const bad = checkAclHeaders(call);
   if (bad) return sendError(call, bad);
-  const length = Number(call.req.headers["content-length"] ?? 0);
-  if (length > 0 || call.req.headers["transfer-encoding"] !== undefined) {
+  if (hasRequestBody(call.req)) {
     const doc = await readXml(call, 64 * 1024);
     if ("code" in doc) return sendError(call, doc as S3Error);
     if (!grantsOnlyOwnerFullControl(doc)) return sendError(call, accessControlListNotSupported());

@@ -19,6 +19,7 @@ import { IngestError, planIngest } from "./ingest-body.js";
 import { streamFileBody } from "./stream-body.js";
 import { tagsFromHeader, type TagSet } from "./tagging-ops.js";
 import { commonHeaders, has, httpDate, isoMillis, q, sendEmpty, sendError, sendXml, S3_XMLNS, type S3Call } from "./s3-call.js";
+import { parseByteRanges } from "../../../core/http/byte-ranges.js";
 
 /** PutObject, GetObject, HeadObject, DeleteObject, CopyObject (s3.md §4.2–4.4). */
 
@@ -280,24 +281,12 @@ export function parseCopySourceRange(header: string | string[] | undefined, size
   return { start, end };
 }
 
-const RANGE = /^bytes=(\d*)-(\d*)$/;
-/** Single byte range only; anything else is ignored (full 200), as S3 does (s3.md §4.3). */
-export function parseRange(header: string, size: number): [number, number] | "unsatisfiable" | undefined {
-  const m = RANGE.exec(header.trim());
-  if (!m) return undefined;
-  const [, a, b] = m as unknown as [string, string, string];
-  if (a === "" && b === "") return undefined;
-  if (a === "") {
-    const n = Number(b);
-    if (n === 0) return "unsatisfiable";
-    if (size === 0) return "unsatisfiable";
-    return [Math.max(0, size - n), size - 1];
-  }
-  const start = Number(a);
-  const end = b === "" ? size - 1 : Number(b);
-  if (b !== "" && start > end) return undefined;
-  if (start >= size) return "unsatisfiable";
-  return [start, Math.min(end, size - 1)];
+/** A single byte range only; several, like a malformed header, are ignored (full 200), as S3 does (s3.md §4.3). */
+function parseRange(header: string, size: number): [number, number] | "unsatisfiable" | undefined {
+  const parsed = parseByteRanges(header, size);
+  if (parsed === undefined || parsed.specCount !== 1) return undefined;
+  const r = parsed.ranges[0];
+  return r === undefined ? "unsatisfiable" : [r.start, r.end];
 }
 
 export async function deleteObject(call: S3Call, bucket: BucketState, key: string): Promise<void> {

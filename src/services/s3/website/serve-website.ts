@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { safeDecode } from "../../../core/uri.js";
 import type { BucketState } from "../bucket-state.js";
 import { escapeXml } from "../errors.js";
 import { evaluatePolicy } from "../policy/evaluate-policy.js";
@@ -166,11 +167,3 @@ class WebsiteRequest {
 }
 
 const STATUS_TEXT: Record<number, string> = { 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error" };
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}

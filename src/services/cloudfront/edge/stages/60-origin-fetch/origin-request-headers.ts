@@ -4,28 +4,28 @@ import type { EdgeContext } from "../../edge-context.js";
 import { viewerDeviceHeader } from "../../../compile/viewer-device.js";
 import { normaliseEncoding } from "../../../compile/cache-key.js";
 import { ja3, ja4, parseClientHello } from "../../../../../core/tls-fingerprint.js";
+import { connectionNamedFields, hopByHopWith } from "../../../../../core/http/hop-by-hop.js";
 
 /**
  * The headers, cookies and query string CloudFront sends to an origin (cloudfront.md §7.2–7.5),
  * from the behaviour's precompiled ForwardingRecipe.
  */
 
-/** Never forwarded, whatever the policy says (§7.2 "removed"). */
-const DROPPED = new Set([
-  "connection",
-  "keep-alive",
+/**
+ * Never forwarded, whatever the policy says: RFC 9110's hop-by-hop fields (core/http/hop-by-hop.ts,
+ * `Upgrade` included: WebSockets are not emulated) and CloudFront's own removals (§7.2 "removed"):
+ * Proxy-Authenticate, Proxy-Authorization, Trailer, X-Forwarded-Proto, X-Real-IP, a viewer's
+ * X-Amz-Cf-Id, Expect (see below), and HTTP2-Settings (connection-specific, RFC 7540 §3.2.1).
+ */
+const DROPPED = hopByHopWith([
   "proxy-authenticate",
   "proxy-authorization",
-  "proxy-connection",
-  "te",
   "trailer",
-  "upgrade",
   "x-forwarded-proto",
   "x-real-ip",
   "x-amz-cf-id",
-  "http2-settings",
-  "transfer-encoding",
   "expect",
+  "http2-settings",
 ]);
 
 /**
@@ -65,8 +65,10 @@ export function buildOriginHeaders(ctx: EdgeContext, b: BehaviorPlan, origin: Or
   const recipe = b.recipe;
   const src = ctx.req.headers;
   const out: Record<string, string | string[]> = {};
+  // RFC 9110 §7.6.1: the fields the viewer's Connection header names end at CloudFront too.
+  const named = connectionNamedFields(src.connection, DROPPED);
   for (const name in src) {
-    if (name.charCodeAt(0) === 58 /* ':' */ || DROPPED.has(name) || SPECIAL.has(name)) continue;
+    if (name.charCodeAt(0) === 58 /* ':' */ || DROPPED.has(name) || SPECIAL.has(name) || named?.has(name)) continue;
     // Viewer-supplied CloudFront-* and X-Edge-* never pass through (§7.2).
     if (name.startsWith("cloudfront-") || name.startsWith("x-edge-")) continue;
     if (name === "x-http-method-override" && !includes(recipe.headers, name)) continue;

@@ -1,5 +1,6 @@
 import { pipeline, Transform, type Readable } from "node:stream";
 import { discardBody } from "../../../../../core/http/discard-body.js";
+import { connectionNamedFields, HOP_BY_HOP } from "../../../../../core/http/hop-by-hop.js";
 import { decideTtl, parseCacheControl, serveCached, type CachedObject, type CacheState } from "../../../cache/index.js";
 import type { EdgeContext } from "../../edge-context.js";
 import { CONTINUE, type StageResult } from "../stage.js";
@@ -120,11 +121,12 @@ function teeIntoStore(body: Readable, st: CacheState, base: Base): Readable {
   return tee;
 }
 
-/** Hop-by-hop headers are not part of the object; Set-Cookie is dropped under `no-cache="Set-Cookie"` (§4.3). */
+/** Hop-by-hop headers (RFC 9110 §7.6.1) are not part of the object; Set-Cookie is dropped under `no-cache="Set-Cookie"` (§4.3). */
 function storedHeaders(h: Record<string, string | string[]>, dropSetCookie: boolean): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
+  const named = connectionNamedFields(h["connection"]);
   for (const name in h) {
-    if (name === "connection" || name === "keep-alive" || name === "transfer-encoding" || (dropSetCookie && name === "set-cookie")) continue;
+    if (HOP_BY_HOP.has(name) || named?.has(name) || (dropSetCookie && name === "set-cookie")) continue;
     out[name] = h[name]!;
   }
   return out;

@@ -1,15 +1,21 @@
+import { connectionNamedFields, hopByHopWith } from "../../../../../core/http/hop-by-hop.js";
 import { includes } from "../../../compile/forwarding.js";
 import type { EdgeContext } from "../../edge-context.js";
 import type { EdgeResponse } from "../../edge-response.js";
 
-/** Hop-by-hop and HTTP/2-forbidden response headers; CloudFront also removes Trailer and Upgrade (cloudfront.md §7.1). */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "trailer", "upgrade", "proxy-authenticate", "proxy-connection", "http2-settings"]);
+/**
+ * Removed toward the viewer besides RFC 9110's hop-by-hop fields (core/http/hop-by-hop.ts):
+ * `Trailer` (cloudfront.md §7.1), `Proxy-Authenticate` (the origin's proxy challenge is for
+ * CloudFront's hop, RFC 9110 §11.7.1) and `HTTP2-Settings` (connection-specific, RFC 7540 §3.2.1).
+ */
+const VIEWER_REMOVED = hopByHopWith(["trailer", "proxy-authenticate", "http2-settings"]);
 
 /** The response headers the viewer receives (cloudfront.md §7.1, §4.8). */
 export function finalizeHeaders(ctx: EdgeContext, r: EdgeResponse): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
+  const named = connectionNamedFields(r.headers["connection"], VIEWER_REMOVED);
   for (const name in r.headers) {
-    if (HOP_BY_HOP.has(name)) continue;
+    if (VIEWER_REMOVED.has(name) || named?.has(name)) continue;
     if (name === "vary") {
       const kept = filterVary(ctx, r.headers[name]!);
       if (kept) out["vary"] = kept;
