@@ -326,7 +326,7 @@ export function startElbv2(deps: Elbv2Deps): Elbv2Service {
       }
     },
     async close() {
-      for (const c of [...retiring]) await c();
+      for (const c of retiring) await c();
       await slots.close();
       await Promise.all([...groups.values()].map((e) => e.runtime.close()));
       groups = new Map();

@@ -3,7 +3,9 @@ import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from "node:net";
+import { once } from "node:events";
 import { request as httpRequest } from "node:http";
+import { connect as tlsConnect } from "node:tls";
 import { afterEach, describe, it } from "node:test";
 import { startEdgeparity, type EdgeparityStack, type StackInput } from "../../../src/index.js";
 import { startOrigin, type OriginServer } from "../../support/origin-server.js";
@@ -283,5 +285,38 @@ describe("ELBv2 across revisions (issue 9)", () => {
       stack = undefined;
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it("revision: turning routing.http2.enabled off on an explicitly configured HTTPS port replaces its server on that port; ALPN then offers only http/1.1 (issue 9; alb.md §1)", async () => {
+    const port = await freePort();
+    const v = (http2: boolean, body: string) =>
+      asStack({
+        targetGroups: [],
+        targets: {},
+        attributes: http2 ? [] : [{ Key: "routing.http2.enabled", Value: "false" }],
+        listeners: [HTTPS443([fixed("200", body)])],
+        listenerPorts: { "443": port },
+      });
+    stack = await startEdgeparity({ config: v(true, "v1") });
+    const url = stack.loadBalancers["alb"]!.listeners[0]!.url;
+    const alpn = async () => {
+      const s = tlsConnect({ host: "127.0.0.1", port, servername: new URL(url).hostname, ca: stack!.caPem, ALPNProtocols: ["h2", "http/1.1"] });
+      await once(s, "secureConnect");
+      const p = s.alpnProtocol;
+      s.destroy();
+      return p;
+    };
+    assert.equal(await alpn(), "h2");
+    await stack.update(v(false, "v2"));
+    assert.equal(stack.loadBalancers["alb"]!.listeners[0]!.localPort, port);
+    assert.equal(await alpn(), "http/1.1");
+    const c = keepAlive("HTTP/1.1", url, stack.caPem);
+    conns.push(c);
+    assert.equal((await c.send("/", { method: "POST", body: "x" })).text, "v2");
+    await stack.update(v(true, "v3"));
+    assert.equal(await alpn(), "h2");
+    const h2 = keepAlive("HTTP/2", url, stack.caPem);
+    conns.push(h2);
+    assert.equal((await h2.send("/")).text, "v3");
   });
 });
