@@ -319,4 +319,51 @@ describe("ELBv2 across revisions (issue 9)", () => {
     conns.push(h2);
     assert.equal((await h2.send("/")).text, "v3");
   });
+
+  for (const version of HTTP_VERSIONS) {
+    it(`revision: a target the revision unbinds drains for the deregistration delay — its request in flight ends on it, new requests go to the others, ${version} (issue 9; alb.md §4.4)`, async () => {
+      const b = await gatedTarget("b");
+      const [a] = await namedTargets("a");
+      origins.push(b.o, a!);
+      const v = (targets: string[]) =>
+        asStack({
+          targetGroups: [tg("app", { Attributes: [{ Key: "deregistration_delay.timeout_seconds", Value: "20" }] })],
+          targets: { app: targets },
+          listeners: [HTTP80([forward("app")]), HTTPS443([forward("app")])],
+        });
+      stack = await startEdgeparity({ config: v([b.o.url]), clock: "manual" });
+      const group = () => stack!.targetGroups["app"]!;
+      await group().settle();
+      const conn = keepAlive(version, listenerFor(stack, version).url, stack.caPem);
+      conns.push(conn);
+      const inFlight = conn.send("/upload", { method: "POST", body: BIG });
+      await b.arrival;
+      await stack.update(v([a!.url]));
+      await group().settle();
+      const bId = `127.0.0.1:${b.o.port}`;
+      assert.deepEqual(
+        group()
+          .health()
+          .map((h) => [h.target === bId ? "b" : "a", h.state, h.reason]),
+        [
+          ["a", "healthy", undefined],
+          ["b", "draining", "Target.DeregistrationInProgress"],
+        ],
+      );
+      const other = keepAlive(version, listenerFor(stack, version).url, stack.caPem);
+      conns.push(other);
+      for (let i = 0; i < 3; i++) assert.equal((await other.send("/", { method: "POST", body: "abc" })).text, "a");
+      b.release();
+      assert.equal((await inFlight).text, `b:${BIG.length}`);
+      stack.clock.advance!(19_999);
+      assert.equal(group().health().length, 2);
+      stack.clock.advance!(1);
+      assert.deepEqual(
+        group()
+          .health()
+          .map((h) => h.target),
+        [`127.0.0.1:${a!.port}`],
+      );
+    });
+  }
 });

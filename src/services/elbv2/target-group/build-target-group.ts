@@ -9,8 +9,9 @@ import { TargetGroupRuntime, targetId } from "./target-group.js";
  * A revision's runtime for one target group: health checks by HTTP, or by the Lambda health-check
  * event for a Lambda group (alb.md §10.3), and the bound targets registered as the first batch.
  * `replaces` is the group's runtime in the previous revision when the group was modified: its
- * counters go on, and targets still registered keep their health (ModifyTargetGroup and
- * ModifyTargetGroupAttributes do not reset target health in AWS).
+ * counters go on, targets still registered keep their health (ModifyTargetGroup and
+ * ModifyTargetGroupAttributes do not reset target health in AWS), and targets no longer bound
+ * drain for the deregistration delay.
  */
 export interface TargetGroupBuild {
   arn: string;
@@ -65,6 +66,7 @@ export function buildTargetGroup(tg: TargetGroup, b: TargetGroupBuild): TargetGr
   if (b.lambda) {
     runtime.register(`lambda:${tg.Name}`, b.lambda.functionArn, true, same?.carryOf(b.lambda.functionArn));
   } else for (const url of b.targets) runtime.register(url, undefined, true, same?.carryOf(targetId(url)));
+  if (same) runtime.drainRemovedFrom(same);
   return runtime;
 }
 

@@ -258,6 +258,35 @@ export class TargetGroupRuntime {
     this.#eligible = undefined;
   }
 
+  /**
+   * Targets of `previous` (the group this one replaces) that this revision no longer registers:
+   * shown `draining` for the deregistration delay, then removed, as DeregisterTargets does (§4.4).
+   * They get no new requests; their requests in flight finish on `previous`, which serves them
+   * until the older revision's requests are done.
+   */
+  drainRemovedFrom(previous: TargetGroupRuntime): void {
+    for (const old of previous.#targets) {
+      if (this.#targets.some((t) => t.id === old.id)) continue;
+      const t: Target = {
+        ...old,
+        state: "draining",
+        reason: "Target.DeregistrationInProgress",
+        description: "Target deregistration is in progress",
+        inFlight: 0,
+        slowStartAt: undefined,
+        current: 0,
+        pool: undefined,
+        schedule: undefined,
+        drainTimer: undefined,
+        aborts: new Set(),
+      };
+      this.#targets.push(t);
+      t.drainTimer = this.o.clock.setTimeout(() => this.#remove(t), this.#deregistrationMs);
+      t.drainTimer.unref?.();
+    }
+    this.#changed();
+  }
+
   /** The health of a registered target, for the group that replaces this one (see `register`). */
   carryOf(id: string): TargetHealthCarry | undefined {
     return this.#targets.find((t) => t.id === id && t.state !== "draining");
