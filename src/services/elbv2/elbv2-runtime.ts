@@ -7,7 +7,7 @@ import { InFlight } from "../../core/in-flight.js";
 import type { Log } from "../../core/log.js";
 import type { ConnectionInfo, HostPolicy, HttpHandler, RunningService } from "../../core/service.js";
 import { startLambdaRuntime, type LambdaRuntime } from "../lambda/index.js";
-import { ListenerSlots, type ListenerSpec } from "./listener/listener-slots.js";
+import { ListenerSlots, type ListenerSpec, type PreparedListeners } from "./listener/listener-slots.js";
 import { compileLoadBalancer, type LoadBalancerRuntime } from "./load-balancer-runtime.js";
 import { Counters } from "./metrics.js";
 import { ACCOUNT, hexId, loadBalancerHosts, targetGroupArn } from "./names.js";
@@ -180,7 +180,7 @@ export function startElbv2(deps: Elbv2Deps): Elbv2Service {
       const gen = new InFlight();
       const nextLbState = new Map<string, { counters: Counters; accessLog: string[] }>();
       let compiled: LoadBalancerRuntime[];
-      let prepared: Awaited<ReturnType<ListenerSlots["prepare"]>>;
+      let prepared: PreparedListeners;
       try {
         for (const tg of rev.targetGroups) {
           const bound = rev.targets.get(tg.Name) ?? [];
