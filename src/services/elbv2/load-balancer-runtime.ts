@@ -13,37 +13,42 @@ import { buildHostPolicy } from "./listener/host-policy.js";
 import { watchRequestIdle } from "./listener/request-idle-timeout.js";
 import { ClientAbort } from "./target-group/http-target.js";
 import { compileListener, type ListenerHandler } from "./listener/listener-handler.js";
-import { startListenerServer, type ListenerServer } from "./listener/listener-server.js";
 import type { Outcome } from "./listener/outcome.js";
-import { Counters } from "./metrics.js";
+import type { Counters } from "./metrics.js";
 import { LISTENER_ATTRIBUTES, LOAD_BALANCER_ATTRIBUTES, attributeMap } from "./schema/attributes.js";
 import type { LoadBalancer } from "./schema/load-balancer.js";
 import type { LambdaFunction } from "./target-group/lambda-target.js";
 import type { TargetGroupRuntime } from "./target-group/target-group.js";
 
 /**
- * A running load balancer: its listeners compiled, each on its own local port and reachable by
- * host name on the gateway; per-request metrics (alb.md §12) and, when access_logs.s3.enabled,
- * access-log lines in ALB's format (§11).
+ * One revision of a load balancer: its listeners compiled against the revision's target groups,
+ * each listener's request handler for its own local port (listener-slots.ts owns the sockets, so
+ * a port survives revisions) and the handler for its host names on the gateway; per-request
+ * metrics (alb.md §12) and, when access_logs.s3.enabled, access-log lines in ALB's format (§11).
+ * Counters and the access log are passed in, so they go on across revisions.
  */
-export interface ListenerEndpoint {
-  /** The listener's Port as configured (what the client would connect to on AWS). */
-  port: number;
-  protocol: "HTTP" | "HTTPS";
-  localPort: number;
-  url: string;
-}
 
 export interface LoadBalancerRuntime {
   name: string;
   id: string;
-  listeners: ListenerEndpoint[];
-  counters: Counters;
-  accessLog: string[];
+  listeners: CompiledListener[];
   gatewayHandler: HttpHandler;
   /** How the shared gateway treats this load balancer's host names (core/service.ts HostPolicy). */
   hostPolicy: HostPolicy;
-  close(): Promise<void>;
+}
+
+/** A listener as its own local port serves it (listener-server.ts options). */
+export interface CompiledListener {
+  /** The listener's Port as configured. */
+  port: number;
+  protocol: "HTTP" | "HTTPS";
+  /** Requested local port (0 = any free port). */
+  localPort: number;
+  http2: boolean;
+  idleTimeoutMs: number;
+  server: boolean;
+  what: string;
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 const ACCESS_LOG_CAP = 10_000;
@@ -60,28 +65,25 @@ const RESPONSE_HEADER_ATTRIBUTES: [string, string][] = [
   ["routing.http.response.x_frame_options.header_value", "x-frame-options"],
 ];
 
-export async function startLoadBalancer(
+export function compileLoadBalancer(
   lb: LoadBalancer,
   d: {
     id: string;
-    host: string;
-    localHost: string;
-    region: string;
     groups: ReadonlyMap<string, TargetGroupRuntime>;
     lambdas: ReadonlyMap<string, LambdaFunction>;
     /** Listener Port → local port (0 = any free port). */
     localPorts: Readonly<Record<string, number>>;
-    tls: { keyPem: string; certPem: string };
     clock: Clock;
     ids: Ids;
     log: Log;
+    counters: Counters;
+    accessLog: string[];
   },
-): Promise<LoadBalancerRuntime> {
+): LoadBalancerRuntime {
   const attrs = attributeMap(lb.Attributes, LOAD_BALANCER_ATTRIBUTES);
   const idleTimeoutMs = Number(attrs.get("idle_timeout.timeout_seconds")) * 1000;
   const accessLogOn = attrs.get("access_logs.s3.enabled") === "true";
-  const counters = new Counters();
-  const accessLog: string[] = [];
+  const { counters, accessLog } = d;
   const elbId = `app/${lb.Name}/${d.id}`;
   const handlers: ListenerHandler[] = lb.Listeners.map((l) => {
     const la = attributeMap(l.Attributes, LISTENER_ATTRIBUTES);
@@ -267,30 +269,20 @@ export async function startLoadBalancer(
     else res.once("close", write);
   };
 
-  const servers: ListenerServer[] = [];
-  const listeners: ListenerEndpoint[] = [];
-  try {
-    for (const [i, l] of lb.Listeners.entries()) {
-      const h = handlers[i]!;
-      const s = await startListenerServer({
-        protocol: h.env.protocol,
-        host: d.host,
-        port: d.localPorts[String(l.Port)] ?? 0,
-        http2: attrs.get("routing.http2.enabled") !== "false",
-        idleTimeoutMs,
-        tls: d.tls,
-        server: h.env.server,
-        handler: (req, res) => serve(h, req, res),
-        what: `load balancer ${lb.Name} listener ${l.Protocol}:${l.Port}`,
-        now: () => d.clock.now(),
-      });
-      servers.push(s);
-      listeners.push({ port: l.Port, protocol: l.Protocol, localPort: s.port, url: `${h.env.protocol}://${d.localHost}:${s.port}/` });
-    }
-  } catch (e) {
-    await Promise.all(servers.map((s) => s.close()));
-    throw e;
-  }
+  const http2 = attrs.get("routing.http2.enabled") !== "false";
+  const listeners: CompiledListener[] = lb.Listeners.map((l, i) => {
+    const h = handlers[i]!;
+    return {
+      port: l.Port,
+      protocol: l.Protocol,
+      localPort: d.localPorts[String(l.Port)] ?? 0,
+      http2,
+      idleTimeoutMs,
+      server: h.env.server,
+      what: `load balancer ${lb.Name} listener ${l.Protocol}:${l.Port}`,
+      handler: (req, res) => serve(h, req, res),
+    };
+  });
 
   // On the shared gateway ports a request takes the listener of its protocol, the standard port first.
   const pickFor = (protocol: "http" | "https") =>
@@ -302,7 +294,7 @@ export async function startLoadBalancer(
   const hostPolicy = buildHostPolicy(
     {
       protocols: handlers.map((h) => h.env.protocol),
-      http2: attrs.get("routing.http2.enabled") !== "false",
+      http2,
       idleTimeoutMs,
       server: (forHttp ?? forHttps)?.env.server ?? true,
     },
@@ -313,15 +305,10 @@ export async function startLoadBalancer(
     name: lb.Name,
     id: d.id,
     listeners,
-    counters,
-    accessLog,
     gatewayHandler: (req, res, conn) => {
       const h = conn.protocol === "https" ? forHttps : forHttp;
       if (!h) return void sendAlbError(res, 503);
       serve(h, req, res);
-    },
-    close: async () => {
-      await Promise.all(servers.map((s) => s.close()));
     },
   };
 }

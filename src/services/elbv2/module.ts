@@ -1,5 +1,4 @@
-import type { HttpHandler, HostPolicy, ServiceModule } from "../../core/service.js";
-import { InFlight } from "../../core/in-flight.js";
+import type { LiveService, ServiceModule } from "../../core/service.js";
 import type { TargetBinding } from "./schema/stack-slice.js";
 import type { Stack } from "../../model/stack.js";
 import {
@@ -15,11 +14,11 @@ import type { LoadBalancer, TargetGroup } from "./schema/load-balancer.js";
 
 /**
  * ELBv2 as the engine drives it. Bind claims the AWS DNS names origins use for a declared load
- * balancer (`name-<any digits>.<region>.elb.amazonaws.com`). The live service owns the target
- * commands it starts: a command whose binding is unchanged keeps its process and port across
- * revisions. A new revision's load balancers are started beside the old ones, which are closed once
- * their in-flight requests end (their own listener ports are released first when a revision
- * reuses an explicitly configured port).
+ * balancer (`name-<any digits>.<region>.elb.amazonaws.com`). The live service is one data plane
+ * for every revision (elbv2-runtime.ts: listener ports, unchanged target groups and their health,
+ * stickiness and the Lambda runtime survive) and owns the target commands it starts: a command
+ * whose binding is unchanged keeps its process and port across revisions; one only an older
+ * revision used is stopped once that revision's requests are done.
  */
 export interface Elbv2Plan {
   loadBalancers: readonly LoadBalancer[];
@@ -30,10 +29,7 @@ export interface Elbv2Plan {
   certificateHosts: readonly string[];
 }
 
-export type Elbv2Live = Elbv2Service & { apply(plan: Elbv2Plan): Promise<void> };
-
-/** How long an old revision's load balancers may finish their requests. */
-const DRAIN_LIMIT_MS = 60_000;
+export type Elbv2Live = Omit<Elbv2Service, "apply"> & LiveService<Elbv2Plan>;
 
 export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live> = {
   name: "elbv2",
@@ -65,12 +61,11 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
   },
   async start(first, ctx) {
     const commands = new Map<string, CommandTarget>();
-    let inner: Elbv2Service;
-    let gen = new InFlight();
-    let routes = new Map<string, HttpHandler>();
-    let policies: ReadonlyMap<string, HostPolicy> = new Map();
+    const inner = startElbv2({ clock: ctx.clock, ids: ctx.ids, log: ctx.log, region: ctx.region, host: ctx.host });
+    let cert: { hosts: string; tls: { keyPem: string; certPem: string } } | undefined;
 
-    const resolveTargets = async (plan: Elbv2Plan, keep: Set<string>) => {
+    /** Each target group's targets; commands not running yet are started and added to `started`. */
+    const resolveTargets = async (plan: Elbv2Plan, keep: Set<string>, started: string[]) => {
       const resolved = new Map<string, ResolvedTarget[]>();
       for (const [tg, bindings] of Object.entries(plan.targets)) {
         const urls: ResolvedTarget[] = [];
@@ -81,64 +76,72 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
           else {
             const key = `${tg}\u0000${plan.baseDir}\u0000${JSON.stringify(t)}`;
             keep.add(key);
-            let started = commands.get(key);
-            if (!started) {
+            let c = commands.get(key);
+            if (!c) {
               const cwd = t.cwd ? new URL(t.cwd, `file://${plan.baseDir}/`).pathname : plan.baseDir;
-              started = await startCommandTarget({ command: t.command, cwd, env: t.env, port: t.port }, tg, ctx.log);
-              commands.set(key, started);
+              c = await startCommandTarget({ command: t.command, cwd, env: t.env, port: t.port }, tg, ctx.log);
+              commands.set(key, c);
+              started.push(key);
             }
-            urls.push(started.url);
+            urls.push(c.url);
           }
         }
         resolved.set(tg, urls);
       }
       return resolved;
     };
-    const stopUnused = async (keep: Set<string>) => {
-      for (const [key, c] of commands) {
-        if (keep.has(key)) continue;
+    const stop = async (keys: Iterable<string>) => {
+      for (const key of keys) {
+        const c = commands.get(key);
+        if (!c) continue;
         commands.delete(key);
         await c.stop().catch((e: unknown) => ctx.log.warn(`target: stopping: ${(e as Error).message}`));
       }
     };
-    const open = async (plan: Elbv2Plan, keep: Set<string>): Promise<Elbv2Service> => {
-      const cert = await ctx.certificateFor(plan.certificateHosts);
-      return startElbv2(plan.loadBalancers, plan.targetGroups, {
-        clock: ctx.clock,
-        ids: ctx.ids,
-        log: ctx.log,
-        region: ctx.region,
-        targets: await resolveTargets(plan, keep),
-        host: ctx.host,
-        listenerPorts: plan.listenerPorts,
-        tls: cert,
-        baseDir: plan.baseDir,
-      });
-    };
-    const install = (next: Elbv2Service) => {
-      inner = next;
-      gen = new InFlight();
-      const g = gen;
-      routes = new Map([...next.routes].map(([h, handler]) => [h, g.wrap(handler)]));
-      policies = next.hostPolicies ?? new Map();
+    const unused = (keep: Set<string>) => [...commands.keys()].filter((k) => !keep.has(k));
+    const certificate = async (hosts: readonly string[]) => {
+      const key = JSON.stringify(hosts);
+      if (cert?.hosts !== key) cert = { hosts: key, tls: await ctx.certificateFor(hosts) };
+      return cert.tls;
     };
 
-    const keep0 = new Set<string>();
+    let current: Elbv2Plan | undefined;
+    /** Serves `plan`; a failure stops the commands it started and leaves the previous revision serving. */
+    const apply = async (plan: Elbv2Plan) => {
+      const keep = new Set<string>();
+      const started: string[] = [];
+      let retired: Promise<void>;
+      try {
+        const targets = await resolveTargets(plan, keep, started);
+        ({ retired } = await inner.apply({
+          loadBalancers: plan.loadBalancers,
+          targetGroups: plan.targetGroups,
+          targets,
+          listenerPorts: plan.listenerPorts,
+          tls: await certificate(plan.certificateHosts),
+          baseDir: plan.baseDir,
+        }));
+      } catch (e) {
+        await stop(started);
+        throw e;
+      }
+      current = plan;
+      // Target commands only older revisions used stay up until their requests are done.
+      void retired.then(() => (current === plan ? stop(unused(keep)) : undefined));
+    };
+
     try {
-      install(await open(first, keep0));
+      await apply(first);
     } catch (e) {
-      await stopUnused(new Set());
+      await inner.close();
       throw e;
     }
-    const explicitPorts = (p: Elbv2Plan) => new Set(Object.values(p.listenerPorts).flatMap((l) => Object.values(l).filter((n) => n > 0)));
-    let current = first;
-
     const live: Elbv2Live = {
       get routes() {
-        return routes;
+        return inner.routes;
       },
       get hostPolicies() {
-        return policies;
+        return inner.hostPolicies;
       },
       get loadBalancers() {
         return inner.loadBalancers;
@@ -146,36 +149,11 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
       get targetGroups() {
         return inner.targetGroups;
       },
-      async apply(plan) {
-        const old = inner;
-        const oldGen = gen;
-        const keep = new Set<string>();
-        // An explicitly configured listener port can be bound by one revision at a time.
-        const shared = [...explicitPorts(plan)].some((p) => explicitPorts(current).has(p));
-        if (shared) {
-          await oldGen.drained(DRAIN_LIMIT_MS);
-          await old.close();
-        }
-        let next: Elbv2Service;
-        try {
-          next = await open(plan, keep);
-        } catch (e) {
-          if (shared) install(await open(current, new Set()));
-          throw e;
-        }
-        install(next);
-        current = plan;
-        if (shared) return void (await stopUnused(keep));
-        // Target commands only the old revision used stay up until its requests are done.
-        void oldGen
-          .drained(DRAIN_LIMIT_MS)
-          .then(() => old.close())
-          .then(() => (current === plan ? stopUnused(keep) : undefined))
-          .catch((e: unknown) => ctx.log.warn(`load balancers: closing the previous revision: ${(e as Error).message}`));
-      },
+      apply,
+      reloadFunctions: () => inner.reloadFunctions(),
       async close() {
         await inner.close();
-        await stopUnused(new Set());
+        await stop([...commands.keys()]);
       },
     };
     return live;

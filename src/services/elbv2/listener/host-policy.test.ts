@@ -46,8 +46,9 @@ describe("host-policy (alb.md §7.5, §8, §9)", () => {
   it("host-policy: every load balancer gives its gateway host names (local and AWS spelling) its policy", async () => {
     const lb = (Name: string, Listeners: unknown[], Attributes: unknown[]) => LoadBalancerSchema.parse({ Name, Listeners, Attributes });
     const fixed = [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "200" } }];
-    const svc = await startElbv2(
-      [
+    const svc = startElbv2({ clock: new ManualClock(), ids: randomIds, log: new MemoryLog(), region: "eu-west-1" });
+    await svc.apply({
+      loadBalancers: [
         lb("plain", [{ Protocol: "HTTP", Port: 80, DefaultActions: fixed }], [{ Key: "idle_timeout.timeout_seconds", Value: "5" }]),
         lb(
           "both",
@@ -58,9 +59,9 @@ describe("host-policy (alb.md §7.5, §8, §9)", () => {
           [{ Key: "routing.http2.enabled", Value: "false" }],
         ),
       ],
-      [],
-      { clock: new ManualClock(), ids: randomIds, log: new MemoryLog(), region: "eu-west-1", targets: new Map() },
-    );
+      targetGroups: [],
+      targets: new Map(),
+    });
     try {
       const hosts = [...svc.hostPolicies!.keys()].sort();
       assert.equal(hosts.length, 4);

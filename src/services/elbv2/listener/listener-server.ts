@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import { createServer as createH2Server, type Http2Server, type ServerHttp2Session } from "node:http2";
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
-import { createServer as createTlsServer, type TLSSocket } from "node:tls";
+import { createServer as createTlsServer, Server as TlsServer, type TLSSocket } from "node:tls";
 import { EdgeparityError } from "../../../core/errors.js";
 import { FramedSocket } from "./framed-socket.js";
 import { rejectionFor, rejectRequest } from "./host-policy.js";
@@ -15,24 +15,42 @@ import { rejectionFor, rejectRequest } from "./host-policy.js";
  */
 export interface ListenerServer {
   port: number;
+  /**
+   * A new revision's settings for a listener that keeps its port: connections opened from now on
+   * take the idle timeout, every answer the Server-header choice, TLS handshakes the certificate.
+   */
+  update(settings: ListenerSettings): void;
+  /** Stops accepting connections (the port is released); open connections go on. */
+  pause(): void;
+  /** Listens again on the same port after `pause` (a revision that could not replace it). */
+  resume(): Promise<void>;
+  /** Closes every connection (requests still open see their client gone) and the port. */
   close(): Promise<void>;
+}
+
+/** What a revision may change on a listener that keeps its port. */
+export interface ListenerSettings {
+  idleTimeoutMs: number;
+  tls: { keyPem: string; certPem: string };
+  server: boolean;
+  what: string;
 }
 
 /** alb.md §7.5: the whole request header block may be 64 KB. */
 const MAX_HEAD = 65536;
 
-export async function startListenerServer(o: {
-  protocol: "http" | "https";
-  host: string;
-  port: number;
-  http2: boolean;
-  idleTimeoutMs: number;
-  tls: { keyPem: string; certPem: string };
-  server: boolean;
-  handler: (req: IncomingMessage, res: ServerResponse) => void;
-  what: string;
-  now: () => number;
-}): Promise<ListenerServer> {
+export async function startListenerServer(
+  options: ListenerSettings & {
+    protocol: "http" | "https";
+    host: string;
+    port: number;
+    http2: boolean;
+    handler: (req: IncomingMessage, res: ServerResponse) => void;
+    now: () => number;
+  },
+): Promise<ListenerServer> {
+  // Read at use, so `update` reaches new connections and answers (issue 9: the port survives).
+  const o = { ...options };
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     // A method Node's parser cannot read arrived as POST; give the request its own back (§2.1).
     const s = req.socket;
@@ -97,18 +115,34 @@ export async function startListenerServer(o: {
     tls.on("tlsClientError", (_e, s) => s.destroy());
     server = tls;
   }
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (e: NodeJS.ErrnoException) =>
-      reject(
-        new EdgeparityError("LISTEN_FAILED", `${o.what}: cannot listen on ${o.host}:${o.port}: ${e.code === "EADDRINUSE" ? "the port is in use" : e.message}`, {
-          cause: e,
-        }),
-      ),
-    );
-    server.listen(o.port, o.host, () => resolve());
-  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      const failed = (e: NodeJS.ErrnoException) =>
+        reject(
+          new EdgeparityError("LISTEN_FAILED", `${o.what}: cannot listen on ${o.host}:${port}: ${e.code === "EADDRINUSE" ? "the port is in use" : e.message}`, {
+            cause: e,
+          }),
+        );
+      server.once("error", failed);
+      server.listen(port, o.host, () => {
+        server.off("error", failed);
+        resolve();
+      });
+    });
+  await listen(o.port);
+  const port = (server.address() as AddressInfo).port;
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
+    update(s) {
+      if (server instanceof TlsServer && (s.tls.certPem !== o.tls.certPem || s.tls.keyPem !== o.tls.keyPem))
+        server.setSecureContext({ key: s.tls.keyPem, cert: s.tls.certPem });
+      Object.assign(o, s);
+    },
+    pause() {
+      // net.Server.close releases the listening socket now; connections stay until they end.
+      if (server.listening) server.close();
+    },
+    resume: () => (server.listening ? Promise.resolve() : listen(port)),
     close: async () => {
       // Requests cut by the close must see their client gone (460) before this resolves and the
       // target pools are destroyed: wait for each connection Node's servers see to close.
@@ -117,7 +151,7 @@ export async function startListenerServer(o: {
       for (const f of framed) f.destroy();
       for (const s of sockets) s.destroy();
       await Promise.all(closed);
-      await new Promise<void>((resolve) => server.close(() => setImmediate(resolve)));
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => setImmediate(resolve)));
     },
   };
 }

@@ -74,8 +74,11 @@ export class ProbeSchedule {
     private readonly run: () => Promise<void>,
   ) {}
 
-  start(): void {
-    this.#tick();
+  /** Probes now, or first after `delayMs` (a target whose health carried over from a previous revision). */
+  start(delayMs = 0): void {
+    if (delayMs <= 0) return this.#tick();
+    this.#timer = this.clock.setTimeout(() => this.#tick(), delayMs);
+    this.#timer.unref?.();
   }
 
   #tick(): void {

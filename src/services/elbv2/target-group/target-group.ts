@@ -56,6 +56,8 @@ export interface TargetGroupOptions {
   idleTimeoutMs: number;
   /** Health probe; default an HTTP GET. A Lambda group passes its own. */
   probe?: (t: Target, s: HealthCheckSettings) => Promise<ProbeResult>;
+  /** The CloudWatch counters to add to (a group modified by a revision keeps its metrics). */
+  counters?: Counters;
 }
 
 export type Algorithm = "round_robin" | "least_outstanding_requests" | "weighted_random";
@@ -69,7 +71,7 @@ export interface Stickiness {
 export class TargetGroupRuntime {
   readonly name: string;
   readonly arn: string;
-  readonly counters = new Counters();
+  readonly counters: Counters;
   readonly algorithm: Algorithm;
   readonly stickiness: Stickiness | undefined;
   readonly multiValueHeaders: boolean;
@@ -90,6 +92,7 @@ export class TargetGroupRuntime {
   ) {
     this.name = config.Name;
     this.arn = o.arn;
+    this.counters = o.counters ?? new Counters();
     this.isLambda = config.TargetType === "lambda";
     const a = attributeMap(config.Attributes, TARGET_GROUP_ATTRIBUTES);
     this.algorithm = a.get("load_balancing.algorithm.type") as Algorithm;
@@ -128,8 +131,13 @@ export class TargetGroupRuntime {
     return this.#deregistrationMs;
   }
 
-  /** Registers a target (RegisterTargets). Those passed at start form the first batch: no slow start (§4.4). */
-  register(url: string, id = targetId(url), firstBatch = false): Target {
+  /**
+   * Registers a target (RegisterTargets). Those passed at start form the first batch: no slow
+   * start (§4.4). `carried` is the same target in the group this one replaces (a revision that
+   * modified the group): its health state and check streaks go on, and its next check comes one
+   * interval from now, as ModifyTargetGroup leaves registered targets' health alone in AWS.
+   */
+  register(url: string, id = targetId(url), firstBatch = false, carried?: TargetHealthCarry): Target {
     const existing = this.#targets.find((t) => t.id === id && t.state !== "draining");
     if (existing) return existing;
     const t: Target = {
@@ -173,7 +181,17 @@ export class TargetGroupRuntime {
       const hc = this.healthCheck;
       const probe = this.o.probe ?? ((x: Target, s: HealthCheckSettings) => probeHttp(x.url, s, this.o.clock));
       t.schedule = new ProbeSchedule(this.o.clock, hc.intervalMs, () => probe(t, hc).then((r) => this.#apply(t, r)));
-      t.schedule.start();
+      const keep = carried && isCheckedState(carried.state) ? carried : undefined;
+      if (keep) {
+        t.state = keep.state;
+        t.reason = keep.reason;
+        t.description = keep.description;
+        t.okStreak = keep.okStreak;
+        t.failStreak = keep.failStreak;
+        t.slowStartAt = this.#slowStartMs > 0 ? keep.slowStartAt : undefined;
+        t.slowStartOnFirstHealthy = keep.slowStartOnFirstHealthy;
+      }
+      t.schedule.start(keep ? hc.intervalMs : 0);
     }
     this.#changed();
     return t;
@@ -238,6 +256,40 @@ export class TargetGroupRuntime {
 
   #changed(): void {
     this.#eligible = undefined;
+  }
+
+  /**
+   * Targets of `previous` (the group this one replaces) that this revision no longer registers:
+   * shown `draining` for the deregistration delay, then removed, as DeregisterTargets does (§4.4).
+   * They get no new requests; their requests in flight finish on `previous`, which serves them
+   * until the older revision's requests are done.
+   */
+  drainRemovedFrom(previous: TargetGroupRuntime): void {
+    for (const old of previous.#targets) {
+      if (this.#targets.some((t) => t.id === old.id)) continue;
+      const t: Target = {
+        ...old,
+        state: "draining",
+        reason: "Target.DeregistrationInProgress",
+        description: "Target deregistration is in progress",
+        inFlight: 0,
+        slowStartAt: undefined,
+        current: 0,
+        pool: undefined,
+        schedule: undefined,
+        drainTimer: undefined,
+        aborts: new Set(),
+      };
+      this.#targets.push(t);
+      t.drainTimer = this.o.clock.setTimeout(() => this.#remove(t), this.#deregistrationMs);
+      t.drainTimer.unref?.();
+    }
+    this.#changed();
+  }
+
+  /** The health of a registered target, for the group that replaces this one (see `register`). */
+  carryOf(id: string): TargetHealthCarry | undefined {
+    return this.#targets.find((t) => t.id === id && t.state !== "draining");
   }
 
   get hasRegisteredTargets(): boolean {
@@ -344,6 +396,11 @@ export class TargetGroupRuntime {
     await Promise.all(this.#targets.map((t) => t.schedule?.settled()));
   }
 
+  /** A newer revision replaced this group: no more health checks; requests in flight go on until `close`. */
+  retire(): void {
+    for (const t of this.#targets) t.schedule?.stop();
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     for (const t of this.#targets) {
@@ -352,6 +409,14 @@ export class TargetGroupRuntime {
     }
     await Promise.all(this.#targets.map((t) => t.pool?.destroy().catch(() => {})));
   }
+}
+
+/** What a replacing group takes over from a target that stays registered. */
+export type TargetHealthCarry = Pick<Target, "state" | "reason" | "description" | "okStreak" | "failStreak" | "slowStartAt" | "slowStartOnFirstHealthy">;
+
+/** States a health check decided (`initial` is checked again now; `unused`/`unavailable` say nothing about the target). */
+function isCheckedState(s: TargetHealthState): s is "healthy" | "unhealthy" {
+  return s === "healthy" || s === "unhealthy";
 }
 
 /** `http://127.0.0.1:8080/x` → `127.0.0.1:8080` (the access log's `target:port`). */
