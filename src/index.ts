@@ -110,8 +110,8 @@ export interface EdgeparityStack {
   readonly model: { revision: number; stack: Stack; baseDir: string };
   /**
    * Serve a new version of the stack (an edited stack file's contents, in the same shapes as
-   * `config`). Listening ports, the CA, bucket contents and target commands whose binding is
-   * unchanged survive; requests in flight finish on the revision they started on. Resolves with the
+   * `config`). Listening ports, the CA, bucket contents, target commands, target groups' health and
+   * stickiness, and cache entries whose distribution and key recipe are unchanged survive; requests in flight finish on the revision they started on. Resolves with the
    * new revision's warnings; throws EdgeparityError (STACK_INVALID, BINDING_MISSING …) listing every
    * problem, and then the old revision keeps serving unchanged.
    */
