@@ -51,8 +51,11 @@ export interface RunningService {
   readonly routes: ReadonlyMap<string, HttpHandler>;
   /** Lower-case host name → how the gateway treats it; hosts absent here get the defaults. */
   readonly hostPolicies?: ReadonlyMap<string, HostPolicy>;
-  /** Requests to the loopback names (`localhost`, `127.0.0.1`: the AWS API endpoint users pass as `--endpoint-url`). */
-  controlPlane?: HttpHandler;
+  /**
+   * The service's AWS API on the loopback endpoint users pass as `--endpoint-url` (`localhost`,
+   * `127.0.0.1`), chosen by the SigV4 scope's service name (`s3`, `cloudfront`, `elasticloadbalancing`).
+   */
+  controlPlane?: { signingName: string; handler: HttpHandler };
   /** Hosts the route table cannot list (wildcard aliases, buckets created at run time), or undefined. */
   resolveHost?(host: string): HttpHandler | undefined;
   close(): Promise<void>;

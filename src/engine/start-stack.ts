@@ -19,6 +19,7 @@ import { startListeners, type TlsMaterial } from "../gateway/listeners.js";
 import { openOriginDoor, type OriginDoor } from "../gateway/origin-doors.js";
 import type { Stack } from "../model/stack.js";
 import { SERVICES } from "../services/index.js";
+import { controlPlaneHandler } from "../aws-api/control-plane.js";
 
 /**
  * The live engine. It lives as long as the process and owns the ports, the router, the CA and the
@@ -118,12 +119,12 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
     const routes = new Map<string, HttpHandler>();
     const policies = new Map<string, HostPolicy>();
     const resolvers: ((host: string) => HttpHandler | undefined)[] = [];
-    let fallback: HttpHandler | undefined;
+    const apis = new Map<string, HttpHandler>();
     for (const s of live.values()) {
       for (const [h, handler] of s.routes) routes.set(h, handler);
       for (const [h, p] of s.hostPolicies ?? []) policies.set(h, p);
       if (s.resolveHost) resolvers.push(s.resolveHost.bind(s));
-      fallback ??= s.controlPlane;
+      if (s.controlPlane) apis.set(s.controlPlane.signingName, s.controlPlane.handler);
     }
     // An origin DomainName a service claimed is served by that service's host (AWS DNS names of a
     // load balancer, a bucket's regional names).
@@ -133,7 +134,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
       const policy = policies.get(host);
       if (policy && !policies.has(domain)) policies.set(domain, policy);
     }
-    router.setRoutes(routes, { fallback, resolvers, policies });
+    router.setRoutes(routes, { fallback: controlPlaneHandler(apis, () => o.ids.uuid()), resolvers, policies });
   };
   const closeUnusedDoors = async (aliases: ReadonlyMap<string, string>) => {
     for (const [domain, d] of doors) {

@@ -174,7 +174,7 @@ export async function startS3(buckets: readonly BucketRuntime[], deps: S3Deps): 
     hostPolicies,
     pathStyle,
     // Path-style S3 through the control-plane endpoint (`--endpoint-url http://localhost:4480`).
-    controlPlane: pathStyle,
+    controlPlane: { signingName: "s3", handler: pathStyle },
     resolveHost(host) {
       // Only a bucket that exists now: the router must not serve arbitrary `*.s3.localhost` names.
       const name = bucketFromHost(host);
