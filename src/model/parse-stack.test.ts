@@ -120,4 +120,20 @@ describe("parseStack validation (mirrors CloudFront's CreateDistribution checks)
   it("validate: invalid bucket names are rejected", () => {
     assert.match(problems({ buckets: { My_Bucket: {} } }), /buckets\.My_Bucket: 'My_Bucket' is not a valid S3 bucket name/);
   });
+  it("validate: an unknown field names the nearest fields that exist at its path (issue 15 'did you mean')", () => {
+    const m = problems({ distributions: { a: { ...dc(), Orgins: {} } }, buckets: { "my-bucket": { CORSConfigration: {} } }, loadBalancer: [] });
+    assert.match(m, /distributions\.a: unknown field\(s\) 'Orgins' \(did you mean 'Origins'\?\)/);
+    assert.match(m, /buckets\.my-bucket: unknown field\(s\) 'CORSConfigration' \(did you mean 'CORSConfiguration'\?\)/);
+    assert.match(m, /\(root\): unknown field\(s\) 'loadBalancer' \(did you mean 'loadBalancers'\?\)/);
+  });
+  it("validate: an unknown managed policy is NoSuchCachePolicy naming the closest managed policy (cloudfront.md §5.1; issue 15)", () => {
+    assert.match(
+      problems({ distributions: { a: dc({}, { CachePolicyId: "Managed-CachingOptimised" }) } }),
+      /NoSuchCachePolicy: .*did you mean 'Managed-CachingOptimized'/,
+    );
+    assert.match(
+      problems({ distributions: { a: dc({}, { CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f7" }) } }),
+      /did you mean '658327ea-f89d-4fab-a63d-7e88639e58f6'/,
+    );
+  });
 });

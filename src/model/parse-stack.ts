@@ -22,7 +22,7 @@ export interface ParsedStack {
 export function parseStack(input: unknown, source: string): ParsedStack {
   const result = StackSchema.safeParse(input);
   if (!result.success) {
-    throw invalid(source, formatIssues(result.error.issues));
+    throw invalid(source, formatIssues(result.error.issues, [], StackSchema));
   }
   const stack = result.data;
   const problems: string[] = [];

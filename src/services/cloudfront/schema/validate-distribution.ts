@@ -1,3 +1,4 @@
+import { didYouMean } from "../../../core/did-you-mean.js";
 import { listItems } from "../../../model/aws-list.js";
 import type { DistributionConfig } from "./distribution-config.js";
 import { findManaged, MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from "./managed-policies.js";
@@ -152,7 +153,10 @@ export function validateDistribution(dc: DistributionConfig, catalog: PolicyCata
     }
     if (b.CachePolicyId !== undefined) {
       if (!catalog.cachePolicies.has(b.CachePolicyId) && !findManaged(MANAGED_CACHE_POLICIES, b.CachePolicyId)) {
-        issues.push([[...path, "CachePolicyId"], `NoSuchCachePolicy: '${b.CachePolicyId}' is neither an AWS managed cache policy nor one under cachePolicies`]);
+        issues.push([
+          [...path, "CachePolicyId"],
+          `NoSuchCachePolicy: '${b.CachePolicyId}' is neither an AWS managed cache policy nor one under cachePolicies${didYouMean(b.CachePolicyId, policyNames(MANAGED_CACHE_POLICIES, catalog.cachePolicies))}`,
+        ]);
       }
       if (b.ForwardedValues) issues.push([[...path, "ForwardedValues"], "InvalidArgument: a behaviour with CachePolicyId cannot also set ForwardedValues"]);
       for (const f of ["MinTTL", "DefaultTTL", "MaxTTL"] as const) {
@@ -165,7 +169,7 @@ export function validateDistribution(dc: DistributionConfig, catalog: PolicyCata
       if (!catalog.originRequestPolicies.has(b.OriginRequestPolicyId) && !findManaged(MANAGED_ORIGIN_REQUEST_POLICIES, b.OriginRequestPolicyId)) {
         issues.push([
           [...path, "OriginRequestPolicyId"],
-          `NoSuchOriginRequestPolicy: '${b.OriginRequestPolicyId}' is neither an AWS managed origin request policy nor one under originRequestPolicies`,
+          `NoSuchOriginRequestPolicy: '${b.OriginRequestPolicyId}' is neither an AWS managed origin request policy nor one under originRequestPolicies${didYouMean(b.OriginRequestPolicyId, policyNames(MANAGED_ORIGIN_REQUEST_POLICIES, catalog.originRequestPolicies))}`,
         ]);
       }
       if (b.CachePolicyId === undefined)
@@ -193,4 +197,9 @@ export function validateDistribution(dc: DistributionConfig, catalog: PolicyCata
     }
   });
   return issues;
+}
+
+/** What a behaviour may name: managed policies by ID and by `Managed-<Name>`, and the stack's own. */
+function policyNames(managed: ReadonlyMap<string, { Name: string }>, own: ReadonlySet<string>): string[] {
+  return [...own, ...[...managed].flatMap(([id, p]) => [id, p.Name.startsWith("Managed-") ? p.Name : `Managed-${p.Name}`])];
 }
