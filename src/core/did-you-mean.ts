@@ -12,8 +12,11 @@ export function closestNames(typed: string, candidates: Iterable<string>, most =
     const d = editDistance(t, c.toLowerCase());
     if (d <= limit) scored.push([d, c]);
   }
+  scored.sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
+  // Only names about as close as the closest: a one-letter typo should not also list far cousins.
+  const best = scored[0]?.[0] ?? 0;
   return scored
-    .sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]))
+    .filter(([d]) => d <= best + 1)
     .slice(0, most)
     .map(([, c]) => c);
 }
@@ -29,7 +32,7 @@ export function didYouMean(typed: string, candidates: Iterable<string>): string 
 export function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[] = new Array(rows * cols).fill(0);
+  const d: number[] = Array.from({ length: rows * cols }, () => 0);
   for (let i = 0; i < rows; i++) d[i * cols] = i;
   for (let j = 0; j < cols; j++) d[j] = j;
   for (let i = 1; i < rows; i++) {
