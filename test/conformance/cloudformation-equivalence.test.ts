@@ -58,7 +58,10 @@ describe("importers: CloudFormation — one stack, three formats, one model", ()
     assert.deepEqual([pab.file, pab.line], [TEMPLATE, lineOf("PublicAccessBlockConfiguration:")]);
     assert.match(pab.message, /not emulated/);
     const rhp = byPath.get("Resources.SecurityHeaders");
-    assert.deepEqual([rhp?.line, rhp?.message], [lineOf("SecurityHeaders:"), "AWS::CloudFront::ResponseHeadersPolicy 'SecurityHeaders' is not emulated yet; ignored"]);
+    assert.deepEqual(
+      [rhp?.line, rhp?.message],
+      [lineOf("SecurityHeaders:"), "AWS::CloudFront::ResponseHeadersPolicy 'SecurityHeaders' is not emulated yet; ignored"],
+    );
     assert.equal(byPath.get("Resources.AccessLogs")?.message, "AWS::Logs::LogGroup is not emulated; ignored (resource: AccessLogs)");
     // A model warning (not emulated) maps back through the CloudFormation spelling to its line.
     const ssl = byPath.get("distributions.Distribution.Origins.Items[1].CustomOriginConfig.OriginSslProtocols");
@@ -84,7 +87,10 @@ describe("importers: CloudFormation — one stack, three formats, one model", ()
     const tg = s.warnings.find((w) => w.path === "targetGroups[0]");
     assert.ok(tg, JSON.stringify(s.warnings, null, 1));
     assert.match(tg.message, /target group other-api has no local target/);
-    assert.ok(tg.message.includes("local:\n        targetGroups:\n          other-api:\n            targets:\n              - http://127.0.0.1:PORT"), tg.message);
+    assert.ok(
+      tg.message.includes("local:\n        targetGroups:\n          other-api:\n            targets:\n              - http://127.0.0.1:PORT"),
+      tg.message,
+    );
     const bucket = s.warnings.find((w) => w.path === "buckets.other-site");
     assert.ok(bucket?.message.includes("local:\n        buckets:\n          other-site:\n            folder: ./site"), bucket?.message);
   });
@@ -111,7 +117,10 @@ describe("importers: CloudFormation — one stack, three formats, one model", ()
 
   it("importers: a Ref to nothing and an unknown short form are errors with file:line", async () => {
     const ghost = await variant("ghost", (t) => t.replace("TargetGroupArn: !Ref ApiTargets", "TargetGroupArn: !Ref Ghost"));
-    await assert.rejects(importStack(ghost), /spa\.template\.yaml:\d+: Resources\.ApiRule\.Properties\.Actions\[0\]\.TargetGroupArn: Ref: 'Ghost' is not a parameter, pseudo parameter or resource of this template/);
+    await assert.rejects(
+      importStack(ghost),
+      /spa\.template\.yaml:\d+: Resources\.ApiRule\.Properties\.Actions\[0\]\.TargetGroupArn: Ref: 'Ghost' is not a parameter, pseudo parameter or resource of this template/,
+    );
     const tag = await variant("tag", (t) => t.replace("VpcId: vpc-0123456789abcdef0", "VpcId: !Bogus x"));
     await assert.rejects(importStack(tag), /spa\.template\.yaml:\d+:\d+: not a valid CloudFormation template: Unresolved tag: !Bogus/);
   });

@@ -61,7 +61,8 @@ export function findHandlerFile(assets: CdkAssets, assetPath: string, handler: s
   if (dot <= 0) return undefined;
   const files = assets.files.get(assetPath);
   const module = handler.slice(0, dot);
-  for (const ext of [".mjs", ".js", ".cjs"]) if (files?.has(`${module}${ext}`)) return { path: posix.join(assetPath, `${module}${ext}`), exportName: handler.slice(dot + 1) };
+  for (const ext of [".mjs", ".js", ".cjs"])
+    if (files?.has(`${module}${ext}`)) return { path: posix.join(assetPath, `${module}${ext}`), exportName: handler.slice(dot + 1) };
   return undefined;
 }
 

@@ -155,7 +155,9 @@ function evaluate(scope: ResolveScope, fn: string, arg: unknown, where: Where): 
       if (typeof arg !== "string") throw fail("takes a condition name");
       return scope.condition(arg, where);
     case "Fn::FindInMap": {
-      const [map, top, second] = list(arg, undefined, "[MapName, TopLevelKey, SecondLevelKey]").map((x, i) => str(x, ["the map name", "the top-level key", "the second-level key"][i] ?? "a key"));
+      const [map, top, second] = list(arg, undefined, "[MapName, TopLevelKey, SecondLevelKey]").map((x, i) =>
+        str(x, ["the map name", "the top-level key", "the second-level key"][i] ?? "a key"),
+      );
       const m = scope.mappings[map!] as Record<string, Record<string, unknown>> | undefined;
       if (!m) throw fail(`there is no mapping '${map}' under Mappings`);
       const row = m[top!];
@@ -182,7 +184,9 @@ function evaluate(scope: ResolveScope, fn: string, arg: unknown, where: Where): 
         `'${typeof arg === "string" ? arg : JSON.stringify(r(arg))}' is an export of another deployed stack, which is not resolvable locally. Write the value itself here (or a Parameter with a Default) for local use.`,
       );
     default:
-      throw fail("is not resolvable locally (edgeparity evaluates Ref, GetAtt, Sub, Join, Select, Split, If, FindInMap, Base64, GetAZs, Length, ToJsonString and the condition functions)");
+      throw fail(
+        "is not resolvable locally (edgeparity evaluates Ref, GetAtt, Sub, Join, Select, Split, If, FindInMap, Base64, GetAZs, Length, ToJsonString and the condition functions)",
+      );
   }
 }
 

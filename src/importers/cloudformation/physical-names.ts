@@ -33,7 +33,11 @@ export function hexId(seed: string): string {
  * cut to the type's limit (CloudFormation User Guide, "Name type"). Stable, so URLs survive restarts.
  */
 export function generatedName(stackName: string, logicalId: string, o: { maxLength: number; lowerCase?: boolean }): string {
-  const clean = (s: string) => s.replace(/[^A-Za-z0-9-]/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+  const clean = (s: string) =>
+    s
+      .replace(/[^A-Za-z0-9-]/g, "-")
+      .replace(/-+/g, "-")
+      .replace(/^-|-$/g, "");
   const tail = suffix(`${stackName}/${logicalId}`);
   const room = o.maxLength - tail.length - 2;
   let stack = clean(stackName);

@@ -61,7 +61,8 @@ export interface TemplateContext {
 }
 
 /** Types edgeparity has a service for but does not emulate yet: a warning per resource. */
-const NOT_YET = /^AWS::(CloudFront::(ResponseHeadersPolicy|Function|KeyValueStore|RealtimeLogConfig|KeyGroup|PublicKey|ContinuousDeploymentPolicy|CloudFrontOriginAccessIdentity|MonitoringSubscription)|ApiGateway(V2)?::.*|Lambda::.*)$/;
+const NOT_YET =
+  /^AWS::(CloudFront::(ResponseHeadersPolicy|Function|KeyValueStore|RealtimeLogConfig|KeyGroup|PublicKey|ContinuousDeploymentPolicy|CloudFrontOriginAccessIdentity|MonitoringSubscription)|ApiGateway(V2)?::.*|Lambda::.*)$/;
 /** Resources that are CloudFormation's or CDK's own machinery, silently skipped. */
 const MACHINERY = new Set(["AWS::CDK::Metadata", "AWS::CloudFormation::WaitConditionHandle"]);
 
@@ -387,28 +388,20 @@ class TemplateStack implements ResolveScope {
 
   build(): ImportResult {
     if (this.#root.Transform !== undefined)
-      this.#warn(["Transform"], `Transform ${JSON.stringify(this.#root.Transform)} is not expanded locally (macros run in CloudFormation); resources are read as written`);
+      this.#warn(
+        ["Transform"],
+        `Transform ${JSON.stringify(this.#root.Transform)} is not expanded locally (macros run in CloudFormation); resources are read as written`,
+      );
     const ids = Object.keys(this.#resources).filter((id) => {
       const r = this.#resources[id];
       if (!isRecord(r) || typeof r.Type !== "string") throw templateError(this, this.#where(["Resources", id]), "a resource needs a Type");
       return this.#isCreated(id);
     });
     const ofType = (...types: string[]) => ids.filter((id) => types.includes(this.#resources[id]!.Type));
-    const skipped = new Map<string, string[]>();
-    for (const id of ids) {
-      const type = this.#resources[id]!.Type;
-      if (HANDLED.has(type) || MACHINERY.has(type)) continue;
-      // CDK's own deployment handler: edgeparity seeds the bucket itself (Custom::CDKBucketDeployment).
-      if (id.startsWith("CustomCDKBucketDeployment")) continue;
-      if (NOT_YET.test(type)) this.#warn(["Resources", id], `${type} '${id}' is not emulated yet; ignored`);
-      else skipped.set(type, [...(skipped.get(type) ?? []), id]);
-    }
-    for (const [type, list] of skipped)
-      this.#warn(["Resources", list[0]!], `${type} is not emulated; ignored (${list.length === 1 ? "resource" : `${list.length} resources`}: ${list.join(", ")})`);
-
     for (const id of ofType("AWS::S3::Bucket")) this.#mapBucket(id);
     for (const id of ofType("AWS::CloudFront::CachePolicy")) this.#mapConfig(id, "cachePolicies", "CachePolicyConfig", toCachePolicyConfig);
-    for (const id of ofType("AWS::CloudFront::OriginRequestPolicy")) this.#mapConfig(id, "originRequestPolicies", "OriginRequestPolicyConfig", toOriginRequestPolicyConfig);
+    for (const id of ofType("AWS::CloudFront::OriginRequestPolicy"))
+      this.#mapConfig(id, "originRequestPolicies", "OriginRequestPolicyConfig", toOriginRequestPolicyConfig);
     for (const id of ofType("AWS::CloudFront::OriginAccessControl")) this.#mapConfig(id, "originAccessControls", "OriginAccessControlConfig", (c) => c);
     for (const id of ofType("AWS::CloudFront::Distribution")) this.#mapDistribution(id);
     for (const id of ofType("AWS::ElasticLoadBalancingV2::TargetGroup")) this.#mapTargetGroup(id);
@@ -417,8 +410,9 @@ class TemplateStack implements ResolveScope {
     for (const id of ofType("AWS::ElasticLoadBalancingV2::ListenerRule")) this.#mapRule(id);
     for (const id of ofType("AWS::S3::BucketPolicy")) this.#mapBucketPolicy(id);
     for (const id of ofType("Custom::CDKBucketDeployment")) this.#mapBucketDeployment(id);
-    this.#bindLambdaTargets();
+    const boundFunctions = this.#bindLambdaTargets();
     this.#reportUnbound();
+    this.#reportNotEmulated(ids, boundFunctions);
 
     const input: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(this.#out)) if (Array.isArray(v) ? v.length : Object.keys(v).length) input[k] = v;
@@ -440,6 +434,29 @@ class TemplateStack implements ResolveScope {
     };
   }
 
+  /** Each resource type edgeparity does not map: once per resource for types of its services, once per type otherwise. */
+  #reportNotEmulated(ids: readonly string[], boundFunctions: ReadonlyMap<string, string>): void {
+    const skipped = new Map<string, string[]>();
+    for (const id of ids) {
+      const type = this.#resources[id]!.Type;
+      if (HANDLED.has(type) || MACHINERY.has(type)) continue;
+      // CDK's own deployment handler: edgeparity seeds the bucket itself (Custom::CDKBucketDeployment).
+      if (id.startsWith("CustomCDKBucketDeployment")) continue;
+      if (boundFunctions.has(id))
+        this.#warn(
+          ["Resources", id],
+          `${type} '${id}' is not emulated yet as a resource; its code serves target group ${boundFunctions.get(id)} (local.targetGroups)`,
+        );
+      else if (NOT_YET.test(type)) this.#warn(["Resources", id], `${type} '${id}' is not emulated yet; ignored`);
+      else skipped.set(type, [...(skipped.get(type) ?? []), id]);
+    }
+    for (const [type, list] of skipped)
+      this.#warn(
+        ["Resources", list[0]!],
+        `${type} is not emulated; ignored (${list.length === 1 ? "resource" : `${list.length} resources`}: ${list.join(", ")})`,
+      );
+  }
+
   #mapBucket(id: string): void {
     const name = this.name(id, this.#where(["Resources", id]));
     const dropped: Dropped = [];
@@ -458,8 +475,10 @@ class TemplateStack implements ResolveScope {
 
   #mapDistribution(id: string): void {
     const props = this.#properties(id);
-    if (!isRecord(props.DistributionConfig)) throw templateError(this, this.#where(["Resources", id, "Properties"]), "AWS::CloudFront::Distribution needs DistributionConfig");
-    for (const k of Object.keys(props)) if (k !== "DistributionConfig") this.#warn(["Resources", id, "Properties", k], `AWS::CloudFront::Distribution property ${k} is not emulated; ignored`);
+    if (!isRecord(props.DistributionConfig))
+      throw templateError(this, this.#where(["Resources", id, "Properties"]), "AWS::CloudFront::Distribution needs DistributionConfig");
+    for (const k of Object.keys(props))
+      if (k !== "DistributionConfig") this.#warn(["Resources", id, "Properties", k], `AWS::CloudFront::Distribution property ${k} is not emulated; ignored`);
     const dropped: Dropped = [];
     const name = this.name(id, this.#where(["Resources", id]));
     this.#out.distributions[name] = toDistributionConfig(props.DistributionConfig, dropped);
@@ -483,7 +502,10 @@ class TemplateStack implements ResolveScope {
   #mapLoadBalancer(id: string): void {
     const props = this.#properties(id);
     if (props.Type !== undefined && props.Type !== "application") {
-      this.#warn(["Resources", id, "Properties", "Type"], `a load balancer of Type ${String(props.Type)} is not emulated (only application); ignored with its listeners`);
+      this.#warn(
+        ["Resources", id, "Properties", "Type"],
+        `a load balancer of Type ${String(props.Type)} is not emulated (only application); ignored with its listeners`,
+      );
       return;
     }
     const dropped: Dropped = [];
@@ -496,7 +518,12 @@ class TemplateStack implements ResolveScope {
     const lbId = typeof arn === "string" ? this.#arns.get(arn) : undefined;
     const name = lbId === undefined ? undefined : this.#names.get(lbId);
     const i = this.#out.loadBalancers.findIndex((lb) => lb.Name === name);
-    if (i < 0) throw templateError(this, where, `LoadBalancerArn must name an application load balancer of this template (!Ref MyLoadBalancer), not ${JSON.stringify(arn)}`);
+    if (i < 0)
+      throw templateError(
+        this,
+        where,
+        `LoadBalancerArn must name an application load balancer of this template (!Ref MyLoadBalancer), not ${JSON.stringify(arn)}`,
+      );
     return i;
   }
 
@@ -517,7 +544,12 @@ class TemplateStack implements ResolveScope {
     const props = this.#properties(id);
     const listenerId = typeof props.ListenerArn === "string" ? this.#arns.get(props.ListenerArn) : undefined;
     const l = listenerId === undefined ? undefined : this.#listeners.get(listenerId);
-    if (!l) throw templateError(this, this.#where(["Resources", id, "Properties", "ListenerArn"]), `ListenerArn must name a listener of this template (!Ref MyListener), not ${JSON.stringify(props.ListenerArn)}`);
+    if (!l)
+      throw templateError(
+        this,
+        this.#where(["Resources", id, "Properties", "ListenerArn"]),
+        `ListenerArn must name a listener of this template (!Ref MyListener), not ${JSON.stringify(props.ListenerArn)}`,
+      );
     const dropped: Dropped = [];
     const rules = l.listener.Rules as unknown[];
     rules.push(toRule(props, this.#targetGroupName, dropped));
@@ -530,7 +562,10 @@ class TemplateStack implements ResolveScope {
     const bucket = props.Bucket;
     const target = typeof bucket === "string" ? (this.#out.buckets[bucket] as Record<string, unknown> | undefined) : undefined;
     if (!target) {
-      this.#warn(["Resources", id, "Properties", "Bucket"], `AWS::S3::BucketPolicy names bucket ${JSON.stringify(bucket)}, which is not a bucket of this template; ignored`);
+      this.#warn(
+        ["Resources", id, "Properties", "Bucket"],
+        `AWS::S3::BucketPolicy names bucket ${JSON.stringify(bucket)}, which is not a bucket of this template; ignored`,
+      );
       return;
     }
     target.Policy = props.PolicyDocument;
@@ -552,10 +587,14 @@ class TemplateStack implements ResolveScope {
     }
     const folder = keys.map((k) => findAssetFolder(this.#c.assets, k)).find((f) => f !== undefined);
     if (folder === undefined) {
-      this.#warn([...base, "SourceObjectKeys"], `no asset folder in ${this.#c.dir} for ${keys.join(", ") || "this deployment"}; bucket ${bucket} is not seeded`);
+      this.#warn(
+        [...base, "SourceObjectKeys"],
+        `no asset folder in ${this.#c.dir} for ${keys.join(", ") || "this deployment"}; bucket ${bucket} is not seeded`,
+      );
       return;
     }
-    if (keys.length > 1) this.#warn([...base, "SourceObjectKeys"], `only the first source (${folder}) seeds bucket ${bucket}; the other ${keys.length - 1} are not emulated`);
+    if (keys.length > 1)
+      this.#warn([...base, "SourceObjectKeys"], `only the first source (${folder}) seeds bucket ${bucket}; the other ${keys.length - 1} are not emulated`);
     if (props.DestinationBucketKeyPrefix !== undefined)
       this.#warn([...base, "DestinationBucketKeyPrefix"], "DestinationBucketKeyPrefix is not emulated: the asset folder seeds the bucket's root");
     if (bucket in this.#local.buckets) {
@@ -567,7 +606,8 @@ class TemplateStack implements ResolveScope {
   }
 
   /** A Lambda target group's function, when its code is a CDK asset folder with the handler file in it. */
-  #bindLambdaTargets(): void {
+  #bindLambdaTargets(): Map<string, string> {
+    const bound = new Map<string, string>();
     for (const [tgName, { tgId, targets }] of this.#lambdaTargets) {
       const tg = this.#out.targetGroups.find((t) => t.Name === tgName)!;
       if (tg.TargetType !== "lambda") continue;
@@ -581,12 +621,17 @@ class TemplateStack implements ResolveScope {
       const handler = typeof props.Handler === "string" ? props.Handler : undefined;
       const file = typeof assetPath === "string" && handler ? findHandlerFile(this.#c.assets, assetPath, handler) : undefined;
       if (!file) {
-        this.#warn(["Resources", fnId!, "Properties", "Code"], `the code of '${fnId}' (target of target group ${tgName}) is not a local asset folder with its Handler's file; bind it in the overlay`);
+        this.#warn(
+          ["Resources", fnId!, "Properties", "Code"],
+          `the code of '${fnId}' (target of target group ${tgName}) is not a local asset folder with its Handler's file; bind it in the overlay`,
+        );
         continue;
       }
       this.#local.targetGroups[tgName] = { targets: [{ lambda: file.path, handler: file.exportName }] };
       this.#source(["local", "targetGroups", tgName], ["Resources", tgId, "Properties", "Targets"]);
+      bound.set(fnId!, tgName);
     }
+    return bound;
   }
 
   /**
@@ -602,7 +647,13 @@ class TemplateStack implements ResolveScope {
     };
     const claimed = new Set<string>();
     for (const b of Object.keys(this.#out.buckets))
-      for (const h of [`${b}.s3.amazonaws.com`, `${b}.s3.${REGION}.amazonaws.com`, `${b}.s3-${REGION}.amazonaws.com`, `${b}.s3-website-${REGION}.amazonaws.com`, `${b}.s3-website.${REGION}.amazonaws.com`])
+      for (const h of [
+        `${b}.s3.amazonaws.com`,
+        `${b}.s3.${REGION}.amazonaws.com`,
+        `${b}.s3-${REGION}.amazonaws.com`,
+        `${b}.s3-website-${REGION}.amazonaws.com`,
+        `${b}.s3-website.${REGION}.amazonaws.com`,
+      ])
         claimed.add(h);
     const lbNames = new Set(this.#out.loadBalancers.map((l) => String(l.Name).toLowerCase()));
     for (const [name, dc] of Object.entries(this.#out.distributions)) {

@@ -99,7 +99,8 @@ function toForwardedValues(f: Record<string, unknown>): Record<string, unknown> 
   const out = { ...f };
   if (Array.isArray(out.Headers)) out.Headers = apiList(out.Headers);
   if (Array.isArray(out.QueryStringCacheKeys)) out.QueryStringCacheKeys = apiList(out.QueryStringCacheKeys);
-  if (isRecord(out.Cookies) && Array.isArray(out.Cookies.WhitelistedNames)) out.Cookies = { ...out.Cookies, WhitelistedNames: apiList(out.Cookies.WhitelistedNames) };
+  if (isRecord(out.Cookies) && Array.isArray(out.Cookies.WhitelistedNames))
+    out.Cookies = { ...out.Cookies, WhitelistedNames: apiList(out.Cookies.WhitelistedNames) };
   return out;
 }
 

@@ -70,7 +70,9 @@ function toAction(a: unknown, targetGroupName: (arn: string) => string): unknown
   if (isRecord(out.ForwardConfig) && Array.isArray(out.ForwardConfig.TargetGroups))
     out.ForwardConfig = {
       ...out.ForwardConfig,
-      TargetGroups: out.ForwardConfig.TargetGroups.map((t) => (isRecord(t) && typeof t.TargetGroupArn === "string" ? { ...t, TargetGroupArn: targetGroupName(t.TargetGroupArn) } : t)),
+      TargetGroups: out.ForwardConfig.TargetGroups.map((t) =>
+        isRecord(t) && typeof t.TargetGroupArn === "string" ? { ...t, TargetGroupArn: targetGroupName(t.TargetGroupArn) } : t,
+      ),
     };
   if (isRecord(out.FixedResponseConfig) && typeof out.FixedResponseConfig.StatusCode === "number")
     out.FixedResponseConfig = { ...out.FixedResponseConfig, StatusCode: String(out.FixedResponseConfig.StatusCode) };

@@ -33,7 +33,10 @@ function toWebsiteConfiguration(w: Record<string, unknown>): Record<string, unkn
   if (Array.isArray(w.RoutingRules))
     out.RoutingRules = w.RoutingRules.map((r) =>
       isRecord(r)
-        ? { ...(isRecord(r.RoutingRuleCondition) ? { Condition: codesAsText(r.RoutingRuleCondition) } : {}), Redirect: isRecord(r.RedirectRule) ? codesAsText(r.RedirectRule) : {} }
+        ? {
+            ...(isRecord(r.RoutingRuleCondition) ? { Condition: codesAsText(r.RoutingRuleCondition) } : {}),
+            Redirect: isRecord(r.RedirectRule) ? codesAsText(r.RedirectRule) : {},
+          }
         : r,
     );
   return out;
@@ -41,7 +44,13 @@ function toWebsiteConfiguration(w: Record<string, unknown>): Record<string, unkn
 
 /** Stack path under a bucket → template path under the Bucket's Properties. */
 export function bucketTemplatePath(rest: readonly (string | number)[]): (string | number)[] {
-  const names: Record<string, string> = { CORSConfiguration: "CorsConfiguration", CORSRules: "CorsRules", ID: "Id", ExposeHeaders: "ExposedHeaders", MaxAgeSeconds: "MaxAge" };
+  const names: Record<string, string> = {
+    CORSConfiguration: "CorsConfiguration",
+    CORSRules: "CorsRules",
+    ID: "Id",
+    ExposeHeaders: "ExposedHeaders",
+    MaxAgeSeconds: "MaxAge",
+  };
   return rest.map((s) => (typeof s === "string" ? (names[s] ?? s) : s)).filter((s) => s !== "Suffix" && s !== "Key");
 }
 
