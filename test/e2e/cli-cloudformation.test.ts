@@ -94,7 +94,7 @@ describe("e2e: edgeparity up --config cdk.out (a CDK static site + Lambda API, n
       assert.match(index.body.toString(), /cdk-site fixture: deployed by BucketDeployment/);
       const js = await get("/assets/app.js");
       assert.equal(js.status, 200, describeResult(js));
-      assert.equal(js.body.toString(), "console.log('cdk-site');\n");
+      assert.equal(js.body.toString(), 'console.log("cdk-site");\n');
       const api = await get("/api/ping");
       assert.equal(api.status, 200, describeResult(api));
       assertComplete(api);

@@ -73,5 +73,3 @@ export function elbArn(kind: string, path: string): string {
 
 /** The hosted zone of us-east-1 Application Load Balancers (Elastic Load Balancing endpoints and quotas). */
 export const ALB_HOSTED_ZONE_ID = "Z35SXDOTRQ7X7K";
-/** CloudFront's hosted zone, the same for every distribution. */
-export const CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2";

@@ -2,17 +2,7 @@ import { EdgeparityError } from "../../core/errors.js";
 import type { ImportResult, ImportWarning, SourcePosition } from "../importer.js";
 import { findAssetFolder, findHandlerFile, type CdkAssets } from "./cdk-assets.js";
 import { evaluateCondition, NO_VALUE, resolveValue, templateError, type ResolveScope, type Where } from "./intrinsics.js";
-import {
-  ACCOUNT_ID,
-  ALB_HOSTED_ZONE_ID,
-  CLOUDFRONT_HOSTED_ZONE_ID,
-  distributionId,
-  elbArn,
-  generatedName,
-  hexId,
-  loadBalancerDnsName,
-  REGION,
-} from "./physical-names.js";
+import { ACCOUNT_ID, ALB_HOSTED_ZONE_ID, distributionId, elbArn, generatedName, hexId, loadBalancerDnsName, REGION } from "./physical-names.js";
 import { distributionTemplatePath, toCachePolicyConfig, toDistributionConfig, toOriginRequestPolicyConfig } from "./resources/cloudfront.js";
 import { elbv2TemplatePath, toListener, toLoadBalancer, toRule, toTargetGroup } from "./resources/elbv2.js";
 import { bucketTemplatePath, toBucket } from "./resources/s3.js";
