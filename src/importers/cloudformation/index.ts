@@ -16,7 +16,7 @@ import { importTemplate } from "./template-stack.js";
  */
 export const CLOUDFORMATION_IMPORTER: Importer = {
   name: "cloudformation",
-  patterns: ["*.template.json", "*.template.yaml", "*.template", "*.yaml", "*.yml", "*.json"],
+  patterns: ["*.yaml", "*.yml", "*.json", "*.template"],
   scope: "file",
   detect(path, bytes) {
     if ((STACK_FILE_NAMES as readonly string[]).includes(basename(path).toLowerCase())) return false;

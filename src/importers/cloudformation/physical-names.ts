@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { stableId } from "../../core/ids.js";
 
 /**
@@ -16,16 +17,9 @@ function suffix(seed: string): string {
   return stableId(`cloudformation:${seed}`).slice(1, 13);
 }
 
-/** 16 stable hex digits, as ELBv2 resource ids look. */
+/** 16 stable hex digits, as ELBv2 resource ids look (only their shape matters: the model reads names). */
 export function hexId(seed: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x9e3779b9;
-  for (let i = 0; i < seed.length; i++) {
-    const c = seed.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
-  }
-  return h1.toString(16).padStart(8, "0") + h2.toString(16).padStart(8, "0");
+  return createHash("sha256").update(seed).digest("hex").slice(0, 16);
 }
 
 /**

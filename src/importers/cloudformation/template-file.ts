@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type ScalarTag, type CollectionTag } from "yaml";
 import { EdgeparityError } from "../../core/errors.js";
 import type { SourcePosition } from "../importer.js";
+import { locateNode } from "../structured-file.js";
 
 /**
  * A CloudFormation template (JSON or YAML) read into plain values, the YAML short forms turned into
@@ -100,33 +101,8 @@ export function parseTemplateText(text: string, file: string): TemplateFile {
     file,
     value,
     positionOf: (o) => positions.get(o),
-    locate(path) {
-      let node: unknown = doc.contents;
-      let found: SourcePosition | undefined = rangeStart(node) === undefined ? undefined : at(rangeStart(node)!);
-      for (const segment of path) {
-        let next: unknown;
-        let keyStart: number | undefined;
-        if (isMap(node)) {
-          const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
-          if (pair) {
-            next = pair.value;
-            keyStart = rangeStart(pair.key);
-          }
-        } else if (isSeq(node) && typeof segment === "number") {
-          next = node.items[segment];
-          keyStart = rangeStart(next);
-        }
-        if (next === undefined && keyStart === undefined) break;
-        if (keyStart !== undefined) found = at(keyStart);
-        node = next;
-      }
-      return found;
-    },
+    locate: (path) => locateNode(doc.contents, path, at),
   };
-}
-
-function rangeStart(node: unknown): number | undefined {
-  return node && typeof node === "object" && "range" in node ? (node as Node).range?.[0] : undefined;
 }
 
 /** A quick look for detect(): a template has `Resources` whose entries carry a `Type` (`AWS::…`, `Custom::…`). */
