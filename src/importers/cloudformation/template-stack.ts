@@ -377,6 +377,10 @@ class TemplateStack implements ResolveScope {
   }
 
   build(): ImportResult {
+    // CloudFormation refuses an override the template does not declare ("Parameters: [X] do not exist in the
+    // template"); a folder may hold several templates, so here it is a warning on each template that lacks it.
+    for (const name of Object.keys(this.#c.parameters))
+      if (!(name in this.#params)) this.#warn(["Parameters"], `parameter override ${name} is not declared in this template's Parameters; ignored here`);
     if (this.#root.Transform !== undefined)
       this.#warn(
         ["Transform"],
