@@ -508,23 +508,23 @@ class TemplateStack implements ResolveScope {
     this.#source(["loadBalancers", this.#out.loadBalancers.length - 1], ["Resources", id, "Properties"], (rest) => elbv2TemplatePath("lb", rest));
   }
 
-  #lbIndexOf(arn: unknown, where: Where): number {
+  /** The index of the mapped load balancer an ARN names, or -1 (a network load balancer, or one outside this template). */
+  #lbIndexOf(arn: unknown): number {
     const lbId = typeof arn === "string" ? this.#arns.get(arn) : undefined;
     const name = lbId === undefined ? undefined : this.#names.get(lbId);
-    const i = this.#out.loadBalancers.findIndex((lb) => lb.Name === name);
-    if (i < 0)
-      throw templateError(
-        this,
-        where,
-        `LoadBalancerArn must name an application load balancer of this template (!Ref MyLoadBalancer), not ${JSON.stringify(arn)}`,
-      );
-    return i;
+    return name === undefined ? -1 : this.#out.loadBalancers.findIndex((lb) => lb.Name === name);
   }
 
   #mapListener(id: string): void {
     const props = this.#properties(id);
-    const where = this.#where(["Resources", id, "Properties", "LoadBalancerArn"]);
-    const lbIndex = this.#lbIndexOf(props.LoadBalancerArn, where);
+    const lbIndex = this.#lbIndexOf(props.LoadBalancerArn);
+    if (lbIndex < 0) {
+      this.#warn(
+        ["Resources", id, "Properties", "LoadBalancerArn"],
+        `listener '${id}' is on ${JSON.stringify(props.LoadBalancerArn)}, not an application load balancer of this template; ignored`,
+      );
+      return;
+    }
     const dropped: Dropped = [];
     const listener = toListener(props, this.#targetGroupName, dropped);
     this.#dropped(id, dropped);
@@ -538,12 +538,13 @@ class TemplateStack implements ResolveScope {
     const props = this.#properties(id);
     const listenerId = typeof props.ListenerArn === "string" ? this.#arns.get(props.ListenerArn) : undefined;
     const l = listenerId === undefined ? undefined : this.#listeners.get(listenerId);
-    if (!l)
-      throw templateError(
-        this,
-        this.#where(["Resources", id, "Properties", "ListenerArn"]),
-        `ListenerArn must name a listener of this template (!Ref MyListener), not ${JSON.stringify(props.ListenerArn)}`,
+    if (!l) {
+      this.#warn(
+        ["Resources", id, "Properties", "ListenerArn"],
+        `listener rule '${id}' is on ${JSON.stringify(props.ListenerArn)}, not a listener edgeparity maps from this template; ignored`,
       );
+      return;
+    }
     const dropped: Dropped = [];
     const rules = l.listener.Rules as unknown[];
     rules.push(toRule(props, this.#targetGroupName, dropped));
