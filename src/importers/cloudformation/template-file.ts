@@ -109,9 +109,13 @@ export function parseTemplateText(text: string, file: string): TemplateFile {
 export function looksLikeTemplate(text: string): boolean {
   if (!/Resources/.test(text)) return false;
   try {
-    const doc = parseDocument(text, { customTags: CUSTOM_TAGS });
-    if (doc.errors.length) return false;
-    const v = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+    // JSON.parse first: fast on a large JSON file that is no template (package-lock.json).
+    let v: unknown = /^\s*\{/.test(text) ? parseJson(text) : undefined;
+    if (v === undefined) {
+      const doc = parseDocument(text, { customTags: CUSTOM_TAGS });
+      if (doc.errors.length) return false;
+      v = doc.toJS({ maxAliasCount: 1000 });
+    }
     if (!v || typeof v !== "object" || Array.isArray(v)) return false;
     const resources = (v as Record<string, unknown>).Resources;
     if (!resources || typeof resources !== "object" || Array.isArray(resources)) return false;
@@ -119,5 +123,13 @@ export function looksLikeTemplate(text: string): boolean {
     return entries.length > 0 && entries.every((r) => !!r && typeof r === "object" && typeof (r as { Type?: unknown }).Type === "string");
   } catch {
     return false;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
 }
