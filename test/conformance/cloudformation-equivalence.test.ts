@@ -125,6 +125,20 @@ describe("importers: CloudFormation — one stack, three formats, one model", ()
     await assert.rejects(importStack(tag), /spa\.template\.yaml:\d+:\d+: not a valid CloudFormation template: Unresolved tag: !Bogus/);
   });
 
+  it("importers: a problem parseStack finds is prefixed with the template's file:line through CloudFormation's spelling (cloudfront.md §3)", async () => {
+    const d = await variant("bad-origin", (t) => t.replace("            TargetOriginId: api-alb", "            TargetOriginId: ghost"));
+    const line = (await readFile(join(d, "spa.template.yaml"), "utf8")).split("\n").findIndex((l) => l.includes("TargetOriginId: ghost")) + 1;
+    await assert.rejects(importStack(d), (e: Error) => {
+      const problem = e.message.split("\n").find((l) => l.includes("TargetOriginId"));
+      assert.match(
+        problem ?? "",
+        new RegExp(`^ {2}spa\\.template\\.yaml:${line}: distributions\\.Distribution\\.CacheBehaviors\\.Items\\[0\\]\\.TargetOriginId: NoSuchOrigin`),
+        e.message,
+      );
+      return true;
+    });
+  });
+
   it("importers: an origin on the internet is listed with the local.origins line to add (binding honesty)", async () => {
     const d = await variant("internet", (t) => t.replace("DomainName: !GetAtt Alb.DNSName", "DomainName: api.example.com"));
     const s = await importStack(d).catch((e: Error) => e);

@@ -267,8 +267,11 @@ class TemplateStack implements ResolveScope {
         return this.#arn(id, where);
       case "AWS::CloudFront::Distribution":
         return distributionId(this.name(id, where));
-      case "AWS::Lambda::Version":
-        return `${String(this.#functionArnOf(id, where))}:1`;
+      case "AWS::Lambda::Version": {
+        // A version's Ref is the function's ARN with the version number; FunctionName may be a name or an ARN.
+        const fn = String(this.#functionArnOf(id, where));
+        return `${fn.startsWith("arn:") ? fn : `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${fn}`}:1`;
+      }
       default:
         // Buckets, functions, policies, OACs: their name or id (the key the stack files them under).
         return this.name(id, where);
