@@ -94,7 +94,9 @@ function evaluate(scope: ResolveScope, fn: string, arg: unknown, where: Where): 
       throw fail(`'${arg}' is not a parameter, pseudo parameter or resource of this template`);
     }
     case "Fn::GetAtt": {
-      const [id, attr] = list(arg, 2, "[LogicalId, Attribute]").map((x, i) => str(x, i === 0 ? "the logical id" : "the attribute"));
+      // `Fn::GetAtt: A.B` (a string) is read as the short form reads it: `[A, B]`.
+      const pair = typeof arg === "string" && arg.includes(".") ? [arg.slice(0, arg.indexOf(".")), arg.slice(arg.indexOf(".") + 1)] : arg;
+      const [id, attr] = list(pair, 2, "[LogicalId, Attribute]").map((x, i) => str(x, i === 0 ? "the logical id" : "the attribute"));
       return scope.getAtt(id!, attr!, where);
     }
     case "Fn::Sub": {
