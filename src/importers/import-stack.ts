@@ -4,7 +4,8 @@ import { EdgeparityError } from "../core/errors.js";
 import { parseStack } from "../model/parse-stack.js";
 import type { Stack } from "../model/stack.js";
 import { DISTRIBUTION_CONFIG_IMPORTER } from "./distribution-config/index.js";
-import type { Importer, ImportResult, ImportWarning, SourcePosition } from "./importer.js";
+import { CLOUDFORMATION_IMPORTER } from "./cloudformation/index.js";
+import type { Importer, ImportOptions, ImportResult, ImportWarning, SourcePosition } from "./importer.js";
 import { mergeSources } from "./merge-sources.js";
 import { parseStructuredText } from "./structured-file.js";
 import { YAML_STACK_IMPORTER } from "./yaml/index.js";
@@ -16,7 +17,7 @@ import { YAML_STACK_IMPORTER } from "./yaml/index.js";
  */
 
 /** Tried in order; a file goes to the first importer that detects it. */
-const IMPORTERS: readonly Importer[] = [YAML_STACK_IMPORTER, DISTRIBUTION_CONFIG_IMPORTER];
+const IMPORTERS: readonly Importer[] = [YAML_STACK_IMPORTER, CLOUDFORMATION_IMPORTER, DISTRIBUTION_CONFIG_IMPORTER];
 /** Larger files in a folder are not offered to detect() (a package-lock.json is no stack). */
 const MAX_DETECT_BYTES = 8 * 1024 * 1024;
 
@@ -32,11 +33,11 @@ export interface ImportedStack {
 }
 
 /** Reads a stack from a file, or from every importable file of a folder. */
-export async function importStack(fileOrDir: string): Promise<ImportedStack> {
+export async function importStack(fileOrDir: string, options: ImportOptions = {}): Promise<ImportedStack> {
   const path = resolve(fileOrDir);
   const s = await stat(path).catch(() => undefined);
   if (!s) throw new EdgeparityError("FILE_NOT_FOUND", `stack file or folder not found: ${path}`);
-  const results = s.isDirectory() ? await importFolder(path) : [await importFile(path)];
+  const results = s.isDirectory() ? await importFolder(path, options) : [await importFile(path, options)];
   const baseDir = s.isDirectory() ? path : dirname(path);
   return finish(results, path, baseDir);
 }
@@ -47,21 +48,21 @@ export function importObject(doc: object, label: string, baseDir: string): Impor
   return finish([result], label, baseDir);
 }
 
-async function importFile(path: string): Promise<ImportResult> {
+async function importFile(path: string, options: ImportOptions): Promise<ImportResult> {
   const bytes = await readFile(path).catch((cause: Error) => {
     throw new EdgeparityError("FILE_NOT_FOUND", `cannot read stack file ${path}: ${cause.message}`, { cause });
   });
   const importer = IMPORTERS.find((i) => i.detect(path, bytes));
-  if (importer) return importer.import(importer.scope === "folder" ? dirname(path) : path);
+  if (importer) return importer.import(importer.scope === "folder" ? dirname(path) : path, options);
   // Unparsable YAML/JSON says where it broke rather than "unknown format".
   if (/\.(ya?ml|json)$/i.test(path)) parseStructuredText(bytes.toString("utf8"), path);
   throw new EdgeparityError(
     "FORMAT_UNKNOWN",
-    `${path}: not a stack edgeparity knows. Expected an edgeparity stack (top-level keys: distributions, buckets, loadBalancers, targetGroups, local) or a CloudFront DistributionConfig (with Origins and DefaultCacheBehavior).`,
+    `${path}: not a stack edgeparity knows. Expected an edgeparity stack (top-level keys: distributions, buckets, loadBalancers, targetGroups, local) a CloudFormation template (with Resources), or a CloudFront DistributionConfig (with Origins and DefaultCacheBehavior).`,
   );
 }
 
-async function importFolder(dir: string): Promise<ImportResult[]> {
+async function importFolder(dir: string, options: ImportOptions): Promise<ImportResult[]> {
   const names = (await readdir(dir, { withFileTypes: true }))
     .filter((e) => e.isFile())
     .map((e) => e.name)
@@ -98,8 +99,8 @@ async function importFolder(dir: string): Promise<ImportResult[]> {
     if (importer.scope === "folder") {
       if (foldersDone.has(importer)) continue;
       foldersDone.add(importer);
-      results.push(await importer.import(dir));
-    } else results.push(await importer.import(path));
+      results.push(await importer.import(dir, options));
+    } else results.push(await importer.import(path, options));
   }
   return results;
 }

@@ -32,6 +32,12 @@ export interface ImportResult {
   locate(path: readonly (string | number)[]): SourcePosition | undefined;
 }
 
+/** What the caller may set for an import (the CLI's flags). */
+export interface ImportOptions {
+  /** Template parameter values (`--parameter Key=Value` on `up` / `validate`); a template's Defaults fill the rest. */
+  parameters?: Readonly<Record<string, string>>;
+}
+
 export interface Importer {
   name: string;
   /**
@@ -46,5 +52,5 @@ export interface Importer {
   scope: "file" | "folder";
   /** Cheap check on one file's name and raw bytes; never throws. */
   detect(path: string, bytes: Uint8Array): boolean;
-  import(path: string): Promise<ImportResult>;
+  import(path: string, options?: ImportOptions): Promise<ImportResult>;
 }

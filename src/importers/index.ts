@@ -1,3 +1,3 @@
 export { importObject, importStack, type ImportedStack } from "./import-stack.js";
-export type { Importer, ImportResult, ImportWarning, SourcePosition } from "./importer.js";
+export type { Importer, ImportOptions, ImportResult, ImportWarning, SourcePosition } from "./importer.js";
 export { STACK_FILE_NAMES } from "./yaml/index.js";

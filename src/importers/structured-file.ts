@@ -39,29 +39,32 @@ export function parseStructuredText(text: string, file: string): StructuredFile 
   return {
     file,
     value: doc.toJS({ maxAliasCount: 1000 }),
-    locate(path) {
-      let node: unknown = doc.contents;
-      let found: SourcePosition | undefined = rangeStart(node) === undefined ? undefined : at(rangeStart(node)!);
-      for (const segment of path) {
-        let next: unknown;
-        let keyStart: number | undefined;
-        if (isMap(node)) {
-          const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
-          if (pair) {
-            next = pair.value;
-            keyStart = rangeStart(pair.key);
-          }
-        } else if (isSeq(node) && typeof segment === "number") {
-          next = node.items[segment];
-          keyStart = rangeStart(next);
-        }
-        if (next === undefined && keyStart === undefined) break;
-        if (keyStart !== undefined) found = at(keyStart);
-        node = next;
-      }
-      return found;
-    },
+    locate: (path) => locateNode(doc.contents, path, at),
   };
+}
+
+/** Position of the deepest node on `path` under `root` that exists (the key, for a map entry). */
+export function locateNode(root: unknown, path: readonly (string | number)[], at: (offset: number) => SourcePosition): SourcePosition | undefined {
+  let node: unknown = root;
+  let found: SourcePosition | undefined = rangeStart(node) === undefined ? undefined : at(rangeStart(node)!);
+  for (const segment of path) {
+    let next: unknown;
+    let keyStart: number | undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      if (pair) {
+        next = pair.value;
+        keyStart = rangeStart(pair.key);
+      }
+    } else if (isSeq(node) && typeof segment === "number") {
+      next = node.items[segment];
+      keyStart = rangeStart(next);
+    }
+    if (next === undefined && keyStart === undefined) break;
+    if (keyStart !== undefined) found = at(keyStart);
+    node = next;
+  }
+  return found;
 }
 
 function rangeStart(node: unknown): number | undefined {
