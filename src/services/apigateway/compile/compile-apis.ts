@@ -1,0 +1,129 @@
+import { resolve } from "node:path";
+import { deriveApiId, functionNameFromUri, parsePathParts } from "../schema/api-names.js";
+import type { HttpApi, HttpIntegration } from "../schema/http-api.js";
+import type { RestApi, RestIntegration } from "../schema/rest-api.js";
+import type { FunctionBinding } from "../schema/stack-slice.js";
+import type { ApiGatewayPlan, ApiPlan, FunctionPlan, HttpTarget, IntegrationPlan, RestTarget, StagePlan } from "./api-plan.js";
+import { compileMockResponses } from "../proxy/mock-integration.js";
+import { PathMatcher, type PathEntry } from "./path-matcher.js";
+
+/** Integration timeouts when TimeoutInMillis is absent: REST 29 s, HTTP API 30 s (apigateway.md §7). */
+const REST_TIMEOUT_MS = 29_000;
+const HTTP_TIMEOUT_MS = 30_000;
+
+export interface ApiSections {
+  restApis: Record<string, RestApi>;
+  httpApis: Record<string, HttpApi>;
+  local: {
+    functions: Record<string, FunctionBinding>;
+    restApis: Record<string, { apiId?: string }>;
+    httpApis: Record<string, { apiId?: string }>;
+  };
+}
+
+export function apiHosts(id: string, region: string): string[] {
+  return [`${id}.execute-api.localhost`, `${id}.execute-api.${region}.amazonaws.com`];
+}
+
+export function compileApis(stack: ApiSections, baseDir: string, region: string): ApiGatewayPlan {
+  const apis: ApiPlan[] = [];
+  for (const [name, api] of Object.entries(stack.restApis)) {
+    const id = stack.local.restApis[name]?.apiId ?? deriveApiId("rest", name);
+    const entries: PathEntry<RestTarget>[] = [];
+    for (const [path, resource] of Object.entries(api.Resources)) {
+      const parts = parsePathParts(path);
+      if (typeof parts === "string") continue;
+      for (const [method, m] of Object.entries(resource.Methods)) {
+        if (!m.Integration) continue;
+        entries.push({
+          parts,
+          method,
+          value: { resourcePath: path, resourceId: deriveApiId("rest", `${name}:${path}`).slice(0, 6), integration: restIntegration(m.Integration) },
+        });
+      }
+    }
+    apis.push({
+      kind: "rest",
+      name,
+      id,
+      hosts: apiHosts(id, region),
+      stages: stagePlans(Object.entries(api.Stages).map(([s, v]) => [s, v.Variables])),
+      deploymentId: deriveApiId("rest", `${name}:deployment`).slice(0, 6),
+      binaryMediaTypes: api.BinaryMediaTypes,
+      matcher: new PathMatcher(entries),
+    });
+  }
+  for (const [name, api] of Object.entries(stack.httpApis)) {
+    const id = stack.local.httpApis[name]?.apiId ?? deriveApiId("http", name);
+    const entries: PathEntry<HttpTarget>[] = [];
+    let defaultRoute: HttpTarget | undefined;
+    for (const [routeKey, route] of Object.entries(api.Routes)) {
+      const integrationId = route.Target?.replace(/^integrations\//, "");
+      const i = integrationId === undefined ? undefined : api.Integrations[integrationId];
+      const target: HttpTarget = { routeKey, integration: i ? httpIntegration(i) : undefined };
+      if (routeKey === "$default") {
+        defaultRoute = target;
+        continue;
+      }
+      const [method, path] = routeKey.split(" ") as [string, string];
+      const parts = parsePathParts(path);
+      if (typeof parts !== "string") entries.push({ parts, method, value: target });
+    }
+    apis.push({
+      kind: "http",
+      name,
+      id,
+      hosts: apiHosts(id, region),
+      stages: stagePlans(Object.entries(api.Stages).map(([s, v]) => [s, v.StageVariables])),
+      deploymentId: deriveApiId("http", `${name}:deployment`).slice(0, 6),
+      matcher: new PathMatcher(entries),
+      defaultRoute,
+    });
+  }
+  const functions: FunctionPlan[] = Object.entries(stack.local.functions).map(([FunctionName, f]) => ({
+    FunctionName,
+    file: resolve(baseDir, f.handler),
+    export: f.export,
+    Runtime: f.Runtime,
+    Timeout: f.Timeout,
+    MemorySize: f.MemorySize,
+    Variables: f.Environment?.Variables,
+  }));
+  return Object.freeze({ apis, functions, certificateHosts: apis.flatMap((a) => a.hosts) });
+}
+
+function stagePlans(stages: [string, Record<string, string> | undefined][]): ReadonlyMap<string, StagePlan> {
+  return new Map(stages.map(([name, variables]) => [name, { name, variables: variables && Object.keys(variables).length ? variables : undefined }]));
+}
+
+function restIntegration(i: RestIntegration): IntegrationPlan {
+  const timeoutMs = i.TimeoutInMillis ?? REST_TIMEOUT_MS;
+  switch (i.Type) {
+    case "AWS_PROXY":
+      return {
+        type: "lambda",
+        functionName: functionNameFromUri(i.Uri ?? "")!,
+        payloadFormatVersion: "1.0",
+        timeoutMs,
+        // apigateway.md §4: a Lambda proxy integration is invoked with POST; any other method fails.
+        misconfigured: i.IntegrationHttpMethod?.toUpperCase() === "POST" ? undefined : "IntegrationHttpMethod must be POST for AWS_PROXY",
+      };
+    case "HTTP_PROXY":
+      return { type: "http", uri: i.Uri!, method: i.IntegrationHttpMethod!.toUpperCase(), timeoutMs };
+    case "MOCK": {
+      const template = i.RequestTemplates?.["application/json"] ?? Object.values(i.RequestTemplates ?? {})[0];
+      const m = template === undefined ? undefined : /"statusCode"\s*:\s*(\d{3})/.exec(template);
+      return { type: "mock", statusCode: m ? Number(m[1]) : 200, responses: compileMockResponses(i.IntegrationResponses ?? []) };
+    }
+    default:
+      return { type: "unsupported", what: `${i.Type} integration` };
+  }
+}
+
+function httpIntegration(i: HttpIntegration): IntegrationPlan {
+  const timeoutMs = i.TimeoutInMillis ?? HTTP_TIMEOUT_MS;
+  if (i.IntegrationType === "AWS_PROXY")
+    return { type: "lambda", functionName: functionNameFromUri(i.IntegrationUri ?? "")!, payloadFormatVersion: i.PayloadFormatVersion ?? "2.0", timeoutMs };
+  if (i.IntegrationType === "HTTP_PROXY") return { type: "http", uri: i.IntegrationUri!, method: (i.IntegrationMethod ?? "ANY").toUpperCase(), timeoutMs };
+  return { type: "unsupported", what: `${i.IntegrationType} integration` };
+}
