@@ -9,8 +9,11 @@ export const REST_HOST = `${REST_ID}.execute-api.localhost`;
 export const HTTP_HOST = `${HTTP_ID}.execute-api.localhost`;
 
 /** `arn:aws:apigateway:…/functions/<arn>/invocations` for a function name (PutIntegration's Uri for AWS_PROXY). */
-export const invocationArn = (fn: string) => `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:${fn}/invocations`;
-export const lambdaProxy = (fn: string, extra: Record<string, unknown> = {}) => ({ Integration: { Type: "AWS_PROXY", IntegrationHttpMethod: "POST", Uri: invocationArn(fn), ...extra } });
+export const invocationArn = (fn: string) =>
+  `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:${fn}/invocations`;
+export const lambdaProxy = (fn: string, extra: Record<string, unknown> = {}) => ({
+  Integration: { Type: "AWS_PROXY", IntegrationHttpMethod: "POST", Uri: invocationArn(fn), ...extra },
+});
 
 export const FUNCTIONS = {
   echo: { handler: "handlers.mjs", export: "echo" },
@@ -26,16 +29,24 @@ export interface ApiHarness {
 }
 
 /** A stack with the given restApis / httpApis (ids pinned to REST_ID / HTTP_ID for the first of each). */
-export async function startApis(c: { restApis?: Record<string, unknown>; httpApis?: Record<string, unknown>; extra?: Record<string, unknown> }): Promise<ApiHarness> {
+export async function startApis(c: {
+  restApis?: Record<string, unknown>;
+  httpApis?: Record<string, unknown>;
+  extra?: Record<string, unknown>;
+  /** API name → pinned apiId (the first REST / HTTP API defaults to REST_ID / HTTP_ID). */
+  ids?: Record<string, string>;
+  clock?: "manual";
+}): Promise<ApiHarness> {
   const local: Record<string, unknown> = { functions: FUNCTIONS };
-  const rest = Object.keys(c.restApis ?? {});
-  const http = Object.keys(c.httpApis ?? {});
-  if (rest[0]) local["restApis"] = { [rest[0]]: { apiId: REST_ID } };
-  if (http[0]) local["httpApis"] = { [http[0]]: { apiId: HTTP_ID } };
+  const pin = (names: string[], first: string) =>
+    Object.fromEntries(names.map((n, i) => [n, { apiId: c.ids?.[n] ?? (i === 0 ? first : undefined) }]).filter(([, v]) => (v as { apiId?: string }).apiId));
+  local["restApis"] = pin(Object.keys(c.restApis ?? {}), REST_ID);
+  local["httpApis"] = pin(Object.keys(c.httpApis ?? {}), HTTP_ID);
   const extraLocal = (c.extra?.["local"] ?? {}) as Record<string, unknown>;
   const stack = await startEdgeparity({
     config: { restApis: c.restApis ?? {}, httpApis: c.httpApis ?? {}, ...c.extra, local: { ...local, ...extraLocal } },
     baseDir: FIXTURES,
+    clock: c.clock,
   });
   return {
     stack,
