@@ -28,14 +28,13 @@ export function deriveApiId(kind: "rest" | "http", name: string): string {
 /**
  * The FunctionName a Lambda integration URI names: an invocation ARN
  * (`arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<function ARN>/invocations`), a
- * function ARN (HTTP APIs accept one directly; a `:<qualifier>` is dropped), or a bare name.
+ * or a function ARN (HTTP APIs accept one directly; a `:<qualifier>` is dropped).
  */
 export function functionNameFromUri(uri: string): string | undefined {
   const invocation = /^arn:aws[a-z-]*:apigateway:[^:]*:lambda:path\/[^/]+\/functions\/(.+)\/invocations$/.exec(uri);
   const fn = invocation ? invocation[1]! : uri;
   const arn = /^arn:aws[a-z-]*:lambda:[^:]*:[^:]*:function:([^:/]+)(?::[^:/]+)?$/.exec(fn);
-  if (arn) return arn[1];
-  return /^[A-Za-z0-9_-]{1,140}$/.test(fn) ? fn : undefined;
+  return arn?.[1];
 }
 
 export type PathPart = { kind: "literal"; text: string } | { kind: "param"; name: string } | { kind: "greedy"; name: string };
