@@ -26,7 +26,9 @@ describe("API Gateway as a CloudFront origin: <api-id>.execute-api.<region>.amaz
       httpApis: {
         app: {
           Routes: { "ANY /{proxy+}": { Target: "integrations/echo" } },
-          Integrations: { echo: { IntegrationType: "AWS_PROXY", IntegrationUri: "arn:aws:lambda:us-east-1:123456789012:function:echo", PayloadFormatVersion: "2.0" } },
+          Integrations: {
+            echo: { IntegrationType: "AWS_PROXY", IntegrationUri: "arn:aws:lambda:us-east-1:123456789012:function:echo", PayloadFormatVersion: "2.0" },
+          },
           Stages: { $default: {} },
         },
       },
@@ -51,7 +53,11 @@ describe("API Gateway as a CloudFront origin: <api-id>.execute-api.<region>.amaz
     for (const size of [0, 1024, 2 * 1024 * 1024])
       it(`CloudFront → REST API {proxy+} → Lambda, ${size} B body: the stage comes from OriginPath, Host is the execute-api name — HTTP/${v}`, async () => {
         const body = size ? "b".repeat(size) : undefined;
-        const r = await h.send(v, h.stack.distributions["rest"]!.domain, "/mypath?x=1", { method: size ? "POST" : "GET", body, headers: { "content-type": "text/plain" } });
+        const r = await h.send(v, h.stack.distributions["rest"]!.domain, "/mypath?x=1", {
+          method: size ? "POST" : "GET",
+          body,
+          headers: { "content-type": "text/plain" },
+        });
         assert.equal(r.status, 200, r.body.toString().slice(0, 300));
         const e = r.json();
         assert.equal(e["resource"], "/{proxy+}");

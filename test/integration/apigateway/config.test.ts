@@ -45,7 +45,10 @@ describe("API Gateway stack file: AWS's refusals, bindings and not-emulated warn
         httpApis: {
           app: {
             Routes: { "FETCH /x": { Target: "integrations/fn" }, "GET /y": { Target: "integrations/missing" } },
-            Integrations: { fn: { IntegrationType: "AWS_PROXY", IntegrationUri: "arn:aws:lambda:us-east-1:123456789012:function:echo" }, m: { IntegrationType: "MOCK" } },
+            Integrations: {
+              fn: { IntegrationType: "AWS_PROXY", IntegrationUri: "arn:aws:lambda:us-east-1:123456789012:function:echo" },
+              m: { IntegrationType: "MOCK" },
+            },
           },
         },
       },
@@ -71,7 +74,9 @@ describe("API Gateway stack file: AWS's refusals, bindings and not-emulated warn
       restApis: {
         api: {
           Policy: "{}",
-          Resources: { "/": { Methods: { GET: { ...lambdaProxy("echo", { CacheKeyParameters: ["x"] }), AuthorizationType: "AWS_IAM", ApiKeyRequired: true } } } },
+          Resources: {
+            "/": { Methods: { GET: { ...lambdaProxy("echo", { CacheKeyParameters: ["x"] }), AuthorizationType: "AWS_IAM", ApiKeyRequired: true } } },
+          },
           Stages: { prod: { MethodSettings: [] } },
         },
       },

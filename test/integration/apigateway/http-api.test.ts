@@ -97,7 +97,13 @@ describe("HTTP API: routes, stages, payload 2.0 and 1.0, errors (apigateway.md Â
       assert.equal(rc["stage"], "$default");
       assert.equal(rc["routeKey"], "GET /pets/{id}");
       assert.equal(rc["requestId"], r.headers["apigw-requestid"]);
-      assert.deepEqual(rc["http"], { method: "GET", path: "/pets/7", protocol: v === "2" ? "HTTP/2.0" : "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "agent/2" });
+      assert.deepEqual(rc["http"], {
+        method: "GET",
+        path: "/pets/7",
+        protocol: v === "2" ? "HTTP/2.0" : "HTTP/1.1",
+        sourceIp: "127.0.0.1",
+        userAgent: "agent/2",
+      });
       // No query, no variables: the keys are left out.
       const bare = (await h.send(v, HTTP_HOST, "/pets/special")).json();
       assert.equal("queryStringParameters" in bare, false);

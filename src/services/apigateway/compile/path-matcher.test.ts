@@ -4,7 +4,9 @@ import { parsePathParts } from "../schema/api-names.js";
 import { PathMatcher } from "./path-matcher.js";
 
 const matcher = (routes: [string, string][]) =>
-  new PathMatcher(routes.map(([method, path]) => ({ method, parts: parsePathParts(path) as Exclude<ReturnType<typeof parsePathParts>, string>, value: `${method} ${path}` })));
+  new PathMatcher(
+    routes.map(([method, path]) => ({ method, parts: parsePathParts(path) as Exclude<ReturnType<typeof parsePathParts>, string>, value: `${method} ${path}` })),
+  );
 
 describe("path-matcher (apigateway.md §2, §3)", () => {
   it("path-matcher: literal > {param} > {proxy+} at the first differing part, whatever the listed order", () => {
