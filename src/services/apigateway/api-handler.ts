@@ -15,6 +15,7 @@ import { answerMock } from "./proxy/mock-integration.js";
 import { buildV1Event, parseV1Response } from "./proxy/payload-v1.js";
 import { buildV2Event, parseV2Response } from "./proxy/payload-v2.js";
 import { readBody } from "./proxy/read-body.js";
+import type { Throttles } from "./throttling/token-bucket.js";
 
 /**
  * One API's requests: Host check → body (10 MB) → stage → route / resource → integration (Lambda
@@ -27,6 +28,8 @@ export interface ApiHandlerDeps {
   log: Log;
   lambda: LambdaRuntime;
   accountId: string;
+  /** The revision's throttle buckets (account bucket shared by every API). */
+  throttles: Throttles;
 }
 
 type Outcome = { kind: "response"; parts: IntegrationResponseParts; traced: boolean } | { kind: "error"; error: GatewayError };
@@ -77,6 +80,8 @@ async function serveRest(api: RestApiPlan, r: ApiRequest, d: ApiHandlerDeps): Pr
     return fail(errors.missingAuthenticationToken());
   }
   const t = match.value;
+  const key = `${t.resourcePath}/${t.method}`;
+  if (!d.throttles.admit(`${api.id}|${stage.name}|${key}`, stage.throttle.byKey.get(key) ?? stage.throttle.fallback)) return fail(errors.restTooManyRequests());
   return integrate(t.integration, scoped, d, {
     rest: true,
     stage,
@@ -113,6 +118,8 @@ async function serveHttp(api: HttpApiPlan, r: ApiRequest, d: ApiHandlerDeps): Pr
   if (!target.integration) return fail(errors.httpNotFound());
   const pathParameters = match?.pathParameters;
   const s = stage;
+  const limits = s.throttle.byKey.get(target.routeKey) ?? s.throttle.fallback;
+  if (!d.throttles.admit(`${api.id}|${s.name}|${target.routeKey}`, limits)) return fail(errors.httpTooManyRequests());
   return integrate(target.integration, scoped, d, {
     rest: false,
     stage: s,

@@ -38,6 +38,10 @@ export const restTimeout = () => rest(504, "InternalServerErrorException", '{"me
 /** REST: the HTTP backend could not be reached (INTEGRATION_FAILURE; Choice: 502 as LocalStack models it). */
 export const restNetworkError = () => rest(502, "InternalServerErrorException", '{"message": "Network error communicating with endpoint"}');
 
+/** REST: a throttle bucket is empty (THROTTLED, apigateway.md §8). */
+export const restTooManyRequests = () => rest(429, "TooManyRequestsException", '{"message":"Too Many Requests"}');
+export const httpTooManyRequests = () => http(429, "Too Many Requests");
+
 export const httpNotFound = () => http(404, "Not Found");
 export const httpForbidden = () => http(403, "Forbidden");
 export const httpInternalError = () => http(500, "Internal Server Error");

@@ -8,6 +8,7 @@ import { createApiHandler } from "./api-handler.js";
 import type { ApiGatewayPlan } from "./compile/api-plan.js";
 import { compileApis } from "./compile/compile-apis.js";
 import { deriveApiId, functionNameFromUri } from "./schema/api-names.js";
+import { Throttles } from "./throttling/token-bucket.js";
 
 /**
  * API Gateway as the engine drives it. Bind checks that every Lambda integration's function is
@@ -95,9 +96,10 @@ async function startApiGateway(first: ApiGatewayPlan, ctx: ServiceContext): Prom
       });
     }
     const g = new InFlight();
+    const throttles = new Throttles(ctx.clock);
     const next = new Map<string, HttpHandler>();
     for (const api of plan.apis) {
-      const handler = g.wrap(createApiHandler(api, { clock: ctx.clock, ids: ctx.ids, log: ctx.log, lambda, accountId: ACCOUNT }));
+      const handler = g.wrap(createApiHandler(api, { clock: ctx.clock, ids: ctx.ids, log: ctx.log, lambda, accountId: ACCOUNT, throttles }));
       for (const h of api.hosts) next.set(h, handler);
     }
     return { lambda, gen: g, routes: next };

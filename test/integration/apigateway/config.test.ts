@@ -77,10 +77,10 @@ describe("API Gateway stack file: AWS's refusals, bindings and not-emulated warn
           Resources: {
             "/": { Methods: { GET: { ...lambdaProxy("echo", { CacheKeyParameters: ["x"] }), AuthorizationType: "AWS_IAM", ApiKeyRequired: true } } },
           },
-          Stages: { prod: { MethodSettings: [] } },
+          Stages: { prod: { MethodSettings: { "*/*": { MetricsEnabled: true } } } },
         },
       },
-      httpApis: { app: { CorsConfiguration: { AllowOrigins: ["*"] }, Stages: { $default: { DefaultRouteSettings: {} } } } },
+      httpApis: { app: { CorsConfiguration: { AllowOrigins: ["*"] }, Stages: { $default: { DefaultRouteSettings: { DetailedMetricsEnabled: true } } } } },
     });
     try {
       const paths = stack.warnings.map((w) => w.path);
@@ -89,9 +89,9 @@ describe("API Gateway stack file: AWS's refusals, bindings and not-emulated warn
         "restApis.api.Resources./.Methods.GET.AuthorizationType",
         "restApis.api.Resources./.Methods.GET.ApiKeyRequired",
         "restApis.api.Resources./.Methods.GET.Integration.CacheKeyParameters",
-        "restApis.api.Stages.prod.MethodSettings",
+        "restApis.api.Stages.prod.MethodSettings.*/*.MetricsEnabled",
         "httpApis.app.CorsConfiguration",
-        "httpApis.app.Stages.$default.DefaultRouteSettings",
+        "httpApis.app.Stages.$default.DefaultRouteSettings.DetailedMetricsEnabled",
       ])
         assert.ok(paths.includes(p), `${p} in ${paths.join(", ")}`);
       assert.ok(stack.warnings.every((w) => w.message.includes("not emulated")));

@@ -1,3 +1,4 @@
+import type { ThrottleLimits } from "../throttling/token-bucket.js";
 import type { MockResponse } from "../proxy/mock-integration.js";
 import type { PathMatcher } from "./path-matcher.js";
 
@@ -12,10 +13,14 @@ export type IntegrationPlan =
 export interface StagePlan {
   name: string;
   variables: Readonly<Record<string, string>> | undefined;
+  /** Throttle limits: REST by `<resource path>/<method>`, HTTP APIs by RouteKey; `fallback` for the rest. */
+  throttle: { fallback: ThrottleLimits | undefined; byKey: ReadonlyMap<string, ThrottleLimits> };
 }
 
 export interface RestTarget {
   resourcePath: string;
+  /** The method as declared on the resource (`ANY` included): the key of its MethodSettings. */
+  method: string;
   resourceId: string;
   integration: IntegrationPlan;
 }

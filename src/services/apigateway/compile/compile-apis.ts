@@ -5,6 +5,7 @@ import type { RestApi, RestIntegration } from "../schema/rest-api.js";
 import type { FunctionBinding } from "../schema/stack-slice.js";
 import type { ApiGatewayPlan, ApiPlan, FunctionPlan, HttpTarget, IntegrationPlan, RestTarget, StagePlan } from "./api-plan.js";
 import { compileMockResponses } from "../proxy/mock-integration.js";
+import { ACCOUNT_LIMITS, type ThrottleLimits } from "../throttling/token-bucket.js";
 import { PathMatcher, type PathEntry } from "./path-matcher.js";
 
 /** Integration timeouts when TimeoutInMillis is absent: REST 29 s, HTTP API 30 s (apigateway.md §7). */
@@ -38,7 +39,7 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string)
         entries.push({
           parts,
           method,
-          value: { resourcePath: path, resourceId: deriveApiId("rest", `${name}:${path}`).slice(0, 6), integration: restIntegration(m.Integration) },
+          value: { resourcePath: path, method, resourceId: deriveApiId("rest", `${name}:${path}`).slice(0, 6), integration: restIntegration(m.Integration) },
         });
       }
     }
@@ -47,7 +48,21 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string)
       name,
       id,
       hosts: apiHosts(id, region),
-      stages: stagePlans(Object.entries(api.Stages).map(([s, v]) => [s, v.Variables])),
+      stages: new Map(
+        Object.entries(api.Stages).map(([s, v]) => {
+          const settings = Object.entries(v.MethodSettings ?? {}).map(([key, m]) => [key.replace(/~1/g, "/"), limitsOf(m)] as const);
+          const fallback = settings.find(([k]) => k === "*/*")?.[1];
+          return [
+            s,
+            stagePlan(
+              s,
+              v.Variables,
+              fallback,
+              settings.filter(([k]) => k !== "*/*"),
+            ),
+          ];
+        }),
+      ),
       deploymentId: deriveApiId("rest", `${name}:deployment`).slice(0, 6),
       binaryMediaTypes: api.BinaryMediaTypes,
       matcher: new PathMatcher(entries),
@@ -74,7 +89,17 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string)
       name,
       id,
       hosts: apiHosts(id, region),
-      stages: stagePlans(Object.entries(api.Stages).map(([s, v]) => [s, v.StageVariables])),
+      stages: new Map(
+        Object.entries(api.Stages).map(([s, v]) => [
+          s,
+          stagePlan(
+            s,
+            v.StageVariables,
+            limitsOf(v.DefaultRouteSettings),
+            Object.entries(v.RouteSettings ?? {}).map(([k, r]) => [k, limitsOf(r)] as const),
+          ),
+        ]),
+      ),
       deploymentId: deriveApiId("http", `${name}:deployment`).slice(0, 6),
       matcher: new PathMatcher(entries),
       defaultRoute,
@@ -92,8 +117,21 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string)
   return Object.freeze({ apis, functions, certificateHosts: apis.flatMap((a) => a.hosts) });
 }
 
-function stagePlans(stages: [string, Record<string, string> | undefined][]): ReadonlyMap<string, StagePlan> {
-  return new Map(stages.map(([name, variables]) => [name, { name, variables: variables && Object.keys(variables).length ? variables : undefined }]));
+function stagePlan(
+  name: string,
+  variables: Record<string, string> | undefined,
+  fallback: ThrottleLimits | undefined,
+  byKey: readonly (readonly [string, ThrottleLimits | undefined])[],
+): StagePlan {
+  const limits = new Map<string, ThrottleLimits>();
+  for (const [k, l] of byKey) if (l) limits.set(k, l);
+  return { name, variables: variables && Object.keys(variables).length ? variables : undefined, throttle: { fallback, byKey: limits } };
+}
+
+/** Throttling settings → limits; a missing half takes the account default (Choice: apigateway.md §8 is silent). */
+function limitsOf(s: { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number } | undefined): ThrottleLimits | undefined {
+  if (s?.ThrottlingRateLimit === undefined && s?.ThrottlingBurstLimit === undefined) return undefined;
+  return { rate: s.ThrottlingRateLimit ?? ACCOUNT_LIMITS.rate, burst: s.ThrottlingBurstLimit ?? ACCOUNT_LIMITS.burst };
 }
 
 function restIntegration(i: RestIntegration): IntegrationPlan {

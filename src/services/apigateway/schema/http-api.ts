@@ -46,13 +46,26 @@ export const RouteSchema = z
   .strict();
 export type Route = z.infer<typeof RouteSchema>;
 
+/** CreateStage RouteSettings: throttling is applied; the rest is accepted and warned. */
+export const RouteSettingsSchema = z
+  .object({
+    ThrottlingRateLimit: z.number().min(0).optional(),
+    ThrottlingBurstLimit: z.number().int().min(0).optional(),
+    DetailedMetricsEnabled: notApplied,
+    LoggingLevel: notApplied,
+    DataTraceEnabled: notApplied,
+  })
+  .strict();
+export type RouteSettings = z.infer<typeof RouteSettingsSchema>;
+
 export const HttpStageSchema = z
   .object({
     Description: z.string().optional(),
     AutoDeploy: z.boolean().optional(),
     StageVariables: z.record(z.string()).optional(),
-    DefaultRouteSettings: notApplied,
-    RouteSettings: notApplied,
+    DefaultRouteSettings: RouteSettingsSchema.optional(),
+    /** RouteKey → its settings. */
+    RouteSettings: z.record(RouteSettingsSchema).optional(),
     AccessLogSettings: notApplied,
     Tags: notApplied,
   })

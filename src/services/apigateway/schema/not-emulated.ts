@@ -18,11 +18,22 @@ const REST_INTEGRATION_FIELDS = [
   "ContentHandling",
   "TlsConfig",
 ] as const;
-const REST_STAGE_FIELDS = ["MethodSettings", "CacheClusterEnabled", "CacheClusterSize", "TracingEnabled", "AccessLogSettings", "ClientCertificateId"] as const;
+const REST_STAGE_FIELDS = ["CacheClusterEnabled", "CacheClusterSize", "TracingEnabled", "AccessLogSettings", "ClientCertificateId"] as const;
 const HTTP_API_FIELDS = ["CorsConfiguration", "DisableExecuteApiEndpoint", "RouteSelectionExpression"] as const;
 const ROUTE_FIELDS = ["AuthorizerId", "AuthorizationScopes", "ApiKeyRequired", "RequestParameters", "RequestModels"] as const;
 const HTTP_INTEGRATION_FIELDS = ["ConnectionId", "CredentialsArn", "IntegrationSubtype", "RequestParameters", "ResponseParameters", "TlsConfig"] as const;
-const HTTP_STAGE_FIELDS = ["DefaultRouteSettings", "RouteSettings", "AccessLogSettings"] as const;
+const HTTP_STAGE_FIELDS = ["AccessLogSettings"] as const;
+const METHOD_SETTING_FIELDS = [
+  "MetricsEnabled",
+  "LoggingLevel",
+  "DataTraceEnabled",
+  "CachingEnabled",
+  "CacheTtlInSeconds",
+  "CacheDataEncrypted",
+  "RequireAuthorizationForCacheControl",
+  "UnauthorizedCacheControlHeaderStrategy",
+] as const;
+const ROUTE_SETTING_FIELDS = ["DetailedMetricsEnabled", "LoggingLevel", "DataTraceEnabled"] as const;
 
 function present<T extends object>(o: T, fields: readonly string[], at: (string | number)[], out: NotEmulated[]) {
   for (const f of fields) if ((o as Record<string, unknown>)[f] !== undefined) out.push({ path: [...at, f], message: "not emulated (accepted and ignored)" });
@@ -63,7 +74,10 @@ export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis:
                 });
         }
       }
-    for (const [stage, s] of Object.entries(api.Stages)) present(s, REST_STAGE_FIELDS, [...at, "Stages", stage], out);
+    for (const [stage, s] of Object.entries(api.Stages)) {
+      present(s, REST_STAGE_FIELDS, [...at, "Stages", stage], out);
+      for (const [key, m] of Object.entries(s.MethodSettings ?? {})) present(m, METHOD_SETTING_FIELDS, [...at, "Stages", stage, "MethodSettings", key], out);
+    }
   }
   for (const [name, api] of Object.entries(httpApis)) {
     const at = ["httpApis", name];
@@ -80,7 +94,11 @@ export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis:
       if (i.ConnectionType === "VPC_LINK")
         out.push({ path: [...at, "Integrations", id, "ConnectionType"], message: "not emulated: the IntegrationUri is called directly" });
     }
-    for (const [stage, s] of Object.entries(api.Stages)) present(s, HTTP_STAGE_FIELDS, [...at, "Stages", stage], out);
+    for (const [stage, s] of Object.entries(api.Stages)) {
+      present(s, HTTP_STAGE_FIELDS, [...at, "Stages", stage], out);
+      if (s.DefaultRouteSettings) present(s.DefaultRouteSettings, ROUTE_SETTING_FIELDS, [...at, "Stages", stage, "DefaultRouteSettings"], out);
+      for (const [key, r] of Object.entries(s.RouteSettings ?? {})) present(r, ROUTE_SETTING_FIELDS, [...at, "Stages", stage, "RouteSettings", key], out);
+    }
   }
   return out;
 }

@@ -75,12 +75,30 @@ export const ResourceSchema = z
   .strict();
 export type Resource = z.infer<typeof ResourceSchema>;
 
+/** A stage's per-method settings (GetStage `methodSettings`), keyed `*\/*` or `<resource path>/<HTTP method>`. */
+export const MethodSettingSchema = z
+  .object({
+    ThrottlingRateLimit: z.number().min(0).optional(),
+    ThrottlingBurstLimit: z.number().int().min(0).optional(),
+    MetricsEnabled: notApplied,
+    LoggingLevel: notApplied,
+    DataTraceEnabled: notApplied,
+    CachingEnabled: notApplied,
+    CacheTtlInSeconds: notApplied,
+    CacheDataEncrypted: notApplied,
+    RequireAuthorizationForCacheControl: notApplied,
+    UnauthorizedCacheControlHeaderStrategy: notApplied,
+  })
+  .strict();
+export type MethodSetting = z.infer<typeof MethodSettingSchema>;
+
 export const RestStageSchema = z
   .object({
     Description: z.string().optional(),
     /** Stage variables (CreateStage `variables`), in the event as `stageVariables`. */
     Variables: z.record(z.string()).optional(),
-    MethodSettings: notApplied,
+    /** Throttling per method (`*\/*` = every method of the stage, each with its own bucket). */
+    MethodSettings: z.record(MethodSettingSchema).optional(),
     CacheClusterEnabled: notApplied,
     CacheClusterSize: notApplied,
     TracingEnabled: notApplied,
