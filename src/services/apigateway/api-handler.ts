@@ -12,6 +12,7 @@ import { headerValue, readApiRequest, type ApiRequest } from "./proxy/api-reques
 import { callHttpIntegration, integrationUrl, IntegrationNetworkError, IntegrationTimeout } from "./proxy/http-proxy.js";
 import { LambdaResponseError, remapIntegrationHeaders, type IntegrationResponseParts } from "./proxy/integration-response.js";
 import { answerMock } from "./proxy/mock-integration.js";
+import { answerPreflight, applyCors } from "./cors/http-api-cors.js";
 import { buildV1Event, parseV1Response } from "./proxy/payload-v1.js";
 import { buildV2Event, parseV2Response } from "./proxy/payload-v2.js";
 import { readBody } from "./proxy/read-body.js";
@@ -111,25 +112,33 @@ async function serveHttp(api: HttpApiPlan, r: ApiRequest, d: ApiHandlerDeps): Pr
   if (stage) path = m![2] ?? "/";
   else stage = api.stages.get("$default");
   if (!stage) return fail(errors.httpNotFound());
-  const scoped: ApiRequest = { ...r, rawPath: path };
-  const match = api.matcher.match(r.method, path);
+  const origin = api.cors ? headerValue(r.headerLines, "origin") : undefined;
+  // With a CorsConfiguration every preflight is API Gateway's own answer (apigateway.md §9.1).
+  if (api.cors && origin !== undefined && r.method === "OPTIONS" && headerValue(r.headerLines, "access-control-request-method") !== undefined)
+    return { kind: "response", parts: answerPreflight(api.cors, origin), traced: false };
+  const outcome = await routeHttp(api, { ...r, rawPath: path }, stage, d);
+  return api.cors && outcome.kind === "response" ? { ...outcome, parts: applyCors(api.cors, origin, outcome.parts) } : outcome;
+}
+
+/** Route → throttle → integration, for a request whose rawPath no longer carries the stage. */
+async function routeHttp(api: HttpApiPlan, r: ApiRequest, s: StagePlan, d: ApiHandlerDeps): Promise<Outcome> {
+  const match = api.matcher.match(r.method, r.rawPath);
   const target = match?.value ?? api.defaultRoute;
   if (!target) return fail(errors.httpNotFound());
   if (!target.integration) return fail(errors.httpNotFound());
   const pathParameters = match?.pathParameters;
-  const s = stage;
   const limits = s.throttle.byKey.get(target.routeKey) ?? s.throttle.fallback;
   if (!d.throttles.admit(`${api.id}|${s.name}|${target.routeKey}`, limits)) return fail(errors.httpTooManyRequests());
-  return integrate(target.integration, scoped, d, {
+  return integrate(target.integration, r, d, {
     rest: false,
     stage: s,
     pathParameters,
     // The $default route forwards the full request path to an HTTP integration (apigateway.md §3).
-    appendPath: match ? undefined : path,
+    appendPath: match ? undefined : r.rawPath,
     event: (version) =>
       version === "2.0"
-        ? buildV2Event(scoped, { accountId: d.accountId, apiId: api.id, stage: s.name, routeKey: target.routeKey, pathParameters, stageVariables: s.variables })
-        : buildV1Event(scoped, {
+        ? buildV2Event(r, { accountId: d.accountId, apiId: api.id, stage: s.name, routeKey: target.routeKey, pathParameters, stageVariables: s.variables })
+        : buildV1Event(r, {
             accountId: d.accountId,
             apiId: api.id,
             stage: s.name,

@@ -80,7 +80,7 @@ describe("API Gateway stack file: AWS's refusals, bindings and not-emulated warn
           Stages: { prod: { MethodSettings: { "*/*": { MetricsEnabled: true } } } },
         },
       },
-      httpApis: { app: { CorsConfiguration: { AllowOrigins: ["*"] }, Stages: { $default: { DefaultRouteSettings: { DetailedMetricsEnabled: true } } } } },
+      httpApis: { app: { DisableExecuteApiEndpoint: false, Stages: { $default: { DefaultRouteSettings: { DetailedMetricsEnabled: true } } } } },
     });
     try {
       const paths = stack.warnings.map((w) => w.path);
@@ -90,7 +90,7 @@ describe("API Gateway stack file: AWS's refusals, bindings and not-emulated warn
         "restApis.api.Resources./.Methods.GET.ApiKeyRequired",
         "restApis.api.Resources./.Methods.GET.Integration.CacheKeyParameters",
         "restApis.api.Stages.prod.MethodSettings.*/*.MetricsEnabled",
-        "httpApis.app.CorsConfiguration",
+        "httpApis.app.DisableExecuteApiEndpoint",
         "httpApis.app.Stages.$default.DefaultRouteSettings.DetailedMetricsEnabled",
       ])
         assert.ok(paths.includes(p), `${p} in ${paths.join(", ")}`);

@@ -1,3 +1,4 @@
+import type { CorsPlan } from "../cors/http-api-cors.js";
 import type { ThrottleLimits } from "../throttling/token-bucket.js";
 import type { MockResponse } from "../proxy/mock-integration.js";
 import type { PathMatcher } from "./path-matcher.js";
@@ -49,6 +50,7 @@ export interface HttpApiPlan extends ApiPlanBase {
   kind: "http";
   matcher: PathMatcher<HttpTarget>;
   defaultRoute: HttpTarget | undefined;
+  cors: CorsPlan | undefined;
 }
 
 export type ApiPlan = RestApiPlan | HttpApiPlan;

@@ -4,6 +4,7 @@ import type { HttpApi, HttpIntegration } from "../schema/http-api.js";
 import type { RestApi, RestIntegration } from "../schema/rest-api.js";
 import type { FunctionBinding } from "../schema/stack-slice.js";
 import type { ApiGatewayPlan, ApiPlan, FunctionPlan, HttpTarget, IntegrationPlan, RestTarget, StagePlan } from "./api-plan.js";
+import { compileCors } from "../cors/http-api-cors.js";
 import { compileMockResponses } from "../proxy/mock-integration.js";
 import { ACCOUNT_LIMITS, type ThrottleLimits } from "../throttling/token-bucket.js";
 import { PathMatcher, type PathEntry } from "./path-matcher.js";
@@ -103,6 +104,7 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string)
       deploymentId: deriveApiId("http", `${name}:deployment`).slice(0, 6),
       matcher: new PathMatcher(entries),
       defaultRoute,
+      cors: compileCors(api.CorsConfiguration),
     });
   }
   const functions: FunctionPlan[] = Object.entries(stack.local.functions).map(([FunctionName, f]) => ({

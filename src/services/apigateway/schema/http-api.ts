@@ -72,11 +72,24 @@ export const HttpStageSchema = z
   .strict();
 export type HttpStage = z.infer<typeof HttpStageSchema>;
 
+/** CreateApi CorsConfiguration (apigateway.md §9.1). */
+export const CorsSchema = z
+  .object({
+    AllowOrigins: z.array(z.string()).optional(),
+    AllowCredentials: z.boolean().optional(),
+    ExposeHeaders: z.array(z.string()).optional(),
+    MaxAge: z.number().int().min(-1).max(86400).optional(),
+    AllowMethods: z.array(z.string()).optional(),
+    AllowHeaders: z.array(z.string()).optional(),
+  })
+  .strict();
+export type Cors = z.infer<typeof CorsSchema>;
+
 export const HttpApiSchema = z
   .object({
     ProtocolType: z.literal("HTTP").default("HTTP"),
     Description: z.string().optional(),
-    CorsConfiguration: notApplied,
+    CorsConfiguration: CorsSchema.optional(),
     DisableExecuteApiEndpoint: notApplied,
     RouteSelectionExpression: notApplied,
     Tags: notApplied,

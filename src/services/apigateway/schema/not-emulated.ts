@@ -19,7 +19,7 @@ const REST_INTEGRATION_FIELDS = [
   "TlsConfig",
 ] as const;
 const REST_STAGE_FIELDS = ["CacheClusterEnabled", "CacheClusterSize", "TracingEnabled", "AccessLogSettings", "ClientCertificateId"] as const;
-const HTTP_API_FIELDS = ["CorsConfiguration", "DisableExecuteApiEndpoint", "RouteSelectionExpression"] as const;
+const HTTP_API_FIELDS = ["DisableExecuteApiEndpoint", "RouteSelectionExpression"] as const;
 const ROUTE_FIELDS = ["AuthorizerId", "AuthorizationScopes", "ApiKeyRequired", "RequestParameters", "RequestModels"] as const;
 const HTTP_INTEGRATION_FIELDS = ["ConnectionId", "CredentialsArn", "IntegrationSubtype", "RequestParameters", "ResponseParameters", "TlsConfig"] as const;
 const HTTP_STAGE_FIELDS = ["AccessLogSettings"] as const;

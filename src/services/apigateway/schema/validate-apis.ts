@@ -56,6 +56,10 @@ export function validateHttpApis(apis: Record<string, HttpApi>, apiIds: Record<s
     if (pinned !== undefined && !API_ID.test(pinned)) problems.push([["local", "httpApis", name, "apiId"], "an API id is 10 lowercase letters or digits"]);
     for (const stage of Object.keys(api.Stages))
       if (stage !== "$default" && !/^[A-Za-z0-9_-]{1,128}$/.test(stage)) problems.push([at("Stages", stage), "BadRequestException: Stage name is invalid"]);
+    const cors = api.CorsConfiguration;
+    // Choice: the message is ours (apigateway.md §9.1: refused, text UNCONFIRMED).
+    if (cors?.AllowCredentials && cors.AllowOrigins?.includes("*"))
+      problems.push([at("CorsConfiguration", "AllowCredentials"), "BadRequestException: AllowCredentials cannot be true when AllowOrigins contains '*'"]);
     for (const [key, route] of Object.entries(api.Routes)) {
       const m = ROUTE_KEY.exec(key);
       if (!m) problems.push([at("Routes", key), "BadRequestException: Invalid route key. A route key is $default or '<METHOD> /<path>'"]);
