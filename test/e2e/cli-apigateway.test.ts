@@ -48,7 +48,8 @@ distributions:
           DomainName: restapp001.execute-api.us-east-1.amazonaws.com
           OriginPath: /prod
           CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: https-only }
-    DefaultCacheBehavior:
+    # CachingDisabled + AllViewerExceptHostHeader (execute-api must see its own Host, apigateway.md §12).
+    DefaultCacheBehavior: &behavior
       TargetOriginId: api
       ViewerProtocolPolicy: allow-all
       CachePolicyId: 4135ea2d-6df8-44a3-9df3-4b5a84be39ad
@@ -60,12 +61,7 @@ distributions:
         - Id: api
           DomainName: httpapp001.execute-api.us-east-1.amazonaws.com
           CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: https-only }
-    DefaultCacheBehavior:
-      TargetOriginId: api
-      ViewerProtocolPolicy: allow-all
-      CachePolicyId: 4135ea2d-6df8-44a3-9df3-4b5a84be39ad
-      OriginRequestPolicyId: b689b0a8-53d0-40ab-baf2-68738e2966ac
-      AllowedMethods: { Quantity: 7, Items: [GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE] }
+    DefaultCacheBehavior: *behavior
 local:
   functions:
     app:

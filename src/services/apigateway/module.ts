@@ -99,6 +99,9 @@ async function startApiGateway(first: ApiGatewayPlan, ctx: ServiceContext): Prom
     const throttles = new Throttles(ctx.clock);
     const next = new Map<string, HttpHandler>();
     for (const api of plan.apis) {
+      const port = ctx.httpsPort === 443 ? "" : `:${ctx.httpsPort}`;
+      const stages = [...api.stages.keys()].map((st) => (st === "$default" ? "" : `${st}/`));
+      ctx.log.info(`${api.kind} api ${api.name} (id ${api.id}): ${stages.map((st) => `https://${api.hosts[0]}${port}/${st}`).join("  ") || "no stages"}`);
       const handler = g.wrap(createApiHandler(api, { clock: ctx.clock, ids: ctx.ids, log: ctx.log, lambda, accountId: ACCOUNT, throttles }));
       for (const h of api.hosts) next.set(h, handler);
     }
