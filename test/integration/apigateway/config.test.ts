@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { EdgeparityError, startEdgeparity } from "../../../src/index.js";
+import { send, VIEWER_VERSIONS } from "../../support/viewer.js";
 import { FIXTURES, FUNCTIONS, lambdaProxy } from "./api-harness.js";
 
 const load = (config: Record<string, unknown>) =>
@@ -95,6 +96,31 @@ describe("API Gateway stack file: AWS's refusals, bindings and not-emulated warn
       ])
         assert.ok(paths.includes(p), `${p} in ${paths.join(", ")}`);
       assert.ok(stack.warnings.every((w) => w.message.includes("not emulated")));
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe("API Gateway revisions: stack.update() serves the new APIs (issue 9 contract)", () => {
+  it("revision: a resource added by update() is served, one removed answers Missing Authentication Token, on HTTP/1.1 and HTTP/2", async () => {
+    const api = (paths: string[]) => ({
+      restApis: { api: { Resources: Object.fromEntries(paths.map((p) => [p, { Methods: { GET: lambdaProxy("echo") } }])), Stages: { prod: {} } } },
+      local: { functions: FUNCTIONS, restApis: { api: { apiId: "revisions1" } } },
+    });
+    const stack = await startEdgeparity({ config: api(["/old"]), baseDir: FIXTURES });
+    try {
+      const host = "revisions1.execute-api.localhost";
+      for (const v of VIEWER_VERSIONS) assert.equal((await send(stack, v, host, "/prod/old")).status, 200);
+      await stack.update(api(["/new"]), { baseDir: FIXTURES });
+      for (const v of VIEWER_VERSIONS) {
+        const gone = await send(stack, v, host, "/prod/old");
+        assert.equal(gone.status, 403);
+        assert.equal(gone.body.toString(), '{"message":"Missing Authentication Token"}');
+        const r = await send(stack, v, host, "/prod/new");
+        assert.equal(r.status, 200);
+        assert.equal((JSON.parse(r.body.toString()) as Record<string, unknown>)["resource"], "/new");
+      }
     } finally {
       await stack.close();
     }
