@@ -66,8 +66,8 @@ export const APIGATEWAY_SERVICE: ServiceModule<Stack, undefined, ApiGatewayPlan,
     };
   },
   async compile(stack, _binding, ctx) {
-    const plan = compileApis(stack, ctx.baseDir, ctx.region);
-    return Object.freeze({ ...plan, certificateHosts: [...plan.certificateHosts, ...ctx.claimed] });
+    // Certificates need no list: the gateway issues one per SNI for every routed host.
+    return compileApis(stack, ctx.baseDir, ctx.region);
   },
   async start(first, ctx) {
     return startApiGateway(first, ctx);

@@ -68,5 +68,4 @@ export interface FunctionPlan {
 export interface ApiGatewayPlan {
   apis: readonly ApiPlan[];
   functions: readonly FunctionPlan[];
-  certificateHosts: readonly string[];
 }

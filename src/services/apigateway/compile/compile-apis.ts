@@ -116,7 +116,7 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string)
     MemorySize: f.MemorySize,
     Variables: f.Environment?.Variables,
   }));
-  return Object.freeze({ apis, functions, certificateHosts: apis.flatMap((a) => a.hosts) });
+  return Object.freeze({ apis, functions });
 }
 
 function stagePlan(
