@@ -195,7 +195,7 @@ describe("e2e: edgeparity up applies edits while serving (issue 9)", () => {
       assert.match(fieldError.error!, /edgeparity\.yaml:\d+: distributions\.app\.DefaultCacheBehavior: unknown field\(s\) 'ViewerProtocolPolice'/);
       assert.match(
         live.s.stderr(),
-        /error: revision 2 not applied: .*the stack is not valid:\n {2}edgeparity\.yaml:\d+: distributions\.app\.DefaultCacheBehavior: unknown field\(s\) 'ViewerProtocolPolice'\nstill serving revision 1\n/,
+        /error: revision 2 not applied: .*the stack is not valid:\n {2}edgeparity\.yaml:\d+: distributions\.app\.DefaultCacheBehavior: unknown field\(s\) 'ViewerProtocolPolice' \(did you mean 'ViewerProtocolPolicy'\?\)\nstill serving revision 1\n/,
       );
       await assertServes(live, url, "origin web", "after the unknown field (revision 1)");
 

@@ -17,7 +17,8 @@ export interface ViewerTarget {
 
 export interface ViewerRequest {
   method?: string;
-  headers?: Record<string, string>;
+  /** An array sends the header once per value (separate lines / fields). */
+  headers?: Record<string, string | string[]>;
   body?: Buffer | string;
   chunked?: boolean;
   timeoutMs?: number;
@@ -37,7 +38,7 @@ export function send(stack: ViewerTarget, version: ViewerVersion, host: string, 
 function sendH1(stack: ViewerTarget, host: string, path: string, r: ViewerRequest): Promise<ViewerResponse> {
   const started = performance.now();
   const body = r.body === undefined ? undefined : Buffer.from(r.body);
-  const headers: Record<string, string> = { host: `${host}:${stack.httpPort}`, ...r.headers };
+  const headers: Record<string, string | string[]> = { host: `${host}:${stack.httpPort}`, ...r.headers };
   if (body !== undefined && !r.chunked && headers["content-length"] === undefined) headers["content-length"] = String(body.length);
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: "127.0.0.1", port: stack.httpPort, method: r.method ?? "GET", path, headers, agent: false });
@@ -64,7 +65,12 @@ function sendH2(stack: ViewerTarget, host: string, path: string, r: ViewerReques
       reject(e);
     };
     session.on("error", fail);
-    const headers: Record<string, string> = { ":method": r.method ?? "GET", ":path": path, ":authority": `${host}:${stack.httpsPort}`, ...r.headers };
+    const headers: Record<string, string | string[]> = {
+      ":method": r.method ?? "GET",
+      ":path": path,
+      ":authority": `${host}:${stack.httpsPort}`,
+      ...r.headers,
+    };
     if (body !== undefined && !r.chunked && headers["content-length"] === undefined) headers["content-length"] = String(body.length);
     const req = session.request(headers, { endStream: body === undefined });
     req.setTimeout(r.timeoutMs ?? 15_000, () => req.close(h2.NGHTTP2_CANCEL));

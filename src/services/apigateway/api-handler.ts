@@ -1,0 +1,271 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Clock } from "../../core/clock.js";
+import type { Ids } from "../../core/ids.js";
+import type { Log } from "../../core/log.js";
+import type { ConnectionInfo, HttpHandler } from "../../core/service.js";
+import { createHash } from "node:crypto";
+import type { LambdaRuntime } from "../lambda/index.js";
+import type { ApiPlan, HttpApiPlan, IntegrationPlan, RestApiPlan, StagePlan } from "./compile/api-plan.js";
+import * as errors from "./errors.js";
+import type { GatewayError } from "./errors.js";
+import { headerValue, readApiRequest, type ApiRequest } from "./proxy/api-request.js";
+import { callHttpIntegration, integrationUrl, IntegrationNetworkError, IntegrationTimeout } from "./proxy/http-proxy.js";
+import { LambdaResponseError, remapIntegrationHeaders, type IntegrationResponseParts } from "./proxy/integration-response.js";
+import { answerMock } from "./proxy/mock-integration.js";
+import { answerPreflight, applyCors } from "./cors/http-api-cors.js";
+import { buildV1Event, parseV1Response } from "./proxy/payload-v1.js";
+import { buildV2Event, parseV2Response } from "./proxy/payload-v2.js";
+import { readBody } from "./proxy/read-body.js";
+import type { Throttles } from "./throttling/token-bucket.js";
+
+/**
+ * One API's requests: Host check → body (10 MB) → stage → route / resource → integration (Lambda
+ * proxy, HTTP proxy, mock) with its timeout → the response with API Gateway's headers. Every
+ * failure becomes the API's own error answer (apigateway.md §11); nothing escapes the handler.
+ */
+export interface ApiHandlerDeps {
+  clock: Clock;
+  ids: Ids;
+  log: Log;
+  lambda: LambdaRuntime;
+  accountId: string;
+  /** The revision's throttle buckets (account bucket shared by every API). */
+  throttles: Throttles;
+}
+
+type Outcome = { kind: "response"; parts: IntegrationResponseParts; traced: boolean } | { kind: "error"; error: GatewayError };
+
+const fail = (error: GatewayError): Outcome => ({ kind: "error", error });
+
+export function createApiHandler(api: ApiPlan, d: ApiHandlerDeps): HttpHandler {
+  const hosts = new Set(api.hosts);
+  return (req: IncomingMessage, res: ServerResponse, conn: ConnectionInfo) => {
+    let apiReq: ApiRequest | undefined;
+    const run = async (): Promise<Outcome> => {
+      const host = String(req.headers.host ?? "")
+        .replace(/:\d+$/, "")
+        .toLowerCase();
+      const body = await readBody(req);
+      if (body === "too-large") return fail(errors.payloadTooLarge());
+      apiReq = readApiRequest(req, body, conn.protocol === "https", d.clock, d.ids);
+      // API Gateway finds the API by Host: a forwarded viewer Host names none (apigateway.md §12).
+      if (!hosts.has(host)) return fail(api.kind === "rest" ? errors.restForbidden() : errors.httpForbidden());
+      return api.kind === "rest" ? serveRest(api, apiReq, d) : serveHttp(api, apiReq, d);
+    };
+    run()
+      .catch((e: unknown): Outcome => {
+        d.log.error(`api ${api.name}: request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        return fail(api.kind === "rest" ? errors.restInternalError() : errors.httpInternalError());
+      })
+      .then((o) => write(api, req, res, o, apiReq))
+      .catch((e: unknown) => {
+        d.log.error(`api ${api.name}: writing the response: ${(e as Error).message}`);
+        res.destroy();
+      });
+  };
+}
+
+async function serveRest(api: RestApiPlan, r: ApiRequest, d: ApiHandlerDeps): Promise<Outcome> {
+  // The first path segment is the stage (apigateway.md §1).
+  const m = /^\/([^/]+)(\/.*)?$/.exec(r.rawPath);
+  const stage = m ? api.stages.get(m[1]!) : undefined;
+  if (!stage) return fail(errors.restForbidden());
+  const path = m![2] ?? "/";
+  const scoped: ApiRequest = { ...r, rawPath: path };
+  const match = api.matcher.match(r.method, path);
+  if (!match) {
+    const auth = headerValue(r.headerLines, "authorization");
+    // A non-SigV4 Authorization header changes the no-match answer (apigateway.md §2 [obs]).
+    if (auth !== undefined && !auth.startsWith("AWS4-HMAC-SHA256 "))
+      return fail(errors.incompleteSignature(createHash("sha256").update(auth).digest("base64")));
+    return fail(errors.missingAuthenticationToken());
+  }
+  const t = match.value;
+  const key = `${t.resourcePath}/${t.method}`;
+  if (!d.throttles.admit(`${api.id}|${stage.name}|${key}`, stage.throttle.byKey.get(key) ?? stage.throttle.fallback)) return fail(errors.restTooManyRequests());
+  return integrate(t.integration, scoped, d, {
+    rest: true,
+    stage,
+    pathParameters: match.pathParameters,
+    appendPath: undefined,
+    event: () =>
+      buildV1Event(scoped, {
+        accountId: d.accountId,
+        apiId: api.id,
+        stage: stage.name,
+        resourcePath: t.resourcePath,
+        resourceId: t.resourceId,
+        deploymentId: api.deploymentId,
+        pathParameters: match.pathParameters,
+        stageVariables: stage.variables,
+        binaryMediaTypes: api.binaryMediaTypes,
+      }),
+    binaryMediaTypes: api.binaryMediaTypes,
+  });
+}
+
+async function serveHttp(api: HttpApiPlan, r: ApiRequest, d: ApiHandlerDeps): Promise<Outcome> {
+  // A first segment that names a stage selects it; otherwise the $default stage (apigateway.md §1).
+  const m = /^\/([^/]+)(\/.*)?$/.exec(r.rawPath);
+  let stage: StagePlan | undefined = m && m[1] !== "$default" ? api.stages.get(m[1]!) : undefined;
+  let path = r.rawPath;
+  if (stage) path = m![2] ?? "/";
+  else stage = api.stages.get("$default");
+  if (!stage) return fail(errors.httpNotFound());
+  const origin = api.cors ? headerValue(r.headerLines, "origin") : undefined;
+  // With a CorsConfiguration every preflight is API Gateway's own answer (apigateway.md §9.1).
+  if (api.cors && origin !== undefined && r.method === "OPTIONS" && headerValue(r.headerLines, "access-control-request-method") !== undefined)
+    return { kind: "response", parts: answerPreflight(api.cors, origin), traced: false };
+  const outcome = await routeHttp(api, { ...r, rawPath: path }, stage, d);
+  return api.cors && outcome.kind === "response" ? { ...outcome, parts: applyCors(api.cors, origin, outcome.parts) } : outcome;
+}
+
+/** Route → throttle → integration, for a request whose rawPath no longer carries the stage. */
+async function routeHttp(api: HttpApiPlan, r: ApiRequest, s: StagePlan, d: ApiHandlerDeps): Promise<Outcome> {
+  const match = api.matcher.match(r.method, r.rawPath);
+  const target = match?.value ?? api.defaultRoute;
+  if (!target) return fail(errors.httpNotFound());
+  if (!target.integration) return fail(errors.httpNotFound());
+  const pathParameters = match?.pathParameters;
+  const limits = s.throttle.byKey.get(target.routeKey) ?? s.throttle.fallback;
+  if (!d.throttles.admit(`${api.id}|${s.name}|${target.routeKey}`, limits)) return fail(errors.httpTooManyRequests());
+  return integrate(target.integration, r, d, {
+    rest: false,
+    stage: s,
+    pathParameters,
+    // The $default route forwards the full request path to an HTTP integration (apigateway.md §3).
+    appendPath: match ? undefined : r.rawPath,
+    event: (version) =>
+      version === "2.0"
+        ? buildV2Event(r, { accountId: d.accountId, apiId: api.id, stage: s.name, routeKey: target.routeKey, pathParameters, stageVariables: s.variables })
+        : buildV1Event(r, {
+            accountId: d.accountId,
+            apiId: api.id,
+            stage: s.name,
+            resourcePath: target.routeKey === "$default" ? "$default" : target.routeKey.split(" ")[1]!,
+            resourceId: target.routeKey,
+            deploymentId: api.deploymentId,
+            pathParameters,
+            stageVariables: s.variables,
+            binaryMediaTypes: [],
+            httpApi: { routeKey: target.routeKey },
+          }),
+    binaryMediaTypes: [],
+  });
+}
+
+interface IntegrateContext {
+  rest: boolean;
+  stage: StagePlan;
+  pathParameters: Record<string, string> | undefined;
+  appendPath: string | undefined;
+  event(version: "1.0" | "2.0"): Record<string, unknown>;
+  binaryMediaTypes: readonly string[];
+}
+
+async function integrate(i: IntegrationPlan, r: ApiRequest, d: ApiHandlerDeps, c: IntegrateContext): Promise<Outcome> {
+  const internal = () => fail(c.rest ? errors.restInternalError() : errors.httpInternalError());
+  switch (i.type) {
+    case "unsupported":
+      return internal();
+    case "mock": {
+      const parts = answerMock(i.statusCode, i.responses);
+      return parts ? { kind: "response", parts, traced: false } : internal();
+    }
+    case "http": {
+      const url = integrationUrl(i.uri, c.pathParameters, c.appendPath, r.rawQuery);
+      try {
+        const parts = await callHttpIntegration(url, i.method === "ANY" ? r.method : i.method, r, i.timeoutMs, d.clock);
+        return { kind: "response", parts, traced: false };
+      } catch (e) {
+        if (e instanceof IntegrationTimeout) return fail(c.rest ? errors.restTimeout() : errors.httpServiceUnavailable());
+        if (e instanceof IntegrationNetworkError) return fail(c.rest ? errors.restNetworkError() : errors.httpBadGateway());
+        throw e;
+      }
+    }
+    case "lambda": {
+      if (i.misconfigured) {
+        d.log.warn(`lambda integration ${i.functionName}: ${i.misconfigured}`);
+        return internal();
+      }
+      const invoked = await withTimeout(d.lambda.invoke(i.functionName, c.event(i.payloadFormatVersion)), i.timeoutMs, d.clock);
+      if (invoked === "timeout") return fail(c.rest ? errors.restTimeout() : errors.httpServiceUnavailable());
+      // A function error or a response outside the contract: REST 502, HTTP API 500 (apigateway.md §4.1, §5).
+      const bad = () => fail(c.rest ? errors.restBadGateway() : errors.httpInternalError());
+      if (invoked.FunctionError) return bad();
+      let payload: unknown;
+      try {
+        payload = JSON.parse(invoked.Payload);
+      } catch {
+        return bad();
+      }
+      try {
+        const parts =
+          i.payloadFormatVersion === "2.0"
+            ? parseV2Response(payload, invoked.Payload)
+            : parseV1Response(payload, headerValue(r.headerLines, "accept"), c.binaryMediaTypes);
+        return { kind: "response", parts: { ...parts, headers: remapIntegrationHeaders(parts.headers) }, traced: true };
+      } catch (e) {
+        if (e instanceof LambdaResponseError) {
+          d.log.warn(`lambda integration ${i.functionName}: Malformed Lambda proxy response: ${e.message}`);
+          return bad();
+        }
+        throw e;
+      }
+    }
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, clock: Clock): Promise<T | "timeout"> {
+  return new Promise((resolve, reject) => {
+    const timer = clock.setTimeout(() => resolve("timeout"), ms);
+    p.then(
+      (v) => {
+        clock.clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clock.clearTimeout(timer);
+        reject(e as Error);
+      },
+    );
+  });
+}
+
+/** The response with the headers API Gateway adds (apigateway.md §12). */
+function write(api: ApiPlan, req: IncomingMessage, res: ServerResponse, o: Outcome, r: ApiRequest | undefined) {
+  if (res.headersSent || res.destroyed) return;
+  const headers = new Map<string, { name: string; values: string[] }>();
+  const add = (name: string, value: string) => {
+    const lower = name.toLowerCase();
+    const h = headers.get(lower);
+    if (h) h.values.push(value);
+    else headers.set(lower, { name, values: [value] });
+  };
+  let status: number;
+  let body: Buffer;
+  if (o.kind === "error") {
+    status = o.error.status;
+    body = Buffer.from(o.error.body);
+    add("Content-Type", o.error.contentType);
+    if (o.error.errorType && api.kind === "rest") add("x-amzn-ErrorType", o.error.errorType);
+  } else {
+    status = o.parts.status;
+    body = o.parts.body;
+    for (const [k, v] of o.parts.headers) add(k, v);
+    for (const c of o.parts.cookies) add("Set-Cookie", c);
+    // Choice: HTTP APIs default to application/json too (REST's default is documented, §4.1).
+    if (!headers.has("content-type")) add("Content-Type", "application/json");
+  }
+  if (r) {
+    if (api.kind === "rest") {
+      add("x-amzn-RequestId", r.requestId);
+      add("x-amz-apigw-id", r.extendedRequestId);
+      if (o.kind === "response" && o.traced) add("X-Amzn-Trace-Id", r.traceId);
+    } else add("apigw-requestid", r.extendedRequestId);
+  }
+  for (const { name, values } of headers.values()) res.setHeader(name, values.length === 1 ? values[0]! : values);
+  res.setHeader("Content-Length", body.length);
+  res.writeHead(status);
+  res.end(req.method === "HEAD" ? undefined : body);
+}

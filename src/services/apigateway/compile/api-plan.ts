@@ -1,0 +1,71 @@
+import type { CorsPlan } from "../cors/http-api-cors.js";
+import type { ThrottleLimits } from "../throttling/token-bucket.js";
+import type { MockResponse } from "../proxy/mock-integration.js";
+import type { PathMatcher } from "./path-matcher.js";
+
+/** The compiled, frozen form of one revision's APIs (compile-apis.ts builds it). */
+export type IntegrationPlan =
+  | { type: "lambda"; functionName: string; payloadFormatVersion: "1.0" | "2.0"; timeoutMs: number; misconfigured?: string }
+  | { type: "http"; uri: string; method: string; timeoutMs: number }
+  | { type: "mock"; statusCode: number; responses: readonly MockResponse[] }
+  /** An integration type that is not emulated (non-proxy AWS/HTTP): answers the API's 500. */
+  | { type: "unsupported"; what: string };
+
+export interface StagePlan {
+  name: string;
+  variables: Readonly<Record<string, string>> | undefined;
+  /** Throttle limits: REST by `<resource path>/<method>`, HTTP APIs by RouteKey; `fallback` for the rest. */
+  throttle: { fallback: ThrottleLimits | undefined; byKey: ReadonlyMap<string, ThrottleLimits> };
+}
+
+export interface RestTarget {
+  resourcePath: string;
+  /** The method as declared on the resource (`ANY` included): the key of its MethodSettings. */
+  method: string;
+  resourceId: string;
+  integration: IntegrationPlan;
+}
+
+export interface HttpTarget {
+  routeKey: string;
+  integration: IntegrationPlan | undefined;
+}
+
+interface ApiPlanBase {
+  name: string;
+  id: string;
+  /** `<id>.execute-api.localhost` and `<id>.execute-api.<region>.amazonaws.com`. */
+  hosts: readonly string[];
+  stages: ReadonlyMap<string, StagePlan>;
+  deploymentId: string;
+}
+
+export interface RestApiPlan extends ApiPlanBase {
+  kind: "rest";
+  binaryMediaTypes: readonly string[];
+  matcher: PathMatcher<RestTarget>;
+}
+
+export interface HttpApiPlan extends ApiPlanBase {
+  kind: "http";
+  matcher: PathMatcher<HttpTarget>;
+  defaultRoute: HttpTarget | undefined;
+  cors: CorsPlan | undefined;
+}
+
+export type ApiPlan = RestApiPlan | HttpApiPlan;
+
+export interface FunctionPlan {
+  FunctionName: string;
+  file: string;
+  export: string;
+  Runtime?: string;
+  Timeout?: number;
+  MemorySize?: number;
+  Variables?: Record<string, string>;
+}
+
+export interface ApiGatewayPlan {
+  apis: readonly ApiPlan[];
+  functions: readonly FunctionPlan[];
+}

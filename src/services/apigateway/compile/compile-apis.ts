@@ -1,0 +1,169 @@
+import { resolve } from "node:path";
+import { deriveApiId, functionNameFromUri, parsePathParts } from "../schema/api-names.js";
+import type { HttpApi, HttpIntegration } from "../schema/http-api.js";
+import type { RestApi, RestIntegration } from "../schema/rest-api.js";
+import type { FunctionBinding } from "../schema/stack-slice.js";
+import type { ApiGatewayPlan, ApiPlan, FunctionPlan, HttpTarget, IntegrationPlan, RestTarget, StagePlan } from "./api-plan.js";
+import { compileCors } from "../cors/http-api-cors.js";
+import { compileMockResponses } from "../proxy/mock-integration.js";
+import { ACCOUNT_LIMITS, type ThrottleLimits } from "../throttling/token-bucket.js";
+import { PathMatcher, type PathEntry } from "./path-matcher.js";
+
+/** Integration timeouts when TimeoutInMillis is absent: REST 29 s, HTTP API 30 s (apigateway.md §7). */
+const REST_TIMEOUT_MS = 29_000;
+const HTTP_TIMEOUT_MS = 30_000;
+
+export interface ApiSections {
+  restApis: Record<string, RestApi>;
+  httpApis: Record<string, HttpApi>;
+  local: {
+    functions: Record<string, FunctionBinding>;
+    restApis: Record<string, { apiId?: string }>;
+    httpApis: Record<string, { apiId?: string }>;
+  };
+}
+
+export function apiHosts(id: string, region: string): string[] {
+  return [`${id}.execute-api.localhost`, `${id}.execute-api.${region}.amazonaws.com`];
+}
+
+export function compileApis(stack: ApiSections, baseDir: string, region: string): ApiGatewayPlan {
+  const apis: ApiPlan[] = [];
+  for (const [name, api] of Object.entries(stack.restApis)) {
+    const id = stack.local.restApis[name]?.apiId ?? deriveApiId("rest", name);
+    const entries: PathEntry<RestTarget>[] = [];
+    for (const [path, resource] of Object.entries(api.Resources)) {
+      const parts = parsePathParts(path);
+      if (typeof parts === "string") continue;
+      for (const [method, m] of Object.entries(resource.Methods)) {
+        if (!m.Integration) continue;
+        entries.push({
+          parts,
+          method,
+          value: { resourcePath: path, method, resourceId: deriveApiId("rest", `${name}:${path}`).slice(0, 6), integration: restIntegration(m.Integration) },
+        });
+      }
+    }
+    apis.push({
+      kind: "rest",
+      name,
+      id,
+      hosts: apiHosts(id, region),
+      stages: new Map(
+        Object.entries(api.Stages).map(([s, v]) => {
+          const settings = Object.entries(v.MethodSettings ?? {}).map(([key, m]) => [key.replace(/~1/g, "/"), limitsOf(m)] as const);
+          const fallback = settings.find(([k]) => k === "*/*")?.[1];
+          return [
+            s,
+            stagePlan(
+              s,
+              v.Variables,
+              fallback,
+              settings.filter(([k]) => k !== "*/*"),
+            ),
+          ];
+        }),
+      ),
+      deploymentId: deriveApiId("rest", `${name}:deployment`).slice(0, 6),
+      binaryMediaTypes: api.BinaryMediaTypes,
+      matcher: new PathMatcher(entries),
+    });
+  }
+  for (const [name, api] of Object.entries(stack.httpApis)) {
+    const id = stack.local.httpApis[name]?.apiId ?? deriveApiId("http", name);
+    const entries: PathEntry<HttpTarget>[] = [];
+    let defaultRoute: HttpTarget | undefined;
+    for (const [routeKey, route] of Object.entries(api.Routes)) {
+      const integrationId = route.Target?.replace(/^integrations\//, "");
+      const i = integrationId === undefined ? undefined : api.Integrations[integrationId];
+      const target: HttpTarget = { routeKey, integration: i ? httpIntegration(i) : undefined };
+      if (routeKey === "$default") {
+        defaultRoute = target;
+        continue;
+      }
+      const [method, path] = routeKey.split(" ") as [string, string];
+      const parts = parsePathParts(path);
+      if (typeof parts !== "string") entries.push({ parts, method, value: target });
+    }
+    apis.push({
+      kind: "http",
+      name,
+      id,
+      hosts: apiHosts(id, region),
+      stages: new Map(
+        Object.entries(api.Stages).map(([s, v]) => [
+          s,
+          stagePlan(
+            s,
+            v.StageVariables,
+            limitsOf(v.DefaultRouteSettings),
+            Object.entries(v.RouteSettings ?? {}).map(([k, r]) => [k, limitsOf(r)] as const),
+          ),
+        ]),
+      ),
+      deploymentId: deriveApiId("http", `${name}:deployment`).slice(0, 6),
+      matcher: new PathMatcher(entries),
+      defaultRoute,
+      cors: compileCors(api.CorsConfiguration),
+    });
+  }
+  const functions: FunctionPlan[] = Object.entries(stack.local.functions).map(([FunctionName, f]) => ({
+    FunctionName,
+    file: resolve(baseDir, f.handler),
+    export: f.export,
+    Runtime: f.Runtime,
+    Timeout: f.Timeout,
+    MemorySize: f.MemorySize,
+    Variables: f.Environment?.Variables,
+  }));
+  return Object.freeze({ apis, functions });
+}
+
+function stagePlan(
+  name: string,
+  variables: Record<string, string> | undefined,
+  fallback: ThrottleLimits | undefined,
+  byKey: readonly (readonly [string, ThrottleLimits | undefined])[],
+): StagePlan {
+  const limits = new Map<string, ThrottleLimits>();
+  for (const [k, l] of byKey) if (l) limits.set(k, l);
+  return { name, variables: variables && Object.keys(variables).length ? variables : undefined, throttle: { fallback, byKey: limits } };
+}
+
+/** Throttling settings → limits; a missing half takes the account default (Choice: apigateway.md §8 is silent). */
+function limitsOf(s: { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number } | undefined): ThrottleLimits | undefined {
+  if (s?.ThrottlingRateLimit === undefined && s?.ThrottlingBurstLimit === undefined) return undefined;
+  return { rate: s.ThrottlingRateLimit ?? ACCOUNT_LIMITS.rate, burst: s.ThrottlingBurstLimit ?? ACCOUNT_LIMITS.burst };
+}
+
+function restIntegration(i: RestIntegration): IntegrationPlan {
+  const timeoutMs = i.TimeoutInMillis ?? REST_TIMEOUT_MS;
+  switch (i.Type) {
+    case "AWS_PROXY":
+      return {
+        type: "lambda",
+        functionName: functionNameFromUri(i.Uri ?? "")!,
+        payloadFormatVersion: "1.0",
+        timeoutMs,
+        // apigateway.md §4: a Lambda proxy integration is invoked with POST; any other method fails.
+        misconfigured: i.IntegrationHttpMethod?.toUpperCase() === "POST" ? undefined : "IntegrationHttpMethod must be POST for AWS_PROXY",
+      };
+    case "HTTP_PROXY":
+      return { type: "http", uri: i.Uri!, method: i.IntegrationHttpMethod!.toUpperCase(), timeoutMs };
+    case "MOCK": {
+      const template = i.RequestTemplates?.["application/json"] ?? Object.values(i.RequestTemplates ?? {})[0];
+      const m = template === undefined ? undefined : /"statusCode"\s*:\s*(\d{3})/.exec(template);
+      return { type: "mock", statusCode: m ? Number(m[1]) : 200, responses: compileMockResponses(i.IntegrationResponses ?? []) };
+    }
+    default:
+      return { type: "unsupported", what: `${i.Type} integration` };
+  }
+}
+
+function httpIntegration(i: HttpIntegration): IntegrationPlan {
+  const timeoutMs = i.TimeoutInMillis ?? HTTP_TIMEOUT_MS;
+  if (i.IntegrationType === "AWS_PROXY")
+    return { type: "lambda", functionName: functionNameFromUri(i.IntegrationUri ?? "")!, payloadFormatVersion: i.PayloadFormatVersion ?? "2.0", timeoutMs };
+  if (i.IntegrationType === "HTTP_PROXY") return { type: "http", uri: i.IntegrationUri!, method: (i.IntegrationMethod ?? "ANY").toUpperCase(), timeoutMs };
+  return { type: "unsupported", what: `${i.IntegrationType} integration` };
+}

@@ -1,0 +1,53 @@
+/**
+ * API Gateway's own answers (apigateway.md §11), byte for byte: REST gateway responses are
+ * `{"message":"…"}` JSON with `x-amzn-ErrorType`; HTTP APIs answer `{"message":"…"}` without an
+ * error type. Messages with a space after the colon are spelled so because AWS spells them so.
+ */
+export interface GatewayError {
+  status: number;
+  body: string;
+  errorType?: string;
+  contentType: string;
+}
+
+const rest = (status: number, errorType: string, body: string): GatewayError => ({ status, body, errorType, contentType: "application/json" });
+const http = (status: number, message: string): GatewayError => ({ status, body: JSON.stringify({ message }), contentType: "application/json" });
+
+/** REST: no resource or method matches (MISSING_AUTHENTICATION_TOKEN, [aws-snap]). */
+export const missingAuthenticationToken = () => rest(403, "MissingAuthenticationTokenException", '{"message":"Missing Authentication Token"}');
+/**
+ * REST: the same no-match case when the request carries a non-SigV4 Authorization header
+ * (apigateway.md §2 [obs]): the header value, SHA-256, base64, is quoted in the message.
+ */
+export const incompleteSignature = (hashB64: string) =>
+  rest(
+    403,
+    "IncompleteSignatureException",
+    JSON.stringify({
+      message: `Invalid key=value pair (missing equal-sign) in Authorization header (hashed with SHA-256 and encoded with Base64): '${hashB64}'.`,
+    }),
+  );
+/** REST: an unknown stage, or a Host that names no API (Choice: apigateway.md §1/§12 bodies UNCONFIRMED). */
+export const restForbidden = () => rest(403, "ForbiddenException", '{"message":"Forbidden"}');
+/** REST: a malformed Lambda proxy response or a function error (apigateway.md §4.1). */
+export const restBadGateway = () => rest(502, "InternalServerErrorException", '{"message": "Internal server error"}');
+/** REST: a configuration the gateway cannot execute (API_CONFIGURATION_ERROR / non-emulated integrations). */
+export const restInternalError = () => rest(500, "InternalServerErrorException", '{"message": "Internal server error"}');
+/** REST: integration timeout (INTEGRATION_TIMEOUT, apigateway.md §7 [obs]). */
+export const restTimeout = () => rest(504, "InternalServerErrorException", '{"message": "Endpoint request timed out"}');
+/** REST: the HTTP backend could not be reached (INTEGRATION_FAILURE; Choice: 502 as LocalStack models it). */
+export const restNetworkError = () => rest(502, "InternalServerErrorException", '{"message": "Network error communicating with endpoint"}');
+
+/** REST: a throttle bucket is empty (THROTTLED, apigateway.md §8). */
+export const restTooManyRequests = () => rest(429, "TooManyRequestsException", '{"message":"Too Many Requests"}');
+export const httpTooManyRequests = () => http(429, "Too Many Requests");
+
+export const httpNotFound = () => http(404, "Not Found");
+export const httpForbidden = () => http(403, "Forbidden");
+export const httpInternalError = () => http(500, "Internal Server Error");
+/** HTTP API integration timeout (Choice: 503 Service Unavailable, apigateway.md §7 UNCONFIRMED). */
+export const httpServiceUnavailable = () => http(503, "Service Unavailable");
+export const httpBadGateway = () => http(502, "Bad Gateway");
+
+/** Both APIs: a request body over 10 MB (apigateway.md §7 [obs]: plain text). */
+export const payloadTooLarge = (): GatewayError => ({ status: 413, body: "HTTP content length exceeded 10485760 bytes.", contentType: "text/plain" });

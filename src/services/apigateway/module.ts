@@ -1,0 +1,137 @@
+import { stat } from "node:fs/promises";
+import { basename, extname, resolve } from "node:path";
+import { InFlight } from "../../core/in-flight.js";
+import type { HttpHandler, LiveService, ServiceContext, ServiceModule } from "../../core/service.js";
+import type { Stack } from "../../model/stack.js";
+import { startLambdaRuntime, type LambdaRuntime } from "../lambda/index.js";
+import { createApiHandler } from "./api-handler.js";
+import type { ApiGatewayPlan } from "./compile/api-plan.js";
+import { compileApis } from "./compile/compile-apis.js";
+import { deriveApiId, functionNameFromUri } from "./schema/api-names.js";
+import { Throttles } from "./throttling/token-bucket.js";
+
+/**
+ * API Gateway as the engine drives it. Bind checks that every Lambda integration's function is
+ * bound to a handler file (`local.functions.<FunctionName>.handler`) and claims the execute-api
+ * names of the stack's APIs as origins; compile builds the frozen routers; each revision gets its
+ * own Lambda runtime (handler files are imported anew, as after UpdateFunctionCode), and the
+ * previous one closes once its requests are done.
+ */
+export type ApiGatewayLive = LiveService<ApiGatewayPlan> & { readonly plan: ApiGatewayPlan };
+
+/** Choice: the local account id is AWS's documentation example (as for ELBv2 and Lambda). */
+const ACCOUNT = "123456789012";
+const DRAIN_LIMIT_MS = 60_000;
+const EXECUTE_API = /^([a-z0-9]{10})\.execute-api\.(?:[a-z0-9-]+\.amazonaws\.com|localhost)$/;
+
+export const APIGATEWAY_SERVICE: ServiceModule<Stack, undefined, ApiGatewayPlan, ApiGatewayLive> = {
+  name: "apigateway",
+  async bind(stack, ctx) {
+    const problems: string[] = [];
+    const needed = new Map<string, string>();
+    for (const [name, api] of Object.entries(stack.restApis))
+      for (const [path, r] of Object.entries(api.Resources))
+        for (const [method, m] of Object.entries(r.Methods))
+          if (m.Integration?.Type === "AWS_PROXY" && m.Integration.Uri) {
+            const fn = functionNameFromUri(m.Integration.Uri);
+            if (fn && !needed.has(fn)) needed.set(fn, `restApis.${name}.Resources.${path}.Methods.${method}.Integration.Uri`);
+          }
+    for (const [name, api] of Object.entries(stack.httpApis))
+      for (const [id, i] of Object.entries(api.Integrations))
+        if (i.IntegrationType === "AWS_PROXY" && i.IntegrationUri) {
+          const fn = functionNameFromUri(i.IntegrationUri);
+          if (fn && !needed.has(fn)) needed.set(fn, `httpApis.${name}.Integrations.${id}.IntegrationUri`);
+        }
+    for (const [fn, at] of needed)
+      if (!stack.local.functions[fn])
+        problems.push(
+          `local.functions.${fn}.handler: Lambda function ${fn} (${at}) is not bound to a handler file; add local.functions.${fn}.handler: <file>.mjs`,
+        );
+    for (const [fn, f] of Object.entries(stack.local.functions)) {
+      const file = resolve(ctx.baseDir, f.handler);
+      const s = await stat(file).catch(() => undefined);
+      if (!s?.isFile()) problems.push(`local.functions.${fn}.handler: handler file not found: ${file}`);
+    }
+    const ids = new Set([
+      ...Object.keys(stack.restApis).map((n) => stack.local.restApis[n]?.apiId ?? deriveApiId("rest", n)),
+      ...Object.keys(stack.httpApis).map((n) => stack.local.httpApis[n]?.apiId ?? deriveApiId("http", n)),
+    ]);
+    return {
+      binding: undefined,
+      problems,
+      claimOrigin(domain) {
+        const m = EXECUTE_API.exec(domain.toLowerCase());
+        return m && ids.has(m[1]!) ? `${m[1]}.execute-api.localhost` : undefined;
+      },
+    };
+  },
+  async compile(stack, _binding, ctx) {
+    // Certificates need no list: the gateway issues one per SNI for every routed host.
+    return compileApis(stack, ctx.baseDir, ctx.region);
+  },
+  async start(first, ctx) {
+    return startApiGateway(first, ctx);
+  },
+};
+
+async function startApiGateway(first: ApiGatewayPlan, ctx: ServiceContext): Promise<ApiGatewayLive> {
+  let current = first;
+  let runtime: LambdaRuntime;
+  let gen = new InFlight();
+  let routes = new Map<string, HttpHandler>();
+
+  const open = (plan: ApiGatewayPlan) => {
+    const lambda = startLambdaRuntime({ clock: ctx.clock, ids: ctx.ids, log: ctx.log, region: ctx.region, accountId: ACCOUNT });
+    for (const f of plan.functions) {
+      // A dot in the stem would end Lambda's module part early; the file is pinned anyway.
+      const stem = basename(f.file, extname(f.file)).replace(/\./g, "_");
+      lambda.register({
+        FunctionName: f.FunctionName,
+        Handler: `${stem}.${f.export}`,
+        Code: { File: f.file },
+        ...(f.Runtime ? { Runtime: f.Runtime } : {}),
+        ...(f.Timeout ? { Timeout: f.Timeout } : {}),
+        ...(f.MemorySize ? { MemorySize: f.MemorySize } : {}),
+        ...(f.Variables ? { Environment: { Variables: f.Variables } } : {}),
+      });
+    }
+    const g = new InFlight();
+    const throttles = new Throttles(ctx.clock);
+    const next = new Map<string, HttpHandler>();
+    for (const api of plan.apis) {
+      const port = ctx.httpsPort === 443 ? "" : `:${ctx.httpsPort}`;
+      const stages = [...api.stages.keys()].map((st) => (st === "$default" ? "" : `${st}/`));
+      ctx.log.info(`${api.kind} api ${api.name} (id ${api.id}): ${stages.map((st) => `https://${api.hosts[0]}${port}/${st}`).join("  ") || "no stages"}`);
+      const handler = g.wrap(createApiHandler(api, { clock: ctx.clock, ids: ctx.ids, log: ctx.log, lambda, accountId: ACCOUNT, throttles }));
+      for (const h of api.hosts) next.set(h, handler);
+    }
+    return { lambda, gen: g, routes: next };
+  };
+  const install = (o: ReturnType<typeof open>) => {
+    runtime = o.lambda;
+    gen = o.gen;
+    routes = o.routes;
+  };
+  install(open(first));
+  return {
+    get routes() {
+      return routes;
+    },
+    get plan() {
+      return current;
+    },
+    async apply(plan) {
+      const oldRuntime = runtime;
+      const oldGen = gen;
+      install(open(plan));
+      current = plan;
+      void oldGen
+        .drained(DRAIN_LIMIT_MS)
+        .then(() => oldRuntime.close())
+        .catch((e: unknown) => ctx.log.warn(`apis: closing the previous revision: ${(e as Error).message}`));
+    },
+    async close() {
+      await runtime.close();
+    },
+  };
+}

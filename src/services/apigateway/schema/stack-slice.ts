@@ -1,0 +1,55 @@
+import { z } from "zod";
+import type { StackSlice } from "../../../core/stack-slice.js";
+import { HttpApiSchema, type HttpApi } from "./http-api.js";
+import { findNotEmulatedApis } from "./not-emulated.js";
+import { RestApiSchema, type RestApi } from "./rest-api.js";
+import { validateHttpApis, validateRestApis } from "./validate-apis.js";
+
+/** A Lambda function bound to a local handler file (the CreateFunction fields the runtime honours). */
+const FunctionBindingSchema = z
+  .object({
+    /** The handler file, relative to the stack file's folder. */
+    handler: z.string().min(1),
+    /** The exported function. Default `handler`. */
+    export: z.string().min(1).default("handler"),
+    Runtime: z.string().optional(),
+    Timeout: z.number().int().min(1).max(900).optional(),
+    MemorySize: z.number().int().min(128).max(10240).optional(),
+    Environment: z
+      .object({ Variables: z.record(z.string()).default({}) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type FunctionBinding = z.infer<typeof FunctionBindingSchema>;
+
+const ApiBindingSchema = z.record(z.object({ apiId: z.string().optional() }).strict()).default({});
+
+export interface ApiGatewaySections {
+  restApis: Record<string, RestApi>;
+  httpApis: Record<string, HttpApi>;
+  local: { restApis: Record<string, { apiId?: string }>; httpApis: Record<string, { apiId?: string }> };
+}
+
+export const APIGATEWAY_STACK_SLICE = {
+  sections: {
+    /** REST API name → CreateRestApi with its Resources (methods, integrations) and Stages. */
+    restApis: z.record(RestApiSchema).default({}),
+    /** HTTP API name → CreateApi with its Routes, Integrations and Stages. */
+    httpApis: z.record(HttpApiSchema).default({}),
+  },
+  local: {
+    /** FunctionName → the handler file Lambda integrations run (in the shared Lambda runtime). */
+    functions: z.record(FunctionBindingSchema).default({}),
+    /** REST API name → `apiId` pinned (default: derived from the name). */
+    restApis: ApiBindingSchema,
+    /** HTTP API name → `apiId` pinned. */
+    httpApis: ApiBindingSchema,
+  },
+  check(stack: ApiGatewaySections) {
+    return {
+      problems: [...validateRestApis(stack.restApis, stack.local.restApis), ...validateHttpApis(stack.httpApis, stack.local.httpApis)],
+      notEmulated: findNotEmulatedApis(stack.restApis, stack.httpApis),
+    };
+  },
+} satisfies StackSlice<ApiGatewaySections>;

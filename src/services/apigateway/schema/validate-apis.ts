@@ -1,0 +1,95 @@
+import { API_ID, functionNameFromUri, parsePathParts } from "./api-names.js";
+import type { HttpApi } from "./http-api.js";
+import type { RestApi } from "./rest-api.js";
+
+type Problem = [readonly (string | number)[], string];
+
+/**
+ * What API Gateway's API refuses across fields (CreateResource, PutIntegration, CreateDeployment,
+ * CreateStage, CreateRoute, CreateIntegration), as `BadRequestException: <message>`. Messages AWS
+ * documents are copied in meaning; the others say what is wrong and where.
+ */
+export function validateRestApis(apis: Record<string, RestApi>, apiIds: Record<string, { apiId?: string }>): Problem[] {
+  const problems: Problem[] = [];
+  for (const [name, api] of Object.entries(apis)) {
+    const at = (...p: (string | number)[]) => ["restApis", name, ...p] as const;
+    const pinned = apiIds[name]?.apiId;
+    if (pinned !== undefined && !API_ID.test(pinned)) problems.push([["local", "restApis", name, "apiId"], "an API id is 10 lowercase letters or digits"]);
+    for (const stage of Object.keys(api.Stages))
+      // CreateStage: "Stage name only allows a-zA-Z0-9_".
+      if (!/^[A-Za-z0-9_]{1,128}$/.test(stage)) problems.push([at("Stages", stage), "BadRequestException: Stage name only allows a-zA-Z0-9_"]);
+    for (const [path, resource] of Object.entries(api.Resources)) {
+      const parts = parsePathParts(path);
+      if (typeof parts === "string") problems.push([at("Resources", path), `BadRequestException: Resource's path part is invalid: ${parts}`]);
+      for (const [method, m] of Object.entries(resource.Methods)) {
+        const mat = (...p: string[]) => at("Resources", path, "Methods", method, ...p);
+        const i = m.Integration;
+        // CreateDeployment refuses a method without an integration.
+        if (!i) {
+          problems.push([mat(), "BadRequestException: No integration defined for method"]);
+          continue;
+        }
+        if (i.TimeoutInMillis !== undefined && (i.TimeoutInMillis < 50 || i.TimeoutInMillis > 29_000))
+          problems.push([mat("Integration", "TimeoutInMillis"), "BadRequestException: Timeout should be between 50 ms and 29000 ms"]);
+        if (i.Type === "AWS_PROXY" || i.Type === "HTTP_PROXY" || i.Type === "HTTP" || i.Type === "AWS") {
+          if (!i.Uri) problems.push([mat("Integration", "Uri"), "BadRequestException: Enumeration value for Integration Uri must be non-empty"]);
+          if (!i.IntegrationHttpMethod)
+            problems.push([mat("Integration", "IntegrationHttpMethod"), "BadRequestException: Enumeration value for HttpMethod must be non-empty"]);
+        }
+        if (i.Type === "AWS_PROXY" && i.Uri && functionNameFromUri(i.Uri) === undefined)
+          problems.push([mat("Integration", "Uri"), "BadRequestException: AWS ARN for integration must contain path or action"]);
+        if (i.Type === "HTTP_PROXY" && i.Uri && !/^https?:\/\//.test(i.Uri))
+          problems.push([mat("Integration", "Uri"), "BadRequestException: Invalid HTTP endpoint specified for URI"]);
+      }
+    }
+  }
+  return problems;
+}
+
+const ROUTE_KEY = /^(\$default|(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) (\/\S*))$/;
+
+export function validateHttpApis(apis: Record<string, HttpApi>, apiIds: Record<string, { apiId?: string }>): Problem[] {
+  const problems: Problem[] = [];
+  for (const [name, api] of Object.entries(apis)) {
+    const at = (...p: (string | number)[]) => ["httpApis", name, ...p] as const;
+    const pinned = apiIds[name]?.apiId;
+    if (pinned !== undefined && !API_ID.test(pinned)) problems.push([["local", "httpApis", name, "apiId"], "an API id is 10 lowercase letters or digits"]);
+    for (const stage of Object.keys(api.Stages))
+      if (stage !== "$default" && !/^[A-Za-z0-9_-]{1,128}$/.test(stage)) problems.push([at("Stages", stage), "BadRequestException: Stage name is invalid"]);
+    const cors = api.CorsConfiguration;
+    // Choice: the message is ours (apigateway.md §9.1: refused, text UNCONFIRMED).
+    if (cors?.AllowCredentials && cors.AllowOrigins?.includes("*"))
+      problems.push([at("CorsConfiguration", "AllowCredentials"), "BadRequestException: AllowCredentials cannot be true when AllowOrigins contains '*'"]);
+    for (const [key, route] of Object.entries(api.Routes)) {
+      const m = ROUTE_KEY.exec(key);
+      if (!m) problems.push([at("Routes", key), "BadRequestException: Invalid route key. A route key is $default or '<METHOD> /<path>'"]);
+      else if (m[3] !== undefined && m[3] !== "/") {
+        const parts = parsePathParts(m[3]);
+        if (typeof parts === "string") problems.push([at("Routes", key), `BadRequestException: Invalid route key: ${parts}`]);
+      }
+      if (route.Target !== undefined) {
+        const t = /^integrations\/(.+)$/.exec(route.Target);
+        if (!t || !(t[1]! in api.Integrations))
+          problems.push([
+            at("Routes", key, "Target"),
+            `NotFoundException: Invalid integration identifier specified: name one of Integrations as integrations/<IntegrationId>`,
+          ]);
+      }
+    }
+    for (const [id, i] of Object.entries(api.Integrations)) {
+      const iat = (...p: string[]) => at("Integrations", id, ...p);
+      if (i.IntegrationType === "MOCK") problems.push([iat("IntegrationType"), "BadRequestException: MOCK integrations are not supported for HTTP APIs"]);
+      if (i.TimeoutInMillis !== undefined && (i.TimeoutInMillis < 50 || i.TimeoutInMillis > 30_000))
+        problems.push([iat("TimeoutInMillis"), "BadRequestException: Timeout must be between 50 ms and 30000 ms"]);
+      if (i.IntegrationType === "AWS_PROXY") {
+        if (!i.PayloadFormatVersion)
+          problems.push([iat("PayloadFormatVersion"), "BadRequestException: PayloadFormatVersion is required for AWS_PROXY integrations ('1.0' or '2.0')"]);
+        if (!i.IntegrationUri || functionNameFromUri(i.IntegrationUri) === undefined)
+          problems.push([iat("IntegrationUri"), "BadRequestException: IntegrationUri must be a Lambda function ARN"]);
+      }
+      if (i.IntegrationType === "HTTP_PROXY" && !/^https?:\/\//.test(i.IntegrationUri ?? ""))
+        problems.push([iat("IntegrationUri"), "BadRequestException: IntegrationUri must be an http or https URL"]);
+    }
+  }
+  return problems;
+}
