@@ -43,6 +43,8 @@ export interface StartEdgeparityOptions {
   /** `"manual"` gives a clock that only moves with `stack.clock.advance(ms)`, for TTL tests. */
   clock?: "system" | "manual" | Clock;
   ids?: Ids;
+  /** CloudFormation template parameter overrides (`--parameter Key=Value`); defaults fill the rest. */
+  parameters?: Readonly<Record<string, string>>;
   /** Default: kept in memory (`stack.log`). */
   log?: Log;
 }
@@ -126,7 +128,9 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
   const ownState = options.stateDir === undefined;
   const stateDir = options.stateDir ? resolve(options.stateDir) : await mkdtemp(join(tmpdir(), "edgeparity-"));
   const loaded =
-    typeof options.config === "string" ? await importStack(options.config) : importObject(options.config, "(config object)", resolve(options.baseDir ?? "."));
+    typeof options.config === "string"
+      ? await importStack(options.config, { parameters: options.parameters })
+      : importObject(options.config, "(config object)", resolve(options.baseDir ?? "."));
   for (const w of loaded.warnings) log.warn(`${formatWarningSource(w)}${w.path}: ${w.message}`);
   // One process per state dir (a second `edgeparity up` fails here, before any port is bound).
   const lock = await lockStateDir(stateDir);
@@ -228,7 +232,9 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     },
     async update(config, o) {
       const next =
-        typeof config === "string" ? await importStack(config) : importObject(config, "(config object)", resolve(o?.baseDir ?? options.baseDir ?? "."));
+        typeof config === "string"
+          ? await importStack(config, { parameters: options.parameters })
+          : importObject(config, "(config object)", resolve(o?.baseDir ?? options.baseDir ?? "."));
       await running.update(next.stack, next.baseDir);
       for (const w of next.warnings) log.warn(`${formatWarningSource(w)}${w.path}: ${w.message}`);
       warnings = next.warnings;

@@ -19,6 +19,8 @@ export interface CliFlags {
   logFormat: "text" | "cloudfront";
   verbose: boolean;
   version: boolean;
+  /** `--parameter Key=Value` (repeatable): CloudFormation template parameter overrides. */
+  parameters: Record<string, string>;
   positionals: string[];
 }
 
@@ -36,6 +38,7 @@ const OPTIONS = {
   "log-format": { type: "string", default: "text" },
   verbose: { type: "boolean", short: "v", default: false },
   version: { type: "boolean", default: false },
+  parameter: { type: "string", multiple: true },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -51,7 +54,14 @@ export function parseFlags(argv: string[]): CliFlags {
   const o = v.values;
   const logFormat = o["log-format"];
   if (logFormat !== "text" && logFormat !== "cloudfront") throw new EdgeparityError("CLI_USAGE", `--log-format must be text or cloudfront, not '${logFormat}'`);
+  const parameters: Record<string, string> = {};
+  for (const p of o.parameter ?? []) {
+    const eq = p.indexOf("=");
+    if (eq <= 0) throw new EdgeparityError("CLI_USAGE", `--parameter takes Key=Value (a CloudFormation template parameter), not '${p}'`);
+    parameters[p.slice(0, eq)] = p.slice(eq + 1);
+  }
   return {
+    parameters,
     config: o.config,
     demo: o.demo ?? false,
     httpPort: o["http-port"] === undefined ? DEFAULT_HTTP_PORT : port(o["http-port"], "--http-port"),

@@ -28,6 +28,7 @@ export async function runUp(flags: CliFlags): Promise<number> {
     stateDir: resolve(flags.stateDir),
     caDir: flags.caDir,
     host: flags.host,
+    parameters: flags.parameters,
     log,
   });
   const readyMs = performance.now() - started;
@@ -77,8 +78,8 @@ async function watchStack(stack: EdgeparityStack, config: string, json: boolean,
     stack,
     config,
     configIsFolder,
-    // The importers' patterns: the YAML stack's names and DistributionConfig `*.json`.
-    isStackFileName: (name) => (STACK_FILE_NAMES as readonly string[]).includes(name.toLowerCase()) || name.toLowerCase().endsWith(".json"),
+    // The importers' patterns: the YAML stack's names, DistributionConfig `*.json`, CloudFormation templates.
+    isStackFileName: (name) => (STACK_FILE_NAMES as readonly string[]).includes(name.toLowerCase()) || /\.(json|ya?ml|template)$/i.test(name),
     clock: systemClock,
     log,
     onApplied({ revision, changes, ms }) {

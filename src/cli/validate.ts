@@ -9,7 +9,7 @@ import { stackPath } from "./stack-path.js";
 
 /** Schema, AWS's cross-field checks and bindings; nothing listens. */
 export async function runValidate(flags: CliFlags): Promise<number> {
-  const loaded = await importStack(stackPath(flags));
+  const loaded = await importStack(stackPath(flags), { parameters: flags.parameters });
   // Every service binds and compiles exactly as `up` would; origin doors are stand-ins, nothing listens.
   const door = { httpUrl: "http://127.0.0.1:9", httpsUrl: "https://127.0.0.1:9" };
   await planRevision(
