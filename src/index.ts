@@ -6,7 +6,7 @@ import { ManualClock, systemClock, type Clock } from "./core/clock.js";
 import { randomIds, type Ids } from "./core/ids.js";
 import { MemoryLog, type Log } from "./core/log.js";
 import { REGION, startStack } from "./engine/start-stack.js";
-import type { CloudFrontLive, Elbv2Live, S3Plan } from "./services/index.js";
+import type { ApiGatewayLive, CloudFrontLive, Elbv2Live, S3Plan } from "./services/index.js";
 import { lockStateDir } from "./engine/state-dir-lock.js";
 import { defaultCaDir } from "./gateway/local-ca.js";
 import { importObject, importStack, type ImportWarning } from "./importers/index.js";
@@ -60,6 +60,13 @@ export interface DistributionEndpoint {
   httpUrl: string;
 }
 
+export interface ApiEndpoint extends Endpoint {
+  id: string;
+  kind: "rest" | "http";
+  /** Stage name → invoke URL (`https://<id>.execute-api.localhost:<port>/<stage>/`; HTTP APIs' `$default` has no stage in the path). */
+  stages: Record<string, string>;
+}
+
 export interface Endpoint {
   host: string;
   url: string;
@@ -78,6 +85,8 @@ export interface EdgeparityStack {
   /** Target groups by Name: health (DescribeTargetHealth), CloudWatch counters, register/deregister (alb.md §4, §12). */
   targetGroups: Record<string, TargetGroupHandle>;
   buckets: Record<string, Endpoint & { folder: string }>;
+  /** API Gateway REST and HTTP APIs by name: id, kind, stages and the invoke URL of each stage (apigateway.md). */
+  apis: Record<string, ApiEndpoint>;
   httpPort: number;
   httpsPort: number;
   /** PEM file of the local CA every HTTPS endpoint chains to. */
@@ -156,7 +165,7 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
   let warnings = loaded.warnings;
   let sources = loaded.sources;
   // The views below follow the revision being served; they are rebuilt once per revision.
-  type Views = Pick<EdgeparityStack, "distributions" | "loadBalancers" | "targetGroups" | "buckets">;
+  type Views = Pick<EdgeparityStack, "distributions" | "loadBalancers" | "targetGroups" | "buckets" | "apis">;
   let views: { revision: number; views: Views } | undefined;
   const cloudfront = () => running.service<CloudFrontLive>("cloudfront");
   const currentViews = (): Views => {
@@ -180,7 +189,14 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     const targetGroups: Record<string, TargetGroupHandle> = Object.fromEntries(elbv2.targetGroups);
     const buckets: Record<string, Endpoint & { folder: string }> = {};
     for (const b of (rev.plans.get("s3") as S3Plan).buckets) buckets[b.name] = { ...endpoint(`${b.name}.s3.localhost`), folder: b.folder };
-    views = { revision: rev.number, views: { distributions, loadBalancers, targetGroups, buckets } };
+    const apis: Record<string, ApiEndpoint> = {};
+    for (const a of running.service<ApiGatewayLive>("apigateway").plan.apis) {
+      const host = a.hosts[0]!;
+      const stages: Record<string, string> = {};
+      for (const stage of a.stages.keys()) stages[stage] = stage === "$default" ? https(host) : `${https(host)}${stage}/`;
+      apis[a.name] = { ...endpoint(host), id: a.id, kind: a.kind, stages };
+    }
+    views = { revision: rev.number, views: { distributions, loadBalancers, targetGroups, buckets, apis } };
     return views.views;
   };
 
@@ -222,6 +238,9 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     },
     get buckets() {
       return currentViews().buckets;
+    },
+    get apis() {
+      return currentViews().apis;
     },
     get revision() {
       return running.current.number;

@@ -37,7 +37,7 @@ export async function runUp(flags: CliFlags): Promise<number> {
   const reload = flags.watch ? await watchStack(stack, config, flags.json, log) : undefined;
   if (flags.json) {
     process.stdout.write(
-      `${JSON.stringify({ event: "ready", readyMs: Math.round(readyMs), httpPort: stack.httpPort, httpsPort: stack.httpsPort, caPath: stack.caPath, spkiHash: stack.spkiHash, distributions: stack.distributions, loadBalancers: stack.loadBalancers, buckets: stack.buckets, warnings: stack.warnings })}\n`,
+      `${JSON.stringify({ event: "ready", readyMs: Math.round(readyMs), httpPort: stack.httpPort, httpsPort: stack.httpsPort, caPath: stack.caPath, spkiHash: stack.spkiHash, distributions: stack.distributions, loadBalancers: stack.loadBalancers, buckets: stack.buckets, apis: stack.apis, warnings: stack.warnings })}\n`,
     );
   } else {
     const lines = [`edgeparity is up (${readyMs.toFixed(0)} ms)`];
@@ -51,6 +51,8 @@ export async function runUp(flags: CliFlags): Promise<number> {
     }
     for (const [name, lb] of Object.entries(stack.loadBalancers)) lines.push(`  load balancer ${name}  ${lb.httpUrl}`);
     for (const [name, b] of Object.entries(stack.buckets)) lines.push(`  bucket ${name}  ${b.httpUrl}  (${b.folder})`);
+    for (const [name, a] of Object.entries(stack.apis))
+      for (const [stage, url] of Object.entries(a.stages)) lines.push(`  ${a.kind === "rest" ? "REST" : "HTTP"} API ${name} (${a.id}) stage ${stage}  ${url}`);
     lines.push(
       `  HTTPS uses a local CA: ${stack.caPath}`,
       `    curl --cacert ${stack.caPath} …   ·   NODE_EXTRA_CA_CERTS=${stack.caPath} node …`,

@@ -13,6 +13,7 @@ export const SERVICES = [CLOUDFRONT_SERVICE, ELBV2_SERVICE, S3_SERVICE, APIGATEW
 export type { CloudFrontLive } from "./cloudfront/module.js";
 export type { Elbv2Live, Elbv2Plan } from "./elbv2/module.js";
 export type { S3Plan } from "./s3/module.js";
+export type { ApiGatewayLive } from "./apigateway/module.js";
 
 // The public API's view of the services (src/index.ts): the one door outside code goes through.
 export type { Invalidation } from "./cloudfront/index.js";

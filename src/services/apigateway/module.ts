@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
 import { basename, extname, resolve } from "node:path";
+import { LOCAL_ACCOUNT_ID } from "../../core/account.js";
 import { InFlight } from "../../core/in-flight.js";
 import type { HttpHandler, LiveService, ServiceContext, ServiceModule } from "../../core/service.js";
 import type { Stack } from "../../model/stack.js";
@@ -19,8 +20,8 @@ import { Throttles } from "./throttling/token-bucket.js";
  */
 export type ApiGatewayLive = LiveService<ApiGatewayPlan> & { readonly plan: ApiGatewayPlan };
 
-/** Choice: the local account id is AWS's documentation example (as for ELBv2 and Lambda). */
-const ACCOUNT = "123456789012";
+/** The local account (core/account.ts), as in every other service's ARNs. */
+const ACCOUNT = LOCAL_ACCOUNT_ID;
 const DRAIN_LIMIT_MS = 60_000;
 const EXECUTE_API = /^([a-z0-9]{10})\.execute-api\.(?:[a-z0-9-]+\.amazonaws\.com|localhost)$/;
 

@@ -111,6 +111,9 @@ describe("API Gateway revisions: stack.update() serves the new APIs (issue 9 con
     const stack = await startEdgeparity({ config: api(["/old"]), baseDir: FIXTURES });
     try {
       const host = "revisions1.execute-api.localhost";
+      // The public API lists the API with its stages' invoke URLs.
+      assert.equal(stack.apis.api!.id, "revisions1");
+      assert.equal(stack.apis.api!.stages.prod, `https://${host}:${stack.httpsPort}/prod/`);
       for (const v of VIEWER_VERSIONS) assert.equal((await send(stack, v, host, "/prod/old")).status, 200);
       // The stack as an edited file would give it (plain strings where the model has enums).
       await stack.update(api(["/new"]) as unknown as StackInput, { baseDir: FIXTURES });
