@@ -17,7 +17,7 @@ import {
 import type { DistributionPlan, OriginPlan } from "./compile/plan.js";
 import { EdgeContext } from "./edge/edge-context.js";
 import type { EdgeRuntime } from "./edge/edge-runtime.js";
-import { runPipeline } from "./edge/pipeline.js";
+import { compilePipeline, runPipeline } from "./edge/pipeline.js";
 import { writeResponse } from "./edge/stages/99-respond/write-response.js";
 import type { ServerResponse } from "node:http";
 import type { OriginClient } from "./edge/stages/60-origin-fetch/origin-client.js";
@@ -153,6 +153,7 @@ export function startCloudFront(plans: readonly DistributionPlan[], deps: CloudF
       deps.log.warn(`distribution ${plan.id} (${plan.name}): Enabled is false, so it serves no requests`);
       continue;
     }
+    compilePipeline(plan);
     const handler = distributionHandler(plan, runtime, caches.get(plan.id)!);
     const policy: HostPolicy = { rejectRequest: (why) => gatewayRejection(why, plan, deps.ids.cloudFrontRequestId(), deps.clock.now()) };
     for (const host of [plan.domain, ...plan.aliases]) {
@@ -204,7 +205,8 @@ function distributionHandler(plan: DistributionPlan, runtime: EdgeRuntime, cache
         writeResponse(ctx);
         return;
       }
-      runPipeline(ctx).catch(fail);
+      // A hit (and any other fully synchronous request) returns nothing to await.
+      runPipeline(ctx)?.catch(fail);
     } catch (err) {
       fail(err);
     }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ConnectionInfo } from "../../../core/service.js";
 import type { CacheState } from "../cache/index.js";
 import type { BehaviorPlan, DistributionPlan } from "../compile/plan.js";
-import type { EdgeResponse } from "./edge-response.js";
+import type { EdgeResponse, ResponseSource } from "../response/edge-response.js";
 import type { EdgeRuntime } from "./edge-runtime.js";
 
 /**
@@ -20,6 +20,8 @@ export class EdgeContext {
   uri: string;
   behavior: BehaviorPlan | undefined;
   response: EdgeResponse | undefined;
+  /** Who handed `response` to the response stages (set by pipeline.ts, cloudfront.md §1.3). */
+  responseSource: ResponseSource | undefined = undefined;
   readonly startedAt: number;
   /** Set by the origin stage: the origin the response came from, for the log. */
   originId = "-";

@@ -1,8 +1,8 @@
 import { originConnectError, originInvalidResponse, originReadTimeout } from "../../../errors.js";
 import type { EdgeContext } from "../../edge-context.js";
-import { CONTINUE, type StageResult } from "../stage.js";
+import { RESPOND, type StageResult } from "../stage.js";
 import type { OriginPlan } from "../../../compile/plan.js";
-import type { EdgeResponse } from "../../edge-response.js";
+import type { EdgeResponse } from "../../../response/edge-response.js";
 import { OriginFetchError } from "./origin-client.js";
 import { fetchWithFailover } from "./origin-group.js";
 import { buildOriginHeaders, buildOriginQuery } from "./origin-request-headers.js";
@@ -16,7 +16,8 @@ import { signOac } from "./sign-oac.js";
 export async function fetchOrigin(ctx: EdgeContext): Promise<StageResult> {
   const group = ctx.behavior!.originGroup;
   ctx.response = group ? await fetchWithFailover(ctx.method, group, (o) => fetchFrom(ctx, o)) : await fetchFrom(ctx, ctx.behavior!.origin);
-  return CONTINUE;
+  // The response phase takes it from here (pipeline.ts).
+  return RESPOND;
 }
 
 async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResponse> {

@@ -2,7 +2,6 @@ import { pipeline, Transform, type Readable } from "node:stream";
 import { discardBody } from "../../../../../core/http/discard-body.js";
 import { decideTtl, parseCacheControl, serveCached, type CachedObject, type CacheState } from "../../../cache/index.js";
 import type { EdgeContext } from "../../edge-context.js";
-import { CONTINUE, type StageResult } from "../stage.js";
 
 /**
  * Cache store (cloudfront.md §1.1 step 15, §4.3, §4.6, §4.7): a 304 to a revalidation refreshes
@@ -10,9 +9,9 @@ import { CONTINUE, type StageResult } from "../stage.js";
  * says whether the response is kept, and a kept body is teed into the store as it streams to the
  * viewer (a viewer abort or a broken origin stream keeps nothing, §10.3).
  */
-export function storeInCache(ctx: EdgeContext): StageResult {
+export function storeInCache(ctx: EdgeContext): void {
   const st = ctx.cache;
-  if (st === undefined) return CONTINUE;
+  if (st === undefined) return;
   const r = ctx.response!;
   const now = ctx.runtime.clock.now();
   const stale = st.stale;
@@ -23,7 +22,7 @@ export function storeInCache(ctx: EdgeContext): StageResult {
     ctx.response = serveCached(fresh ?? stale, ctx.req.headers, now, "RefreshHit");
     const done = fresh ? st.cache.store.put(fresh) : st.cache.store.delete(stale.key);
     settle(ctx, st, done);
-    return CONTINUE;
+    return;
   }
 
   if (stale !== undefined && r.status >= 500 && isStaleUsable(stale, now)) {
@@ -36,14 +35,14 @@ export function storeInCache(ctx: EdgeContext): StageResult {
       settle(ctx, st, st.cache.store.put({ ...stale, expiresAt: now + errorCachingMinTtl(ctx, r.status) * 1000 }));
     } else st.release();
     st.cache.store.countHit(stale.key);
-    return CONTINUE;
+    return;
   }
 
   // Choice: a HEAD miss is forwarded as HEAD and its (bodiless) answer not stored (§17 item 8).
   // A 206 is stored under its range (§11.1), only when the viewer asked for that range.
   if (ctx.method === "HEAD" || (r.status === 206 && st.rangeKey === undefined)) {
     st.release();
-    return CONTINUE;
+    return;
   }
   const key = r.status === 206 ? st.rangeKey! : st.key;
   const d = decideTtl({
@@ -56,7 +55,7 @@ export function storeInCache(ctx: EdgeContext): StageResult {
   if (!d.isCached) {
     if (stale !== undefined && r.status !== 304) settle(ctx, st, st.cache.store.delete(st.key));
     else st.release();
-    return CONTINUE;
+    return;
   }
   const headers = storedHeaders(r.headers, d.cacheControl.noCacheSetCookie);
   // CloudFront's own page (a cached 502/504) is still CloudFront's on every hit (§9.3).
@@ -78,10 +77,9 @@ export function storeInCache(ctx: EdgeContext): StageResult {
   if (body === null || Buffer.isBuffer(body)) {
     const buf = body ?? Buffer.alloc(0);
     settle(ctx, st, st.cache.store.put({ ...base, body: buf, file: undefined, size: buf.length }));
-    return CONTINUE;
+    return;
   }
   ctx.response = { ...r, body: teeIntoStore(ctx, body, st, base) };
-  return CONTINUE;
 }
 
 /** Followers of a collapsed miss look again once the store has the entry (or failed to keep it). */

@@ -1,6 +1,6 @@
 import { includes } from "../../../compile/forwarding.js";
 import type { EdgeContext } from "../../edge-context.js";
-import type { EdgeResponse } from "../../edge-response.js";
+import type { EdgeResponse } from "../../../response/edge-response.js";
 
 /** Hop-by-hop and HTTP/2-forbidden response headers; CloudFront also removes Trailer and Upgrade (cloudfront.md §7.1). */
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "trailer", "upgrade", "proxy-authenticate", "proxy-connection", "http2-settings"]);
