@@ -7,6 +7,7 @@ import { OriginFetchError } from "./origin-client.js";
 import { fetchWithFailover } from "./origin-group.js";
 import { buildOriginHeaders, buildOriginQuery } from "./origin-request-headers.js";
 import { signOac } from "./sign-oac.js";
+import { forwardUpload } from "./forward-upload.js";
 
 /**
  * Sends the request to the behaviour's origin and puts its response (streaming) in ctx.response.
@@ -38,13 +39,14 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
     Object.assign(originHeaders, conditional);
   }
   if (origin.oac) await signOac(origin.oac, m, path, originHeaders, ctx.runtime.clock.now());
+  const upload = hasBody ? forwardUpload(ctx.req, ctx.res) : undefined;
   try {
     const reply = await client.request(
       {
         method: m,
         path,
         headers: originHeaders,
-        body: hasBody ? ctx.req : null,
+        body: upload ? upload.body : null,
         idempotent: m === "GET" || m === "HEAD" || m === "OPTIONS",
       },
       ctx.viewerGone,
@@ -55,6 +57,8 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
       if (v !== undefined) headers[k] = v;
     }
     if (b.recipe.stripsSetCookie) delete headers["set-cookie"];
+    // The origin's answer is complete: whatever of the upload it did not read is drained.
+    if (upload) reply.body.once("end", upload.stop);
     return {
       status: reply.status,
       headers,
@@ -64,6 +68,7 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
       generated: false,
     };
   } catch (e) {
+    upload?.stop();
     const kind = e instanceof OriginFetchError ? e.kind : "invalid";
     ctx.runtime.log.debug(`distribution ${ctx.plan.id}: origin ${origin.id} ${kind} failure for ${m} ${path}: ${(e as Error).cause ?? e}`);
     return kind === "timeout" || kind === "blocked"
