@@ -38,6 +38,7 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
     delete originHeaders["if-modified-since"];
     Object.assign(originHeaders, conditional);
   }
+  if (!hasBody) dropUnsentFraming(m, originHeaders);
   if (origin.oac) await signOac(origin.oac, m, path, originHeaders, ctx.runtime.clock.now());
   const upload = hasBody ? forwardUpload(ctx.req, ctx.res) : undefined;
   try {
@@ -77,6 +78,19 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
         ? originConnectError(ctx.requestId)
         : originInvalidResponse(ctx.requestId);
   }
+}
+
+/**
+ * The origin client sends no Content-Length for an empty body of a method without one (RFC 9110
+ * §8.6: "SHOULD NOT send a Content-Length header field when the request message does not contain
+ * content and the method semantics do not anticipate such data"; undici follows it for every method
+ * but POST, PUT and PATCH). What is signed must be what is sent (cloudfront.md §10.4): a DELETE's
+ * `Content-Length: 0` signed but not sent made S3 answer SignatureDoesNotMatch (issue 9).
+ */
+const SENDS_EMPTY_LENGTH = new Set(["POST", "PUT", "PATCH"]);
+
+function dropUnsentFraming(method: string, headers: Record<string, string | string[]>): void {
+  if (headers["content-length"] !== undefined && !SENDS_EMPTY_LENGTH.has(method)) delete headers["content-length"];
 }
 
 /** A custom error page is fetched as a plain GET from CloudFront itself. */
