@@ -31,6 +31,8 @@ export class EdgeContext {
   readonly isBackgroundRefresh: boolean;
   /** Set by 40-cache-lookup when a cacheable request goes on to the origin (cloudfront.md §4). */
   cache: CacheState | undefined = undefined;
+  /** Set while an origin reads the viewer's body (until its answer is complete): stops forwarding and drains the rest. */
+  stopUpload: (() => void) | undefined = undefined;
   /** Served stale within stale-while-revalidate: pipeline.ts refreshes the object after responding (§4.7). */
   shouldRefreshInBackground = false;
 

@@ -41,6 +41,7 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
   if (!hasBody) dropUnsentFraming(m, originHeaders);
   if (origin.oac) await signOac(origin.oac, m, path, originHeaders, ctx.runtime.clock.now());
   const upload = hasBody ? forwardUpload(ctx.req, ctx.res) : undefined;
+  ctx.stopUpload = upload?.stop;
   try {
     const reply = await client.request(
       {
@@ -58,8 +59,13 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
       if (v !== undefined) headers[k] = v;
     }
     if (b.recipe.stripsSetCookie) delete headers["set-cookie"];
-    // The origin's answer is complete: whatever of the upload it did not read is drained.
-    if (upload) reply.body.once("end", upload.stop);
+    // The origin's answer is complete: whatever of the upload it did not read is drained, and no
+    // origin reads it any more (write-response.ts then holds the answer until it is drained).
+    if (upload)
+      reply.onComplete = () => {
+        upload.stop();
+        ctx.stopUpload = undefined;
+      };
     return {
       status: reply.status,
       headers,

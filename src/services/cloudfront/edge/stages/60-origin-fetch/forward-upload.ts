@@ -5,11 +5,9 @@ import { PassThrough, type Readable } from "node:stream";
  * The viewer's request body on its way to the origin, through a stream of our own so forwarding
  * can stop. An origin may answer before it read the upload (a 413, a redirect, an early 200): once
  * its response is complete or the viewer's response has ended, the rest of the viewer's body is
- * read and dropped. Left unread, HTTP/2 flow control would keep the viewer's stream window at 0,
- * so the client could never finish sending and its stream never closes (issue 9, found by the
- * end-to-end suite; HTTP/1.1 viewers are drained by Node itself). Stopping destroys the stream
- * undici reads, so undici finishes that origin request by closing its connection instead of
- * returning a half-written one to the pool.
+ * read and dropped (99-respond/end-after-upload.ts says why an HTTP/2 viewer needs that). Stopping
+ * destroys the stream undici reads, so undici finishes that origin request by closing its
+ * connection instead of returning a half-written one to the pool.
  */
 export interface ForwardedUpload {
   body: Readable;
