@@ -20,7 +20,7 @@ describe("CloudFront OAC: the signed headers are the sent headers (cloudfront.md
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "ep-oac-"));
-    for (const [name, size] of Object.entries(bodies)) writeFileSync(join(dir, `${size}`), Buffer.alloc(size, 120));
+    for (const size of Object.values(bodies)) writeFileSync(join(dir, `${size}`), Buffer.alloc(size, 120));
     stack = await startEdgeparity({
       config: {
         buckets: {
