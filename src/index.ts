@@ -105,9 +105,9 @@ export interface EdgeparityStack {
   /**
    * CreateInvalidation (cloudfront.md §12): removes every cached object of the distribution (by name,
    * id or domain) whose path matches — exact, or a prefix when the path ends with `*`. Returns the
-   * invalidation with its Id and Status `InProgress`; the removal is done when the call returns.
+   * invalidation with its Id and Status `InProgress`; the removal is done when the promise resolves.
    */
-  invalidate(distribution: string, paths: readonly string[], callerReference?: string): Invalidation;
+  invalidate(distribution: string, paths: readonly string[], callerReference?: string): Promise<Invalidation>;
   /** A distribution's cache contents: keys, TTL left, size, hits (also at `/_edgeparity/cache`). */
   cacheView(distribution: string): ReturnType<CloudFrontLive["cacheView"]>;
   /** The undici dispatcher behind `fetch`, for other clients. */

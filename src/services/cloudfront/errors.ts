@@ -1,4 +1,4 @@
-import type { EdgeResponse } from "./edge/edge-response.js";
+import type { EdgeResponse } from "./response/edge-response.js";
 
 /**
  * CloudFront's own responses, verbatim from observed pages (cloudfront.md §3.1, §9.3). Each

@@ -5,14 +5,23 @@ import type { Log } from "../../core/log.js";
 import type { HostPolicy, HttpHandler, RunningService } from "../../core/service.js";
 import { EDGE_REQUEST, type EdgeRequestEvent } from "../../core/trace.js";
 import { join } from "node:path";
-import { ADMIN_PREFIX, DEFAULT_STORE_LIMITS, DistributionCache, handleCacheAdmin, MemoryCacheStore, type Invalidation } from "./cache/index.js";
+import {
+  ADMIN_PREFIX,
+  DEFAULT_STORE_LIMITS,
+  DistributionCache,
+  handleCacheAdmin,
+  openDistributionStore,
+  type CacheView,
+  type Invalidation,
+} from "./cache/index.js";
 import type { DistributionPlan, OriginPlan } from "./compile/plan.js";
 import { EdgeContext } from "./edge/edge-context.js";
 import type { EdgeRuntime } from "./edge/edge-runtime.js";
-import { runPipeline } from "./edge/pipeline.js";
+import { compilePipeline, runPipeline } from "./edge/pipeline.js";
 import { writeResponse } from "./edge/stages/99-respond/write-response.js";
 import type { ServerResponse } from "node:http";
-import { OriginClient } from "./edge/stages/60-origin-fetch/origin-client.js";
+import type { OriginClient } from "./edge/stages/60-origin-fetch/origin-client.js";
+import { OriginClients } from "./edge/origin-clients.js";
 import { malformedRequest, originInvalidResponse } from "./errors.js";
 import { compileHostMatcher } from "./compile/host-matcher.js";
 import { gatewayRejection } from "./edge/gateway-rejection.js";
@@ -41,9 +50,23 @@ export interface CloudFrontDeps {
 /** What the engine and the public API may ask of the running CloudFront service. */
 export interface CloudFrontControl {
   /** CreateInvalidation on a distribution by name, id or domain (cloudfront.md §12). */
-  invalidate(distribution: string, paths: readonly string[], callerReference?: string): Invalidation;
+  invalidate(distribution: string, paths: readonly string[], callerReference?: string): Promise<Invalidation>;
   /** The `/_edgeparity/cache` view of a distribution. */
-  cacheView(distribution: string): ReturnType<DistributionCache["view"]>;
+  cacheView(distribution: string): Promise<CacheView>;
+}
+
+/**
+ * What outlives a revision (issue 9 "What survives a revision"): each distribution's cache, by
+ * distribution id, and the origin pools. One per running service; `startCloudFront` makes its own
+ * when given none.
+ */
+export interface CloudFrontShared {
+  readonly caches: Map<string, DistributionCache>;
+  readonly clients: OriginClients;
+}
+
+export function openCloudFrontShared(caPem: string): CloudFrontShared {
+  return { caches: new Map(), clients: new OriginClients(caPem) };
 }
 
 /** What the gateway may ask of the running CloudFront service besides its exact-host routes. */
@@ -57,20 +80,42 @@ export interface CloudFrontService extends RunningService, CloudFrontControl {
   readonly hostPolicies: ReadonlyMap<string, HostPolicy>;
 }
 
-/** Serves every enabled distribution on its domain and aliases. */
-export function startCloudFront(plans: readonly DistributionPlan[], deps: CloudFrontDeps): CloudFrontService {
-  const clients = new Map<OriginPlan, Map<string, OriginClient>>();
+/**
+ * Serves every enabled distribution on its domain and aliases. With `shared`, caches and origin
+ * pools come from (and stay in) it, and `close` only gives back this revision's pools.
+ */
+export function startCloudFront(plans: readonly DistributionPlan[], deps: CloudFrontDeps, shared?: CloudFrontShared): CloudFrontService {
+  const own = shared === undefined;
+  const state = shared ?? openCloudFrontShared(deps.caPem);
   const caches = new Map<string, DistributionCache>();
   for (const plan of plans) {
-    const store = new MemoryCacheStore({
-      ...DEFAULT_STORE_LIMITS,
-      ...deps.cacheLimits,
-      spillDir: join(deps.stateDir, "cache", plan.id),
-      log: deps.log,
-      newFileName: () => deps.ids.uuid(),
-    });
-    // Invalidation ids look like CloudFront's: `I` + 13 upper-case alphanumerics.
-    caches.set(plan.id, new DistributionCache(plan.id, store, deps.clock, () => `I${deps.ids.distributionId(deps.ids.uuid()).slice(1)}`));
+    let cache = state.caches.get(plan.id);
+    if (!cache) {
+      const limits = { ...DEFAULT_STORE_LIMITS, ...deps.cacheLimits };
+      const store = openDistributionStore(limits, join(deps.stateDir, "cache", plan.id), deps.log, () => deps.ids.uuid());
+      // Invalidation ids look like CloudFront's: `I` + 13 upper-case alphanumerics.
+      cache = new DistributionCache(plan.id, store, deps.clock, () => `I${deps.ids.distributionId(deps.ids.uuid()).slice(1)}`);
+      state.caches.set(plan.id, cache);
+    }
+    caches.set(plan.id, cache);
+  }
+  // Every pool this revision can use, taken at start, so a pool the previous revision shares
+  // with this one is never closed between them.
+  const clients = new Map<OriginPlan, { http?: OriginClient; https?: OriginClient }>();
+  const taken: OriginClient[] = [];
+  for (const plan of plans) {
+    if (!plan.enabled) continue;
+    for (const origin of plan.origins.values()) {
+      const schemes =
+        origin.protocolPolicy === "match-viewer"
+          ? (["http", "https"] as const)
+          : origin.protocolPolicy === "https-only"
+            ? (["https"] as const)
+            : (["http"] as const);
+      const byScheme: { http?: OriginClient; https?: OriginClient } = {};
+      for (const scheme of schemes) taken.push((byScheme[scheme] = state.clients.acquire(origin, scheme)));
+      clients.set(origin, byScheme);
+    }
   }
   const findCache = (ref: string | undefined): DistributionCache | undefined => {
     const plan = plans.find((p) => p.name === ref || p.id === ref || p.domain === ref?.toLowerCase() || p.aliases.includes(ref?.toLowerCase() ?? ""));
@@ -94,9 +139,9 @@ export function startCloudFront(plans: readonly DistributionPlan[], deps: CloudF
     viewer: { ...DEFAULT_VIEWER, ...deps.viewer },
     originClient(origin, scheme) {
       let byScheme = clients.get(origin);
-      if (!byScheme) clients.set(origin, (byScheme = new Map()));
-      let client = byScheme.get(scheme);
-      if (!client) byScheme.set(scheme, (client = new OriginClient(origin, origin[scheme], scheme === "https" ? deps.caPem : undefined)));
+      if (!byScheme) clients.set(origin, (byScheme = {}));
+      let client = byScheme[scheme];
+      if (!client) taken.push((client = byScheme[scheme] = state.clients.acquire(origin, scheme)));
       return client;
     },
   };
@@ -108,6 +153,7 @@ export function startCloudFront(plans: readonly DistributionPlan[], deps: CloudF
       deps.log.warn(`distribution ${plan.id} (${plan.name}): Enabled is false, so it serves no requests`);
       continue;
     }
+    compilePipeline(plan);
     const handler = distributionHandler(plan, runtime, caches.get(plan.id)!);
     const policy: HostPolicy = { rejectRequest: (why) => gatewayRejection(why, plan, deps.ids.cloudFrontRequestId(), deps.clock.now()) };
     for (const host of [plan.domain, ...plan.aliases]) {
@@ -126,14 +172,15 @@ export function startCloudFront(plans: readonly DistributionPlan[], deps: CloudF
       const h = host.toLowerCase().replace(/:\d+$/, "");
       return routes.get(h) ?? wildcardMatch(h);
     },
-    invalidate(distribution, paths, callerReference) {
-      const r = mustFindCache(distribution).invalidate(paths, callerReference);
+    async invalidate(distribution, paths, callerReference) {
+      const r = await mustFindCache(distribution).invalidate(paths, callerReference);
       if ("error" in r) throw new EdgeparityError("INVALIDATION_INVALID", r.error);
       return r.invalidation;
     },
-    cacheView: (distribution) => mustFindCache(distribution).view(),
+    cacheView: async (distribution) => mustFindCache(distribution).view(),
     async close() {
-      await Promise.all([...clients.values()].flatMap((m) => [...m.values()].map((c) => c.close())));
+      await state.clients.release(taken.splice(0));
+      if (!own) return;
       await Promise.all([...caches.values()].map((c) => c.store.close()));
     },
   };
@@ -158,7 +205,8 @@ function distributionHandler(plan: DistributionPlan, runtime: EdgeRuntime, cache
         writeResponse(ctx);
         return;
       }
-      runPipeline(ctx).catch(fail);
+      // A hit (and any other fully synchronous request) returns nothing to await.
+      runPipeline(ctx)?.catch(fail);
     } catch (err) {
       fail(err);
     }

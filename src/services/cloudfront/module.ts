@@ -4,7 +4,16 @@ import { InFlight } from "../../core/in-flight.js";
 import type { HostPolicy, HttpHandler, ServiceModule } from "../../core/service.js";
 import { listItems } from "../../model/aws-list.js";
 import type { Stack } from "../../model/stack.js";
-import { compileDistribution, startCloudFront, type CloudFrontControl, type DistributionPlan, type OriginEndpoint, type ViewerLocation } from "./index.js";
+import {
+  compileDistribution,
+  openCloudFrontShared,
+  startCloudFront,
+  type CloudFrontControl,
+  type CloudFrontShared,
+  type DistributionPlan,
+  type OriginEndpoint,
+  type ViewerLocation,
+} from "./index.js";
 import { distributionNames, type DistributionNames } from "./compile/distribution-names.js";
 import { mintOacCredentials, type OacCredentials } from "./compile/oac-signing.js";
 
@@ -110,16 +119,22 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
     return { distributions, viewer: stack.local.viewer };
   },
   async start(first, ctx) {
+    // Caches and origin pools outlive revisions; each revision's handlers are a new generation.
+    const shared = openCloudFrontShared(ctx.caPem);
     const open = (plan: CloudFrontPlan) =>
-      startCloudFront(plan.distributions, {
-        clock: ctx.clock,
-        ids: ctx.ids,
-        log: ctx.log,
-        caPem: ctx.caPem,
-        httpsPort: ctx.httpsPort,
-        stateDir: ctx.stateDir,
-        ...(plan.viewer ? { viewer: plan.viewer } : {}),
-      });
+      startCloudFront(
+        plan.distributions,
+        {
+          clock: ctx.clock,
+          ids: ctx.ids,
+          log: ctx.log,
+          caPem: ctx.caPem,
+          httpsPort: ctx.httpsPort,
+          stateDir: ctx.stateDir,
+          ...(plan.viewer ? { viewer: plan.viewer } : {}),
+        },
+        shared,
+      );
     let inner = open(first);
     let plans = first.distributions;
     let gen = new InFlight();
@@ -148,15 +163,39 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         plans = next.distributions;
         gen = new InFlight();
         routes = wrapRoutes();
+        await retireCaches(shared, next.distributions, false);
         void oldGen
           .drained(DRAIN_LIMIT_MS)
-          .then(() => old.close())
+          // Objects the old revision's last requests stored under a recipe now gone are dropped too.
+          .then(() => Promise.all([old.close(), retireCaches(shared, plans, true)]))
           .catch((e: unknown) => ctx.log.warn(`cloudfront: closing the previous revision: ${(e as Error).message}`));
       },
-      close: () => inner.close(),
+      async close() {
+        await inner.close();
+        await shared.clients.close();
+        await Promise.all([...shared.caches.values()].map((c) => c.store.close()));
+      },
     };
   },
 };
+
+/**
+ * Issue 9 "What survives a revision": a distribution's cache stays while its id is served, minus
+ * the objects stored under a cache-key recipe none of its behaviours uses any more. A distribution
+ * gone from the stack loses its cache once the revisions that served it have drained (`drained`).
+ */
+async function retireCaches(shared: CloudFrontShared, plans: readonly DistributionPlan[], drained: boolean): Promise<void> {
+  const live = new Map(plans.map((p) => [p.id, new Set(p.behaviors.map((b) => b.cacheKey.fingerprint))]));
+  await Promise.all(
+    [...shared.caches].map(async ([id, cache]) => {
+      const recipes = live.get(id);
+      if (recipes) return void (await cache.retainRecipes(recipes));
+      if (!drained) return;
+      shared.caches.delete(id);
+      await cache.store.close();
+    }),
+  );
+}
 
 /** Lower-case distribution domain or alias → logical name. */
 function domainsOf(stack: Stack, names: readonly DistributionNames[]): Map<string, string> {

@@ -216,15 +216,15 @@ describe("cache: store, lookup, X-Cache/Age, TTLs, invalidation, revalidation (c
 
   it("invalidation: exact path, trailing *, case-sensitive, every key under the path (cloudfront.md §12)", async () => {
     for (const p of ["/inv/a.txt", "/inv/b.txt", "/inv/sub/c.txt", "/INV/a.txt"]) await (await get(p)).text();
-    const inv = stack.invalidate("test", ["/inv/a.txt"]);
+    const inv = await stack.invalidate("test", ["/inv/a.txt"]);
     assert.match(inv.Id, /^I[A-Z0-9]{13}$/);
     assert.equal(inv.Status, "InProgress");
     assert.equal((await get("/inv/a.txt")).headers.get("x-cache"), "Miss from cloudfront");
     assert.equal((await get("/inv/b.txt")).headers.get("x-cache"), "Hit from cloudfront");
-    stack.invalidate("test", ["/inv/*"]);
+    await stack.invalidate("test", ["/inv/*"]);
     assert.equal((await get("/inv/sub/c.txt")).headers.get("x-cache"), "Miss from cloudfront");
     assert.equal((await get("/INV/a.txt")).headers.get("x-cache"), "Hit from cloudfront");
-    assert.throws(() => stack.invalidate("test", ["/a*b"]), /may only be the last character/);
+    await assert.rejects(stack.invalidate("test", ["/a*b"]), /may only be the last character/);
   });
 
   it("invalidation: POST /_edgeparity/invalidations on the distribution host, listed as Completed (cloudfront.md §12)", async () => {

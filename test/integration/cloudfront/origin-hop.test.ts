@@ -222,7 +222,7 @@ describe("origin hop: bodies, aborts and timeouts (cloudfront.md §7.2, §9.5, �
       assert.notEqual(first, 5000, "the viewer did not get a complete body");
       const again = await send(stack, v, host(), "/after-broken-body");
       assert.equal(again.status, 200, "the process and the listener are still up");
-      assert.equal(stack.cacheView("hop").objects.filter((o: { path: string }) => o.path === path).length, 0, "a truncated body is not cached");
+      assert.equal((await stack.cacheView("hop")).objects.filter((o: { path: string }) => o.path === path).length, 0, "a truncated body is not cached");
     });
 
     it(`HTTP/${v}: a GET that times out twice (ConnectionAttempts 2 × OriginReadTimeout 2 s) answers 504 after 4 s, not up to 5 s (cloudfront.md §10.3; issue 8 §6)`, async () => {

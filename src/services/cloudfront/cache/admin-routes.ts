@@ -23,7 +23,12 @@ export function handleCacheAdmin(req: IncomingMessage, res: ServerResponse, reso
   if (req.method === "GET" && (route === "cache" || route === "invalidations")) {
     const cache = resolve(url.searchParams.get("distribution") ?? undefined);
     if (!cache) return send(404, { error: "NoSuchDistribution: name one with ?distribution=<name|id|domain>" });
-    return send(200, route === "cache" ? cache.view() : { distributionId: cache.distributionId, invalidations: cache.invalidations });
+    if (route === "invalidations") return send(200, { distributionId: cache.distributionId, invalidations: cache.invalidations });
+    cache.view().then(
+      (v) => send(200, v),
+      (e: unknown) => send(500, { error: `InternalError: the cache could not be listed (${(e as Error).message})` }),
+    );
+    return;
   }
   if (req.method === "POST" && route === "invalidations") {
     // A CreateInvalidation batch is a few KB (3,000 paths of ≤ 4,000 chars at most, cloudfront.md §12):
@@ -68,9 +73,13 @@ export function handleCacheAdmin(req: IncomingMessage, res: ServerResponse, reso
         return send(400, { error: 'InvalidArgument: send {"paths": ["/path", "/dir/*"]}' });
       const cache = resolve(input.distribution ?? url.searchParams.get("distribution") ?? undefined);
       if (!cache) return send(404, { error: `NoSuchDistribution: '${input.distribution ?? ""}' names no distribution served here` });
-      const r = cache.invalidate(paths as string[], typeof ref === "string" ? ref : undefined);
-      if ("error" in r) return send(r.status, { error: r.error });
-      send(201, { Location: `/_edgeparity/invalidations/${r.invalidation.Id}`, Invalidation: r.invalidation });
+      cache.invalidate(paths as string[], typeof ref === "string" ? ref : undefined).then(
+        (r) => {
+          if ("error" in r) return send(r.status, { error: r.error });
+          send(201, { Location: `/_edgeparity/invalidations/${r.invalidation.Id}`, Invalidation: r.invalidation });
+        },
+        (e: unknown) => send(500, { error: `InternalError: the invalidation failed (${(e as Error).message})` }),
+      );
     });
     return;
   }

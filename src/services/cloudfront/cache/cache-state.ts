@@ -14,6 +14,6 @@ export interface CacheState {
   stale: CachedObject | undefined;
   /** If-None-Match / If-Modified-Since for the origin when revalidating (§1.1 step 13). */
   conditional: Record<string, string> | undefined;
-  /** Settles the collapsed misses waiting on this one; idempotent. */
+  /** Settles the collapsed misses waiting on this one (their Collapse ticket); idempotent. */
   release(): void;
 }

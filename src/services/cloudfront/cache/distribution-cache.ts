@@ -2,10 +2,28 @@ import type { Clock } from "../../../core/clock.js";
 import type { CacheStore } from "./cache-store.js";
 import { checkInvalidationPaths, compileInvalidationPaths, type Invalidation } from "./invalidation.js";
 
-/** One distribution's cache: its store, the misses in flight (request collapsing) and its invalidations. */
+/** What `/_edgeparity/cache` shows of a distribution's cache. */
+export interface CacheView {
+  distributionId: string;
+  usage: CacheStore["usage"];
+  objects: {
+    key: string;
+    path: string;
+    status: number;
+    ttlLeft: number;
+    age: number;
+    size: number;
+    hits: number;
+    where: "memory" | "disk";
+    contentEncoding: string | string[] | null;
+  }[];
+}
+
+/**
+ * One distribution's cache: its store (which also collapses identical misses) and its
+ * invalidations. Kept across revisions while the distribution exists (issue 9).
+ */
 export class DistributionCache {
-  /** Cache key → settles when the leading miss has stored its object or decided not to (cloudfront.md §1.1 step 10). */
-  readonly inflight = new Map<string, Promise<void>>();
   readonly #invalidations: Invalidation[] = [];
 
   constructor(
@@ -16,11 +34,11 @@ export class DistributionCache {
   ) {}
 
   /**
-   * CreateInvalidation (cloudfront.md §12). Objects are removed at once; the returned copy says
-   * InProgress as AWS's CreateInvalidation answer does, and the stored record reads Completed.
+   * CreateInvalidation (cloudfront.md §12). Objects are removed before this resolves; the returned
+   * copy says InProgress as AWS's CreateInvalidation answer does, and the stored record reads Completed.
    * Choice: completion is immediate (§12 timing UNCONFIRMED; "make it immediate").
    */
-  invalidate(paths: readonly string[], callerReference?: string): { invalidation: Invalidation } | { error: string; status: number } {
+  async invalidate(paths: readonly string[], callerReference?: string): Promise<{ invalidation: Invalidation } | { error: string; status: number }> {
     const problem = checkInvalidationPaths(paths);
     if (problem) return { error: problem.message, status: 400 };
     const ref = callerReference ?? `edgeparity-${this.clock.now()}-${this.#invalidations.length}`;
@@ -30,7 +48,7 @@ export class DistributionCache {
       if (samePaths) return { invalidation: same };
       return { error: `InvalidationBatchAlreadyExists: CallerReference '${ref}' was used for a different batch`, status: 409 };
     }
-    const removed = this.store.deleteWhere(compileInvalidationPaths(paths));
+    const removed = await this.store.deleteWhere(compileInvalidationPaths(paths));
     const record: Invalidation = {
       Id: this.newInvalidationId(),
       Status: "Completed",
@@ -46,11 +64,16 @@ export class DistributionCache {
     return this.#invalidations;
   }
 
+  /** Drops the objects stored under a cache-key recipe no behaviour of this revision uses (issue 9). */
+  async retainRecipes(live: ReadonlySet<string>): Promise<number> {
+    return this.store.deleteWhere((o) => !live.has(o.recipe));
+  }
+
   /** The `/_edgeparity/cache` view: every object with its TTL left, size and hits. */
-  view() {
+  async view(): Promise<CacheView> {
     const now = this.clock.now();
-    const objects = [];
-    for (const o of this.store.entries()) {
+    const objects: CacheView["objects"] = [];
+    for await (const { object: o, hits } of this.store.entries()) {
       objects.push({
         key: o.key.replaceAll("\u0000", " | "),
         path: o.path,
@@ -58,7 +81,7 @@ export class DistributionCache {
         ttlLeft: Math.round((o.expiresAt - now) / 1000),
         age: Math.floor((now - o.storedAt) / 1000),
         size: o.size,
-        hits: o.hits,
+        hits,
         where: o.file === undefined ? "memory" : "disk",
         contentEncoding: o.headers["content-encoding"] ?? null,
       });

@@ -1,25 +1,21 @@
-import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
-import { rm, unlink } from "node:fs/promises";
-import { join } from "node:path";
 import type { Log } from "../../../core/log.js";
-import type { CachedObject, CacheStore, ObjectSink } from "./cache-store.js";
+import type { CachedObject, CacheStore, Collapse, ObjectSink, StoredEntry } from "./cache-store.js";
+import { LocalCollapser } from "./collapse.js";
+import { DiskCacheStore } from "./disk-store.js";
+import { entryOverhead, freezeEntry, LruIndex } from "./lru-index.js";
 
 /**
- * An LRU cache with a byte budget for bodies in memory and another for bodies spilled to files in
- * the state dir (design.md §State). A Map keeps recency: a hit moves its key to the end; eviction
- * takes from the front. Objects larger than `maxMemoryObjectBytes` are spilled as they stream.
+ * The memory tier (design.md §State): an LRU with a byte budget for bodies and entries in memory.
+ * A body larger than `maxMemoryObjectBytes` is handed, as it streams, to the disk tier given as
+ * `spill` (bodies in files under the state dir); without one it is not kept. Lookups answer from
+ * both tiers synchronously, so a hit awaits nothing.
  */
 export interface MemoryStoreOptions {
-  /** Folder for spilled bodies; created on first spill, removed on close. */
-  spillDir: string;
   memoryBytes: number;
   maxMemoryObjectBytes: number;
-  diskBytes: number;
   /** CloudFront does not cache objects over 30 GB (cloudfront.md §10.3). */
   maxObjectBytes: number;
-  log: Log;
-  /** Unique file names for spilled bodies. */
-  newFileName(): string;
+  spill?: DiskCacheStore;
 }
 
 export const DEFAULT_STORE_LIMITS = {
@@ -29,103 +25,121 @@ export const DEFAULT_STORE_LIMITS = {
   maxObjectBytes: 30 * 1024 * 1024 * 1024,
 };
 
+/** A distribution's store: the memory tier spilling to a disk tier in `spillDir`. */
+export function openDistributionStore(limits: typeof DEFAULT_STORE_LIMITS, spillDir: string, log: Log, newFileName: () => string): MemoryCacheStore {
+  // The spilled entries' index shares the memory budget's size (each entry costs heap, issue 8 §9).
+  const spill = new DiskCacheStore({
+    dir: spillDir,
+    diskBytes: limits.diskBytes,
+    indexBytes: limits.memoryBytes,
+    maxObjectBytes: limits.maxObjectBytes,
+    log,
+    newFileName,
+  });
+  return new MemoryCacheStore({ ...limits, spill });
+}
+
 export class MemoryCacheStore implements CacheStore {
-  readonly #objects = new Map<string, CachedObject>();
-  /** What each entry costs in memory besides its body, as counted when it was stored. */
-  readonly #costs = new Map<string, number>();
+  readonly #index = new LruIndex();
+  readonly #collapser = new LocalCollapser();
   readonly #o: MemoryStoreOptions;
   #memoryBytes = 0;
-  #diskBytes = 0;
-  #hasDir = false;
 
   constructor(options: MemoryStoreOptions) {
     this.#o = options;
   }
 
   get usage() {
-    return { memoryBytes: this.#memoryBytes, diskBytes: this.#diskBytes, objects: this.#objects.size };
+    const spilled = this.#o.spill?.usage;
+    return {
+      memoryBytes: this.#memoryBytes + (spilled?.memoryBytes ?? 0),
+      diskBytes: spilled?.diskBytes ?? 0,
+      objects: this.#index.size + (spilled?.objects ?? 0),
+    };
   }
 
-  get(key: string): CachedObject | undefined {
-    const o = this.#objects.get(key);
-    if (o === undefined) return undefined;
-    // LRU: most recently used last.
-    this.#objects.delete(key);
-    this.#objects.set(key, o);
-    return o;
+  /** The hot path: one Map lookup (and the spill tier's, on a memory miss). */
+  peek(key: string): CachedObject | undefined {
+    const s = this.#index.use(key);
+    if (s !== undefined) return s.object;
+    return this.#o.spill?.peek(key);
   }
 
-  put(object: CachedObject): void {
-    this.delete(object.key);
-    this.#objects.set(object.key, object);
-    const cost = entryOverhead(object);
-    this.#costs.set(object.key, cost);
-    this.#memoryBytes += cost;
-    if (object.file === undefined) this.#memoryBytes += object.size;
-    else this.#diskBytes += object.size;
+  get(key: string): Promise<CachedObject | undefined> {
+    return Promise.resolve(this.peek(key));
+  }
+
+  put(object: CachedObject): Promise<void> {
+    const o = freezeEntry(object);
+    if (o.file !== undefined) {
+      // A spilled body: the entry lives in the disk tier (and no longer here).
+      this.#remove(o.key);
+      if (!this.#o.spill) return Promise.reject(new Error(`memory tier: entry ${o.key} has a file but no disk tier`));
+      this.#o.spill.insert(o);
+      return Promise.resolve();
+    }
+    this.#o.spill?.remove(o.key);
+    const cost = entryOverhead(o) + o.size;
+    const old = this.#index.set({ object: o, hits: 0, memoryCost: cost });
+    this.#memoryBytes += cost - (old?.memoryCost ?? 0);
     this.#evict();
+    return Promise.resolve();
   }
 
-  delete(key: string): void {
-    const o = this.#objects.get(key);
-    if (!o) return;
-    this.#objects.delete(key);
-    this.#release(o);
+  countHit(key: string): void {
+    const s = this.#index.slot(key);
+    if (s) s.hits++;
+    else this.#o.spill?.countHit(key);
   }
 
-  deleteWhere(matches: (object: CachedObject) => boolean): number {
-    let n = 0;
-    for (const o of this.#objects.values()) {
-      if (!matches(o)) continue;
-      this.#objects.delete(o.key);
-      this.#release(o);
+  delete(key: string): Promise<void> {
+    this.#remove(key);
+    this.#o.spill?.remove(key);
+    return Promise.resolve();
+  }
+
+  deleteWhere(matches: (object: CachedObject) => boolean): Promise<number> {
+    let n = this.#o.spill?.removeWhere(matches) ?? 0;
+    for (const s of this.#index.values()) {
+      if (!matches(s.object)) continue;
+      this.#remove(s.object.key);
       n++;
     }
-    return n;
+    return Promise.resolve(n);
   }
 
-  entries(): IterableIterator<CachedObject> {
-    return this.#objects.values();
+  collapse(key: string, mayLead: boolean): Collapse | undefined {
+    return this.#collapser.collapse(key, mayLead);
+  }
+
+  async *entries(): AsyncIterable<StoredEntry> {
+    yield* this.#index.values();
+    if (this.#o.spill) yield* this.#o.spill.slots();
   }
 
   openSink(): ObjectSink {
     const o = this.#o;
     const chunks: Buffer[] = [];
     let size = 0;
-    let file: string | undefined;
-    let out: WriteStream | undefined;
+    let spilled: ObjectSink | undefined;
     let failed: Error | undefined;
-    const spill = () => {
-      file = join(o.spillDir, o.newFileName());
-      // Made once, synchronously: a spill is rare and happens on the miss path only.
-      if (!this.#hasDir) {
-        mkdirSync(o.spillDir, { recursive: true });
-        this.#hasDir = true;
-      }
-      out = createWriteStream(file);
-      out.on("error", (e) => (failed = e));
-      for (const c of chunks) out.write(c);
-      chunks.length = 0;
-    };
     return {
       write(chunk) {
+        if (spilled) return spilled.write(chunk);
         size += chunk.length;
-        if (size > o.maxObjectBytes) failed ??= new Error("object exceeds the 30 GB cacheable limit");
         if (failed) return;
-        if (out) out.write(chunk);
-        else {
-          chunks.push(chunk);
-          if (size > o.maxMemoryObjectBytes) spill();
+        chunks.push(chunk);
+        if (size <= o.maxMemoryObjectBytes) return;
+        if (!o.spill) {
+          failed = new Error("object exceeds the in-memory object limit and there is no disk tier");
+          chunks.length = 0;
+          return;
         }
+        spilled = o.spill.openSinkWith(chunks, size);
+        chunks.length = 0;
       },
       finish: async () => {
-        if (out) {
-          await new Promise<void>((resolve, reject) => {
-            out!.end(() => (failed ? reject(failed) : resolve()));
-            out!.once("error", reject);
-          });
-          return { body: undefined, file, size };
-        }
+        if (spilled) return spilled.finish();
         if (failed) throw failed;
         // One chunk may be a view into a much larger socket read buffer: keep a copy, not the slab.
         const one = chunks[0];
@@ -134,65 +148,28 @@ export class MemoryCacheStore implements CacheStore {
       },
       abort: () => {
         failed ??= new Error("aborted");
-        if (out) {
-          out.destroy();
-          this.#unlink(file!);
-        }
+        spilled?.abort();
         chunks.length = 0;
       },
     };
   }
 
-  #release(o: CachedObject): void {
-    this.#memoryBytes -= this.#costs.get(o.key) ?? 0;
-    this.#costs.delete(o.key);
-    if (o.file === undefined) this.#memoryBytes -= o.size;
-    else {
-      this.#diskBytes -= o.size;
-      this.#unlink(o.file);
-    }
-  }
-
-  #unlink(file: string): void {
-    unlink(file).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== "ENOENT") this.#o.log.warn(`cache: could not remove spilled body ${file}: ${e.message}`);
-    });
+  #remove(key: string): void {
+    const s = this.#index.remove(key);
+    if (s) this.#memoryBytes -= s.memoryCost;
   }
 
   #evict(): void {
-    if (this.#memoryBytes <= this.#o.memoryBytes && this.#diskBytes <= this.#o.diskBytes) return;
-    for (const o of this.#objects.values()) {
-      // Every entry costs memory (its overhead), so memory pressure may evict a spilled one too.
-      const over = this.#memoryBytes > this.#o.memoryBytes || (o.file !== undefined && this.#diskBytes > this.#o.diskBytes);
-      if (!over) continue;
-      this.#objects.delete(o.key);
-      this.#release(o);
-      if (this.#memoryBytes <= this.#o.memoryBytes && this.#diskBytes <= this.#o.diskBytes) return;
+    if (this.#memoryBytes <= this.#o.memoryBytes) return;
+    for (const s of this.#index.values()) {
+      this.#remove(s.object.key);
+      if (this.#memoryBytes <= this.#o.memoryBytes) return;
     }
   }
 
   async close(): Promise<void> {
-    this.#objects.clear();
-    this.#costs.clear();
+    this.#index.clear();
     this.#memoryBytes = 0;
-    this.#diskBytes = 0;
-    await rm(this.#o.spillDir, { recursive: true, force: true });
+    await this.#o.spill?.close();
   }
-}
-
-/**
- * What an entry costs beyond its body: the object, its Map slot and header record (~490 bytes,
- * measured once with 60,000 entries of 8 typical S3 response headers: 778 bytes of heap each, of
- * which 287 were the key, path and header strings) plus those strings. Counting only bodies let
- * 60,000 small objects take 330 MB past a budget that saw 1 MB (issue 8 §9).
- */
-const ENTRY_FIXED_BYTES = 512;
-
-function entryOverhead(o: CachedObject): number {
-  let n = ENTRY_FIXED_BYTES + o.key.length + o.path.length;
-  for (const name in o.headers) {
-    const v = o.headers[name]!;
-    n += name.length + (Array.isArray(v) ? v.reduce((a, x) => a + x.length + 16, 0) : v.length);
-  }
-  return n;
 }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import type { IncomingHttpHeaders } from "node:http";
-import type { EdgeResponse, ResultType } from "../edge/edge-response.js";
+import type { EdgeResponse, ResultType } from "../response/edge-response.js";
 import type { CachedObject } from "./cache-store.js";
 import { parseByteRanges, type ByteRange } from "../../../core/http/byte-ranges.js";
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { ForwardedValues } from "../schema/distribution-config.js";
 import type { CachePolicyConfig } from "../schema/policies.js";
 import { selectQueryString, type ParamSet } from "./forwarding.js";
@@ -23,6 +24,12 @@ export interface CacheKeyRecipe {
   isAcceptEncodingListed: boolean;
   /** Nothing but the path is keyed: the hit path builds no string at all. */
   isPathOnly: boolean;
+  /**
+   * The recipe in one short string: equal for equal recipes in any revision. Cached objects carry
+   * it, so an object survives a revision that leaves its behaviour's key recipe unchanged and is
+   * never served under a recipe that changed (issue 9 "What survives a revision").
+   */
+  fingerprint: string;
 }
 
 const NONE: ParamSet = { mode: "none", names: new Set() };
@@ -34,10 +41,13 @@ function paramSet(behavior: string, items: readonly string[] | undefined): Param
   return { mode: behavior === "whitelist" ? "list" : "allExcept", names: new Set(items ?? []) };
 }
 
-function finish(r: Omit<CacheKeyRecipe, "isPathOnly">): CacheKeyRecipe {
+function finish(r: Omit<CacheKeyRecipe, "isPathOnly" | "fingerprint">): CacheKeyRecipe {
   const isPathOnly =
     r.headers.length === 0 && r.cloudFrontHeaders.length === 0 && r.cookies.mode === "none" && r.queryStrings.mode === "none" && !r.acceptEncoding;
-  return Object.freeze({ ...r, isPathOnly });
+  const set = (p: ParamSet) => [p.mode, [...p.names].sort()];
+  const canonical = JSON.stringify([r.isEnabled, r.headers, r.cloudFrontHeaders, set(r.cookies), set(r.queryStrings), r.acceptEncoding ?? null]);
+  const fingerprint = createHash("sha256").update(canonical).digest("hex").slice(0, 16);
+  return Object.freeze({ ...r, isPathOnly, fingerprint });
 }
 
 function splitHeaders(names: readonly string[]): { viewer: string[]; cf: string[] } {

@@ -3,7 +3,7 @@ import type { ConnectionInfo } from "../../../core/service.js";
 import { hasRequestBody } from "../../../core/http/has-body.js";
 import type { CacheState } from "../cache/index.js";
 import type { BehaviorPlan, DistributionPlan } from "../compile/plan.js";
-import type { EdgeResponse } from "./edge-response.js";
+import type { EdgeResponse, ResponseSource } from "../response/edge-response.js";
 import type { EdgeRuntime } from "./edge-runtime.js";
 
 /**
@@ -21,6 +21,8 @@ export class EdgeContext {
   uri: string;
   behavior: BehaviorPlan | undefined;
   response: EdgeResponse | undefined;
+  /** Who handed `response` to the response stages (set by pipeline.ts, cloudfront.md §1.3). */
+  responseSource: ResponseSource | undefined = undefined;
   readonly startedAt: number;
   /** Set by the origin stage: the origin the response came from, for the log. */
   originId = "-";
@@ -30,6 +32,8 @@ export class EdgeContext {
   readonly isBackgroundRefresh: boolean;
   /** Set by 40-cache-lookup when a cacheable request goes on to the origin (cloudfront.md §4). */
   cache: CacheState | undefined = undefined;
+  /** Set while an origin reads the viewer's body (until its answer is complete): stops forwarding and drains the rest. */
+  stopUpload: (() => void) | undefined = undefined;
   /** Served stale within stale-while-revalidate: pipeline.ts refreshes the object after responding (§4.7). */
   shouldRefreshInBackground = false;
 

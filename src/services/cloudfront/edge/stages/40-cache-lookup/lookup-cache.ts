@@ -1,5 +1,5 @@
-import { serveCached, type CachedObject, type CacheState, type DistributionCache } from "../../../cache/index.js";
-import { computeCacheKey } from "../../../compile/cache-key.js";
+import { ASK_GET, serveCached, type CachedObject, type CacheState, type DistributionCache } from "../../../cache/index.js";
+import { computeCacheKey, type CacheKey } from "../../../compile/cache-key.js";
 import type { EdgeContext } from "../../edge-context.js";
 import { CONTINUE, RESPOND, type StageResult } from "../stage.js";
 
@@ -7,7 +7,9 @@ import { CONTINUE, RESPOND, type StageResult } from "../stage.js";
  * Cache lookup (cloudfront.md §1.1 step 10, §4): key from the behaviour's precompiled recipe;
  * fresh → Hit; stale within stale-while-revalidate → served, refreshed after; stale → origin
  * with the object's validators; miss → origin, collapsed onto a miss already in flight.
- * A hit is synchronous: nothing is awaited.
+ * A hit from a tier that answers `peek` (memory, disk spill) is synchronous: nothing is awaited.
+ * An object stored under another key recipe (a revision changed the behaviour's cache policy) is
+ * not this request's object (issue 9 "What survives a revision").
  */
 export function lookupCache(ctx: EdgeContext): StageResult | Promise<StageResult> {
   const b = ctx.behavior!;
@@ -28,22 +30,25 @@ export function lookupCache(ctx: EdgeContext): StageResult | Promise<StageResult
     httpVersion: req.httpVersion,
     viewerCountry: ctx.runtime.viewer.country,
   });
+  const found = cache.store.peek(k.key);
+  if (found === ASK_GET) return cache.store.get(k.key).then((o) => decide(ctx, cache, k, o));
+  return decide(ctx, cache, k, found);
+}
+
+function decide(ctx: EdgeContext, cache: DistributionCache, k: CacheKey, stored: CachedObject | undefined): StageResult | Promise<StageResult> {
+  const fingerprint = ctx.behavior!.cacheKey.fingerprint;
+  const found = stored !== undefined && stored.recipe === fingerprint ? stored : undefined;
   const now = ctx.runtime.clock.now();
-  const found = cache.store.get(k.key);
+  const req = ctx.req;
   if (found !== undefined && !ctx.isBackgroundRefresh) {
-    if (now < found.expiresAt) {
-      found.hits++;
-      ctx.response = serveCached(found, req.headers, now, "Hit");
-      return RESPOND;
-    }
-    // §4.7 stale-while-revalidate: serve the stale copy now, revalidate once in the background.
+    if (now < found.expiresAt) return serveHit(ctx, cache, found, now);
+    // §4.7 stale-while-revalidate: serve the stale copy now, revalidate once in the background
+    // (the refresh leads a collapse, so a refresh already in flight takes it).
     // Choice: X-Cache says Hit for it (§17 item 6 leaves the value UNCONFIRMED).
     const swr = found.staleWhileRevalidateMs;
     if (swr !== undefined && now < found.expiresAt + swr) {
-      found.hits++;
-      ctx.response = serveCached(found, req.headers, now, "Hit");
-      ctx.shouldRefreshInBackground = !cache.inflight.has(k.key);
-      return RESPOND;
+      ctx.shouldRefreshInBackground = true;
+      return serveHit(ctx, cache, found, now);
     }
   }
   const state = newState(cache, k.key, k.path, k.encoding, found);
@@ -52,23 +57,36 @@ export function lookupCache(ctx: EdgeContext): StageResult | Promise<StageResult
   // cached as one. Ranges are not collapsed onto each other (they are different objects).
   const range = req.headers.range;
   if (found === undefined && range !== undefined && !ctx.isBackgroundRefresh && !ctx.isErrorPageFetch) {
-    state.rangeKey = `${k.key}\u0000range:${range}`;
-    const part = cache.store.get(state.rangeKey);
-    if (part !== undefined && now < part.expiresAt) {
-      part.hits++;
-      ctx.response = serveCached(part, req.headers, now, "Hit");
-      ctx.cache = undefined;
-      return RESPOND;
-    }
-    return CONTINUE;
+    const rangeKey = `${k.key}\u0000range:${range}`;
+    state.rangeKey = rangeKey;
+    const part = cache.store.peek(rangeKey);
+    if (part === ASK_GET) return cache.store.get(rangeKey).then((p) => servePart(ctx, cache, p, now));
+    return servePart(ctx, cache, part, now);
   }
   // §4.9: forwarding cookies disables request collapsing; so does caching being off (above).
-  if (ctx.isErrorPageFetch || b.recipe.cookies.mode !== "none") return CONTINUE;
-  const pending = cache.inflight.get(k.key);
-  if (pending !== undefined) return pending.then(() => afterCollapse(ctx, state));
-  if (m === "GET" && ctx.res !== undefined) lead(ctx, state);
-  else if (ctx.isBackgroundRefresh) lead(ctx, state);
+  if (ctx.isErrorPageFetch || ctx.behavior!.recipe.cookies.mode !== "none") return CONTINUE;
+  // Any cacheable method waits for a miss in flight; a viewer's GET or CloudFront's own refresh leads.
+  const mayLead = (ctx.method === "GET" && ctx.res !== undefined) || ctx.isBackgroundRefresh;
+  const ticket = cache.store.collapse(k.key, mayLead);
+  if (ticket === undefined) return CONTINUE;
+  if (!ticket.isLeader) return ticket.settled.then(() => afterCollapse(ctx, state));
+  // This miss leads: later identical misses wait for it (cloudfront.md §1.2: their log result is Hit).
+  // Whatever happens to this request (error, viewer gone), the followers are let go.
+  state.release = ticket.release;
+  ctx.res?.once("close", ticket.release);
   return CONTINUE;
+}
+
+function serveHit(ctx: EdgeContext, cache: DistributionCache, o: CachedObject, now: number): StageResult {
+  cache.store.countHit(o.key);
+  ctx.response = serveCached(o, ctx.req.headers, now, "Hit");
+  return RESPOND;
+}
+
+function servePart(ctx: EdgeContext, cache: DistributionCache, part: CachedObject | undefined, now: number): StageResult {
+  if (part === undefined || part.recipe !== ctx.behavior!.cacheKey.fingerprint || now >= part.expiresAt) return CONTINUE;
+  ctx.cache = undefined;
+  return serveHit(ctx, cache, part, now);
 }
 
 function newState(cache: DistributionCache, key: string, path: string, encoding: string, stale: CachedObject | undefined): CacheState {
@@ -82,29 +100,12 @@ function newState(cache: DistributionCache, key: string, path: string, encoding:
   return { cache, key, path, encoding, stale, conditional, release: noop };
 }
 
-/** This miss leads: later identical misses wait for it (cloudfront.md §1.2: their log result is Hit). */
-function lead(ctx: EdgeContext, state: CacheState): void {
-  let settle!: () => void;
-  const promise = new Promise<void>((r) => (settle = r));
-  const inflight = state.cache.inflight;
-  inflight.set(state.key, promise);
-  state.release = () => {
-    state.release = noop;
-    if (inflight.get(state.key) === promise) inflight.delete(state.key);
-    settle();
-  };
-  // Whatever happens to this request (error, viewer gone), the followers are let go.
-  ctx.res?.once("close", () => state.release());
-}
-
-function afterCollapse(ctx: EdgeContext, state: CacheState): StageResult {
+async function afterCollapse(ctx: EdgeContext, state: CacheState): Promise<StageResult> {
+  const store = state.cache.store;
+  const peeked = store.peek(state.key);
+  const o = peeked === ASK_GET ? await store.get(state.key) : peeked;
   const now = ctx.runtime.clock.now();
-  const o = state.cache.store.get(state.key);
-  if (o !== undefined && now < o.expiresAt) {
-    o.hits++;
-    ctx.response = serveCached(o, ctx.req.headers, now, "Hit");
-    return RESPOND;
-  }
+  if (o !== undefined && o.recipe === ctx.behavior!.cacheKey.fingerprint && now < o.expiresAt) return serveHit(ctx, state.cache, o, now);
   // The leader's response was not cacheable: this request goes to the origin itself.
   return CONTINUE;
 }

@@ -1,12 +1,13 @@
 import { originConnectError, originInvalidResponse, originReadTimeout } from "../../../errors.js";
 import type { EdgeContext } from "../../edge-context.js";
-import { CONTINUE, type StageResult } from "../stage.js";
+import { RESPOND, type StageResult } from "../stage.js";
 import type { OriginPlan } from "../../../compile/plan.js";
-import type { EdgeResponse } from "../../edge-response.js";
+import type { EdgeResponse } from "../../../response/edge-response.js";
 import { OriginFetchError } from "./origin-client.js";
 import { fetchWithFailover } from "./origin-group.js";
 import { buildOriginHeaders, buildOriginQuery } from "./origin-request-headers.js";
 import { signOac } from "./sign-oac.js";
+import { forwardUpload } from "./forward-upload.js";
 
 /**
  * Sends the request to the behaviour's origin and puts its response (streaming) in ctx.response.
@@ -16,7 +17,8 @@ import { signOac } from "./sign-oac.js";
 export async function fetchOrigin(ctx: EdgeContext): Promise<StageResult> {
   const group = ctx.behavior!.originGroup;
   ctx.response = group ? await fetchWithFailover(ctx.method, group, (o) => fetchFrom(ctx, o)) : await fetchFrom(ctx, ctx.behavior!.origin);
-  return CONTINUE;
+  // The response phase takes it from here (pipeline.ts).
+  return RESPOND;
 }
 
 async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResponse> {
@@ -36,14 +38,17 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
     delete originHeaders["if-modified-since"];
     Object.assign(originHeaders, conditional);
   }
+  if (!hasBody) dropUnsentFraming(m, originHeaders);
   if (origin.oac) await signOac(origin.oac, m, path, originHeaders, ctx.runtime.clock.now());
+  const upload = hasBody ? forwardUpload(ctx.req, ctx.res) : undefined;
+  ctx.stopUpload = upload?.stop;
   try {
     const reply = await client.request(
       {
         method: m,
         path,
         headers: originHeaders,
-        body: hasBody ? ctx.req : null,
+        body: upload ? upload.body : null,
         idempotent: m === "GET" || m === "HEAD" || m === "OPTIONS",
       },
       ctx.viewerGone,
@@ -54,6 +59,13 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
       if (v !== undefined) headers[k] = v;
     }
     if (b.recipe.stripsSetCookie) delete headers["set-cookie"];
+    // The origin's answer is complete: whatever of the upload it did not read is drained, and no
+    // origin reads it any more (write-response.ts then holds the answer until it is drained).
+    if (upload)
+      reply.onComplete = () => {
+        upload.stop();
+        ctx.stopUpload = undefined;
+      };
     return {
       status: reply.status,
       headers,
@@ -63,6 +75,7 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
       generated: false,
     };
   } catch (e) {
+    upload?.stop();
     const kind = e instanceof OriginFetchError ? e.kind : "invalid";
     ctx.runtime.log.debug(`distribution ${ctx.plan.id}: origin ${origin.id} ${kind} failure for ${m} ${path}: ${(e as Error).cause ?? e}`);
     return kind === "timeout" || kind === "blocked"
@@ -71,6 +84,19 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
         ? originConnectError(ctx.requestId)
         : originInvalidResponse(ctx.requestId);
   }
+}
+
+/**
+ * The origin client sends no Content-Length for an empty body of a method without one (RFC 9110
+ * §8.6: "SHOULD NOT send a Content-Length header field when the request message does not contain
+ * content and the method semantics do not anticipate such data"; undici follows it for every method
+ * but POST, PUT and PATCH). What is signed must be what is sent (cloudfront.md §10.4): a DELETE's
+ * `Content-Length: 0` signed but not sent made S3 answer SignatureDoesNotMatch (issue 9).
+ */
+const SENDS_EMPTY_LENGTH = new Set(["POST", "PUT", "PATCH"]);
+
+function dropUnsentFraming(method: string, headers: Record<string, string | string[]>): void {
+  if (headers["content-length"] !== undefined && !SENDS_EMPTY_LENGTH.has(method)) delete headers["content-length"];
 }
 
 /** A custom error page is fetched as a plain GET from CloudFront itself. */

@@ -22,6 +22,8 @@ export interface OriginReply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Readable;
+  /** Called once the origin's whole response has arrived (read or not): it needs no more of the upload. */
+  onComplete?: () => void;
 }
 
 /**
@@ -123,6 +125,7 @@ export class OriginClient {
       const onSignal = () => abort?.(signal!.reason instanceof Error ? signal!.reason : new Error("aborted"));
       signal?.addEventListener("abort", onSignal, { once: true });
       let resume: (() => void) | undefined;
+      let reply: OriginReply | undefined;
       const handler: Dispatcher.DispatchHandler = {
         onConnect(a) {
           abort = a;
@@ -148,7 +151,8 @@ export class OriginClient {
               cb(err);
             },
           });
-          resolve({ status, headers, body });
+          reply = { status, headers, body };
+          resolve(reply);
           return true;
         },
         onData(chunk) {
@@ -158,6 +162,7 @@ export class OriginClient {
         onComplete() {
           stop();
           body?.push(null);
+          reply?.onComplete?.();
         },
         onError(err) {
           const wasFinished = finished;

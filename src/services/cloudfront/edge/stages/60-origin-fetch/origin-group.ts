@@ -1,6 +1,6 @@
 import { discardBody } from "../../../../../core/http/discard-body.js";
 import type { OriginGroupPlan, OriginPlan } from "../../../compile/plan.js";
-import type { EdgeResponse } from "../../edge-response.js";
+import type { EdgeResponse } from "../../../response/edge-response.js";
 
 /**
  * Origin group failover (cloudfront.md §10.6): every request tries the primary first (no

@@ -1,7 +1,6 @@
 import { pipeline } from "node:stream";
 import { constants, createBrotliCompress, createGzip } from "node:zlib";
 import type { EdgeContext } from "../../edge-context.js";
-import { CONTINUE, type StageResult } from "../stage.js";
 
 /**
  * Edge compression (cloudfront.md §8), before the cache store so each encoding is cached under its
@@ -10,18 +9,18 @@ import { CONTINUE, type StageResult } from "../stage.js";
  * (HTTP/1.0 never), the status is 200/403/404, the origin did not encode, Content-Length is
  * 1,000–10,000,000 bytes, and the Content-Type is on CloudFront's list. Brotli is preferred.
  */
-export function compressResponse(ctx: EdgeContext): StageResult {
+export function compressResponse(ctx: EdgeContext): void {
   const st = ctx.cache;
   const b = ctx.behavior!;
-  if (st === undefined || st.encoding === "" || !b.compress || b.cacheKey.isAcceptEncodingListed || ctx.method === "HEAD") return CONTINUE;
+  if (st === undefined || st.encoding === "" || !b.compress || b.cacheKey.isAcceptEncodingListed || ctx.method === "HEAD") return;
   const r = ctx.response!;
-  if (r.generated || (r.status !== 200 && r.status !== 403 && r.status !== 404) || r.body === null) return CONTINUE;
+  if (r.generated || (r.status !== 200 && r.status !== 403 && r.status !== 404) || r.body === null) return;
   const h = r.headers;
-  if (h["content-encoding"] !== undefined) return CONTINUE;
+  if (h["content-encoding"] !== undefined) return;
   const length = Number(h["content-length"]);
   // §8: judged by the origin's Content-Length; missing (chunked) or out of range → not compressed.
-  if (!(length >= 1000 && length <= 10_000_000)) return CONTINUE;
-  if (!isCompressibleType(h["content-type"])) return CONTINUE;
+  if (!(length >= 1000 && length <= 10_000_000)) return;
+  if (!isCompressibleType(h["content-type"])) return;
 
   const coding = st.encoding.startsWith("br") ? "br" : "gzip";
   const zip =
@@ -48,7 +47,6 @@ export function compressResponse(ctx: EdgeContext): StageResult {
   // The cache revalidates with the origin's own validator, never the weakened one: S3 answers a
   // weak If-None-Match with 200, so the object would never be refreshed (§4.7, issue 8 §6).
   ctx.response = { ...r, headers, body: zip, originEtag: typeof etag === "string" ? etag : undefined };
-  return CONTINUE;
 }
 
 /** §8's list (2023), matched on the media type without parameters (Choice: §8 says "almost certainly"). */

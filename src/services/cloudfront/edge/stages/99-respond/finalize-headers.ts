@@ -1,7 +1,7 @@
 import { connectionNamedFields, hopByHopWith } from "../../../../../core/http/hop-by-hop.js";
 import { includes } from "../../../compile/forwarding.js";
 import type { EdgeContext } from "../../edge-context.js";
-import type { EdgeResponse } from "../../edge-response.js";
+import type { EdgeResponse } from "../../../response/edge-response.js";
 
 /**
  * Removed toward the viewer besides RFC 9110's hop-by-hop fields (core/http/hop-by-hop.ts):

@@ -1,10 +1,25 @@
-import { pipeline } from "node:stream";
+import type { ServerResponse } from "node:http";
+import { pipeline, Transform, type Readable } from "node:stream";
 import { discardBody } from "../../../../../core/http/discard-body.js";
 import type { EdgeContext } from "../../edge-context.js";
+import { closeUnfinishedStream, drainUpload, needsUploadDrain } from "./end-after-upload.js";
 import { finalizeHeaders } from "./finalize-headers.js";
 
 /** Sends ctx.response to the viewer, streaming the body; a broken origin stream aborts the viewer connection. */
 export function writeResponse(ctx: EdgeContext): void {
+  // HTTP/2 with an upload still arriving (end-after-upload.ts). A client stops sending once it sees
+  // a status ≥ 300, so such an answer goes at once. An upload an origin still reads: the answer
+  // streams and only its end waits for the upload. Otherwise the whole answer waits for the drain.
+  if (!needsUploadDrain(ctx)) return send(ctx, false);
+  if (ctx.response!.status >= 300) {
+    ctx.res!.once("finish", () => closeUnfinishedStream(ctx));
+    return send(ctx, false);
+  }
+  if (ctx.stopUpload !== undefined) return send(ctx, true);
+  void drainUpload(ctx).then(() => send(ctx, false));
+}
+
+function send(ctx: EdgeContext, isEndGated: boolean): void {
   const r = ctx.response!;
   const res = ctx.res!;
   const headers = finalizeHeaders(ctx, r);
@@ -24,15 +39,44 @@ export function writeResponse(ctx: EdgeContext): void {
     discardBody(r.body);
     return;
   }
+  writeBody(ctx, isBodiless, isEndGated);
+}
+
+function writeBody(ctx: EdgeContext, isBodiless: boolean, isEndGated: boolean): void {
+  const r = ctx.response!;
+  const res = ctx.res!;
   const body = r.body;
+  const end = (last?: Buffer) => {
+    if (!isEndGated) return void res.end(last);
+    void drainUpload(ctx).then(() => res.end(last));
+  };
   if (body === null || ctx.method === "HEAD" || isBodiless) {
     discardBody(body);
-    res.end();
+    end();
   } else if (Buffer.isBuffer(body)) {
-    res.end(body);
+    end(body);
   } else {
-    pipeline(body, res, (err) => {
+    const stages: [Readable, ...Transform[], ServerResponse] = isEndGated ? [body, gateEnd(ctx), res] : [body, res];
+    pipeline(stages, (err) => {
       if (err) res.destroy();
     });
   }
+}
+
+/**
+ * Passes the body through one chunk behind; the last chunk and the end wait until the viewer's
+ * upload is drained (a client holding a whole Content-Length body stops sending, end-after-upload.ts).
+ */
+function gateEnd(ctx: EdgeContext): Transform {
+  let held: Buffer | undefined;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      const previous = held;
+      held = chunk;
+      cb(null, previous);
+    },
+    flush(cb) {
+      void drainUpload(ctx).then(() => cb(null, held));
+    },
+  });
 }

@@ -23,3 +23,10 @@ export interface EdgeResponse {
   /** Custom error responses do not apply (function-generated responses, redirects). */
   bypassCustomErrors?: boolean;
 }
+
+/**
+ * Who handed the response to the response stages (cloudfront.md §1.3 decides which stages it
+ * passes): the origin (its answer, or CloudFront's 502/504 for it), the cache, CloudFront itself
+ * before any lookup (limits, viewer policy: 413, 403, redirects), or an edge function (issue 10).
+ */
+export type ResponseSource = "origin" | "cache" | "edge" | "viewer-request-function" | "origin-request-function";
