@@ -16,6 +16,9 @@ import { answerPreflight, applyCors } from "./cors/http-api-cors.js";
 import { buildV1Event, parseV1Response } from "./proxy/payload-v1.js";
 import { buildV2Event, parseV2Response } from "./proxy/payload-v2.js";
 import { readBody } from "./proxy/read-body.js";
+import { withTimeout } from "./proxy/with-timeout.js";
+import { AuthorizerCache } from "./authorizers/authorizer-cache.js";
+import { authorizeRest } from "./authorizers/lambda-authorizer.js";
 import type { Throttles } from "./throttling/token-bucket.js";
 
 /**
@@ -39,6 +42,7 @@ const fail = (error: GatewayError): Outcome => ({ kind: "error", error });
 
 export function createApiHandler(api: ApiPlan, d: ApiHandlerDeps): HttpHandler {
   const hosts = new Set(api.hosts);
+  const authorizerCache = new AuthorizerCache(d.clock);
   return (req: IncomingMessage, res: ServerResponse, conn: ConnectionInfo) => {
     let apiReq: ApiRequest | undefined;
     const run = async (): Promise<Outcome> => {
@@ -50,7 +54,7 @@ export function createApiHandler(api: ApiPlan, d: ApiHandlerDeps): HttpHandler {
       apiReq = readApiRequest(req, body, conn.protocol === "https", d.clock, d.ids);
       // API Gateway finds the API by Host: a forwarded viewer Host names none (apigateway.md §12).
       if (!hosts.has(host)) return fail(api.kind === "rest" ? errors.restForbidden() : errors.httpForbidden());
-      return api.kind === "rest" ? serveRest(api, apiReq, d) : serveHttp(api, apiReq, d);
+      return api.kind === "rest" ? serveRest(api, apiReq, d, authorizerCache) : serveHttp(api, apiReq, d);
     };
     run()
       .catch((e: unknown): Outcome => {
@@ -65,7 +69,7 @@ export function createApiHandler(api: ApiPlan, d: ApiHandlerDeps): HttpHandler {
   };
 }
 
-async function serveRest(api: RestApiPlan, r: ApiRequest, d: ApiHandlerDeps): Promise<Outcome> {
+async function serveRest(api: RestApiPlan, r: ApiRequest, d: ApiHandlerDeps, cache: AuthorizerCache): Promise<Outcome> {
   // The first path segment is the stage (apigateway.md §1).
   const m = /^\/([^/]+)(\/.*)?$/.exec(r.rawPath);
   const stage = m ? api.stages.get(m[1]!) : undefined;
@@ -83,23 +87,49 @@ async function serveRest(api: RestApiPlan, r: ApiRequest, d: ApiHandlerDeps): Pr
   const t = match.value;
   const key = `${t.resourcePath}/${t.method}`;
   if (!d.throttles.admit(`${api.id}|${stage.name}|${key}`, stage.throttle.byKey.get(key) ?? stage.throttle.fallback)) return fail(errors.restTooManyRequests());
+  const v1 = (authorizer?: Record<string, unknown>) =>
+    buildV1Event(scoped, {
+      accountId: d.accountId,
+      apiId: api.id,
+      stage: stage.name,
+      resourcePath: t.resourcePath,
+      resourceId: t.resourceId,
+      deploymentId: api.deploymentId,
+      pathParameters: match.pathParameters,
+      stageVariables: stage.variables,
+      binaryMediaTypes: api.binaryMediaTypes,
+      authorizer,
+    });
+  let authorizerContext: Record<string, unknown> | undefined;
+  if (t.authorizer) {
+    const a = await authorizeRest(
+      {
+        authorizer: t.authorizer,
+        request: scoped,
+        // The request's own method and path, not the resource template (apigateway.md §10.1).
+        methodArn: `arn:aws:execute-api:${api.region}:${d.accountId}:${api.id}/${stage.name}/${r.method}/${path.slice(1)}`,
+        stageVariables: stage.variables,
+        requestEvent: () => {
+          const { body: _body, isBase64Encoded: _b64, ...rest } = v1();
+          return rest;
+        },
+        contextVariables: contextVariables(api, stage, t.resourcePath, scoped, d.accountId),
+      },
+      { lambda: d.lambda, clock: d.clock, cache },
+    );
+    if (!a.ok) {
+      d.log.debug(`api ${api.name}: authorizer ${t.authorizer.id}: ${a.reason}`);
+      return fail(a.error);
+    }
+    // requestContext.authorizer: the context map, principalId and integrationLatency (apigateway.md §4).
+    authorizerContext = { ...a.output.context, principalId: a.output.principalId, integrationLatency: a.latencyMs };
+  }
   return integrate(t.integration, scoped, d, {
     rest: true,
     stage,
     pathParameters: match.pathParameters,
     appendPath: undefined,
-    event: () =>
-      buildV1Event(scoped, {
-        accountId: d.accountId,
-        apiId: api.id,
-        stage: stage.name,
-        resourcePath: t.resourcePath,
-        resourceId: t.resourceId,
-        deploymentId: api.deploymentId,
-        pathParameters: match.pathParameters,
-        stageVariables: stage.variables,
-        binaryMediaTypes: api.binaryMediaTypes,
-      }),
+    event: () => v1(authorizerContext),
     binaryMediaTypes: api.binaryMediaTypes,
   });
 }
@@ -152,6 +182,24 @@ async function routeHttp(api: HttpApiPlan, r: ApiRequest, s: StagePlan, d: ApiHa
           }),
     binaryMediaTypes: [],
   });
+}
+
+/** The `context.<name>` variables a REQUEST authorizer's IdentitySource may name. */
+function contextVariables(api: RestApiPlan, stage: StagePlan, resourcePath: string, r: ApiRequest, accountId: string): Record<string, string> {
+  return {
+    accountId,
+    apiId: api.id,
+    domainName: r.domainName,
+    extendedRequestId: r.extendedRequestId,
+    httpMethod: r.method,
+    "identity.sourceIp": r.sourceIp,
+    "identity.userAgent": r.userAgent,
+    path: `/${stage.name}${r.rawPath}`,
+    protocol: r.protocol,
+    requestId: r.requestId,
+    resourcePath,
+    stage: stage.name,
+  };
 }
 
 interface IntegrateContext {
@@ -214,22 +262,6 @@ async function integrate(i: IntegrationPlan, r: ApiRequest, d: ApiHandlerDeps, c
       }
     }
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, clock: Clock): Promise<T | "timeout"> {
-  return new Promise((resolve, reject) => {
-    const timer = clock.setTimeout(() => resolve("timeout"), ms);
-    p.then(
-      (v) => {
-        clock.clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clock.clearTimeout(timer);
-        reject(e as Error);
-      },
-    );
-  });
 }
 
 /** The response with the headers API Gateway adds (apigateway.md §12). */

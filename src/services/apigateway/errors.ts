@@ -38,6 +38,18 @@ export const restTimeout = () => rest(504, "InternalServerErrorException", '{"me
 /** REST: the HTTP backend could not be reached (INTEGRATION_FAILURE; Choice: 502 as LocalStack models it). */
 export const restNetworkError = () => rest(502, "InternalServerErrorException", '{"message": "Network error communicating with endpoint"}');
 
+/** REST: no identity, a token the IdentityValidationExpression refuses, or an authorizer that failed with "Unauthorized" (UNAUTHORIZED, §10.1). */
+export const restUnauthorized = () => rest(401, "UnauthorizedException", '{"message":"Unauthorized"}');
+/**
+ * REST ACCESS_DENIED (apigateway.md §10.1, §11 [obs]): the authorizer's policy denies the method
+ * ARN. AWS spells this body's key `Message`, capital M, unlike every other gateway response.
+ */
+export const restExplicitDeny = () => rest(403, "AccessDeniedException", '{"Message":"User is not authorized to access this resource with an explicit deny"}');
+/** REST ACCESS_DENIED when no statement allows the method ARN (apigateway.md §10.1; wording UNCONFIRMED there, widely quoted). */
+export const restImplicitDeny = () => rest(403, "AccessDeniedException", '{"Message":"User is not authorized to access this resource"}');
+/** REST AUTHORIZER_CONFIGURATION_ERROR: the authorizer threw, timed out or returned no valid policy (§10.1 [obs]). */
+export const restAuthorizerConfigurationError = () => rest(500, "AuthorizerConfigurationException", '{"message":null}');
+
 /** REST: a throttle bucket is empty (THROTTLED, apigateway.md §8). */
 export const restTooManyRequests = () => rest(429, "TooManyRequestsException", '{"message":"Too Many Requests"}');
 export const httpTooManyRequests = () => http(429, "Too Many Requests");

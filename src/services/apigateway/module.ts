@@ -37,6 +37,11 @@ export const APIGATEWAY_SERVICE: ServiceModule<Stack, undefined, ApiGatewayPlan,
             const fn = functionNameFromUri(m.Integration.Uri);
             if (fn && !needed.has(fn)) needed.set(fn, `restApis.${name}.Resources.${path}.Methods.${method}.Integration.Uri`);
           }
+    for (const [name, api] of Object.entries(stack.restApis))
+      for (const [id, a] of Object.entries(api.Authorizers)) {
+        const fn = a.Type === "COGNITO_USER_POOLS" ? undefined : functionNameFromUri(a.AuthorizerUri ?? "");
+        if (fn && !needed.has(fn)) needed.set(fn, `restApis.${name}.Authorizers.${id}.AuthorizerUri`);
+      }
     for (const [name, api] of Object.entries(stack.httpApis))
       for (const [id, i] of Object.entries(api.Integrations))
         if (i.IntegrationType === "AWS_PROXY" && i.IntegrationUri) {

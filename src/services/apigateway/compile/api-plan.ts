@@ -2,6 +2,19 @@ import type { CorsPlan } from "../cors/http-api-cors.js";
 import type { ThrottleLimits } from "../throttling/token-bucket.js";
 import type { MockResponse } from "../proxy/mock-integration.js";
 import type { PathMatcher } from "./path-matcher.js";
+import type { IdentitySourcePart } from "../schema/identity-source.js";
+
+/** A REST Lambda authorizer (CreateAuthorizer TOKEN / REQUEST, apigateway.md §10.1). */
+export interface AuthorizerPlan {
+  id: string;
+  type: "TOKEN" | "REQUEST";
+  functionName: string;
+  identitySources: readonly IdentitySourcePart[];
+  /** TOKEN: IdentityValidationExpression, compiled once. */
+  validation: RegExp | undefined;
+  /** AuthorizerResultTtlInSeconds × 1000 (default 300 s; 0 = no cache). */
+  ttlMs: number;
+}
 
 /** The compiled, frozen form of one revision's APIs (compile-apis.ts builds it). */
 export type IntegrationPlan =
@@ -24,6 +37,8 @@ export interface RestTarget {
   method: string;
   resourceId: string;
   integration: IntegrationPlan;
+  /** AuthorizationType CUSTOM: the method's Lambda authorizer. */
+  authorizer: AuthorizerPlan | undefined;
 }
 
 export interface HttpTarget {
@@ -42,6 +57,8 @@ interface ApiPlanBase {
 
 export interface RestApiPlan extends ApiPlanBase {
   kind: "rest";
+  /** The region in method ARNs (`arn:aws:execute-api:<region>:…`). */
+  region: string;
   binaryMediaTypes: readonly string[];
   matcher: PathMatcher<RestTarget>;
 }

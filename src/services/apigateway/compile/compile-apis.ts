@@ -3,7 +3,8 @@ import { deriveApiId, functionNameFromUri, parsePathParts } from "../schema/api-
 import type { HttpApi, HttpIntegration } from "../schema/http-api.js";
 import type { RestApi, RestIntegration } from "../schema/rest-api.js";
 import type { FunctionBinding } from "../schema/stack-slice.js";
-import type { ApiGatewayPlan, ApiPlan, FunctionPlan, HttpTarget, IntegrationPlan, RestTarget, StagePlan } from "./api-plan.js";
+import { parseIdentitySource } from "../schema/identity-source.js";
+import type { ApiGatewayPlan, ApiPlan, AuthorizerPlan, FunctionPlan, HttpTarget, IntegrationPlan, RestTarget, StagePlan } from "./api-plan.js";
 import { compileCors } from "../cors/http-api-cors.js";
 import { compileMockResponses } from "../proxy/mock-integration.js";
 import { ACCOUNT_LIMITS, type ThrottleLimits } from "../throttling/token-bucket.js";
@@ -12,6 +13,8 @@ import { PathMatcher, type PathEntry } from "./path-matcher.js";
 /** Integration timeouts when TimeoutInMillis is absent: REST 29 s, HTTP API 30 s (apigateway.md §7). */
 const REST_TIMEOUT_MS = 29_000;
 const HTTP_TIMEOUT_MS = 30_000;
+/** AuthorizerResultTtlInSeconds default (apigateway.md §10.1). */
+const DEFAULT_AUTHORIZER_TTL_S = 300;
 
 export interface ApiSections {
   restApis: Record<string, RestApi>;
@@ -32,6 +35,7 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string)
   for (const [name, api] of Object.entries(stack.restApis)) {
     const id = stack.local.restApis[name]?.apiId ?? deriveApiId("rest", name);
     const entries: PathEntry<RestTarget>[] = [];
+    const authorizers = compileAuthorizers(api);
     for (const [path, resource] of Object.entries(api.Resources)) {
       const parts = parsePathParts(path);
       if (typeof parts === "string") continue;
@@ -40,12 +44,19 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string)
         entries.push({
           parts,
           method,
-          value: { resourcePath: path, method, resourceId: deriveApiId("rest", `${name}:${path}`).slice(0, 6), integration: restIntegration(m.Integration) },
+          value: {
+            resourcePath: path,
+            method,
+            resourceId: deriveApiId("rest", `${name}:${path}`).slice(0, 6),
+            integration: restIntegration(m.Integration),
+            authorizer: m.AuthorizationType === "CUSTOM" && m.AuthorizerId !== undefined ? authorizers.get(m.AuthorizerId) : undefined,
+          },
         });
       }
     }
     apis.push({
       kind: "rest",
+      region,
       name,
       id,
       hosts: apiHosts(id, region),
@@ -134,6 +145,25 @@ function stagePlan(
 function limitsOf(s: { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number } | undefined): ThrottleLimits | undefined {
   if (s?.ThrottlingRateLimit === undefined && s?.ThrottlingBurstLimit === undefined) return undefined;
   return { rate: s.ThrottlingRateLimit ?? ACCOUNT_LIMITS.rate, burst: s.ThrottlingBurstLimit ?? ACCOUNT_LIMITS.burst };
+}
+
+/** Lambda TOKEN / REQUEST authorizers by AuthorizerId (Cognito ones are warned and not applied). */
+function compileAuthorizers(api: RestApi): Map<string, AuthorizerPlan> {
+  const out = new Map<string, AuthorizerPlan>();
+  for (const [id, a] of Object.entries(api.Authorizers)) {
+    if (a.Type === "COGNITO_USER_POOLS") continue;
+    const sources = parseIdentitySource(a.IdentitySource);
+    out.set(id, {
+      id,
+      type: a.Type,
+      functionName: functionNameFromUri(a.AuthorizerUri ?? "")!,
+      identitySources: typeof sources === "string" ? [] : sources,
+      // Choice: the whole token must match (Java String.matches, as API Gateway runs on the JVM); the docs say only "when there is a match".
+      validation: a.Type === "TOKEN" && a.IdentityValidationExpression !== undefined ? new RegExp(`^(?:${a.IdentityValidationExpression})$`) : undefined,
+      ttlMs: (a.AuthorizerResultTtlInSeconds ?? DEFAULT_AUTHORIZER_TTL_S) * 1000,
+    });
+  }
+  return out;
 }
 
 function restIntegration(i: RestIntegration): IntegrationPlan {

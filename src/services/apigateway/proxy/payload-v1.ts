@@ -17,6 +17,8 @@ export interface V1Context {
   binaryMediaTypes: readonly string[];
   /** HTTP APIs with payload 1.0 add `version: "1.0"` and name the route. */
   httpApi?: { routeKey: string };
+  /** A Lambda authorizer's context, principalId and integrationLatency (`requestContext.authorizer`). */
+  authorizer?: Record<string, unknown> | undefined;
 }
 
 export function buildV1Event(r: ApiRequest, c: V1Context): Record<string, unknown> {
@@ -42,6 +44,7 @@ export function buildV1Event(r: ApiRequest, c: V1Context): Record<string, unknow
   const requestContext: Record<string, unknown> = {
     accountId: c.accountId,
     apiId: c.apiId,
+    ...(c.authorizer ? { authorizer: c.authorizer } : {}),
     deploymentId: c.deploymentId,
     domainName: r.domainName,
     domainPrefix: r.domainName.split(".")[0],

@@ -7,7 +7,7 @@ export interface NotEmulated {
 }
 
 const REST_API_FIELDS = ["EndpointConfiguration", "ApiKeySource", "DisableExecuteApiEndpoint", "MinimumCompressionSize", "Policy"] as const;
-const METHOD_FIELDS = ["AuthorizerId", "AuthorizationScopes", "RequestParameters", "RequestModels", "RequestValidatorId", "MethodResponses"] as const;
+const METHOD_FIELDS = ["AuthorizationScopes", "RequestParameters", "RequestModels", "RequestValidatorId", "MethodResponses"] as const;
 const REST_INTEGRATION_FIELDS = [
   "ConnectionId",
   "Credentials",
@@ -49,7 +49,9 @@ export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis:
       for (const [method, m] of Object.entries(r.Methods)) {
         const mat = [...at, "Resources", path, "Methods", method];
         present(m, METHOD_FIELDS, mat, out);
-        if (m.AuthorizationType !== "NONE")
+        // CUSTOM (Lambda TOKEN / REQUEST authorizers) is emulated; IAM and Cognito are not.
+        const a = m.AuthorizerId === undefined ? undefined : api.Authorizers[m.AuthorizerId];
+        if (m.AuthorizationType === "AWS_IAM" || m.AuthorizationType === "COGNITO_USER_POOLS" || a?.Type === "COGNITO_USER_POOLS")
           out.push({ path: [...mat, "AuthorizationType"], message: "not emulated: every request is let through unauthorised" });
         if (m.ApiKeyRequired) out.push({ path: [...mat, "ApiKeyRequired"], message: "not emulated: API keys are not checked" });
         const i = m.Integration;
@@ -74,6 +76,7 @@ export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis:
                 });
         }
       }
+    for (const [id, a] of Object.entries(api.Authorizers)) present(a, ["AuthorizerCredentials", "AuthType", "ProviderARNs"], [...at, "Authorizers", id], out);
     for (const [stage, s] of Object.entries(api.Stages)) {
       present(s, REST_STAGE_FIELDS, [...at, "Stages", stage], out);
       for (const [key, m] of Object.entries(s.MethodSettings ?? {})) present(m, METHOD_SETTING_FIELDS, [...at, "Stages", stage, "MethodSettings", key], out);

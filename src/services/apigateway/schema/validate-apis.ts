@@ -1,6 +1,7 @@
 import { API_ID, functionNameFromUri, parsePathParts } from "./api-names.js";
 import type { HttpApi } from "./http-api.js";
-import type { RestApi } from "./rest-api.js";
+import { parseIdentitySource } from "./identity-source.js";
+import type { Authorizer, RestApi } from "./rest-api.js";
 
 type Problem = [readonly (string | number)[], string];
 
@@ -23,6 +24,9 @@ export function validateRestApis(apis: Record<string, RestApi>, apiIds: Record<s
       if (typeof parts === "string") problems.push([at("Resources", path), `BadRequestException: Resource's path part is invalid: ${parts}`]);
       for (const [method, m] of Object.entries(resource.Methods)) {
         const mat = (...p: string[]) => at("Resources", path, "Methods", method, ...p);
+        // PutMethod: CUSTOM needs an authorizer of this API.
+        if (m.AuthorizationType === "CUSTOM" && (m.AuthorizerId === undefined || !(m.AuthorizerId in api.Authorizers)))
+          problems.push([mat("AuthorizerId"), "BadRequestException: Invalid authorizer ID specified: name one of the API's Authorizers"]);
         const i = m.Integration;
         // CreateDeployment refuses a method without an integration.
         if (!i) {
@@ -42,7 +46,32 @@ export function validateRestApis(apis: Record<string, RestApi>, apiIds: Record<s
           problems.push([mat("Integration", "Uri"), "BadRequestException: Invalid HTTP endpoint specified for URI"]);
       }
     }
+    for (const [id, a] of Object.entries(api.Authorizers)) problems.push(...validateAuthorizer(a, ["restApis", name, "Authorizers", id]));
   }
+  return problems;
+}
+
+/** CreateAuthorizer's refusals (apigateway.md §10.1, §7 cache TTL 0–3600). */
+function validateAuthorizer(a: Authorizer, at: readonly (string | number)[]): Problem[] {
+  const problems: Problem[] = [];
+  if (a.Type === "COGNITO_USER_POOLS") return problems;
+  if (!a.AuthorizerUri || functionNameFromUri(a.AuthorizerUri) === undefined)
+    problems.push([[...at, "AuthorizerUri"], "BadRequestException: Invalid Authorizer URI: a Lambda function invocation ARN is required"]);
+  const ttl = a.AuthorizerResultTtlInSeconds;
+  if (ttl !== undefined && (ttl < 0 || ttl > 3600))
+    problems.push([[...at, "AuthorizerResultTtlInSeconds"], "BadRequestException: AuthorizerResultTtlInSeconds must be between 0 and 3600"]);
+  const sources = parseIdentitySource(a.IdentitySource);
+  if (typeof sources === "string") problems.push([[...at, "IdentitySource"], `BadRequestException: ${sources}`]);
+  else if (a.Type === "TOKEN" && (sources.length !== 1 || sources[0]!.kind !== "header"))
+    problems.push([[...at, "IdentitySource"], "BadRequestException: A TOKEN authorizer's IdentitySource is one method.request.header.<name>"]);
+  else if (a.Type === "REQUEST" && sources.length === 0 && (ttl ?? 300) > 0)
+    problems.push([[...at, "IdentitySource"], "BadRequestException: Identity Source must be specified when caching is enabled"]);
+  if (a.IdentityValidationExpression !== undefined)
+    try {
+      new RegExp(a.IdentityValidationExpression);
+    } catch {
+      problems.push([[...at, "IdentityValidationExpression"], "BadRequestException: Invalid IdentityValidationExpression"]);
+    }
   return problems;
 }
 
