@@ -19,6 +19,7 @@ import { readBody } from "./proxy/read-body.js";
 import { withTimeout } from "./proxy/with-timeout.js";
 import { AuthorizerCache } from "./authorizers/authorizer-cache.js";
 import { authorizeRest } from "./authorizers/lambda-authorizer.js";
+import { authorizeJwt } from "./authorizers/jwt-authorizer.js";
 import type { Throttles } from "./throttling/token-bucket.js";
 
 /**
@@ -159,6 +160,15 @@ async function routeHttp(api: HttpApiPlan, r: ApiRequest, s: StagePlan, d: ApiHa
   const pathParameters = match?.pathParameters;
   const limits = s.throttle.byKey.get(target.routeKey) ?? s.throttle.fallback;
   if (!d.throttles.admit(`${api.id}|${s.name}|${target.routeKey}`, limits)) return fail(errors.httpTooManyRequests());
+  let jwt: { claims: Record<string, string>; scopes: string[] | null } | undefined;
+  if (target.jwt) {
+    const a = authorizeJwt(target.jwt.authorizer, r, target.jwt.scopes, d.clock.now());
+    if (!a.ok) {
+      d.log.debug(`api ${api.name}: JWT authorizer ${target.jwt.authorizer.id}: ${a.reason}`);
+      return fail(a.error);
+    }
+    jwt = { claims: a.claims, scopes: a.scopes };
+  }
   return integrate(target.integration, r, d, {
     rest: false,
     stage: s,
@@ -167,7 +177,15 @@ async function routeHttp(api: HttpApiPlan, r: ApiRequest, s: StagePlan, d: ApiHa
     appendPath: match ? undefined : r.rawPath,
     event: (version) =>
       version === "2.0"
-        ? buildV2Event(r, { accountId: d.accountId, apiId: api.id, stage: s.name, routeKey: target.routeKey, pathParameters, stageVariables: s.variables })
+        ? buildV2Event(r, {
+            accountId: d.accountId,
+            apiId: api.id,
+            stage: s.name,
+            routeKey: target.routeKey,
+            pathParameters,
+            stageVariables: s.variables,
+            authorizer: jwt ? { jwt } : undefined,
+          })
         : buildV1Event(r, {
             accountId: d.accountId,
             apiId: api.id,
@@ -179,6 +197,7 @@ async function routeHttp(api: HttpApiPlan, r: ApiRequest, s: StagePlan, d: ApiHa
             stageVariables: s.variables,
             binaryMediaTypes: [],
             httpApi: { routeKey: target.routeKey },
+            authorizer: jwt,
           }),
     binaryMediaTypes: [],
   });
@@ -281,6 +300,7 @@ function write(api: ApiPlan, req: IncomingMessage, res: ServerResponse, o: Outco
     body = Buffer.from(o.error.body);
     add("Content-Type", o.error.contentType);
     if (o.error.errorType && api.kind === "rest") add("x-amzn-ErrorType", o.error.errorType);
+    for (const [k, v] of o.error.headers ?? []) add(k, v);
   } else {
     status = o.parts.status;
     body = o.parts.body;

@@ -8,6 +8,8 @@ export interface GatewayError {
   body: string;
   errorType?: string;
   contentType: string;
+  /** Extra response headers (the JWT authorizer's `www-authenticate`). */
+  headers?: readonly [string, string][];
 }
 
 const rest = (status: number, errorType: string, body: string): GatewayError => ({ status, body, errorType, contentType: "application/json" });
@@ -54,6 +56,19 @@ export const restAuthorizerConfigurationError = () => rest(500, "AuthorizerConfi
 export const restTooManyRequests = () => rest(429, "TooManyRequestsException", '{"message":"Too Many Requests"}');
 export const httpTooManyRequests = () => http(429, "Too Many Requests");
 
+/**
+ * HTTP API JWT authorizer refusal (apigateway.md §10.4, DG http-api-troubleshooting-jwt): 401 with
+ * `www-authenticate: Bearer scope="" error="invalid_token" error_description="<why>"`.
+ */
+export const httpJwtUnauthorized = (description: string | undefined): GatewayError => ({
+  ...http(401, "Unauthorized"),
+  headers: [["www-authenticate", description === undefined ? "Bearer" : `Bearer scope="" error="invalid_token" error_description="${description}"`]],
+});
+/** HTTP API JWT: a valid token without the route's scopes (Choice: 403 Forbidden with RFC 6750's insufficient_scope challenge; UNCONFIRMED). */
+export const httpJwtInsufficientScope = (scopes: readonly string[]): GatewayError => ({
+  ...http(403, "Forbidden"),
+  headers: [["www-authenticate", `Bearer scope="${scopes.join(" ")}" error="insufficient_scope" error_description="expected scopes: [${scopes.join(" ")}]"`]],
+});
 export const httpNotFound = () => http(404, "Not Found");
 export const httpForbidden = () => http(403, "Forbidden");
 export const httpInternalError = () => http(500, "Internal Server Error");

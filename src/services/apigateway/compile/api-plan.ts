@@ -3,6 +3,7 @@ import type { ThrottleLimits } from "../throttling/token-bucket.js";
 import type { MockResponse } from "../proxy/mock-integration.js";
 import type { PathMatcher } from "./path-matcher.js";
 import type { IdentitySourcePart } from "../schema/identity-source.js";
+import type { JwtAuthorizerPlan } from "../authorizers/jwt-authorizer.js";
 
 /** A REST Lambda authorizer (CreateAuthorizer TOKEN / REQUEST, apigateway.md §10.1). */
 export interface AuthorizerPlan {
@@ -44,6 +45,8 @@ export interface RestTarget {
 export interface HttpTarget {
   routeKey: string;
   integration: IntegrationPlan | undefined;
+  /** AuthorizationType JWT: the route's authorizer and its AuthorizationScopes. */
+  jwt: { authorizer: JwtAuthorizerPlan; scopes: readonly string[] | undefined } | undefined;
 }
 
 interface ApiPlanBase {

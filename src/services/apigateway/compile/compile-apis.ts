@@ -4,6 +4,8 @@ import type { HttpApi, HttpIntegration } from "../schema/http-api.js";
 import type { RestApi, RestIntegration } from "../schema/rest-api.js";
 import type { FunctionBinding } from "../schema/stack-slice.js";
 import { parseIdentitySource } from "../schema/identity-source.js";
+import type { JwtAuthorizerPlan } from "../authorizers/jwt-authorizer.js";
+import type { JwksKeys } from "../authorizers/jwks.js";
 import type { ApiGatewayPlan, ApiPlan, AuthorizerPlan, FunctionPlan, HttpTarget, IntegrationPlan, RestTarget, StagePlan } from "./api-plan.js";
 import { compileCors } from "../cors/http-api-cors.js";
 import { compileMockResponses } from "../proxy/mock-integration.js";
@@ -30,7 +32,10 @@ export function apiHosts(id: string, region: string): string[] {
   return [`${id}.execute-api.localhost`, `${id}.execute-api.${region}.amazonaws.com`];
 }
 
-export function compileApis(stack: ApiSections, baseDir: string, region: string): ApiGatewayPlan {
+/** Issuer → its JWKS keys, read at bind (`local.jwks`). */
+export type JwksByIssuer = ReadonlyMap<string, JwksKeys>;
+
+export function compileApis(stack: ApiSections, baseDir: string, region: string, jwks: JwksByIssuer = new Map()): ApiGatewayPlan {
   const apis: ApiPlan[] = [];
   for (const [name, api] of Object.entries(stack.restApis)) {
     const id = stack.local.restApis[name]?.apiId ?? deriveApiId("rest", name);
@@ -84,10 +89,16 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string)
     const id = stack.local.httpApis[name]?.apiId ?? deriveApiId("http", name);
     const entries: PathEntry<HttpTarget>[] = [];
     let defaultRoute: HttpTarget | undefined;
+    const jwtAuthorizers = compileJwtAuthorizers(api, jwks);
     for (const [routeKey, route] of Object.entries(api.Routes)) {
       const integrationId = route.Target?.replace(/^integrations\//, "");
       const i = integrationId === undefined ? undefined : api.Integrations[integrationId];
-      const target: HttpTarget = { routeKey, integration: i ? httpIntegration(i) : undefined };
+      const jwt = route.AuthorizationType === "JWT" && route.AuthorizerId !== undefined ? jwtAuthorizers.get(route.AuthorizerId) : undefined;
+      const target: HttpTarget = {
+        routeKey,
+        integration: i ? httpIntegration(i) : undefined,
+        jwt: jwt ? { authorizer: jwt, scopes: route.AuthorizationScopes } : undefined,
+      };
       if (routeKey === "$default") {
         defaultRoute = target;
         continue;
@@ -162,6 +173,18 @@ function compileAuthorizers(api: RestApi): Map<string, AuthorizerPlan> {
       validation: a.Type === "TOKEN" && a.IdentityValidationExpression !== undefined ? new RegExp(`^(?:${a.IdentityValidationExpression})$`) : undefined,
       ttlMs: (a.AuthorizerResultTtlInSeconds ?? DEFAULT_AUTHORIZER_TTL_S) * 1000,
     });
+  }
+  return out;
+}
+
+function compileJwtAuthorizers(api: HttpApi, jwks: JwksByIssuer): Map<string, JwtAuthorizerPlan> {
+  const out = new Map<string, JwtAuthorizerPlan>();
+  for (const [id, a] of Object.entries(api.Authorizers)) {
+    const issuer = a.JwtConfiguration?.Issuer;
+    const m = /^\$request\.(header|querystring)\.(.+)$/.exec(a.IdentitySource?.[0] ?? "");
+    const keys = issuer === undefined ? undefined : jwks.get(issuer);
+    if (a.AuthorizerType !== "JWT" || !m || !keys || issuer === undefined) continue;
+    out.set(id, { id, source: { kind: m[1] as "header" | "querystring", name: m[2]! }, issuer, audience: a.JwtConfiguration?.Audience ?? [], keys });
   }
   return out;
 }

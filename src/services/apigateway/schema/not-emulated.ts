@@ -20,7 +20,7 @@ const REST_INTEGRATION_FIELDS = [
 ] as const;
 const REST_STAGE_FIELDS = ["CacheClusterEnabled", "CacheClusterSize", "TracingEnabled", "AccessLogSettings", "ClientCertificateId"] as const;
 const HTTP_API_FIELDS = ["DisableExecuteApiEndpoint", "RouteSelectionExpression"] as const;
-const ROUTE_FIELDS = ["AuthorizerId", "AuthorizationScopes", "ApiKeyRequired", "RequestParameters", "RequestModels"] as const;
+const ROUTE_FIELDS = ["ApiKeyRequired", "RequestParameters", "RequestModels"] as const;
 const HTTP_INTEGRATION_FIELDS = ["ConnectionId", "CredentialsArn", "IntegrationSubtype", "RequestParameters", "ResponseParameters", "TlsConfig"] as const;
 const HTTP_STAGE_FIELDS = ["AccessLogSettings"] as const;
 const METHOD_SETTING_FIELDS = [
@@ -87,7 +87,8 @@ export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis:
     present(api, HTTP_API_FIELDS, at, out);
     for (const [key, r] of Object.entries(api.Routes)) {
       present(r, ROUTE_FIELDS, [...at, "Routes", key], out);
-      if (r.AuthorizationType !== "NONE")
+      // JWT authorizers are emulated; IAM and Lambda (CUSTOM) authorizers are not.
+      if (r.AuthorizationType === "AWS_IAM" || r.AuthorizationType === "CUSTOM")
         out.push({ path: [...at, "Routes", key, "AuthorizationType"], message: "not emulated: every request is let through unauthorised" });
     }
     for (const [id, i] of Object.entries(api.Integrations)) {
@@ -97,6 +98,20 @@ export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis:
       if (i.ConnectionType === "VPC_LINK")
         out.push({ path: [...at, "Integrations", id, "ConnectionType"], message: "not emulated: the IntegrationUri is called directly" });
     }
+    for (const [id, a] of Object.entries(api.Authorizers))
+      present(
+        a,
+        [
+          "AuthorizerUri",
+          "AuthorizerPayloadFormatVersion",
+          "AuthorizerResultTtlInSeconds",
+          "EnableSimpleResponses",
+          "AuthorizerCredentialsArn",
+          "IdentityValidationExpression",
+        ],
+        [...at, "Authorizers", id],
+        out,
+      );
     for (const [stage, s] of Object.entries(api.Stages)) {
       present(s, HTTP_STAGE_FIELDS, [...at, "Stages", stage], out);
       if (s.DefaultRouteSettings) present(s.DefaultRouteSettings, ROUTE_SETTING_FIELDS, [...at, "Stages", stage, "DefaultRouteSettings"], out);

@@ -28,7 +28,7 @@ const ApiBindingSchema = z.record(z.object({ apiId: z.string().optional() }).str
 export interface ApiGatewaySections {
   restApis: Record<string, RestApi>;
   httpApis: Record<string, HttpApi>;
-  local: { restApis: Record<string, { apiId?: string }>; httpApis: Record<string, { apiId?: string }> };
+  local: { restApis: Record<string, { apiId?: string }>; httpApis: Record<string, { apiId?: string }>; jwks: Record<string, string> };
 }
 
 export const APIGATEWAY_STACK_SLICE = {
@@ -45,6 +45,8 @@ export const APIGATEWAY_STACK_SLICE = {
     restApis: ApiBindingSchema,
     /** HTTP API name → `apiId` pinned. */
     httpApis: ApiBindingSchema,
+    /** JWT authorizer Issuer → the JWKS file (`{"keys": [...]}`, relative to the stack file) its tokens are verified with. */
+    jwks: z.record(z.string().min(1)).default({}),
   },
   check(stack: ApiGatewaySections) {
     return {

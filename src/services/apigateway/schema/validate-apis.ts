@@ -96,6 +96,10 @@ export function validateHttpApis(apis: Record<string, HttpApi>, apiIds: Record<s
         const parts = parsePathParts(m[3]);
         if (typeof parts === "string") problems.push([at("Routes", key), `BadRequestException: Invalid route key: ${parts}`]);
       }
+      if (route.AuthorizationType === "JWT" && (route.AuthorizerId === undefined || api.Authorizers[route.AuthorizerId]?.AuthorizerType !== "JWT"))
+        problems.push([at("Routes", key, "AuthorizerId"), "BadRequestException: Invalid authorizer ID specified: name one of the API's JWT Authorizers"]);
+      if ((route.AuthorizationScopes?.length ?? 0) > 10)
+        problems.push([at("Routes", key, "AuthorizationScopes"), "BadRequestException: A route has at most 10 AuthorizationScopes"]);
       if (route.Target !== undefined) {
         const t = /^integrations\/(.+)$/.exec(route.Target);
         if (!t || !(t[1]! in api.Integrations))
@@ -104,6 +108,20 @@ export function validateHttpApis(apis: Record<string, HttpApi>, apiIds: Record<s
             `NotFoundException: Invalid integration identifier specified: name one of Integrations as integrations/<IntegrationId>`,
           ]);
       }
+    }
+    for (const [id, a] of Object.entries(api.Authorizers)) {
+      if (a.AuthorizerType !== "JWT") continue;
+      const aat = (...p: string[]) => at("Authorizers", id, ...p);
+      if (!a.JwtConfiguration?.Issuer)
+        problems.push([aat("JwtConfiguration", "Issuer"), "BadRequestException: JwtConfiguration.Issuer is required for JWT authorizers"]);
+      if ((a.JwtConfiguration?.Audience?.length ?? 0) > 50)
+        problems.push([aat("JwtConfiguration", "Audience"), "BadRequestException: JwtConfiguration.Audience has at most 50 entries"]);
+      const src = a.IdentitySource ?? [];
+      if (src.length !== 1 || !/^\$request\.(header|querystring)\.\S+$/.test(src[0]!))
+        problems.push([
+          aat("IdentitySource"),
+          "BadRequestException: A JWT authorizer's IdentitySource is one $request.header.<name> or $request.querystring.<name>",
+        ]);
     }
     for (const [id, i] of Object.entries(api.Integrations)) {
       const iat = (...p: string[]) => at("Integrations", id, ...p);
