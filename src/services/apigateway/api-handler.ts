@@ -21,6 +21,7 @@ import { AuthorizerCache } from "./authorizers/authorizer-cache.js";
 import { authorizeRest } from "./authorizers/lambda-authorizer.js";
 import { authorizeJwt } from "./authorizers/jwt-authorizer.js";
 import type { Throttles } from "./throttling/token-bucket.js";
+import type { UsagePlans } from "./throttling/usage-plans.js";
 
 /**
  * One API's requests: Host check → body (10 MB) → stage → route / resource → integration (Lambda
@@ -35,6 +36,8 @@ export interface ApiHandlerDeps {
   accountId: string;
   /** The revision's throttle buckets (account bucket shared by every API). */
   throttles: Throttles;
+  /** The revision's usage-plan buckets and quota counters. */
+  usage: UsagePlans;
 }
 
 type Outcome = { kind: "response"; parts: IntegrationResponseParts; traced: boolean } | { kind: "error"; error: GatewayError };
@@ -88,7 +91,7 @@ async function serveRest(api: RestApiPlan, r: ApiRequest, d: ApiHandlerDeps, cac
   const t = match.value;
   const key = `${t.resourcePath}/${t.method}`;
   if (!d.throttles.admit(`${api.id}|${stage.name}|${key}`, stage.throttle.byKey.get(key) ?? stage.throttle.fallback)) return fail(errors.restTooManyRequests());
-  const v1 = (authorizer?: Record<string, unknown>) =>
+  const v1 = (authorizer?: Record<string, unknown>, apiKey?: { value: string; id: string }) =>
     buildV1Event(scoped, {
       accountId: d.accountId,
       apiId: api.id,
@@ -100,8 +103,10 @@ async function serveRest(api: RestApiPlan, r: ApiRequest, d: ApiHandlerDeps, cac
       stageVariables: stage.variables,
       binaryMediaTypes: api.binaryMediaTypes,
       authorizer,
+      apiKey,
     });
   let authorizerContext: Record<string, unknown> | undefined;
+  let usageIdentifierKey: string | undefined;
   if (t.authorizer) {
     const a = await authorizeRest(
       {
@@ -124,13 +129,25 @@ async function serveRest(api: RestApiPlan, r: ApiRequest, d: ApiHandlerDeps, cac
     }
     // requestContext.authorizer: the context map, principalId and integrationLatency (apigateway.md §4).
     authorizerContext = { ...a.output.context, principalId: a.output.principalId, integrationLatency: a.latencyMs };
+    usageIdentifierKey = a.output.usageIdentifierKey;
+  }
+  let apiKey: { value: string; id: string } | undefined;
+  if (t.apiKeyRequired) {
+    // The key from x-api-key, or from the authorizer with ApiKeySource AUTHORIZER (apigateway.md §8).
+    const value = api.apiKeySource === "AUTHORIZER" ? usageIdentifierKey : headerValue(scoped.headerLines, "x-api-key");
+    const grant = value === undefined ? undefined : api.apiKeys.get(stage.name)?.get(value);
+    if (!grant) return fail(errors.restInvalidApiKey());
+    const verdict = d.usage.admit(grant, `${t.resourcePath}/${t.method}`);
+    if (verdict === "throttled") return fail(errors.restTooManyRequests());
+    if (verdict === "quota-exceeded") return fail(errors.restLimitExceeded());
+    apiKey = { value: grant.value, id: grant.keyId };
   }
   return integrate(t.integration, scoped, d, {
     rest: true,
     stage,
     pathParameters: match.pathParameters,
     appendPath: undefined,
-    event: () => v1(authorizerContext),
+    event: () => v1(authorizerContext, apiKey),
     binaryMediaTypes: api.binaryMediaTypes,
   });
 }

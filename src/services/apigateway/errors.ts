@@ -52,6 +52,11 @@ export const restImplicitDeny = () => rest(403, "AccessDeniedException", '{"Mess
 /** REST AUTHORIZER_CONFIGURATION_ERROR: the authorizer threw, timed out or returned no valid policy (§10.1 [obs]). */
 export const restAuthorizerConfigurationError = () => rest(500, "AuthorizerConfigurationException", '{"message":null}');
 
+/** REST INVALID_API_KEY: a method with ApiKeyRequired and no, an unknown, a disabled or an unplanned key (apigateway.md §8). */
+export const restInvalidApiKey = () => rest(403, "ForbiddenException", '{"message":"Forbidden"}');
+/** REST QUOTA_EXCEEDED: the key's usage-plan quota for the period is used up (apigateway.md §8 [obs]). */
+export const restLimitExceeded = () => rest(429, "LimitExceededException", '{"message":"Limit Exceeded"}');
+
 /** REST: a throttle bucket is empty (THROTTLED, apigateway.md §8). */
 export const restTooManyRequests = () => rest(429, "TooManyRequestsException", '{"message":"Too Many Requests"}');
 export const httpTooManyRequests = () => http(429, "Too Many Requests");

@@ -11,6 +11,7 @@ import { compileApis, type JwksByIssuer } from "./compile/compile-apis.js";
 import { parseJwks, type JwksKeys } from "./authorizers/jwks.js";
 import { deriveApiId, functionNameFromUri } from "./schema/api-names.js";
 import { Throttles } from "./throttling/token-bucket.js";
+import { UsagePlans } from "./throttling/usage-plans.js";
 
 /**
  * API Gateway as the engine drives it. Bind checks that every Lambda integration's function is
@@ -129,12 +130,13 @@ async function startApiGateway(first: ApiGatewayPlan, ctx: ServiceContext): Prom
     }
     const g = new InFlight();
     const throttles = new Throttles(ctx.clock);
+    const usage = new UsagePlans(ctx.clock);
     const next = new Map<string, HttpHandler>();
     for (const api of plan.apis) {
       const port = ctx.httpsPort === 443 ? "" : `:${ctx.httpsPort}`;
       const stages = [...api.stages.keys()].map((st) => (st === "$default" ? "" : `${st}/`));
       ctx.log.info(`${api.kind} api ${api.name} (id ${api.id}): ${stages.map((st) => `https://${api.hosts[0]}${port}/${st}`).join("  ") || "no stages"}`);
-      const handler = g.wrap(createApiHandler(api, { clock: ctx.clock, ids: ctx.ids, log: ctx.log, lambda, accountId: ACCOUNT, throttles }));
+      const handler = g.wrap(createApiHandler(api, { clock: ctx.clock, ids: ctx.ids, log: ctx.log, lambda, accountId: ACCOUNT, throttles, usage }));
       for (const h of api.hosts) next.set(h, handler);
     }
     return { lambda, gen: g, routes: next };

@@ -1,5 +1,6 @@
 import type { CorsPlan } from "../cors/http-api-cors.js";
 import type { ThrottleLimits } from "../throttling/token-bucket.js";
+import type { ApiKeyGrant } from "../throttling/usage-plans.js";
 import type { MockResponse } from "../proxy/mock-integration.js";
 import type { PathMatcher } from "./path-matcher.js";
 import type { IdentitySourcePart } from "../schema/identity-source.js";
@@ -40,6 +41,8 @@ export interface RestTarget {
   integration: IntegrationPlan;
   /** AuthorizationType CUSTOM: the method's Lambda authorizer. */
   authorizer: AuthorizerPlan | undefined;
+  /** PutMethod ApiKeyRequired. */
+  apiKeyRequired: boolean;
 }
 
 export interface HttpTarget {
@@ -62,6 +65,9 @@ export interface RestApiPlan extends ApiPlanBase {
   kind: "rest";
   /** The region in method ARNs (`arn:aws:execute-api:<region>:…`). */
   region: string;
+  apiKeySource: "HEADER" | "AUTHORIZER";
+  /** Stage → API key value → the key's usage-plan grant there (enabled keys of a plan naming the stage). */
+  apiKeys: ReadonlyMap<string, ReadonlyMap<string, ApiKeyGrant>>;
   binaryMediaTypes: readonly string[];
   matcher: PathMatcher<RestTarget>;
 }

@@ -6,6 +6,9 @@ import type { FunctionBinding } from "../schema/stack-slice.js";
 import { parseIdentitySource } from "../schema/identity-source.js";
 import type { JwtAuthorizerPlan } from "../authorizers/jwt-authorizer.js";
 import type { JwksKeys } from "../authorizers/jwks.js";
+import { apiKeyValue } from "../schema/api-key-value.js";
+import type { ApiKey, ThrottleSettings, UsagePlan, UsagePlanKey } from "../schema/usage-plans.js";
+import type { ApiKeyGrant } from "../throttling/usage-plans.js";
 import type { ApiGatewayPlan, ApiPlan, AuthorizerPlan, FunctionPlan, HttpTarget, IntegrationPlan, RestTarget, StagePlan } from "./api-plan.js";
 import { compileCors } from "../cors/http-api-cors.js";
 import { compileMockResponses } from "../proxy/mock-integration.js";
@@ -21,6 +24,9 @@ const DEFAULT_AUTHORIZER_TTL_S = 300;
 export interface ApiSections {
   restApis: Record<string, RestApi>;
   httpApis: Record<string, HttpApi>;
+  apiKeys: Record<string, ApiKey>;
+  usagePlans: Record<string, UsagePlan>;
+  usagePlanKeys: UsagePlanKey[];
   local: {
     functions: Record<string, FunctionBinding>;
     restApis: Record<string, { apiId?: string }>;
@@ -55,6 +61,7 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string,
             resourceId: deriveApiId("rest", `${name}:${path}`).slice(0, 6),
             integration: restIntegration(m.Integration),
             authorizer: m.AuthorizationType === "CUSTOM" && m.AuthorizerId !== undefined ? authorizers.get(m.AuthorizerId) : undefined,
+            apiKeyRequired: m.ApiKeyRequired,
           },
         });
       }
@@ -62,6 +69,8 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string,
     apis.push({
       kind: "rest",
       region,
+      apiKeySource: api.ApiKeySource ?? "HEADER",
+      apiKeys: compileApiKeyGrants(stack, name, id),
       name,
       id,
       hosts: apiHosts(id, region),
@@ -175,6 +184,42 @@ function compileAuthorizers(api: RestApi): Map<string, AuthorizerPlan> {
     });
   }
   return out;
+}
+
+/** Stage → key value → grant, for the enabled keys of every usage plan that names this API's stage. */
+function compileApiKeyGrants(stack: ApiSections, apiName: string, apiId: string): Map<string, Map<string, ApiKeyGrant>> {
+  const out = new Map<string, Map<string, ApiKeyGrant>>();
+  for (const pk of stack.usagePlanKeys) {
+    const plan = stack.usagePlans[pk.UsagePlanId];
+    const key = stack.apiKeys[pk.KeyId];
+    if (!plan || !key?.Enabled) continue;
+    for (const s of plan.ApiStages) {
+      if (s.ApiId !== apiName && s.ApiId !== apiId) continue;
+      const methodThrottle = new Map<string, ThrottleLimits>();
+      for (const [m, t] of Object.entries(s.Throttle ?? {})) {
+        const l = usageLimits(t);
+        if (l) methodThrottle.set(m, l);
+      }
+      let byValue = out.get(s.Stage);
+      if (!byValue) out.set(s.Stage, (byValue = new Map()));
+      const value = apiKeyValue(pk.KeyId, key);
+      byValue.set(value, {
+        keyId: deriveApiId("rest", `apikey:${pk.KeyId}`),
+        keyName: pk.KeyId,
+        value,
+        planId: pk.UsagePlanId,
+        throttle: usageLimits(plan.Throttle),
+        methodThrottle,
+        quota: plan.Quota ? { limit: plan.Quota.Limit, offset: plan.Quota.Offset, period: plan.Quota.Period } : undefined,
+      });
+    }
+  }
+  return out;
+}
+
+/** A usage plan's ThrottleSettings; a missing half takes the account default (as stage settings do). */
+function usageLimits(t: ThrottleSettings | undefined): ThrottleLimits | undefined {
+  return limitsOf(t && { ThrottlingRateLimit: t.RateLimit, ThrottlingBurstLimit: t.BurstLimit });
 }
 
 function compileJwtAuthorizers(api: HttpApi, jwks: JwksByIssuer): Map<string, JwtAuthorizerPlan> {

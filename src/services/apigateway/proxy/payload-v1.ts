@@ -19,6 +19,8 @@ export interface V1Context {
   httpApi?: { routeKey: string };
   /** A Lambda authorizer's context, principalId and integrationLatency (`requestContext.authorizer`). */
   authorizer?: Record<string, unknown> | undefined;
+  /** The API key a method with ApiKeyRequired accepted (`identity.apiKey` / `identity.apiKeyId`). */
+  apiKey?: { value: string; id: string } | undefined;
 }
 
 export function buildV1Event(r: ApiRequest, c: V1Context): Record<string, unknown> {
@@ -53,6 +55,7 @@ export function buildV1Event(r: ApiRequest, c: V1Context): Record<string, unknow
     identity: {
       accessKey: null,
       accountId: null,
+      ...(c.apiKey ? { apiKey: c.apiKey.value, apiKeyId: c.apiKey.id } : {}),
       caller: null,
       cognitoAuthenticationProvider: null,
       cognitoAuthenticationType: null,

@@ -1,12 +1,13 @@
 import type { HttpApi } from "./http-api.js";
 import type { RestApi } from "./rest-api.js";
+import type { ApiKey } from "./usage-plans.js";
 
 export interface NotEmulated {
   path: (string | number)[];
   message: string;
 }
 
-const REST_API_FIELDS = ["EndpointConfiguration", "ApiKeySource", "DisableExecuteApiEndpoint", "MinimumCompressionSize", "Policy"] as const;
+const REST_API_FIELDS = ["EndpointConfiguration", "DisableExecuteApiEndpoint", "MinimumCompressionSize", "Policy"] as const;
 const METHOD_FIELDS = ["AuthorizationScopes", "RequestParameters", "RequestModels", "RequestValidatorId", "MethodResponses"] as const;
 const REST_INTEGRATION_FIELDS = [
   "ConnectionId",
@@ -40,8 +41,9 @@ function present<T extends object>(o: T, fields: readonly string[], at: (string 
 }
 
 /** Settings accepted from a real API description but not applied: each one is a load warning naming its path. */
-export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis: Record<string, HttpApi>): NotEmulated[] {
+export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis: Record<string, HttpApi>, apiKeys: Record<string, ApiKey> = {}): NotEmulated[] {
   const out: NotEmulated[] = [];
+  for (const [name, k] of Object.entries(apiKeys)) present(k, ["CustomerId", "GenerateDistinctId", "StageKeys"], ["apiKeys", name], out);
   for (const [name, api] of Object.entries(restApis)) {
     const at = ["restApis", name];
     present(api, REST_API_FIELDS, at, out);
@@ -53,7 +55,6 @@ export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis:
         const a = m.AuthorizerId === undefined ? undefined : api.Authorizers[m.AuthorizerId];
         if (m.AuthorizationType === "AWS_IAM" || m.AuthorizationType === "COGNITO_USER_POOLS" || a?.Type === "COGNITO_USER_POOLS")
           out.push({ path: [...mat, "AuthorizationType"], message: "not emulated: every request is let through unauthorised" });
-        if (m.ApiKeyRequired) out.push({ path: [...mat, "ApiKeyRequired"], message: "not emulated: API keys are not checked" });
         const i = m.Integration;
         if (!i) continue;
         present(i, REST_INTEGRATION_FIELDS, [...mat, "Integration"], out);

@@ -139,7 +139,8 @@ export const RestApiSchema = z
     /** Content types whose bodies travel base64 (`image/png`, `*\/*`). */
     BinaryMediaTypes: z.array(z.string()).default([]),
     EndpointConfiguration: notApplied,
-    ApiKeySource: notApplied,
+    /** Where a method's API key is read: `x-api-key` (HEADER, default) or the authorizer's usageIdentifierKey. */
+    ApiKeySource: z.enum(["HEADER", "AUTHORIZER"]).optional(),
     DisableExecuteApiEndpoint: notApplied,
     MinimumCompressionSize: notApplied,
     Policy: notApplied,
