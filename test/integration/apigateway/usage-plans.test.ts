@@ -2,15 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { periodStart } from "../../../src/services/apigateway/throttling/usage-plans.js";
 import { VIEWER_VERSIONS } from "../../support/viewer.js";
-import { FUNCTIONS, invocationArn, lambdaProxy, REST_HOST, startApis, type ApiHarness } from "./api-harness.js";
+import { FUNCTIONS, invocationArn, lambdaProxy, MOCK_200 as MOCK, REST_HOST, startApis, type ApiHarness } from "./api-harness.js";
 
-const MOCK = {
-  Integration: {
-    Type: "MOCK",
-    RequestTemplates: { "application/json": '{"statusCode": 200}' },
-    IntegrationResponses: [{ StatusCode: "200", ResponseTemplates: { "application/json": "{}" } }],
-  },
-};
 const keyed = (m: Record<string, unknown> = MOCK) => ({ ...m, ApiKeyRequired: true });
 const AUTH_HOST = "authapi001.execute-api.localhost";
 const KEYS = {
