@@ -43,7 +43,13 @@ export function authorizeJwt(p: JwtAuthorizerPlan, r: ApiRequest, scopes: readon
   const key: KeyObject | undefined = typeof header["kid"] === "string" ? p.keys.get(header["kid"]) : undefined;
   if (!key) return refuse("the token's signing key is not in the issuer's key set");
   const signature = Buffer.from(parts[2]!, "base64url");
-  if (!verify(alg, Buffer.from(`${parts[0]}.${parts[1]}`), key, signature)) return refuse("the token's signature is invalid");
+  let valid = false;
+  try {
+    valid = verify(alg, Buffer.from(`${parts[0]}.${parts[1]}`), key, signature);
+  } catch {
+    // A signature node:crypto cannot even parse is as invalid as a wrong one.
+  }
+  if (!valid) return refuse("the token's signature is invalid");
   if (claims["iss"] !== p.issuer) return refuse("the token does not have a valid issuer");
   // aud wins when present; client_id is read only without it (DG http-api-troubleshooting-jwt).
   const aud = claims["aud"] !== undefined ? claims["aud"] : claims["client_id"];

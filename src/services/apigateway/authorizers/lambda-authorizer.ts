@@ -57,7 +57,10 @@ export async function authorizeRest(a: AuthorizeRequest, d: AuthorizerDeps): Pro
       p.type === "TOKEN"
         ? { type: "TOKEN", methodArn: a.methodArn, authorizationToken: values[0] }
         : { type: "REQUEST", methodArn: a.methodArn, ...a.requestEvent() };
-    const invoked = await withTimeout(d.lambda.invoke(p.functionName, event), AUTHORIZER_TIMEOUT_MS, d.clock);
+    // A function that cannot be invoked at all is the authorizer's configuration error too.
+    const invoked = await withTimeout(d.lambda.invoke(p.functionName, event), AUTHORIZER_TIMEOUT_MS, d.clock).catch((e: unknown) => e as Error);
+    if (invoked instanceof Error)
+      return { ok: false, error: errors.restAuthorizerConfigurationError(), reason: `the authorizer could not be invoked: ${invoked.message}` };
     if (invoked === "timeout") return { ok: false, error: errors.restAuthorizerConfigurationError(), reason: "the authorizer timed out" };
     let payload: unknown;
     try {
