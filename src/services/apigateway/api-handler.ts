@@ -16,7 +16,12 @@ import { answerPreflight, applyCors } from "./cors/http-api-cors.js";
 import { buildV1Event, parseV1Response } from "./proxy/payload-v1.js";
 import { buildV2Event, parseV2Response } from "./proxy/payload-v2.js";
 import { readBody } from "./proxy/read-body.js";
+import { withTimeout } from "./proxy/with-timeout.js";
+import { AuthorizerCache } from "./authorizers/authorizer-cache.js";
+import { authorizeRest } from "./authorizers/lambda-authorizer.js";
+import { authorizeJwt } from "./authorizers/jwt-authorizer.js";
 import type { Throttles } from "./throttling/token-bucket.js";
+import type { UsagePlans } from "./throttling/usage-plans.js";
 
 /**
  * One API's requests: Host check → body (10 MB) → stage → route / resource → integration (Lambda
@@ -31,6 +36,8 @@ export interface ApiHandlerDeps {
   accountId: string;
   /** The revision's throttle buckets (account bucket shared by every API). */
   throttles: Throttles;
+  /** The revision's usage-plan buckets and quota counters. */
+  usage: UsagePlans;
 }
 
 type Outcome = { kind: "response"; parts: IntegrationResponseParts; traced: boolean } | { kind: "error"; error: GatewayError };
@@ -39,6 +46,7 @@ const fail = (error: GatewayError): Outcome => ({ kind: "error", error });
 
 export function createApiHandler(api: ApiPlan, d: ApiHandlerDeps): HttpHandler {
   const hosts = new Set(api.hosts);
+  const authorizerCache = new AuthorizerCache(d.clock);
   return (req: IncomingMessage, res: ServerResponse, conn: ConnectionInfo) => {
     let apiReq: ApiRequest | undefined;
     const run = async (): Promise<Outcome> => {
@@ -50,7 +58,7 @@ export function createApiHandler(api: ApiPlan, d: ApiHandlerDeps): HttpHandler {
       apiReq = readApiRequest(req, body, conn.protocol === "https", d.clock, d.ids);
       // API Gateway finds the API by Host: a forwarded viewer Host names none (apigateway.md §12).
       if (!hosts.has(host)) return fail(api.kind === "rest" ? errors.restForbidden() : errors.httpForbidden());
-      return api.kind === "rest" ? serveRest(api, apiReq, d) : serveHttp(api, apiReq, d);
+      return api.kind === "rest" ? serveRest(api, apiReq, d, authorizerCache) : serveHttp(api, apiReq, d);
     };
     run()
       .catch((e: unknown): Outcome => {
@@ -65,7 +73,7 @@ export function createApiHandler(api: ApiPlan, d: ApiHandlerDeps): HttpHandler {
   };
 }
 
-async function serveRest(api: RestApiPlan, r: ApiRequest, d: ApiHandlerDeps): Promise<Outcome> {
+async function serveRest(api: RestApiPlan, r: ApiRequest, d: ApiHandlerDeps, cache: AuthorizerCache): Promise<Outcome> {
   // The first path segment is the stage (apigateway.md §1).
   const m = /^\/([^/]+)(\/.*)?$/.exec(r.rawPath);
   const stage = m ? api.stages.get(m[1]!) : undefined;
@@ -83,23 +91,63 @@ async function serveRest(api: RestApiPlan, r: ApiRequest, d: ApiHandlerDeps): Pr
   const t = match.value;
   const key = `${t.resourcePath}/${t.method}`;
   if (!d.throttles.admit(`${api.id}|${stage.name}|${key}`, stage.throttle.byKey.get(key) ?? stage.throttle.fallback)) return fail(errors.restTooManyRequests());
+  const v1 = (authorizer?: Record<string, unknown>, apiKey?: { value: string; id: string }) =>
+    buildV1Event(scoped, {
+      accountId: d.accountId,
+      apiId: api.id,
+      stage: stage.name,
+      resourcePath: t.resourcePath,
+      resourceId: t.resourceId,
+      deploymentId: api.deploymentId,
+      pathParameters: match.pathParameters,
+      stageVariables: stage.variables,
+      binaryMediaTypes: api.binaryMediaTypes,
+      authorizer,
+      apiKey,
+    });
+  let authorizerContext: Record<string, unknown> | undefined;
+  let usageIdentifierKey: string | undefined;
+  if (t.authorizer) {
+    const a = await authorizeRest(
+      {
+        authorizer: t.authorizer,
+        request: scoped,
+        // The request's own method and path, not the resource template (apigateway.md §10.1).
+        methodArn: `arn:aws:execute-api:${api.region}:${d.accountId}:${api.id}/${stage.name}/${r.method}/${path.slice(1)}`,
+        stageVariables: stage.variables,
+        requestEvent: () => {
+          const { body: _body, isBase64Encoded: _b64, ...rest } = v1();
+          return rest;
+        },
+        contextVariables: contextVariables(api, stage, t.resourcePath, scoped, d.accountId),
+      },
+      { lambda: d.lambda, clock: d.clock, cache },
+    );
+    if (!a.ok) {
+      d.log.debug(`api ${api.name}: authorizer ${t.authorizer.id}: ${a.reason}`);
+      return fail(a.error);
+    }
+    // requestContext.authorizer: the context map, principalId and integrationLatency (apigateway.md §4).
+    authorizerContext = { ...a.output.context, principalId: a.output.principalId, integrationLatency: a.latencyMs };
+    usageIdentifierKey = a.output.usageIdentifierKey;
+  }
+  let apiKey: { value: string; id: string } | undefined;
+  if (t.apiKeyRequired) {
+    // The key from x-api-key, or from the authorizer with ApiKeySource AUTHORIZER (apigateway.md §8).
+    const value = api.apiKeySource === "AUTHORIZER" ? usageIdentifierKey : headerValue(scoped.headerLines, "x-api-key");
+    const grant = value === undefined ? undefined : api.apiKeys.get(stage.name)?.get(value);
+    if (!grant) return fail(errors.restInvalidApiKey());
+    const verdict = d.usage.admit(grant, `${t.resourcePath}/${t.method}`);
+    if (verdict === "throttled") return fail(errors.restTooManyRequests());
+    if (verdict === "quota-exceeded") return fail(errors.restLimitExceeded());
+    apiKey = { value: grant.value, id: grant.keyId };
+  }
   return integrate(t.integration, scoped, d, {
     rest: true,
     stage,
     pathParameters: match.pathParameters,
     appendPath: undefined,
-    event: () =>
-      buildV1Event(scoped, {
-        accountId: d.accountId,
-        apiId: api.id,
-        stage: stage.name,
-        resourcePath: t.resourcePath,
-        resourceId: t.resourceId,
-        deploymentId: api.deploymentId,
-        pathParameters: match.pathParameters,
-        stageVariables: stage.variables,
-        binaryMediaTypes: api.binaryMediaTypes,
-      }),
+    event: () => v1(authorizerContext, apiKey),
     binaryMediaTypes: api.binaryMediaTypes,
   });
 }
@@ -129,6 +177,15 @@ async function routeHttp(api: HttpApiPlan, r: ApiRequest, s: StagePlan, d: ApiHa
   const pathParameters = match?.pathParameters;
   const limits = s.throttle.byKey.get(target.routeKey) ?? s.throttle.fallback;
   if (!d.throttles.admit(`${api.id}|${s.name}|${target.routeKey}`, limits)) return fail(errors.httpTooManyRequests());
+  let jwt: { claims: Record<string, string>; scopes: string[] | null } | undefined;
+  if (target.jwt) {
+    const a = authorizeJwt(target.jwt.authorizer, r, target.jwt.scopes, d.clock.now());
+    if (!a.ok) {
+      d.log.debug(`api ${api.name}: JWT authorizer ${target.jwt.authorizer.id}: ${a.reason}`);
+      return fail(a.error);
+    }
+    jwt = { claims: a.claims, scopes: a.scopes };
+  }
   return integrate(target.integration, r, d, {
     rest: false,
     stage: s,
@@ -137,7 +194,15 @@ async function routeHttp(api: HttpApiPlan, r: ApiRequest, s: StagePlan, d: ApiHa
     appendPath: match ? undefined : r.rawPath,
     event: (version) =>
       version === "2.0"
-        ? buildV2Event(r, { accountId: d.accountId, apiId: api.id, stage: s.name, routeKey: target.routeKey, pathParameters, stageVariables: s.variables })
+        ? buildV2Event(r, {
+            accountId: d.accountId,
+            apiId: api.id,
+            stage: s.name,
+            routeKey: target.routeKey,
+            pathParameters,
+            stageVariables: s.variables,
+            authorizer: jwt ? { jwt } : undefined,
+          })
         : buildV1Event(r, {
             accountId: d.accountId,
             apiId: api.id,
@@ -149,9 +214,28 @@ async function routeHttp(api: HttpApiPlan, r: ApiRequest, s: StagePlan, d: ApiHa
             stageVariables: s.variables,
             binaryMediaTypes: [],
             httpApi: { routeKey: target.routeKey },
+            authorizer: jwt,
           }),
     binaryMediaTypes: [],
   });
+}
+
+/** The `context.<name>` variables a REQUEST authorizer's IdentitySource may name. */
+function contextVariables(api: RestApiPlan, stage: StagePlan, resourcePath: string, r: ApiRequest, accountId: string): Record<string, string> {
+  return {
+    accountId,
+    apiId: api.id,
+    domainName: r.domainName,
+    extendedRequestId: r.extendedRequestId,
+    httpMethod: r.method,
+    "identity.sourceIp": r.sourceIp,
+    "identity.userAgent": r.userAgent,
+    path: `/${stage.name}${r.rawPath}`,
+    protocol: r.protocol,
+    requestId: r.requestId,
+    resourcePath,
+    stage: stage.name,
+  };
 }
 
 interface IntegrateContext {
@@ -216,22 +300,6 @@ async function integrate(i: IntegrationPlan, r: ApiRequest, d: ApiHandlerDeps, c
   }
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, clock: Clock): Promise<T | "timeout"> {
-  return new Promise((resolve, reject) => {
-    const timer = clock.setTimeout(() => resolve("timeout"), ms);
-    p.then(
-      (v) => {
-        clock.clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clock.clearTimeout(timer);
-        reject(e as Error);
-      },
-    );
-  });
-}
-
 /** The response with the headers API Gateway adds (apigateway.md §12). */
 function write(api: ApiPlan, req: IncomingMessage, res: ServerResponse, o: Outcome, r: ApiRequest | undefined) {
   if (res.headersSent || res.destroyed) return;
@@ -249,6 +317,7 @@ function write(api: ApiPlan, req: IncomingMessage, res: ServerResponse, o: Outco
     body = Buffer.from(o.error.body);
     add("Content-Type", o.error.contentType);
     if (o.error.errorType && api.kind === "rest") add("x-amzn-ErrorType", o.error.errorType);
+    for (const [k, v] of o.error.headers ?? []) add(k, v);
   } else {
     status = o.parts.status;
     body = o.parts.body;

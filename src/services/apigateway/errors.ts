@@ -8,6 +8,8 @@ export interface GatewayError {
   body: string;
   errorType?: string;
   contentType: string;
+  /** Extra response headers (the JWT authorizer's `www-authenticate`). */
+  headers?: readonly [string, string][];
 }
 
 const rest = (status: number, errorType: string, body: string): GatewayError => ({ status, body, errorType, contentType: "application/json" });
@@ -38,10 +40,40 @@ export const restTimeout = () => rest(504, "InternalServerErrorException", '{"me
 /** REST: the HTTP backend could not be reached (INTEGRATION_FAILURE; Choice: 502 as LocalStack models it). */
 export const restNetworkError = () => rest(502, "InternalServerErrorException", '{"message": "Network error communicating with endpoint"}');
 
+/** REST: no identity, a token the IdentityValidationExpression refuses, or an authorizer that failed with "Unauthorized" (UNAUTHORIZED, §10.1). */
+export const restUnauthorized = () => rest(401, "UnauthorizedException", '{"message":"Unauthorized"}');
+/**
+ * REST ACCESS_DENIED (apigateway.md §10.1, §11 [obs]): the authorizer's policy denies the method
+ * ARN. AWS spells this body's key `Message`, capital M, unlike every other gateway response.
+ */
+export const restExplicitDeny = () => rest(403, "AccessDeniedException", '{"Message":"User is not authorized to access this resource with an explicit deny"}');
+/** REST ACCESS_DENIED when no statement allows the method ARN (apigateway.md §10.1; wording UNCONFIRMED there, widely quoted). */
+export const restImplicitDeny = () => rest(403, "AccessDeniedException", '{"Message":"User is not authorized to access this resource"}');
+/** REST AUTHORIZER_CONFIGURATION_ERROR: the authorizer threw, timed out or returned no valid policy (§10.1 [obs]). */
+export const restAuthorizerConfigurationError = () => rest(500, "AuthorizerConfigurationException", '{"message":null}');
+
+/** REST INVALID_API_KEY: a method with ApiKeyRequired and no, an unknown, a disabled or an unplanned key (apigateway.md §8). */
+export const restInvalidApiKey = () => rest(403, "ForbiddenException", '{"message":"Forbidden"}');
+/** REST QUOTA_EXCEEDED: the key's usage-plan quota for the period is used up (apigateway.md §8 [obs]). */
+export const restLimitExceeded = () => rest(429, "LimitExceededException", '{"message":"Limit Exceeded"}');
+
 /** REST: a throttle bucket is empty (THROTTLED, apigateway.md §8). */
 export const restTooManyRequests = () => rest(429, "TooManyRequestsException", '{"message":"Too Many Requests"}');
 export const httpTooManyRequests = () => http(429, "Too Many Requests");
 
+/**
+ * HTTP API JWT authorizer refusal (apigateway.md §10.4, DG http-api-troubleshooting-jwt): 401 with
+ * `www-authenticate: Bearer scope="" error="invalid_token" error_description="<why>"`.
+ */
+export const httpJwtUnauthorized = (description: string | undefined): GatewayError => ({
+  ...http(401, "Unauthorized"),
+  headers: [["www-authenticate", description === undefined ? "Bearer" : `Bearer scope="" error="invalid_token" error_description="${description}"`]],
+});
+/** HTTP API JWT: a valid token without the route's scopes (Choice: 403 Forbidden with RFC 6750's insufficient_scope challenge; UNCONFIRMED). */
+export const httpJwtInsufficientScope = (scopes: readonly string[]): GatewayError => ({
+  ...http(403, "Forbidden"),
+  headers: [["www-authenticate", `Bearer scope="${scopes.join(" ")}" error="insufficient_scope" error_description="expected scopes: [${scopes.join(" ")}]"`]],
+});
 export const httpNotFound = () => http(404, "Not Found");
 export const httpForbidden = () => http(403, "Forbidden");
 export const httpInternalError = () => http(500, "Internal Server Error");

@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { basename, extname, resolve } from "node:path";
 import { LOCAL_ACCOUNT_ID } from "../../core/account.js";
 import { InFlight } from "../../core/in-flight.js";
@@ -7,9 +7,11 @@ import type { Stack } from "../../model/stack.js";
 import { startLambdaRuntime, type LambdaRuntime } from "../lambda/index.js";
 import { createApiHandler } from "./api-handler.js";
 import type { ApiGatewayPlan } from "./compile/api-plan.js";
-import { compileApis } from "./compile/compile-apis.js";
+import { compileApis, type JwksByIssuer } from "./compile/compile-apis.js";
+import { parseJwks, type JwksKeys } from "./authorizers/jwks.js";
 import { deriveApiId, functionNameFromUri } from "./schema/api-names.js";
 import { Throttles } from "./throttling/token-bucket.js";
+import { UsagePlans } from "./throttling/usage-plans.js";
 
 /**
  * API Gateway as the engine drives it. Bind checks that every Lambda integration's function is
@@ -25,7 +27,7 @@ const ACCOUNT = LOCAL_ACCOUNT_ID;
 const DRAIN_LIMIT_MS = 60_000;
 const EXECUTE_API = /^([a-z0-9]{10})\.execute-api\.(?:[a-z0-9-]+\.amazonaws\.com|localhost)$/;
 
-export const APIGATEWAY_SERVICE: ServiceModule<Stack, undefined, ApiGatewayPlan, ApiGatewayLive> = {
+export const APIGATEWAY_SERVICE: ServiceModule<Stack, JwksByIssuer, ApiGatewayPlan, ApiGatewayLive> = {
   name: "apigateway",
   async bind(stack, ctx) {
     const problems: string[] = [];
@@ -37,6 +39,11 @@ export const APIGATEWAY_SERVICE: ServiceModule<Stack, undefined, ApiGatewayPlan,
             const fn = functionNameFromUri(m.Integration.Uri);
             if (fn && !needed.has(fn)) needed.set(fn, `restApis.${name}.Resources.${path}.Methods.${method}.Integration.Uri`);
           }
+    for (const [name, api] of Object.entries(stack.restApis))
+      for (const [id, a] of Object.entries(api.Authorizers)) {
+        const fn = a.Type === "COGNITO_USER_POOLS" ? undefined : functionNameFromUri(a.AuthorizerUri ?? "");
+        if (fn && !needed.has(fn)) needed.set(fn, `restApis.${name}.Authorizers.${id}.AuthorizerUri`);
+      }
     for (const [name, api] of Object.entries(stack.httpApis))
       for (const [id, i] of Object.entries(api.Integrations))
         if (i.IntegrationType === "AWS_PROXY" && i.IntegrationUri) {
@@ -53,12 +60,13 @@ export const APIGATEWAY_SERVICE: ServiceModule<Stack, undefined, ApiGatewayPlan,
       const s = await stat(file).catch(() => undefined);
       if (!s?.isFile()) problems.push(`local.functions.${fn}.handler: handler file not found: ${file}`);
     }
+    const jwks = await readJwksFiles(stack, ctx.baseDir, problems);
     const ids = new Set([
       ...Object.keys(stack.restApis).map((n) => stack.local.restApis[n]?.apiId ?? deriveApiId("rest", n)),
       ...Object.keys(stack.httpApis).map((n) => stack.local.httpApis[n]?.apiId ?? deriveApiId("http", n)),
     ]);
     return {
-      binding: undefined,
+      binding: jwks,
       problems,
       claimOrigin(domain) {
         const m = EXECUTE_API.exec(domain.toLowerCase());
@@ -66,14 +74,38 @@ export const APIGATEWAY_SERVICE: ServiceModule<Stack, undefined, ApiGatewayPlan,
       },
     };
   },
-  async compile(stack, _binding, ctx) {
+  async compile(stack, jwks, ctx) {
     // Certificates need no list: the gateway issues one per SNI for every routed host.
-    return compileApis(stack, ctx.baseDir, ctx.region);
+    return compileApis(stack, ctx.baseDir, ctx.region, jwks);
   },
   async start(first, ctx) {
     return startApiGateway(first, ctx);
   },
 };
+
+/** Each JWT authorizer's Issuer needs its key set at `local.jwks.<Issuer>` (AWS fetches it from the issuer). */
+async function readJwksFiles(stack: Stack, baseDir: string, problems: string[]): Promise<JwksByIssuer> {
+  const out = new Map<string, JwksKeys>();
+  const issuers = new Map<string, string>();
+  for (const [name, api] of Object.entries(stack.httpApis))
+    for (const [id, a] of Object.entries(api.Authorizers)) {
+      const issuer = a.JwtConfiguration?.Issuer;
+      if (a.AuthorizerType === "JWT" && issuer && !issuers.has(issuer)) issuers.set(issuer, `httpApis.${name}.Authorizers.${id}.JwtConfiguration.Issuer`);
+    }
+  for (const [issuer, at] of issuers) {
+    const file = stack.local.jwks[issuer];
+    if (file === undefined) {
+      problems.push(`local.jwks: the JWT issuer ${issuer} (${at}) has no key set; add local.jwks."${issuer}": <file>.json (a JWKS: {"keys": [...]})`);
+      continue;
+    }
+    const path = resolve(baseDir, file);
+    const text = await readFile(path, "utf8").catch(() => undefined);
+    const keys = text === undefined ? "file not found" : parseJwks(text);
+    if (typeof keys === "string") problems.push(`local.jwks.${issuer}: ${path}: ${keys}`);
+    else out.set(issuer, keys);
+  }
+  return out;
+}
 
 async function startApiGateway(first: ApiGatewayPlan, ctx: ServiceContext): Promise<ApiGatewayLive> {
   let current = first;
@@ -98,12 +130,13 @@ async function startApiGateway(first: ApiGatewayPlan, ctx: ServiceContext): Prom
     }
     const g = new InFlight();
     const throttles = new Throttles(ctx.clock);
+    const usage = new UsagePlans(ctx.clock);
     const next = new Map<string, HttpHandler>();
     for (const api of plan.apis) {
       const port = ctx.httpsPort === 443 ? "" : `:${ctx.httpsPort}`;
       const stages = [...api.stages.keys()].map((st) => (st === "$default" ? "" : `${st}/`));
       ctx.log.info(`${api.kind} api ${api.name} (id ${api.id}): ${stages.map((st) => `https://${api.hosts[0]}${port}/${st}`).join("  ") || "no stages"}`);
-      const handler = g.wrap(createApiHandler(api, { clock: ctx.clock, ids: ctx.ids, log: ctx.log, lambda, accountId: ACCOUNT, throttles }));
+      const handler = g.wrap(createApiHandler(api, { clock: ctx.clock, ids: ctx.ids, log: ctx.log, lambda, accountId: ACCOUNT, throttles, usage }));
       for (const h of api.hosts) next.set(h, handler);
     }
     return { lambda, gen: g, routes: next };

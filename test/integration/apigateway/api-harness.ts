@@ -15,6 +15,15 @@ export const lambdaProxy = (fn: string, extra: Record<string, unknown> = {}) => 
   Integration: { Type: "AWS_PROXY", IntegrationHttpMethod: "POST", Uri: invocationArn(fn), ...extra },
 });
 
+/** A MOCK method answering 200 `{}` (PutIntegration MOCK + one IntegrationResponse). */
+export const MOCK_200 = {
+  Integration: {
+    Type: "MOCK",
+    RequestTemplates: { "application/json": '{"statusCode": 200}' },
+    IntegrationResponses: [{ StatusCode: "200", ResponseTemplates: { "application/json": "{}" } }],
+  },
+};
+
 export const FUNCTIONS = {
   echo: { handler: "handlers.mjs", export: "echo" },
   reply: { handler: "handlers.mjs", export: "reply" },

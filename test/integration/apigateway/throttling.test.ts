@@ -1,15 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { VIEWER_VERSIONS } from "../../support/viewer.js";
-import { HTTP_HOST, REST_HOST, startApis, type ApiHarness } from "./api-harness.js";
-
-const MOCK = {
-  Integration: {
-    Type: "MOCK",
-    RequestTemplates: { "application/json": '{"statusCode": 200}' },
-    IntegrationResponses: [{ StatusCode: "200", ResponseTemplates: { "application/json": "{}" } }],
-  },
-};
+import { HTTP_HOST, MOCK_200 as MOCK, REST_HOST, startApis, type ApiHarness } from "./api-harness.js";
 
 describe("throttling: token buckets on the stack clock (apigateway.md §8)", () => {
   let h: ApiHarness;

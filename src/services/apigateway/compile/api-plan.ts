@@ -1,7 +1,22 @@
 import type { CorsPlan } from "../cors/http-api-cors.js";
 import type { ThrottleLimits } from "../throttling/token-bucket.js";
+import type { ApiKeyGrant } from "../throttling/usage-plans.js";
 import type { MockResponse } from "../proxy/mock-integration.js";
 import type { PathMatcher } from "./path-matcher.js";
+import type { IdentitySourcePart } from "../schema/identity-source.js";
+import type { JwtAuthorizerPlan } from "../authorizers/jwt-authorizer.js";
+
+/** A REST Lambda authorizer (CreateAuthorizer TOKEN / REQUEST, apigateway.md §10.1). */
+export interface AuthorizerPlan {
+  id: string;
+  type: "TOKEN" | "REQUEST";
+  functionName: string;
+  identitySources: readonly IdentitySourcePart[];
+  /** TOKEN: IdentityValidationExpression, compiled once. */
+  validation: RegExp | undefined;
+  /** AuthorizerResultTtlInSeconds × 1000 (default 300 s; 0 = no cache). */
+  ttlMs: number;
+}
 
 /** The compiled, frozen form of one revision's APIs (compile-apis.ts builds it). */
 export type IntegrationPlan =
@@ -24,11 +39,17 @@ export interface RestTarget {
   method: string;
   resourceId: string;
   integration: IntegrationPlan;
+  /** AuthorizationType CUSTOM: the method's Lambda authorizer. */
+  authorizer: AuthorizerPlan | undefined;
+  /** PutMethod ApiKeyRequired. */
+  apiKeyRequired: boolean;
 }
 
 export interface HttpTarget {
   routeKey: string;
   integration: IntegrationPlan | undefined;
+  /** AuthorizationType JWT: the route's authorizer and its AuthorizationScopes. */
+  jwt: { authorizer: JwtAuthorizerPlan; scopes: readonly string[] | undefined } | undefined;
 }
 
 interface ApiPlanBase {
@@ -42,6 +63,11 @@ interface ApiPlanBase {
 
 export interface RestApiPlan extends ApiPlanBase {
   kind: "rest";
+  /** The region in method ARNs (`arn:aws:execute-api:<region>:…`). */
+  region: string;
+  apiKeySource: "HEADER" | "AUTHORIZER";
+  /** Stage → API key value → the key's usage-plan grant there (enabled keys of a plan naming the stage). */
+  apiKeys: ReadonlyMap<string, ReadonlyMap<string, ApiKeyGrant>>;
   binaryMediaTypes: readonly string[];
   matcher: PathMatcher<RestTarget>;
 }

@@ -3,7 +3,13 @@ import { deriveApiId, functionNameFromUri, parsePathParts } from "../schema/api-
 import type { HttpApi, HttpIntegration } from "../schema/http-api.js";
 import type { RestApi, RestIntegration } from "../schema/rest-api.js";
 import type { FunctionBinding } from "../schema/stack-slice.js";
-import type { ApiGatewayPlan, ApiPlan, FunctionPlan, HttpTarget, IntegrationPlan, RestTarget, StagePlan } from "./api-plan.js";
+import { parseIdentitySource } from "../schema/identity-source.js";
+import type { JwtAuthorizerPlan } from "../authorizers/jwt-authorizer.js";
+import type { JwksKeys } from "../authorizers/jwks.js";
+import { apiKeyValue } from "../schema/api-key-value.js";
+import type { ApiKey, ThrottleSettings, UsagePlan, UsagePlanKey } from "../schema/usage-plans.js";
+import type { ApiKeyGrant } from "../throttling/usage-plans.js";
+import type { ApiGatewayPlan, ApiPlan, AuthorizerPlan, FunctionPlan, HttpTarget, IntegrationPlan, RestTarget, StagePlan } from "./api-plan.js";
 import { compileCors } from "../cors/http-api-cors.js";
 import { compileMockResponses } from "../proxy/mock-integration.js";
 import { ACCOUNT_LIMITS, type ThrottleLimits } from "../throttling/token-bucket.js";
@@ -12,10 +18,15 @@ import { PathMatcher, type PathEntry } from "./path-matcher.js";
 /** Integration timeouts when TimeoutInMillis is absent: REST 29 s, HTTP API 30 s (apigateway.md §7). */
 const REST_TIMEOUT_MS = 29_000;
 const HTTP_TIMEOUT_MS = 30_000;
+/** AuthorizerResultTtlInSeconds default (apigateway.md §10.1). */
+const DEFAULT_AUTHORIZER_TTL_S = 300;
 
 export interface ApiSections {
   restApis: Record<string, RestApi>;
   httpApis: Record<string, HttpApi>;
+  apiKeys: Record<string, ApiKey>;
+  usagePlans: Record<string, UsagePlan>;
+  usagePlanKeys: UsagePlanKey[];
   local: {
     functions: Record<string, FunctionBinding>;
     restApis: Record<string, { apiId?: string }>;
@@ -27,11 +38,15 @@ export function apiHosts(id: string, region: string): string[] {
   return [`${id}.execute-api.localhost`, `${id}.execute-api.${region}.amazonaws.com`];
 }
 
-export function compileApis(stack: ApiSections, baseDir: string, region: string): ApiGatewayPlan {
+/** Issuer → its JWKS keys, read at bind (`local.jwks`). */
+export type JwksByIssuer = ReadonlyMap<string, JwksKeys>;
+
+export function compileApis(stack: ApiSections, baseDir: string, region: string, jwks: JwksByIssuer = new Map()): ApiGatewayPlan {
   const apis: ApiPlan[] = [];
   for (const [name, api] of Object.entries(stack.restApis)) {
     const id = stack.local.restApis[name]?.apiId ?? deriveApiId("rest", name);
     const entries: PathEntry<RestTarget>[] = [];
+    const authorizers = compileAuthorizers(api);
     for (const [path, resource] of Object.entries(api.Resources)) {
       const parts = parsePathParts(path);
       if (typeof parts === "string") continue;
@@ -40,12 +55,22 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string)
         entries.push({
           parts,
           method,
-          value: { resourcePath: path, method, resourceId: deriveApiId("rest", `${name}:${path}`).slice(0, 6), integration: restIntegration(m.Integration) },
+          value: {
+            resourcePath: path,
+            method,
+            resourceId: deriveApiId("rest", `${name}:${path}`).slice(0, 6),
+            integration: restIntegration(m.Integration),
+            authorizer: m.AuthorizationType === "CUSTOM" && m.AuthorizerId !== undefined ? authorizers.get(m.AuthorizerId) : undefined,
+            apiKeyRequired: m.ApiKeyRequired,
+          },
         });
       }
     }
     apis.push({
       kind: "rest",
+      region,
+      apiKeySource: api.ApiKeySource ?? "HEADER",
+      apiKeys: compileApiKeyGrants(stack, name, id),
       name,
       id,
       hosts: apiHosts(id, region),
@@ -73,10 +98,16 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string)
     const id = stack.local.httpApis[name]?.apiId ?? deriveApiId("http", name);
     const entries: PathEntry<HttpTarget>[] = [];
     let defaultRoute: HttpTarget | undefined;
+    const jwtAuthorizers = compileJwtAuthorizers(api, jwks);
     for (const [routeKey, route] of Object.entries(api.Routes)) {
       const integrationId = route.Target?.replace(/^integrations\//, "");
       const i = integrationId === undefined ? undefined : api.Integrations[integrationId];
-      const target: HttpTarget = { routeKey, integration: i ? httpIntegration(i) : undefined };
+      const jwt = route.AuthorizationType === "JWT" && route.AuthorizerId !== undefined ? jwtAuthorizers.get(route.AuthorizerId) : undefined;
+      const target: HttpTarget = {
+        routeKey,
+        integration: i ? httpIntegration(i) : undefined,
+        jwt: jwt ? { authorizer: jwt, scopes: route.AuthorizationScopes } : undefined,
+      };
       if (routeKey === "$default") {
         defaultRoute = target;
         continue;
@@ -134,6 +165,73 @@ function stagePlan(
 function limitsOf(s: { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number } | undefined): ThrottleLimits | undefined {
   if (s?.ThrottlingRateLimit === undefined && s?.ThrottlingBurstLimit === undefined) return undefined;
   return { rate: s.ThrottlingRateLimit ?? ACCOUNT_LIMITS.rate, burst: s.ThrottlingBurstLimit ?? ACCOUNT_LIMITS.burst };
+}
+
+/** Lambda TOKEN / REQUEST authorizers by AuthorizerId (Cognito ones are warned and not applied). */
+function compileAuthorizers(api: RestApi): Map<string, AuthorizerPlan> {
+  const out = new Map<string, AuthorizerPlan>();
+  for (const [id, a] of Object.entries(api.Authorizers)) {
+    if (a.Type === "COGNITO_USER_POOLS") continue;
+    const sources = parseIdentitySource(a.IdentitySource);
+    out.set(id, {
+      id,
+      type: a.Type,
+      functionName: functionNameFromUri(a.AuthorizerUri ?? "")!,
+      identitySources: typeof sources === "string" ? [] : sources,
+      // Choice: the whole token must match (Java String.matches, as API Gateway runs on the JVM); the docs say only "when there is a match".
+      validation: a.Type === "TOKEN" && a.IdentityValidationExpression !== undefined ? new RegExp(`^(?:${a.IdentityValidationExpression})$`) : undefined,
+      ttlMs: (a.AuthorizerResultTtlInSeconds ?? DEFAULT_AUTHORIZER_TTL_S) * 1000,
+    });
+  }
+  return out;
+}
+
+/** Stage → key value → grant, for the enabled keys of every usage plan that names this API's stage. */
+function compileApiKeyGrants(stack: ApiSections, apiName: string, apiId: string): Map<string, Map<string, ApiKeyGrant>> {
+  const out = new Map<string, Map<string, ApiKeyGrant>>();
+  for (const pk of stack.usagePlanKeys) {
+    const plan = stack.usagePlans[pk.UsagePlanId];
+    const key = stack.apiKeys[pk.KeyId];
+    if (!plan || !key?.Enabled) continue;
+    for (const s of plan.ApiStages) {
+      if (s.ApiId !== apiName && s.ApiId !== apiId) continue;
+      const methodThrottle = new Map<string, ThrottleLimits>();
+      for (const [m, t] of Object.entries(s.Throttle ?? {})) {
+        const l = usageLimits(t);
+        if (l) methodThrottle.set(m, l);
+      }
+      let byValue = out.get(s.Stage);
+      if (!byValue) out.set(s.Stage, (byValue = new Map()));
+      const value = apiKeyValue(pk.KeyId, key);
+      byValue.set(value, {
+        keyId: deriveApiId("rest", `apikey:${pk.KeyId}`),
+        keyName: pk.KeyId,
+        value,
+        planId: pk.UsagePlanId,
+        throttle: usageLimits(plan.Throttle),
+        methodThrottle,
+        quota: plan.Quota ? { limit: plan.Quota.Limit, offset: plan.Quota.Offset, period: plan.Quota.Period } : undefined,
+      });
+    }
+  }
+  return out;
+}
+
+/** A usage plan's ThrottleSettings; a missing half takes the account default (as stage settings do). */
+function usageLimits(t: ThrottleSettings | undefined): ThrottleLimits | undefined {
+  return limitsOf(t && { ThrottlingRateLimit: t.RateLimit, ThrottlingBurstLimit: t.BurstLimit });
+}
+
+function compileJwtAuthorizers(api: HttpApi, jwks: JwksByIssuer): Map<string, JwtAuthorizerPlan> {
+  const out = new Map<string, JwtAuthorizerPlan>();
+  for (const [id, a] of Object.entries(api.Authorizers)) {
+    const issuer = a.JwtConfiguration?.Issuer;
+    const m = /^\$request\.(header|querystring)\.(.+)$/.exec(a.IdentitySource?.[0] ?? "");
+    const keys = issuer === undefined ? undefined : jwks.get(issuer);
+    if (a.AuthorizerType !== "JWT" || !m || !keys || issuer === undefined) continue;
+    out.set(id, { id, source: { kind: m[1] as "header" | "querystring", name: m[2]! }, issuer, audience: a.JwtConfiguration?.Audience ?? [], keys });
+  }
+  return out;
 }
 
 function restIntegration(i: RestIntegration): IntegrationPlan {

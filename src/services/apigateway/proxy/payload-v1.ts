@@ -17,6 +17,10 @@ export interface V1Context {
   binaryMediaTypes: readonly string[];
   /** HTTP APIs with payload 1.0 add `version: "1.0"` and name the route. */
   httpApi?: { routeKey: string };
+  /** A Lambda authorizer's context, principalId and integrationLatency (`requestContext.authorizer`). */
+  authorizer?: Record<string, unknown> | undefined;
+  /** The API key a method with ApiKeyRequired accepted (`identity.apiKey` / `identity.apiKeyId`). */
+  apiKey?: { value: string; id: string } | undefined;
 }
 
 export function buildV1Event(r: ApiRequest, c: V1Context): Record<string, unknown> {
@@ -42,6 +46,7 @@ export function buildV1Event(r: ApiRequest, c: V1Context): Record<string, unknow
   const requestContext: Record<string, unknown> = {
     accountId: c.accountId,
     apiId: c.apiId,
+    ...(c.authorizer ? { authorizer: c.authorizer } : {}),
     deploymentId: c.deploymentId,
     domainName: r.domainName,
     domainPrefix: r.domainName.split(".")[0],
@@ -50,6 +55,7 @@ export function buildV1Event(r: ApiRequest, c: V1Context): Record<string, unknow
     identity: {
       accessKey: null,
       accountId: null,
+      ...(c.apiKey ? { apiKey: c.apiKey.value, apiKeyId: c.apiKey.id } : {}),
       caller: null,
       cognitoAuthenticationProvider: null,
       cognitoAuthenticationType: null,

@@ -14,6 +14,8 @@ export interface V2Context {
   routeKey: string;
   pathParameters: Record<string, string> | undefined;
   stageVariables: Readonly<Record<string, string>> | undefined;
+  /** `requestContext.authorizer` (`{jwt: {claims, scopes}}`). */
+  authorizer?: Record<string, unknown> | undefined;
 }
 
 /** Text types whose request bodies stay strings (Choice: apigateway.md §5 leaves the rule UNCONFIRMED). */
@@ -50,6 +52,7 @@ export function buildV2Event(r: ApiRequest, c: V2Context): Record<string, unknow
   event["requestContext"] = {
     accountId: c.accountId,
     apiId: c.apiId,
+    ...(c.authorizer ? { authorizer: c.authorizer } : {}),
     domainName: r.domainName,
     domainPrefix: r.domainName.split(".")[0],
     http: { method: r.method, path: stagePrefix + r.rawPath, protocol: r.protocol, sourceIp: r.sourceIp, userAgent: r.userAgent },

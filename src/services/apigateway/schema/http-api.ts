@@ -36,8 +36,10 @@ export const RouteSchema = z
     /** `integrations/<IntegrationId>`. */
     Target: z.string().optional(),
     AuthorizationType: z.enum(["NONE", "AWS_IAM", "CUSTOM", "JWT"]).default("NONE"),
-    AuthorizerId: notApplied,
-    AuthorizationScopes: notApplied,
+    /** The key of one of the API's Authorizers. */
+    AuthorizerId: z.string().optional(),
+    /** JWT: the token must carry at least one of these in `scope` / `scp` (≤ 10). */
+    AuthorizationScopes: z.array(z.string()).optional(),
     ApiKeyRequired: notApplied,
     OperationName: z.string().optional(),
     RequestParameters: notApplied,
@@ -85,6 +87,32 @@ export const CorsSchema = z
   .strict();
 export type Cors = z.infer<typeof CorsSchema>;
 
+/** CreateAuthorizer (apigatewayv2, apigateway.md §10.3–§10.4); only JWT authorizers are applied. */
+export const HttpAuthorizerSchema = z
+  .object({
+    Name: z.string().optional(),
+    AuthorizerType: z.enum(["JWT", "REQUEST"]),
+    /** JWT: one `$request.header.<name>` or `$request.querystring.<name>`. */
+    IdentitySource: z.array(z.string()).optional(),
+    JwtConfiguration: z
+      .object({
+        /** The token's `iss`; its keys come from the JWKS file bound at `local.jwks.<Issuer>`. */
+        Issuer: z.string().optional(),
+        /** The token's `aud` (or, without `aud`, `client_id`) must be one of these (≤ 50). */
+        Audience: z.array(z.string()).optional(),
+      })
+      .strict()
+      .optional(),
+    AuthorizerUri: notApplied,
+    AuthorizerPayloadFormatVersion: notApplied,
+    AuthorizerResultTtlInSeconds: notApplied,
+    EnableSimpleResponses: notApplied,
+    AuthorizerCredentialsArn: notApplied,
+    IdentityValidationExpression: notApplied,
+  })
+  .strict();
+export type HttpAuthorizer = z.infer<typeof HttpAuthorizerSchema>;
+
 export const HttpApiSchema = z
   .object({
     ProtocolType: z.literal("HTTP").default("HTTP"),
@@ -99,6 +127,8 @@ export const HttpApiSchema = z
     Integrations: z.record(HttpIntegrationSchema).default({}),
     /** StageName → CreateStage. */
     Stages: z.record(HttpStageSchema).default({}),
+    /** AuthorizerId → CreateAuthorizer (a route names it with AuthorizerId). */
+    Authorizers: z.record(HttpAuthorizerSchema).default({}),
   })
   .strict();
 export type HttpApi = z.infer<typeof HttpApiSchema>;

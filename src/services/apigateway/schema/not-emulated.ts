@@ -1,13 +1,14 @@
 import type { HttpApi } from "./http-api.js";
 import type { RestApi } from "./rest-api.js";
+import type { ApiKey } from "./usage-plans.js";
 
 export interface NotEmulated {
   path: (string | number)[];
   message: string;
 }
 
-const REST_API_FIELDS = ["EndpointConfiguration", "ApiKeySource", "DisableExecuteApiEndpoint", "MinimumCompressionSize", "Policy"] as const;
-const METHOD_FIELDS = ["AuthorizerId", "AuthorizationScopes", "RequestParameters", "RequestModels", "RequestValidatorId", "MethodResponses"] as const;
+const REST_API_FIELDS = ["EndpointConfiguration", "DisableExecuteApiEndpoint", "MinimumCompressionSize", "Policy"] as const;
+const METHOD_FIELDS = ["AuthorizationScopes", "RequestParameters", "RequestModels", "RequestValidatorId", "MethodResponses"] as const;
 const REST_INTEGRATION_FIELDS = [
   "ConnectionId",
   "Credentials",
@@ -20,7 +21,7 @@ const REST_INTEGRATION_FIELDS = [
 ] as const;
 const REST_STAGE_FIELDS = ["CacheClusterEnabled", "CacheClusterSize", "TracingEnabled", "AccessLogSettings", "ClientCertificateId"] as const;
 const HTTP_API_FIELDS = ["DisableExecuteApiEndpoint", "RouteSelectionExpression"] as const;
-const ROUTE_FIELDS = ["AuthorizerId", "AuthorizationScopes", "ApiKeyRequired", "RequestParameters", "RequestModels"] as const;
+const ROUTE_FIELDS = ["ApiKeyRequired", "RequestParameters", "RequestModels"] as const;
 const HTTP_INTEGRATION_FIELDS = ["ConnectionId", "CredentialsArn", "IntegrationSubtype", "RequestParameters", "ResponseParameters", "TlsConfig"] as const;
 const HTTP_STAGE_FIELDS = ["AccessLogSettings"] as const;
 const METHOD_SETTING_FIELDS = [
@@ -40,8 +41,9 @@ function present<T extends object>(o: T, fields: readonly string[], at: (string 
 }
 
 /** Settings accepted from a real API description but not applied: each one is a load warning naming its path. */
-export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis: Record<string, HttpApi>): NotEmulated[] {
+export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis: Record<string, HttpApi>, apiKeys: Record<string, ApiKey> = {}): NotEmulated[] {
   const out: NotEmulated[] = [];
+  for (const [name, k] of Object.entries(apiKeys)) present(k, ["CustomerId", "GenerateDistinctId", "StageKeys"], ["apiKeys", name], out);
   for (const [name, api] of Object.entries(restApis)) {
     const at = ["restApis", name];
     present(api, REST_API_FIELDS, at, out);
@@ -49,9 +51,10 @@ export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis:
       for (const [method, m] of Object.entries(r.Methods)) {
         const mat = [...at, "Resources", path, "Methods", method];
         present(m, METHOD_FIELDS, mat, out);
-        if (m.AuthorizationType !== "NONE")
+        // CUSTOM (Lambda TOKEN / REQUEST authorizers) is emulated; IAM and Cognito are not.
+        const a = m.AuthorizerId === undefined ? undefined : api.Authorizers[m.AuthorizerId];
+        if (m.AuthorizationType === "AWS_IAM" || m.AuthorizationType === "COGNITO_USER_POOLS" || a?.Type === "COGNITO_USER_POOLS")
           out.push({ path: [...mat, "AuthorizationType"], message: "not emulated: every request is let through unauthorised" });
-        if (m.ApiKeyRequired) out.push({ path: [...mat, "ApiKeyRequired"], message: "not emulated: API keys are not checked" });
         const i = m.Integration;
         if (!i) continue;
         present(i, REST_INTEGRATION_FIELDS, [...mat, "Integration"], out);
@@ -74,6 +77,7 @@ export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis:
                 });
         }
       }
+    for (const [id, a] of Object.entries(api.Authorizers)) present(a, ["AuthorizerCredentials", "AuthType", "ProviderARNs"], [...at, "Authorizers", id], out);
     for (const [stage, s] of Object.entries(api.Stages)) {
       present(s, REST_STAGE_FIELDS, [...at, "Stages", stage], out);
       for (const [key, m] of Object.entries(s.MethodSettings ?? {})) present(m, METHOD_SETTING_FIELDS, [...at, "Stages", stage, "MethodSettings", key], out);
@@ -84,7 +88,8 @@ export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis:
     present(api, HTTP_API_FIELDS, at, out);
     for (const [key, r] of Object.entries(api.Routes)) {
       present(r, ROUTE_FIELDS, [...at, "Routes", key], out);
-      if (r.AuthorizationType !== "NONE")
+      // JWT authorizers are emulated; IAM and Lambda (CUSTOM) authorizers are not.
+      if (r.AuthorizationType === "AWS_IAM" || r.AuthorizationType === "CUSTOM")
         out.push({ path: [...at, "Routes", key, "AuthorizationType"], message: "not emulated: every request is let through unauthorised" });
     }
     for (const [id, i] of Object.entries(api.Integrations)) {
@@ -94,6 +99,20 @@ export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis:
       if (i.ConnectionType === "VPC_LINK")
         out.push({ path: [...at, "Integrations", id, "ConnectionType"], message: "not emulated: the IntegrationUri is called directly" });
     }
+    for (const [id, a] of Object.entries(api.Authorizers))
+      present(
+        a,
+        [
+          "AuthorizerUri",
+          "AuthorizerPayloadFormatVersion",
+          "AuthorizerResultTtlInSeconds",
+          "EnableSimpleResponses",
+          "AuthorizerCredentialsArn",
+          "IdentityValidationExpression",
+        ],
+        [...at, "Authorizers", id],
+        out,
+      );
     for (const [stage, s] of Object.entries(api.Stages)) {
       present(s, HTTP_STAGE_FIELDS, [...at, "Stages", stage], out);
       if (s.DefaultRouteSettings) present(s.DefaultRouteSettings, ROUTE_SETTING_FIELDS, [...at, "Stages", stage, "DefaultRouteSettings"], out);

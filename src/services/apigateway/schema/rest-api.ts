@@ -52,7 +52,8 @@ export type RestIntegration = z.infer<typeof RestIntegrationSchema>;
 export const MethodSchema = z
   .object({
     AuthorizationType: z.enum(["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]).default("NONE"),
-    AuthorizerId: notApplied,
+    /** AuthorizationType CUSTOM: the key of one of the API's Authorizers. */
+    AuthorizerId: z.string().optional(),
     AuthorizationScopes: notApplied,
     ApiKeyRequired: z.boolean().default(false),
     OperationName: z.string().optional(),
@@ -109,13 +110,37 @@ export const RestStageSchema = z
   .strict();
 export type RestStage = z.infer<typeof RestStageSchema>;
 
+/**
+ * CreateAuthorizer (apigateway.md §10.1). `IdentitySource` is a comma-separated list of
+ * `method.request.header.<name>`, `method.request.querystring.<name>`, `stageVariables.<name>` or
+ * `context.<name>`; TOKEN takes exactly one header.
+ */
+export const AuthorizerSchema = z
+  .object({
+    Name: z.string().optional(),
+    Type: z.enum(["TOKEN", "REQUEST", "COGNITO_USER_POOLS"]),
+    /** `arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<function ARN>/invocations`. */
+    AuthorizerUri: z.string().optional(),
+    IdentitySource: z.string().optional(),
+    /** TOKEN: a regular expression the token must match, else 401 without invoking the function. */
+    IdentityValidationExpression: z.string().optional(),
+    /** 0–3600; default 300; 0 disables the cache. */
+    AuthorizerResultTtlInSeconds: z.number().int().optional(),
+    AuthorizerCredentials: notApplied,
+    AuthType: notApplied,
+    ProviderARNs: notApplied,
+  })
+  .strict();
+export type Authorizer = z.infer<typeof AuthorizerSchema>;
+
 export const RestApiSchema = z
   .object({
     Description: z.string().optional(),
     /** Content types whose bodies travel base64 (`image/png`, `*\/*`). */
     BinaryMediaTypes: z.array(z.string()).default([]),
     EndpointConfiguration: notApplied,
-    ApiKeySource: notApplied,
+    /** Where a method's API key is read: `x-api-key` (HEADER, default) or the authorizer's usageIdentifierKey. */
+    ApiKeySource: z.enum(["HEADER", "AUTHORIZER"]).optional(),
     DisableExecuteApiEndpoint: notApplied,
     MinimumCompressionSize: notApplied,
     Policy: notApplied,
@@ -124,6 +149,8 @@ export const RestApiSchema = z
     Resources: z.record(ResourceSchema).default({}),
     /** StageName → CreateStage. */
     Stages: z.record(RestStageSchema).default({}),
+    /** AuthorizerId → CreateAuthorizer (a method names it with AuthorizerId). */
+    Authorizers: z.record(AuthorizerSchema).default({}),
   })
   .strict();
 export type RestApi = z.infer<typeof RestApiSchema>;

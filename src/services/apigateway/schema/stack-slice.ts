@@ -3,6 +3,8 @@ import type { StackSlice } from "../../../core/stack-slice.js";
 import { HttpApiSchema, type HttpApi } from "./http-api.js";
 import { findNotEmulatedApis } from "./not-emulated.js";
 import { RestApiSchema, type RestApi } from "./rest-api.js";
+import { deriveApiId } from "./api-names.js";
+import { ApiKeySchema, UsagePlanKeySchema, UsagePlanSchema, validateUsagePlans, type ApiKey, type UsagePlan, type UsagePlanKey } from "./usage-plans.js";
 import { validateHttpApis, validateRestApis } from "./validate-apis.js";
 
 /** A Lambda function bound to a local handler file (the CreateFunction fields the runtime honours). */
@@ -28,7 +30,10 @@ const ApiBindingSchema = z.record(z.object({ apiId: z.string().optional() }).str
 export interface ApiGatewaySections {
   restApis: Record<string, RestApi>;
   httpApis: Record<string, HttpApi>;
-  local: { restApis: Record<string, { apiId?: string }>; httpApis: Record<string, { apiId?: string }> };
+  apiKeys: Record<string, ApiKey>;
+  usagePlans: Record<string, UsagePlan>;
+  usagePlanKeys: UsagePlanKey[];
+  local: { restApis: Record<string, { apiId?: string }>; httpApis: Record<string, { apiId?: string }>; jwks: Record<string, string> };
 }
 
 export const APIGATEWAY_STACK_SLICE = {
@@ -37,6 +42,12 @@ export const APIGATEWAY_STACK_SLICE = {
     restApis: z.record(RestApiSchema).default({}),
     /** HTTP API name → CreateApi with its Routes, Integrations and Stages. */
     httpApis: z.record(HttpApiSchema).default({}),
+    /** Key name → CreateApiKey. */
+    apiKeys: z.record(ApiKeySchema).default({}),
+    /** Plan name → CreateUsagePlan. */
+    usagePlans: z.record(UsagePlanSchema).default({}),
+    /** CreateUsagePlanKey: which keys belong to which plans. */
+    usagePlanKeys: z.array(UsagePlanKeySchema).default([]),
   },
   local: {
     /** FunctionName → the handler file Lambda integrations run (in the shared Lambda runtime). */
@@ -45,11 +56,23 @@ export const APIGATEWAY_STACK_SLICE = {
     restApis: ApiBindingSchema,
     /** HTTP API name → `apiId` pinned. */
     httpApis: ApiBindingSchema,
+    /** JWT authorizer Issuer → the JWKS file (`{"keys": [...]}`, relative to the stack file) its tokens are verified with. */
+    jwks: z.record(z.string().min(1)).default({}),
   },
   check(stack: ApiGatewaySections) {
     return {
-      problems: [...validateRestApis(stack.restApis, stack.local.restApis), ...validateHttpApis(stack.httpApis, stack.local.httpApis)],
-      notEmulated: findNotEmulatedApis(stack.restApis, stack.httpApis),
+      problems: [
+        ...validateRestApis(stack.restApis, stack.local.restApis),
+        ...validateHttpApis(stack.httpApis, stack.local.httpApis),
+        ...validateUsagePlans(
+          stack.apiKeys,
+          stack.usagePlans,
+          stack.usagePlanKeys,
+          stack.restApis,
+          (n) => stack.local.restApis[n]?.apiId ?? deriveApiId("rest", n),
+        ),
+      ],
+      notEmulated: findNotEmulatedApis(stack.restApis, stack.httpApis, stack.apiKeys),
     };
   },
 } satisfies StackSlice<ApiGatewaySections>;

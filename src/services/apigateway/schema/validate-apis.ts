@@ -1,6 +1,7 @@
 import { API_ID, functionNameFromUri, parsePathParts } from "./api-names.js";
 import type { HttpApi } from "./http-api.js";
-import type { RestApi } from "./rest-api.js";
+import { parseIdentitySource } from "./identity-source.js";
+import type { Authorizer, RestApi } from "./rest-api.js";
 
 type Problem = [readonly (string | number)[], string];
 
@@ -23,6 +24,9 @@ export function validateRestApis(apis: Record<string, RestApi>, apiIds: Record<s
       if (typeof parts === "string") problems.push([at("Resources", path), `BadRequestException: Resource's path part is invalid: ${parts}`]);
       for (const [method, m] of Object.entries(resource.Methods)) {
         const mat = (...p: string[]) => at("Resources", path, "Methods", method, ...p);
+        // PutMethod: CUSTOM needs an authorizer of this API.
+        if (m.AuthorizationType === "CUSTOM" && (m.AuthorizerId === undefined || !(m.AuthorizerId in api.Authorizers)))
+          problems.push([mat("AuthorizerId"), "BadRequestException: Invalid authorizer ID specified: name one of the API's Authorizers"]);
         const i = m.Integration;
         // CreateDeployment refuses a method without an integration.
         if (!i) {
@@ -42,7 +46,32 @@ export function validateRestApis(apis: Record<string, RestApi>, apiIds: Record<s
           problems.push([mat("Integration", "Uri"), "BadRequestException: Invalid HTTP endpoint specified for URI"]);
       }
     }
+    for (const [id, a] of Object.entries(api.Authorizers)) problems.push(...validateAuthorizer(a, ["restApis", name, "Authorizers", id]));
   }
+  return problems;
+}
+
+/** CreateAuthorizer's refusals (apigateway.md §10.1, §7 cache TTL 0–3600). */
+function validateAuthorizer(a: Authorizer, at: readonly (string | number)[]): Problem[] {
+  const problems: Problem[] = [];
+  if (a.Type === "COGNITO_USER_POOLS") return problems;
+  if (!a.AuthorizerUri || functionNameFromUri(a.AuthorizerUri) === undefined)
+    problems.push([[...at, "AuthorizerUri"], "BadRequestException: Invalid Authorizer URI: a Lambda function invocation ARN is required"]);
+  const ttl = a.AuthorizerResultTtlInSeconds;
+  if (ttl !== undefined && (ttl < 0 || ttl > 3600))
+    problems.push([[...at, "AuthorizerResultTtlInSeconds"], "BadRequestException: AuthorizerResultTtlInSeconds must be between 0 and 3600"]);
+  const sources = parseIdentitySource(a.IdentitySource);
+  if (typeof sources === "string") problems.push([[...at, "IdentitySource"], `BadRequestException: ${sources}`]);
+  else if (a.Type === "TOKEN" && (sources.length !== 1 || sources[0]!.kind !== "header"))
+    problems.push([[...at, "IdentitySource"], "BadRequestException: A TOKEN authorizer's IdentitySource is one method.request.header.<name>"]);
+  else if (a.Type === "REQUEST" && sources.length === 0 && (ttl ?? 300) > 0)
+    problems.push([[...at, "IdentitySource"], "BadRequestException: Identity Source must be specified when caching is enabled"]);
+  if (a.IdentityValidationExpression !== undefined)
+    try {
+      new RegExp(a.IdentityValidationExpression);
+    } catch {
+      problems.push([[...at, "IdentityValidationExpression"], "BadRequestException: Invalid IdentityValidationExpression"]);
+    }
   return problems;
 }
 
@@ -67,6 +96,10 @@ export function validateHttpApis(apis: Record<string, HttpApi>, apiIds: Record<s
         const parts = parsePathParts(m[3]);
         if (typeof parts === "string") problems.push([at("Routes", key), `BadRequestException: Invalid route key: ${parts}`]);
       }
+      if (route.AuthorizationType === "JWT" && (route.AuthorizerId === undefined || api.Authorizers[route.AuthorizerId]?.AuthorizerType !== "JWT"))
+        problems.push([at("Routes", key, "AuthorizerId"), "BadRequestException: Invalid authorizer ID specified: name one of the API's JWT Authorizers"]);
+      if ((route.AuthorizationScopes?.length ?? 0) > 10)
+        problems.push([at("Routes", key, "AuthorizationScopes"), "BadRequestException: A route has at most 10 AuthorizationScopes"]);
       if (route.Target !== undefined) {
         const t = /^integrations\/(.+)$/.exec(route.Target);
         if (!t || !(t[1]! in api.Integrations))
@@ -75,6 +108,20 @@ export function validateHttpApis(apis: Record<string, HttpApi>, apiIds: Record<s
             `NotFoundException: Invalid integration identifier specified: name one of Integrations as integrations/<IntegrationId>`,
           ]);
       }
+    }
+    for (const [id, a] of Object.entries(api.Authorizers)) {
+      if (a.AuthorizerType !== "JWT") continue;
+      const aat = (...p: string[]) => at("Authorizers", id, ...p);
+      if (!a.JwtConfiguration?.Issuer)
+        problems.push([aat("JwtConfiguration", "Issuer"), "BadRequestException: JwtConfiguration.Issuer is required for JWT authorizers"]);
+      if ((a.JwtConfiguration?.Audience?.length ?? 0) > 50)
+        problems.push([aat("JwtConfiguration", "Audience"), "BadRequestException: JwtConfiguration.Audience has at most 50 entries"]);
+      const src = a.IdentitySource ?? [];
+      if (src.length !== 1 || !/^\$request\.(header|querystring)\.\S+$/.test(src[0]!))
+        problems.push([
+          aat("IdentitySource"),
+          "BadRequestException: A JWT authorizer's IdentitySource is one $request.header.<name> or $request.querystring.<name>",
+        ]);
     }
     for (const [id, i] of Object.entries(api.Integrations)) {
       const iat = (...p: string[]) => at("Integrations", id, ...p);
