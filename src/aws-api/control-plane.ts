@@ -5,7 +5,7 @@ import type { Log } from "../core/log.js";
 import type { ApiCall, ConnectionInfo, ControlPlane, HttpHandler } from "../core/service.js";
 import { ApiSignatureVerifier } from "../core/sigv4.js";
 import { signingService } from "./endpoint.js";
-import { answerNotImplemented } from "./not-implemented.js";
+import { answerNotImplemented, notImplementedError, notImplementedOperation } from "./not-implemented.js";
 import { writeProtocolError } from "./protocol-error.js";
 
 /**
@@ -78,6 +78,10 @@ async function answerCall(
     endpoint: `${conn.protocol}://${req.headers.host ?? "localhost"}`,
   };
   const answer = await plane.answer(call);
+  if (answer === undefined) {
+    const operation = notImplementedOperation(plane.signingName, { method: call.method, url: req.url, headers: req.headers });
+    return writeProtocolError(res, plane.protocol, notImplementedError(plane.protocol, operation), requestId);
+  }
   const payload = answer.body === undefined ? undefined : typeof answer.body === "string" ? Buffer.from(answer.body) : answer.body;
   res.writeHead(answer.status, {
     "x-amzn-requestid": requestId,

@@ -37,6 +37,11 @@ const CLOUDFRONT_OPERATIONS: [method: string, path: RegExp, name: string][] = [
   ["GET", /^\/2020-05-31\/cache-policy$/, "ListCachePolicies"],
   ["POST", /^\/2020-05-31\/origin-request-policy$/, "CreateOriginRequestPolicy"],
   ["POST", /^\/2020-05-31\/function$/, "CreateFunction"],
+  ["GET", /^\/2020-05-31\/function$/, "ListFunctions"],
+  ["POST", /^\/2020-05-31\/response-headers-policy$/, "CreateResponseHeadersPolicy"],
+  ["GET", /^\/2020-05-31\/response-headers-policy$/, "ListResponseHeadersPolicies"],
+  ["POST", /^\/2020-05-31\/key-value-store\/?$/, "CreateKeyValueStore"],
+  ["GET", /^\/2020-05-31\/key-value-store$/, "ListKeyValueStores"],
   ["POST", /^\/2020-05-31\/origin-access-control$/, "CreateOriginAccessControl"],
 ];
 

@@ -19,6 +19,10 @@ export interface CliFlags {
   logFormat: "text" | "cloudfront";
   verbose: boolean;
   version: boolean;
+  /** `export --format`: yaml (default) or json. */
+  format: "yaml" | "json";
+  /** `export --out FILE`; stdout when absent. */
+  out: string | undefined;
   /** `--parameter Key=Value` (repeatable): CloudFormation template parameter overrides. */
   parameters: Record<string, string>;
   positionals: string[];
@@ -39,6 +43,8 @@ const OPTIONS = {
   verbose: { type: "boolean", short: "v", default: false },
   version: { type: "boolean", default: false },
   parameter: { type: "string", multiple: true },
+  format: { type: "string", default: "yaml" },
+  out: { type: "string", short: "o" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -54,6 +60,8 @@ export function parseFlags(argv: string[]): CliFlags {
   const o = v.values;
   const logFormat = o["log-format"];
   if (logFormat !== "text" && logFormat !== "cloudfront") throw new EdgeparityError("CLI_USAGE", `--log-format must be text or cloudfront, not '${logFormat}'`);
+  const format = o.format;
+  if (format !== "yaml" && format !== "json") throw new EdgeparityError("CLI_USAGE", `--format must be yaml or json, not '${format}'`);
   const parameters: Record<string, string> = {};
   for (const p of o.parameter ?? []) {
     const eq = p.indexOf("=");
@@ -62,6 +70,8 @@ export function parseFlags(argv: string[]): CliFlags {
   }
   return {
     parameters,
+    format,
+    out: o.out,
     config: o.config,
     demo: o.demo ?? false,
     httpPort: o["http-port"] === undefined ? DEFAULT_HTTP_PORT : port(o["http-port"], "--http-port"),

@@ -76,7 +76,8 @@ export type ControlPlane =
       signingName: string;
       /** How errors the endpoint answers itself (signature, body too large, a crash) are written. */
       protocol: ApiProtocol;
-      answer(call: ApiCall): Promise<ApiAnswer>;
+      /** `undefined`: an operation this service does not implement (answered NotImplemented, naming it). */
+      answer(call: ApiCall): Promise<ApiAnswer | undefined>;
     };
 
 /** An AWS API protocol as `aws-api/` writes its errors: REST-XML (CloudFront), Query (ELBv2, STS, IAM), JSON. */

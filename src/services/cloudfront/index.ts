@@ -53,6 +53,8 @@ export interface CloudFrontControl {
   invalidate(distribution: string, paths: readonly string[], callerReference?: string): Promise<Invalidation>;
   /** The `/_edgeparity/cache` view of a distribution. */
   cacheView(distribution: string): Promise<CacheView>;
+  /** The invalidations made on a distribution (name, id or domain), newest first, as stored (Status Completed). */
+  invalidations(distribution: string): readonly Invalidation[];
 }
 
 /**
@@ -178,6 +180,7 @@ export function startCloudFront(plans: readonly DistributionPlan[], deps: CloudF
       return r.invalidation;
     },
     cacheView: async (distribution) => mustFindCache(distribution).view(),
+    invalidations: (distribution) => mustFindCache(distribution).invalidations,
     async close() {
       await state.clients.release(taken.splice(0));
       if (!own) return;

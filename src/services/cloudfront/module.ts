@@ -1,7 +1,7 @@
 import { EdgeparityError } from "../../core/errors.js";
 import { processSecret } from "../../core/ids.js";
 import { InFlight } from "../../core/in-flight.js";
-import type { HostPolicy, HttpHandler, ServiceModule } from "../../core/service.js";
+import type { ControlPlane, HostPolicy, HttpHandler, ServiceModule } from "../../core/service.js";
 import { listItems } from "../../model/aws-list.js";
 import type { Stack } from "../../model/stack.js";
 import {
@@ -16,6 +16,8 @@ import {
 } from "./index.js";
 import { distributionNames, type DistributionNames } from "./compile/distribution-names.js";
 import { mintOacCredentials, type OacCredentials } from "./compile/oac-signing.js";
+import { cloudFrontApi } from "./api/router.js";
+import { CLOUDFRONT_XMLNS } from "./api/xml.js";
 
 /**
  * CloudFront as the engine drives it. Bind names each distribution (id and domain stable per
@@ -36,6 +38,7 @@ export interface CloudFrontPlan {
 }
 
 export type CloudFrontLive = CloudFrontControl & {
+  readonly controlPlane: ControlPlane;
   readonly routes: ReadonlyMap<string, HttpHandler>;
   readonly hostPolicies: ReadonlyMap<string, HostPolicy>;
   resolveHost(host: string): HttpHandler | undefined;
@@ -45,6 +48,9 @@ export type CloudFrontLive = CloudFrontControl & {
 };
 
 const DRAIN_LIMIT_MS = 60_000;
+
+/** CloudFront's API speaks REST-XML in the 2020-05-31 namespace (API Reference "Common Errors"). */
+const CLOUDFRONT_API_PROTOCOL = { kind: "rest-xml", xmlns: CLOUDFRONT_XMLNS, title: "CloudFront" } as const;
 
 export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFrontPlan, CloudFrontLive> = {
   name: "cloudfront",
@@ -143,7 +149,18 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
       return new Map([...inner.routes].map(([h, handler]) => [h, g.wrap(handler)]));
     };
     let routes = wrapRoutes();
+    const answer = cloudFrontApi({
+      stackApi: ctx.stackApi,
+      ids: ctx.ids,
+      clock: ctx.clock,
+      startedAt: new Date(ctx.clock.now()).toISOString(),
+      invalidations: {
+        create: (id, paths, ref) => inner.invalidate(id, paths, ref),
+        list: (id) => inner.invalidations(id),
+      },
+    });
     return {
+      controlPlane: { signingName: "cloudfront", protocol: CLOUDFRONT_API_PROTOCOL, answer },
       get routes() {
         return routes;
       },
@@ -156,6 +173,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
       resolveHost: (host) => inner.resolveHost?.(host),
       invalidate: (d, paths, ref) => inner.invalidate(d, paths, ref),
       cacheView: (d) => inner.cacheView(d),
+      invalidations: (d) => inner.invalidations(d),
       async apply(next) {
         const old = inner;
         const oldGen = gen;

@@ -50,8 +50,16 @@ const FORBIDDEN_ORIGIN_HEADERS = new Set([
 ]);
 const MAX_ORIGIN_CUSTOM_HEADERS = 10;
 
+const MAX_CACHE_BEHAVIORS = 75;
+const MAX_ALIASES = 100;
+
 export function validateDistribution(dc: DistributionConfig, catalog: PolicyCatalog): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
+  // CloudFront DG "Quotas": 75 cache behaviours and 100 alternate domain names per distribution.
+  if (listItems(dc.CacheBehaviors).length > MAX_CACHE_BEHAVIORS)
+    issues.push([["CacheBehaviors"], `TooManyCacheBehaviors: You cannot create more cache behaviors for the distribution (at most ${MAX_CACHE_BEHAVIORS}).`]);
+  if (listItems(dc.Aliases).length > MAX_ALIASES)
+    issues.push([["Aliases"], `TooManyDistributionCNAMEs: Your request contains more CNAMEs than are allowed per distribution (at most ${MAX_ALIASES}).`]);
   const originIds = new Set<string>();
   listItems(dc.Origins).forEach((o, i) => {
     if (originIds.has(o.Id)) issues.push([["Origins", "Items", i, "Id"], `InvalidArgument: origin Id '${o.Id}' is used more than once`]);

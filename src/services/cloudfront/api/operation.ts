@@ -1,0 +1,154 @@
+import { LOCAL_ACCOUNT_ID } from "../../../core/account.js";
+import type { Clock } from "../../../core/clock.js";
+import { stableId } from "../../../core/ids.js";
+import type { Ids } from "../../../core/ids.js";
+import type { ApiAnswer, ApiCall, MutationDraft, StackApi } from "../../../core/service.js";
+import type { Invalidation } from "../cache/index.js";
+import { invalidIfMatchVersion, preconditionFailed, stackProblemError } from "./api-errors.js";
+import { writeXml } from "./xml.js";
+
+/**
+ * What every CloudFront API operation gets, and the helpers they share: the records kept beside
+ * the stack (core/service.ts StackApi), ETags, ARNs, If-Match, and the XML answer.
+ */
+export interface CloudFrontApiContext {
+  stackApi: StackApi;
+  ids: Ids;
+  clock: Clock;
+  /** The running service's invalidations (cache/distribution-cache.ts), by distribution id. */
+  invalidations: {
+    create(distributionId: string, paths: readonly string[], callerReference: string): Promise<Invalidation>;
+    list(distributionId: string): readonly Invalidation[];
+  };
+  /** LastModifiedTime of resources the API never changed (the stack file's): when the service started. */
+  startedAt: string;
+}
+
+/** One REST operation: `METHOD /2020-05-31/<path>` with `{Id}` segments. */
+export interface Operation {
+  name: string;
+  method: string;
+  /** e.g. `/distribution/{Id}/config`, below `/2020-05-31`. */
+  path: string;
+  /** `?WithTags`, `?Operation=Tag`: a query parameter the route needs (present, or with this value). */
+  query?: [name: string, value?: string];
+  run(call: ApiCall, params: string[], ctx: CloudFrontApiContext): Promise<ApiAnswer>;
+}
+
+/** JSON bookkeeping the stack has no field for, persisted with the API's fragment. */
+export interface CloudFrontRecords {
+  /** Resource id → last change through the API (ISO 8601). */
+  modified: Record<string, string>;
+  /** Resource ARN → its tags. */
+  tags: Record<string, { Key: string; Value?: string }[]>;
+  /** Record-keeping resources (nothing serves them yet): PublicKey and KeyGroup by Id. */
+  publicKeys: Record<string, { CreatedTime: string; PublicKeyConfig: Record<string, unknown> }>;
+  keyGroups: Record<string, { LastModifiedTime: string; KeyGroupConfig: Record<string, unknown> }>;
+}
+
+export const SERVICE = "cloudfront";
+
+export function records(ctx: CloudFrontApiContext): CloudFrontRecords {
+  return fill(ctx.stackApi.records<CloudFrontRecords>(SERVICE));
+}
+
+function fill(r: Partial<CloudFrontRecords> | undefined): CloudFrontRecords {
+  return { modified: r?.modified ?? {}, tags: r?.tags ?? {}, publicKeys: r?.publicKeys ?? {}, keyGroups: r?.keyGroups ?? {} };
+}
+
+/**
+ * A mutation of the API's fragment and records; a revision the stack checks refuse becomes the
+ * CloudFront error of its first problem (`problemPrefix` is the resource's stack path, e.g.
+ * `distributions.api-x.`, cut from the message so it names the field as the API sees it).
+ */
+export async function mutate<T>(
+  ctx: CloudFrontApiContext,
+  problemPrefix: string,
+  change: (draft: { stack: MutationDraft<CloudFrontRecords>["stack"]; records: CloudFrontRecords }) => T,
+): Promise<T> {
+  try {
+    const { result } = await ctx.stackApi.mutate<T, CloudFrontRecords>(SERVICE, (d) => {
+      const r = fill(d.records);
+      const out = change({ stack: d.stack, records: r });
+      d.records = r;
+      return out;
+    });
+    return result;
+  } catch (e) {
+    // An operation's own CloudFrontApiError passes through; the stack's refusal is translated.
+    throw stackProblemError(e, problemPrefix);
+  }
+}
+
+/** A section of the fragment as a record, created when absent. */
+export function section<T = unknown>(stack: Record<string, unknown>, name: string): Record<string, T> {
+  const s = stack[name];
+  if (typeof s === "object" && s !== null && !Array.isArray(s)) return s as Record<string, T>;
+  const created: Record<string, T> = {};
+  stack[name] = created;
+  return created;
+}
+
+/**
+ * The ETag of a resource's current configuration: derived from its id and content, so it is the
+ * same in every read and after a restart, and changes with the configuration (E + 13 characters,
+ * as CloudFront's look: `E2QWRUHAPOMQZL`).
+ */
+export function etagOf(id: string, config: unknown): string {
+  return stableId(`etag:${id}:${JSON.stringify(config)}`);
+}
+
+/** `If-Match` as CloudFront checks it: missing → InvalidIfMatchVersion (400); another version → PreconditionFailed (412). */
+export function checkIfMatch(call: ApiCall, etag: string): void {
+  const given = call.headers["if-match"];
+  if (typeof given !== "string" || given === "") throw invalidIfMatchVersion();
+  if (given !== etag) throw preconditionFailed();
+}
+
+export function arnOf(kind: string, id: string): string {
+  return `arn:aws:cloudfront::${LOCAL_ACCOUNT_ID}:${kind}/${id}`;
+}
+
+export function isoNow(ctx: CloudFrontApiContext): string {
+  return new Date(ctx.clock.now()).toISOString();
+}
+
+/** An id as CloudFront mints policy ids: a UUID. */
+export function newUuid(ctx: CloudFrontApiContext): string {
+  return ctx.ids.uuid();
+}
+
+/** An id as CloudFront mints distribution, OAC, key ids: `E` + 13 upper-case alphanumerics. */
+export function newResourceId(ctx: CloudFrontApiContext): string {
+  return stableId(`api:${ctx.ids.uuid()}`);
+}
+
+/** A 2xx answer with a CloudFront XML document. */
+export function xmlAnswer(status: number, root: string, value: unknown, headers: Record<string, string> = {}): ApiAnswer {
+  return { status, headers: { "content-type": "text/xml", ...headers }, body: writeXml(root, withQuantities(value)) };
+}
+
+/**
+ * Every AWS list (`{ Items }`) with its Quantity, as CloudFront always writes it and the CLI's
+ * input validation insists on when a `get-distribution-config` answer is sent back.
+ */
+export function withQuantities(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withQuantities);
+  if (typeof value !== "object" || value === null) return value;
+  const v = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  if (Array.isArray(v.Items) && v.Quantity === undefined) out.Quantity = v.Items.length;
+  for (const [k, x] of Object.entries(v)) out[k] = withQuantities(x);
+  if (Array.isArray(v.Items) && v.Items.length === 0) delete out.Items;
+  return out;
+}
+
+/** Marker/MaxItems paging as CloudFront's List* operations do: items after the marker, at most MaxItems. */
+export function page<T>(items: readonly T[], keyOf: (t: T) => string, call: ApiCall): { items: T[]; marker: string; maxItems: number; nextMarker?: string } {
+  const marker = call.query.get("Marker") ?? "";
+  const maxItems = Math.max(1, Math.min(1000, Number(call.query.get("MaxItems") ?? "100") || 100));
+  const start = marker ? items.findIndex((t) => keyOf(t) === marker) + 1 : 0;
+  const slice = items.slice(start, start + maxItems);
+  const truncated = start + maxItems < items.length;
+  return { items: slice, marker, maxItems, ...(truncated ? { nextMarker: keyOf(slice[slice.length - 1]!) } : {}) };
+}
