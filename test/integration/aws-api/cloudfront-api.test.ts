@@ -206,6 +206,24 @@ describe("CloudFront API: distributions, policies, invalidations, tags through t
       );
       assert.equal(e.name, "InvalidArgument");
       assert.match(e.message, /CacheBehaviors\.Items\[1\]\.PathPattern/);
+      // Divergence from AWS (docs/fidelity.md): a custom origin must be bound to something local.
+      const unbound = {
+        Id: "far",
+        DomainName: "nowhere.example.com",
+        CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "http-only" as const },
+      };
+      e = await failure(
+        cf.send(
+          new CreateDistributionCommand({
+            DistributionConfig: config(`v6-${label}`, {
+              Origins: { Quantity: 1, Items: [unbound] },
+              DefaultCacheBehavior: { ...behavior, TargetOriginId: "far" },
+            }),
+          }),
+        ),
+      );
+      assert.equal(e.name, "InvalidArgument");
+      assert.match(e.message, /nowhere\.example\.com.*not bound to anything local/s);
     }
     const listed = await clients.h1.send(new ListDistributionsCommand({}));
     assert.ok(!listed.DistributionList!.Items!.some((d) => d.Comment === "v1"), "a refused create leaves nothing behind");

@@ -68,11 +68,9 @@ const STATUS_OF: Record<string, number> = {
  */
 export function stackProblemError(e: unknown, prefix: string): CloudFrontApiError {
   if (!(e instanceof EdgeparityError)) throw e;
-  const lines = e.message
-    .split("\n")
-    .slice(1)
-    .map((l) => l.trim())
-    .filter(Boolean);
+  // STACK_INVALID opens with `<source>: the stack is not valid:`; BINDING_MISSING is the problems alone.
+  const all = e.message.split("\n");
+  const lines = (/the stack is not valid:$/.test(all[0]!) ? all.slice(1) : all).map((l) => l.trim()).filter(Boolean);
   const line = lines.find((l) => l.includes(prefix)) ?? lines[0] ?? e.message;
   // `web.json:12: distributions.x.Origins…: …`: the source prefix means nothing to an API caller.
   const text = line.replace(/^[^\s:]+:\d+: /, "").replace(prefix, "");
