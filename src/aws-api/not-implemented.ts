@@ -42,6 +42,7 @@ const CLOUDFRONT_OPERATIONS: [method: string, path: RegExp, name: string][] = [
   ["GET", /^\/2020-05-31\/response-headers-policy$/, "ListResponseHeadersPolicies"],
   ["POST", /^\/2020-05-31\/key-value-store\/?$/, "CreateKeyValueStore"],
   ["GET", /^\/2020-05-31\/key-value-store$/, "ListKeyValueStores"],
+  ["GET", /^\/2020-05-31\/streaming-distribution$/, "ListStreamingDistributions"],
   ["POST", /^\/2020-05-31\/origin-access-control$/, "CreateOriginAccessControl"],
 ];
 

@@ -40,3 +40,13 @@ export async function awsCli(endpoint: () => string): Promise<AwsCli> {
   cli.cleanup = () => rm(home, { recursive: true, force: true });
   return cli;
 }
+
+/** The CLI's stderr for a command that must fail; fails the test when it succeeds. */
+export async function awsFailure(aws: AwsCli, ...args: string[]): Promise<string> {
+  try {
+    await aws(...args);
+  } catch (e) {
+    return String((e as { stderr?: string }).stderr ?? e);
+  }
+  throw new Error(`aws ${args.join(" ")} succeeded`);
+}

@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
-import { awsCli, type AwsCli } from "../../support/aws-cli.js";
+import { awsCli, awsFailure, type AwsCli } from "../../support/aws-cli.js";
 
 /**
  * Issue 11 §"One endpoint for every service": the control-plane endpoint picks the service from the
@@ -24,16 +24,9 @@ describe("aws-api: one endpoint, service by SigV4 scope, NotImplemented in the s
     await stack?.close();
   });
 
-  const failure = async (...args: string[]) => {
-    try {
-      await aws(...args);
-    } catch (e) {
-      return String((e as { stderr?: string }).stderr ?? e);
-    }
-    assert.fail(`aws ${args.join(" ")} succeeded`);
-  };
+  const failure = (...args: string[]) => awsFailure(aws, ...args);
 
-  it("aws cloudfront create-distribution → CloudFront's NotImplemented (REST-XML), naming CreateDistribution; S3 untouched", async () => {
+  it("aws cloudfront create-distribution → CloudFront's own answer, never S3's; an operation CloudFront does not implement → its NotImplemented (REST-XML) naming it; S3 untouched", async () => {
     const cfg = join(aws.home, "dc.json");
     await writeFile(
       cfg,
@@ -45,10 +38,11 @@ describe("aws-api: one endpoint, service by SigV4 scope, NotImplemented in the s
         DefaultCacheBehavior: { TargetOriginId: "s3", ViewerProtocolPolicy: "allow-all", CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6" },
       }),
     );
-    const err = await failure("cloudfront", "create-distribution", "--distribution-config", `file://${cfg}`);
-    assert.match(err, /\(NotImplemented\) when calling the CreateDistribution operation/);
-    assert.match(err, /CloudFront operation CreateDistribution/);
-    assert.doesNotMatch(err, /x-amz-content-sha256/, "not S3's answer");
+    const created = JSON.parse(await aws("cloudfront", "create-distribution", "--distribution-config", `file://${cfg}`)) as { Distribution: { Id: string } };
+    assert.match(created.Distribution.Id, /^E[A-Z0-9]{13}$/, "CloudFront's answer, not S3's x-amz-content-sha256 error");
+    const err = await failure("cloudfront", "list-streaming-distributions");
+    assert.match(err, /\(NotImplemented\) when calling the ListStreamingDistributions operation/);
+    assert.match(err, /CloudFront operation ListStreamingDistributions/);
     const buckets = JSON.parse(await aws("s3api", "list-buckets")) as { Buckets: { Name: string }[] };
     assert.deepEqual(
       buckets.Buckets.map((b) => b.Name),

@@ -99,9 +99,9 @@ export function configResourceOperations(kind: ConfigResourceKind): Operation[] 
   const prefix = (id: string) => `${kind.section}.${id}.`;
   const create: Operation["run"] = async (call, _p, ctx) => {
     const config = readConfig(kind, call);
-    checkName(kind, ctx, config, undefined);
     const id = kind.idStyle === "uuid" ? newUuid(ctx) : newResourceId(ctx);
     await mutate(ctx, prefix(id), ({ stack, records: r }) => {
+      checkName(kind, ctx, config, undefined);
       section(stack, kind.section)[id] = config;
       r.modified[id] = isoNow(ctx);
     });
@@ -116,25 +116,26 @@ export function configResourceOperations(kind: ConfigResourceKind): Operation[] 
     const f = findConfigResource(kind, ctx, id!);
     return xmlAnswer(200, kind.configRoot, f.config, { etag: etag(f) });
   };
+  // Found and If-Match-checked inside the mutation (operation.ts `mutate`): no race between two calls.
   const update: Operation["run"] = async (call, [id], ctx) => {
-    const f = findConfigResource(kind, ctx, id!);
-    checkIfMatch(call, etag(f));
-    owned(ctx, f, "update");
     const config = readConfig(kind, call);
-    checkName(kind, ctx, config, f.id);
-    await mutate(ctx, prefix(f.id), ({ stack, records: r }) => {
+    await mutate(ctx, prefix(id!), ({ stack, records: r }) => {
+      const f = findConfigResource(kind, ctx, id!);
+      checkIfMatch(call, etag(f));
+      owned(ctx, f, "update");
+      checkName(kind, ctx, config, f.id);
       section(stack, kind.section)[f.id] = config;
       r.modified[f.id] = isoNow(ctx);
     });
-    const after = findConfigResource(kind, ctx, f.id);
+    const after = findConfigResource(kind, ctx, id!);
     return xmlAnswer(200, kind.root, configResourceOut(kind, ctx, after), { etag: etag(after) });
   };
   const remove: Operation["run"] = async (call, [id], ctx) => {
-    const f = findConfigResource(kind, ctx, id!);
-    checkIfMatch(call, etag(f));
-    owned(ctx, f, "delete");
-    if (kind.isUsed(ctx.stackApi.live(), f.id)) throw inUse(...kind.inUse);
-    await mutate(ctx, prefix(f.id), ({ stack, records: r }) => {
+    await mutate(ctx, prefix(id!), ({ stack, records: r }) => {
+      const f = findConfigResource(kind, ctx, id!);
+      checkIfMatch(call, etag(f));
+      owned(ctx, f, "delete");
+      if (kind.isUsed(ctx.stackApi.live(), f.id)) throw inUse(...kind.inUse);
       delete section(stack, kind.section)[f.id];
       delete r.modified[f.id];
     });

@@ -162,23 +162,29 @@ const createDistribution: Operation["run"] = async (call, _params, ctx) => {
   const { Tags, ...config } = readConfig(call);
   const ref = config.CallerReference;
   if (typeof ref !== "string" || ref === "") throw malformedInput("DistributionConfig needs a CallerReference.");
-  // API Reference (CreateDistribution): a CallerReference already used answers DistributionAlreadyExists.
-  const fragment = section<Record<string, unknown>>(ctx.stackApi.fragment(), "distributions");
-  for (const [name, dc] of Object.entries(fragment)) if (dc.CallerReference === ref) throw distributionAlreadyExists(distributionNames(name).id);
-  checkAliases(ctx, config, undefined);
-  let name: string;
-  do name = `api-${newResourceId(ctx).slice(1, 9).toLowerCase()}`;
-  while (ctx.stackApi.ownerOf("distributions", name) !== undefined);
-  const { id } = distributionNames(name);
-  await mutate(ctx, `distributions.${name}.`, ({ stack, records: r }) => {
-    section(stack, "distributions")[name] = config;
-    r.modified[id] = isoNow(ctx);
-    const tags = (Tags as { Items?: { Key: string; Value?: string }[] } | undefined)?.Items;
-    if (tags?.length) r.tags[arnOf("distribution", id)] = tags;
-  });
-  const d = findDistribution(ctx, id);
+  let name = "";
+  // The checks run inside the mutation: it sees every change made before it, so two concurrent
+  // creates with one CallerReference cannot both pass.
+  await mutate(
+    ctx,
+    () => `distributions.${name}.`,
+    ({ stack, records: r }) => {
+      const distributions = section<Record<string, unknown>>(stack, "distributions");
+      // API Reference (CreateDistribution): a CallerReference already used answers DistributionAlreadyExists.
+      for (const [other, dc] of Object.entries(distributions)) if (dc.CallerReference === ref) throw distributionAlreadyExists(distributionNames(other).id);
+      checkAliases(ctx, config, undefined);
+      do name = `api-${newResourceId(ctx).slice(1, 9).toLowerCase()}`;
+      while (ctx.stackApi.ownerOf("distributions", name) !== undefined);
+      const { id } = distributionNames(name);
+      distributions[name] = config;
+      r.modified[id] = isoNow(ctx);
+      const tags = (Tags as { Items?: { Key: string; Value?: string }[] } | undefined)?.Items;
+      if (tags?.length) r.tags[arnOf("distribution", id)] = tags;
+    },
+  );
+  const d = findDistribution(ctx, distributionNames(name).id);
   return xmlAnswer(201, "Distribution", distributionOut(ctx, d, "InProgress"), {
-    location: `${call.endpoint}/2020-05-31/distribution/${id}`,
+    location: `${call.endpoint}/2020-05-31/distribution/${d.id}`,
     etag: etag(d),
   });
 };
@@ -194,32 +200,43 @@ const getDistributionConfig: Operation["run"] = async (_call, [id], ctx) => {
 };
 
 const updateDistribution: Operation["run"] = async (call, [id], ctx) => {
-  const d = findDistribution(ctx, id!);
-  checkIfMatch(call, etag(d));
-  requireApiOwned(ctx, d, "update");
   const { Tags: _ignored, ...config } = readConfig(call);
-  // API Reference (UpdateDistribution): the CallerReference is the distribution's for good.
-  if (config.CallerReference !== d.config.CallerReference)
-    throw illegalUpdate("The update contains modifications that are not allowed: CallerReference cannot be changed.");
-  checkAliases(ctx, config, d.id);
-  await mutate(ctx, `distributions.${d.name}.`, ({ stack, records: r }) => {
-    section(stack, "distributions")[d.name] = config;
-    r.modified[d.id] = isoNow(ctx);
-  });
-  const after = findDistribution(ctx, d.id);
+  let name = "";
+  // Found and If-Match-checked inside the mutation, so of two updates with one ETag only the first applies.
+  await mutate(
+    ctx,
+    () => `distributions.${name}.`,
+    ({ stack, records: r }) => {
+      const d = findDistribution(ctx, id!);
+      name = d.name;
+      checkIfMatch(call, etag(d));
+      requireApiOwned(ctx, d, "update");
+      // API Reference (UpdateDistribution): the CallerReference is the distribution's for good.
+      if (config.CallerReference !== d.config.CallerReference)
+        throw illegalUpdate("The update contains modifications that are not allowed: CallerReference cannot be changed.");
+      checkAliases(ctx, config, d.id);
+      section(stack, "distributions")[d.name] = config;
+      r.modified[d.id] = isoNow(ctx);
+    },
+  );
+  const after = findDistribution(ctx, id!);
   return xmlAnswer(200, "Distribution", distributionOut(ctx, after, "InProgress"), { etag: etag(after) });
 };
 
 const deleteDistribution: Operation["run"] = async (call, [id], ctx) => {
-  const d = findDistribution(ctx, id!);
-  checkIfMatch(call, etag(d));
-  requireApiOwned(ctx, d, "delete");
-  if (d.config.Enabled) throw distributionNotDisabled();
-  await mutate(ctx, `distributions.${d.name}.`, ({ stack, records: r }) => {
-    delete section(stack, "distributions")[d.name];
-    delete r.modified[d.id];
-    delete r.tags[arnOf("distribution", d.id)];
-  });
+  await mutate(
+    ctx,
+    () => "",
+    ({ stack, records: r }) => {
+      const d = findDistribution(ctx, id!);
+      checkIfMatch(call, etag(d));
+      requireApiOwned(ctx, d, "delete");
+      if (d.config.Enabled) throw distributionNotDisabled();
+      delete section(stack, "distributions")[d.name];
+      delete r.modified[d.id];
+      delete r.tags[arnOf("distribution", d.id)];
+    },
+  );
   return { status: 204 };
 };
 

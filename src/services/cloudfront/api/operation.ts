@@ -59,11 +59,13 @@ function fill(r: Partial<CloudFrontRecords> | undefined): CloudFrontRecords {
 /**
  * A mutation of the API's fragment and records; a revision the stack checks refuse becomes the
  * CloudFront error of its first problem (`problemPrefix` is the resource's stack path, e.g.
- * `distributions.api-x.`, cut from the message so it names the field as the API sees it).
+ * `distributions.api-x.`, cut from the message so it names the field as the API sees it; a
+ * function when the change itself decides the name). `change` runs after every earlier mutation
+ * has been served: checks made inside it (If-Match, names in use) cannot race another call.
  */
 export async function mutate<T>(
   ctx: CloudFrontApiContext,
-  problemPrefix: string,
+  problemPrefix: string | (() => string),
   change: (draft: { stack: MutationDraft<CloudFrontRecords>["stack"]; records: CloudFrontRecords }) => T,
 ): Promise<T> {
   try {
@@ -76,7 +78,7 @@ export async function mutate<T>(
     return result;
   } catch (e) {
     // An operation's own CloudFrontApiError passes through; the stack's refusal is translated.
-    throw stackProblemError(e, problemPrefix);
+    throw stackProblemError(e, typeof problemPrefix === "string" ? problemPrefix : problemPrefix());
   }
 }
 
