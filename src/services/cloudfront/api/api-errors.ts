@@ -25,9 +25,8 @@ export const noSuchCachePolicy = () => err(404, "NoSuchCachePolicy", "The cache 
 export const noSuchOriginRequestPolicy = () => err(404, "NoSuchOriginRequestPolicy", "The origin request policy does not exist.");
 export const noSuchOriginAccessControl = () => err(404, "NoSuchOriginAccessControl", "The origin access control does not exist.");
 export const noSuchPublicKey = () => err(404, "NoSuchPublicKey", "The specified public key doesn't exist.");
-export const noSuchKeyGroup = () => err(404, "NoSuchResource", "A resource that was specified is not valid.");
 export const noSuchResource = () => err(404, "NoSuchResource", "A resource that was specified is not valid.");
-export const invalidIfMatchVersion = () => err(400, "InvalidIfMatchVersion", "The If-Match version is missing or not valid for the resource.");
+export const invalidIfMatchVersion = () => err(400, "InvalidIfMatchVersion", "The If-Match version is missing or not valid.");
 export const preconditionFailed = () => err(412, "PreconditionFailed", "The precondition in one or more of the request fields evaluated to false.");
 export const distributionNotDisabled = () => err(409, "DistributionNotDisabled", "The distribution you are trying to delete has not been disabled.");
 export const distributionAlreadyExists = (id: string) =>
@@ -70,7 +69,7 @@ export function stackProblemError(e: unknown, prefix: string): CloudFrontApiErro
   if (!(e instanceof EdgeparityError)) throw e;
   // STACK_INVALID opens with `<source>: the stack is not valid:`; BINDING_MISSING is the problems alone.
   const all = e.message.split("\n");
-  const lines = (/the stack is not valid:$/.test(all[0]!) ? all.slice(1) : all).map((l) => l.trim()).filter(Boolean);
+  const lines = (all[0]!.endsWith("the stack is not valid:") ? all.slice(1) : all).map((l) => l.trim()).filter(Boolean);
   const line = lines.find((l) => l.includes(prefix)) ?? lines[0] ?? e.message;
   // `web.json:12: distributions.x.Origins…: …`: the source prefix means nothing to an API caller.
   const text = line.replace(/^[^\s:]+:\d+: /, "").replace(prefix, "");

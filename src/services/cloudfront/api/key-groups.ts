@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ApiCall } from "../../../core/service.js";
 import { listItems } from "../../../model/aws-list.js";
-import { alreadyExists, inUse, invalidArgument, malformedInput, noSuchKeyGroup, noSuchPublicKey } from "./api-errors.js";
+import { alreadyExists, inUse, invalidArgument, malformedInput, noSuchPublicKey, noSuchResource } from "./api-errors.js";
 import { checkIfMatch, etagOf, isoNow, mutate, newResourceId, page, records, xmlAnswer, type CloudFrontApiContext, type Operation } from "./operation.js";
 import { readXml } from "./xml.js";
 
@@ -34,7 +34,7 @@ function findPublicKey(ctx: CloudFrontApiContext, id: string) {
 
 function findKeyGroup(ctx: CloudFrontApiContext, id: string) {
   const g = records(ctx).keyGroups[id];
-  if (!g) throw noSuchKeyGroup();
+  if (!g) throw noSuchResource();
   return { id, ...g, etag: etagOf(id, g.KeyGroupConfig) };
 }
 
