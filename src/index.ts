@@ -9,7 +9,8 @@ import { REGION, startStack } from "./engine/start-stack.js";
 import type { ApiGatewayLive, CloudFrontLive, Elbv2Live, S3Plan } from "./services/index.js";
 import { lockStateDir } from "./engine/state-dir-lock.js";
 import { defaultCaDir } from "./gateway/local-ca.js";
-import { importObject, importStack, type ImportWarning } from "./importers/index.js";
+import { composeStack, fragmentSource, objectSources, readStackSources, type ImportWarning, type StackSources } from "./importers/index.js";
+import { ApiState } from "./engine/api-state.js";
 import type { Stack, StackInput } from "./model/stack.js";
 import { loadBalancerHosts, type Invalidation, type ListenerEndpoint, type LoadBalancerHandle, type TargetGroupHandle } from "./services/index.js";
 
@@ -136,13 +137,39 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
   const clock = options.clock === "manual" ? new ManualClock() : options.clock === undefined || options.clock === "system" ? systemClock : options.clock;
   const ownState = options.stateDir === undefined;
   const stateDir = options.stateDir ? resolve(options.stateDir) : await mkdtemp(join(tmpdir(), "edgeparity-"));
-  const loaded =
-    typeof options.config === "string"
-      ? await importStack(options.config, { parameters: options.parameters })
-      : importObject(options.config, "(config object)", resolve(options.baseDir ?? "."));
-  for (const w of loaded.warnings) log.warn(`${formatWarningSource(w)}${w.path}: ${w.message}`);
+  const readSources = (config: string | object, baseDir: string | undefined): Promise<StackSources> | StackSources =>
+    typeof config === "string"
+      ? readStackSources(config, { parameters: options.parameters })
+      : objectSources(config, "(config object)", resolve(baseDir ?? "."));
+  let fileSources = await readSources(options.config, options.baseDir);
   // One process per state dir (a second `edgeparity up` fails here, before any port is bound).
   const lock = await lockStateDir(stateDir);
+  // The AWS API's resources (issue 11): a fragment of their own, merged beside the file's sources.
+  const api = await ApiState.open(stateDir).catch(async (e: unknown) => {
+    await lock.release();
+    throw e;
+  });
+  const apiSource = (fragment: Record<string, unknown>) => fragmentSource(fragment, `the resources created through the AWS API (${api.path})`);
+  let loaded;
+  try {
+    loaded = composeStack(fileSources, [apiSource(api.fragment)]);
+  } catch (e) {
+    await lock.release();
+    throw e;
+  }
+  for (const w of loaded.warnings) log.warn(`${formatWarningSource(w)}${w.path}: ${w.message}`);
+  const stackApi = api.stackApi({
+    live: () => running.current.stack,
+    revision: () => running.current.number,
+    log,
+    async serve(fragment) {
+      const next = composeStack(fileSources, [apiSource(fragment)]);
+      const rev = await running.update(next.stack, next.baseDir);
+      warnings = next.warnings;
+      sources = next.sources;
+      return rev.number;
+    },
+  });
   const running = await startStack({
     stack: loaded.stack,
     baseDir: loaded.baseDir,
@@ -154,6 +181,7 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     clock,
     ids: options.ids ?? randomIds,
     log,
+    stackApi,
   }).catch(async (e: unknown) => {
     await lock.release();
     throw e;
@@ -250,15 +278,17 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
       return { revision: rev.number, stack: rev.stack, baseDir: rev.baseDir };
     },
     async update(config, o) {
-      const next =
-        typeof config === "string"
-          ? await importStack(config, { parameters: options.parameters })
-          : importObject(config, "(config object)", resolve(o?.baseDir ?? options.baseDir ?? "."));
-      await running.update(next.stack, next.baseDir);
-      for (const w of next.warnings) log.warn(`${formatWarningSource(w)}${w.path}: ${w.message}`);
-      warnings = next.warnings;
-      sources = next.sources;
-      return next.warnings;
+      const read = await readSources(config, o?.baseDir ?? options.baseDir);
+      // One at a time with API mutations: each composes the other half as last committed.
+      return api.serialize(async () => {
+        const next = composeStack(read, [apiSource(api.fragment)]);
+        await running.update(next.stack, next.baseDir);
+        fileSources = read;
+        for (const w of next.warnings) log.warn(`${formatWarningSource(w)}${w.path}: ${w.message}`);
+        warnings = next.warnings;
+        sources = next.sources;
+        return next.warnings;
+      });
     },
     httpPort,
     httpsPort,

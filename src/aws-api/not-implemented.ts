@@ -1,30 +1,27 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApiProtocol } from "../core/service.js";
+import { writeProtocolError } from "./protocol-error.js";
 
 /**
  * The answer for an AWS API operation (or a whole service) edgeparity does not implement: AWS's own
  * error shape for that service's protocol, naming the operation, and nothing changed (issue 11;
  * the brief: "answers AWS's NotImplemented in that service's format and changes nothing").
  */
-type Protocol = "rest-xml" | "query" | "ec2" | "json";
-
-interface ServiceProtocol {
-  protocol: Protocol;
-  /** The XML namespace of the service's error responses (query / rest-xml). */
-  xmlns?: string;
-  /** What AWS calls the service in messages. */
-  title: string;
-}
-
-const SERVICES: Record<string, ServiceProtocol> = {
-  cloudfront: { protocol: "rest-xml", xmlns: "http://cloudfront.amazonaws.com/doc/2020-05-31/", title: "CloudFront" },
-  elasticloadbalancing: { protocol: "query", xmlns: "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/", title: "Elastic Load Balancing" },
-  sts: { protocol: "query", xmlns: "https://sts.amazonaws.com/doc/2011-06-15/", title: "STS" },
-  iam: { protocol: "query", xmlns: "https://iam.amazonaws.com/doc/2010-05-08/", title: "IAM" },
-  ec2: { protocol: "ec2", title: "EC2" },
-  lambda: { protocol: "json", title: "Lambda" },
-  apigateway: { protocol: "json", title: "API Gateway" },
-  acm: { protocol: "json", title: "ACM" },
+const SERVICES: Record<string, ApiProtocol> = {
+  cloudfront: { kind: "rest-xml", xmlns: "http://cloudfront.amazonaws.com/doc/2020-05-31/", title: "CloudFront" },
+  elasticloadbalancing: { kind: "query", xmlns: "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/", title: "Elastic Load Balancing" },
+  sts: { kind: "query", xmlns: "https://sts.amazonaws.com/doc/2011-06-15/", title: "STS" },
+  iam: { kind: "query", xmlns: "https://iam.amazonaws.com/doc/2010-05-08/", title: "IAM" },
+  ec2: { kind: "ec2", title: "EC2" },
+  lambda: { kind: "json", title: "Lambda" },
+  apigateway: { kind: "json", title: "API Gateway" },
+  acm: { kind: "json", title: "ACM" },
 };
+
+/** How a service's API writes errors (a service we do not know: JSON, named as signed). */
+export function protocolOf(service: string): ApiProtocol {
+  return SERVICES[service] ?? { kind: "json", title: service };
+}
 
 /** CloudFront's REST paths (API 2020-05-31) → operation names, for the message. */
 const CLOUDFRONT_OPERATIONS: [method: string, path: RegExp, name: string][] = [
@@ -47,54 +44,42 @@ const CLOUDFRONT_OPERATIONS: [method: string, path: RegExp, name: string][] = [
 const MAX_FORM = 64 * 1024;
 
 export function answerNotImplemented(service: string, req: IncomingMessage, res: ServerResponse, requestId: string): void {
-  const known = SERVICES[service];
-  const protocol = known?.protocol ?? "json";
-  const title = known?.title ?? service;
-  if (protocol === "query" || protocol === "ec2") {
+  const protocol = protocolOf(service);
+  if (protocol.kind === "query" || protocol.kind === "ec2") {
     void readAction(req).then(
-      (action) => send(res, protocol, known, title, action ?? "(no Action)", requestId),
-      () => send(res, protocol, known, title, "(unreadable request)", requestId),
+      (action) => send(res, protocol, action ?? "(no Action)", requestId),
+      () => send(res, protocol, "(unreadable request)", requestId),
     );
     return;
   }
   req.resume();
-  const path = (req.url ?? "/").split("?")[0]!;
-  const target = req.headers["x-amz-target"];
-  const operation =
-    service === "cloudfront"
-      ? (CLOUDFRONT_OPERATIONS.find(([m, p]) => m === req.method && p.test(path))?.[2] ?? `${req.method} ${path}`)
-      : typeof target === "string"
-        ? target.slice(target.lastIndexOf(".") + 1)
-        : `${req.method} ${path}`;
-  send(res, protocol, known, title, operation, requestId);
+  send(res, protocol, notImplementedOperation(service, req), requestId);
 }
 
-function send(res: ServerResponse, protocol: Protocol, known: ServiceProtocol | undefined, title: string, operation: string, requestId: string): void {
-  if (res.headersSent) return;
-  const message = `edgeparity does not implement the ${title} operation ${operation} yet; nothing was changed.`;
-  let status = 501;
-  let type = "text/xml";
-  let body: string;
-  if (protocol === "rest-xml") {
-    body = `<?xml version="1.0"?>\n<ErrorResponse xmlns="${known!.xmlns}"><Error><Type>Sender</Type><Code>NotImplemented</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
-  } else if (protocol === "query") {
-    // The Query protocol's own code for an action a service does not know (AWS common errors).
-    status = 400;
-    body = `<ErrorResponse xmlns="${known!.xmlns}"><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
-  } else if (protocol === "ec2") {
-    status = 400;
-    body = `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>InvalidAction</Code><Message>${escapeXml(message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`;
-  } else {
-    type = "application/json";
-    body = JSON.stringify({ __type: "NotImplemented", message });
-  }
-  res.writeHead(status, {
-    "content-type": type,
-    "content-length": Buffer.byteLength(body),
-    "x-amzn-requestid": requestId,
-    ...(protocol === "json" ? { "x-amzn-errortype": "NotImplemented" } : {}),
-  });
-  res.end(body);
+/** The operation a REST/JSON request names, for the message: CloudFront's by path, JSON's by X-Amz-Target. */
+export function notImplementedOperation(
+  service: string,
+  req: { method?: string | undefined; url?: string | undefined; headers: IncomingMessage["headers"] },
+): string {
+  const path = (req.url ?? "/").split("?")[0]!;
+  const target = req.headers["x-amz-target"];
+  return service === "cloudfront"
+    ? (CLOUDFRONT_OPERATIONS.find(([m, p]) => m === req.method && p.test(path))?.[2] ?? `${req.method} ${path}`)
+    : typeof target === "string"
+      ? target.slice(target.lastIndexOf(".") + 1)
+      : `${req.method} ${path}`;
+}
+
+/** The message and status of an operation edgeparity does not implement (REST/JSON 501 NotImplemented; Query 400 InvalidAction). */
+export function notImplementedError(protocol: ApiProtocol, operation: string): { status: number; code: string; message: string } {
+  const message = `edgeparity does not implement the ${protocol.title} operation ${operation} yet; nothing was changed.`;
+  // The Query protocol's own code for an action a service does not know (AWS common errors).
+  if (protocol.kind === "query" || protocol.kind === "ec2") return { status: 400, code: "InvalidAction", message };
+  return { status: 501, code: "NotImplemented", message };
+}
+
+function send(res: ServerResponse, protocol: ApiProtocol, operation: string, requestId: string): void {
+  writeProtocolError(res, protocol, notImplementedError(protocol, operation), requestId);
 }
 
 async function readAction(req: IncomingMessage): Promise<string | undefined> {
@@ -112,8 +97,4 @@ async function readAction(req: IncomingMessage): Promise<string | undefined> {
     chunks.push(c);
   }
   return new URLSearchParams(Buffer.concat(chunks).toString("utf8")).get("Action") ?? undefined;
-}
-
-function escapeXml(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

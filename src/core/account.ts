@@ -8,3 +8,9 @@
  * that already works there; it is also LocalStack's default account id.
  */
 export const LOCAL_ACCOUNT_ID = "000000000000";
+
+/**
+ * The access keys the local AWS APIs accept (every service's SigV4 check): what the AWS CLI and
+ * SDKs are configured with for LocalStack-style endpoints (`AWS_ACCESS_KEY_ID=test`).
+ */
+export const LOCAL_CREDENTIALS: readonly { accessKeyId: string; secretAccessKey: string }[] = [{ accessKeyId: "test", secretAccessKey: "test" }];

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { Stack } from "../model/stack.js";
 import type { Clock } from "./clock.js";
 import type { Ids } from "./ids.js";
 import type { Log } from "./log.js";
@@ -55,10 +56,108 @@ export interface RunningService {
    * The service's AWS API on the loopback endpoint users pass as `--endpoint-url` (`localhost`,
    * `127.0.0.1`), chosen by the SigV4 scope's service name (`s3`, `cloudfront`, `elasticloadbalancing`).
    */
-  controlPlane?: { signingName: string; handler: HttpHandler };
+  controlPlane?: ControlPlane;
   /** Hosts the route table cannot list (wildcard aliases, buckets created at run time), or undefined. */
   resolveHost?(host: string): HttpHandler | undefined;
   close(): Promise<void>;
+}
+
+/**
+ * A service's AWS API. Either a raw handler that reads and authenticates the request itself (S3,
+ * whose bodies stream and whose SigV4 has S3's own rules), or — for every other service — an
+ * `answer` function over a buffered, already verified call: `aws-api/` reads the body, checks
+ * the SigV4 signature against the local credentials (core/account.ts) and answers a bad one with
+ * the protocol's own error (`SignatureDoesNotMatch`, `InvalidClientTokenId`), so a service's
+ * operations only ever see authenticated calls. A throw from `answer` becomes the protocol's 500.
+ */
+export type ControlPlane =
+  | { signingName: string; handler: HttpHandler }
+  | {
+      signingName: string;
+      /** How errors the endpoint answers itself (signature, body too large, a crash) are written. */
+      protocol: ApiProtocol;
+      answer(call: ApiCall): Promise<ApiAnswer>;
+    };
+
+/** An AWS API protocol as `aws-api/` writes its errors: REST-XML (CloudFront), Query (ELBv2, STS, IAM), JSON. */
+export interface ApiProtocol {
+  kind: "rest-xml" | "query" | "ec2" | "json";
+  /** The XML namespace of the service's responses (rest-xml / query), e.g. `http://cloudfront.amazonaws.com/doc/2020-05-31/`. */
+  xmlns?: string;
+  /** What AWS calls the service in messages (`CloudFront`). */
+  title: string;
+}
+
+/** One authenticated API call, body read. */
+export interface ApiCall {
+  method: string;
+  /** The request path as sent (percent-encoded), without the query. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** The request id the answer must carry (`x-amzn-RequestId`, `<RequestId>`). */
+  requestId: string;
+  /** The access key the call was signed with. */
+  accessKeyId: string;
+  /** `http://localhost:4480` as the client reached us, for `Location` headers. */
+  endpoint: string;
+}
+
+export interface ApiAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+/**
+ * A stack file fragment: the same top-level sections and shapes as a stack file
+ * (`distributions`, `cachePolicies`, `loadBalancers`, `buckets` …, AWS's own field names), as
+ * unparsed input. The resources the AWS API created live in one such fragment (issue 11).
+ */
+export type StackFragment = Record<string, unknown>;
+
+/**
+ * The control plane's share of the running stack (issue 11 "every API call is a revision of the
+ * same running stack"). API-created resources are a stack fragment of their own, merged beside the
+ * stack file's sources (importers/merge-sources.ts: a name both define differently is refused),
+ * parsed by the same parseStack() and served through the engine's `update()`, so validation,
+ * messages and revisions are those of a stack file. The fragment and each service's records
+ * persist in `<stateDir>/api/stack.json` (written atomically) and come back on the next start.
+ *
+ * Rule between the file and the API (README "Stack file and AWS API"): the file's resources are
+ * re-applied whenever the file changes and are read-only through the API; API resources live
+ * beside them and survive file edits and restarts; a name in both, defined differently, is refused
+ * (the API call, or the file's revision, that introduces it fails and nothing changes).
+ */
+export interface StackApi {
+  /** The stack the current revision serves: file + API resources, parsed, defaults filled in. */
+  live(): Stack;
+  /** A deep copy of the API's fragment. Changing it changes nothing; use `mutate`. */
+  fragment(): StackFragment;
+  /**
+   * A deep copy of one service's records: JSON bookkeeping the stack has no field for (ETags,
+   * CallerReferences, creation times, tags, record-only resources), persisted with the fragment.
+   */
+  records<R>(service: string): R | undefined;
+  /** `api`: the fragment defines it; `file`: only the stack file does; undefined: neither. */
+  ownerOf(section: string, name: string): "api" | "file" | undefined;
+  /**
+   * Run `change` on drafts of the fragment and of `service`'s records (one mutation at a time,
+   * also against file updates). When the fragment changed, the file's sources + the draft are
+   * parsed and served as the next revision; then both are persisted. Resolves with `change`'s
+   * result and the revision serving it (unchanged when only records changed). A throw from
+   * `change` changes nothing and is rethrown; a stack the parse or bind refuses rejects with its
+   * EdgeparityError (STACK_INVALID / BINDING_MISSING, one `  <field path>: <Code>: message` line
+   * per problem, see `stackProblems`), and nothing changes.
+   */
+  mutate<T, R = unknown>(service: string, change: (draft: MutationDraft<R>) => T): Promise<{ result: T; revision: number }>;
+}
+
+/** What a mutation may change: the fragment, and this service's records (assign `records` to set them). */
+export interface MutationDraft<R> {
+  stack: StackFragment;
+  records: R | undefined;
 }
 
 /**
@@ -150,6 +249,8 @@ export interface ServiceContext {
   caPem: string;
   /** A certificate (leaf + chain) covering these names, for a service's own HTTPS listener port. */
   certificateFor(hosts: readonly string[]): Promise<{ keyPem: string; certPem: string }>;
+  /** The API's share of the running stack (control-plane operations create and change resources here). */
+  stackApi: StackApi;
 }
 
 /** A running service: its routes follow the plan it was last given. */

@@ -5,9 +5,11 @@ import type { Log } from "../core/log.js";
 import type {
   BindContext,
   CompileContext,
+  ControlPlane,
   HostPolicy,
   HttpHandler,
   LiveService,
+  StackApi,
   Offers,
   ServiceBinding,
   ServiceContext,
@@ -41,6 +43,8 @@ export interface StartOptions {
   clock: Clock;
   ids: Ids;
   log: Log;
+  /** The API's share of the stack, handed to every service (engine/api-state.ts). */
+  stackApi: StackApi;
 }
 
 /** One revision of the stack as it is served. */
@@ -92,6 +96,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
     httpsPort: listeners.httpsPort,
     caPem: ca.caPem,
     certificateFor: (hosts) => ca.certificateForHosts(hosts),
+    stackApi: o.stackApi,
   };
 
   const plan = async (stack: Stack, baseDir: string) => {
@@ -119,12 +124,12 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
     const routes = new Map<string, HttpHandler>();
     const policies = new Map<string, HostPolicy>();
     const resolvers: ((host: string) => HttpHandler | undefined)[] = [];
-    const apis = new Map<string, HttpHandler>();
+    const apis = new Map<string, ControlPlane>();
     for (const s of live.values()) {
       for (const [h, handler] of s.routes) routes.set(h, handler);
       for (const [h, p] of s.hostPolicies ?? []) policies.set(h, p);
       if (s.resolveHost) resolvers.push(s.resolveHost.bind(s));
-      if (s.controlPlane) apis.set(s.controlPlane.signingName, s.controlPlane.handler);
+      if (s.controlPlane) apis.set(s.controlPlane.signingName, s.controlPlane);
     }
     // An origin DomainName a service claimed is served by that service's host (AWS DNS names of a
     // load balancer, a bucket's regional names).
@@ -134,7 +139,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
       const policy = policies.get(host);
       if (policy && !policies.has(domain)) policies.set(domain, policy);
     }
-    router.setRoutes(routes, { fallback: controlPlaneHandler(apis, () => o.ids.uuid()), resolvers, policies });
+    router.setRoutes(routes, { fallback: controlPlaneHandler(apis, { requestId: () => o.ids.uuid(), clock: o.clock, log: o.log }), resolvers, policies });
   };
   const closeUnusedDoors = async (aliases: ReadonlyMap<string, string>) => {
     for (const [domain, d] of doors) {

@@ -32,20 +32,52 @@ export interface ImportedStack {
   origin: string;
 }
 
+/** A stack's sources as imported, before they are merged and parsed (see `composeStack`). */
+export interface StackSources {
+  results: ImportResult[];
+  origin: string;
+  baseDir: string;
+}
+
 /** Reads a stack from a file, or from every importable file of a folder. */
 export async function importStack(fileOrDir: string, options: ImportOptions = {}): Promise<ImportedStack> {
+  return composeStack(await readStackSources(fileOrDir, options));
+}
+
+/** The importers' results for a file, or for every importable file of a folder. */
+export async function readStackSources(fileOrDir: string, options: ImportOptions = {}): Promise<StackSources> {
   const path = resolve(fileOrDir);
   const s = await stat(path).catch(() => undefined);
   if (!s) throw new EdgeparityError("FILE_NOT_FOUND", `stack file or folder not found: ${path}`);
   const results = s.isDirectory() ? await importFolder(path, options) : [await importFile(path, options)];
-  const baseDir = s.isDirectory() ? path : dirname(path);
-  return finish(results, path, baseDir);
+  return { results, origin: path, baseDir: s.isDirectory() ? path : dirname(path) };
 }
 
 /** A stack given as an object (AWS shapes + `local:`), as `startEdgeparity({ config: {...} })` takes it. */
 export function importObject(doc: object, label: string, baseDir: string): ImportedStack {
-  const result: ImportResult = { input: doc as Record<string, unknown>, warnings: [], files: [], locate: () => undefined };
-  return finish([result], label, baseDir);
+  return composeStack(objectSources(doc, label, baseDir));
+}
+
+export function objectSources(doc: object, label: string, baseDir: string): StackSources {
+  return { results: [{ input: doc as Record<string, unknown>, warnings: [], files: [], locate: () => undefined }], origin: label, baseDir };
+}
+
+/**
+ * A stack fragment that is no file (the AWS API's resources, engine/api-state.ts) as one more
+ * source: merged beside the file's like any other, named `label` in conflict messages.
+ */
+export function fragmentSource(fragment: Record<string, unknown>, label: string): ImportResult {
+  return { input: fragment, warnings: [], files: [], label, locate: () => undefined };
+}
+
+/** The raw merged input of `sources` plus `extra` (what `edgeparity export` writes), unparsed. */
+export function mergeStackInput(sources: StackSources, extra: readonly ImportResult[] = []): Record<string, unknown> {
+  return mergeSources([...sources.results, ...extra.filter((r) => Object.keys(r.input).length > 0)]).input;
+}
+
+/** Merge `sources` (plus `extra`, e.g. the API's fragment) → parseStack() → warnings mapped back to their files. */
+export function composeStack(sources: StackSources, extra: readonly ImportResult[] = []): ImportedStack {
+  return finish([...sources.results, ...extra.filter((r) => Object.keys(r.input).length > 0)], sources.origin, sources.baseDir);
 }
 
 async function importFile(path: string, options: ImportOptions): Promise<ImportResult> {

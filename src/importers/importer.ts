@@ -28,6 +28,8 @@ export interface ImportResult {
   warnings: ImportWarning[];
   /** Files this result was read from (absolute), so a live engine can watch them. */
   files: string[];
+  /** What messages call this source when it is no file (the AWS API's resources). */
+  label?: string;
   /** The source position of a stack field path, or undefined when this result does not hold it. */
   locate(path: readonly (string | number)[]): SourcePosition | undefined;
 }

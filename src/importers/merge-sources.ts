@@ -22,7 +22,7 @@ export function mergeSources(results: readonly ImportResult[]): MergedInput {
   const listOffsets = new Map<string, { result: ImportResult; start: number; end: number }[]>();
   const where = (r: ImportResult, path: (string | number)[]): string => {
     const p = r.locate(path);
-    return p ? `${p.file}:${p.line}` : r.files.join(", ");
+    return p ? `${p.file}:${p.line}` : (r.label ?? r.files.join(", "));
   };
   /** `pathInA`: where the first source holds it, when list indexes differ between the sources. */
   const conflict = (label: string, path: (string | number)[], a: ImportResult, b: ImportResult, pathInA = path): never => {
