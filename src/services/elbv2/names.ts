@@ -39,7 +39,10 @@ export function listenerArn(lbName: string, port: number, region: string): strin
 
 /** A rule by its listener and Priority (unique per listener, PriorityInUse); `default` for the default rule. */
 export function ruleArn(lbName: string, port: number, priority: number | "default", region: string): string {
-  return elbArn(region, `listener-rule/app/${lbName}/${hexId(`lb:${lbName}`)}/${hexId(`listener:${lbName}:${port}`)}/${hexId(`rule:${lbName}:${port}:${priority}`)}`);
+  return elbArn(
+    region,
+    `listener-rule/app/${lbName}/${hexId(`lb:${lbName}`)}/${hexId(`listener:${lbName}:${port}`)}/${hexId(`rule:${lbName}:${port}:${priority}`)}`,
+  );
 }
 
 /** The Name inside a load balancer or target group ARN (`…:loadbalancer/app/<name>/…`, `…:targetgroup/<name>/…`). */

@@ -1,4 +1,4 @@
-import type { QueryValue } from "../../../aws-api/query-protocol.js";
+import type { QueryValue } from "../../../core/query-protocol.js";
 import { validation } from "./api-error.js";
 
 /**
@@ -29,7 +29,8 @@ export function coerce(value: QueryValue | undefined, member = ""): unknown {
     return out;
   }
   if (NUMBER_MEMBERS.has(member)) {
-    if (!/^-?\d+$/.test(value)) throw validation(`'${value}' at '${member.charAt(0).toLowerCase()}${member.slice(1)}' failed to satisfy constraint: Member must be a number`);
+    if (!/^-?\d+$/.test(value))
+      throw validation(`'${value}' at '${member.charAt(0).toLowerCase()}${member.slice(1)}' failed to satisfy constraint: Member must be a number`);
     return Number(value);
   }
   if (BOOLEAN_MEMBERS.has(member)) {
@@ -46,7 +47,10 @@ export function str(params: Record<string, unknown>, key: string): string | unde
 
 export function required(params: Record<string, unknown>, key: string): string {
   const v = str(params, key);
-  if (v === undefined || v === "") throw validation(`1 validation error detected: Value null at '${key.charAt(0).toLowerCase()}${key.slice(1)}' failed to satisfy constraint: Member must not be null`);
+  if (v === undefined || v === "")
+    throw validation(
+      `1 validation error detected: Value null at '${key.charAt(0).toLowerCase()}${key.slice(1)}' failed to satisfy constraint: Member must not be null`,
+    );
   return v;
 }
 

@@ -1,6 +1,6 @@
 import type { ApiAnswer, ApiCall, ApiProtocol } from "../../../core/service.js";
 import { EdgeparityError } from "../../../core/errors.js";
-import { parseQueryParams, queryError, queryResponse } from "../../../aws-api/query-protocol.js";
+import { parseQueryParams, queryError, queryResponse } from "../../../core/query-protocol.js";
 import { Elbv2ApiError } from "./api-error.js";
 import type { Elbv2ApiDeps } from "./elbv2-state.js";
 import { OPERATIONS, operationParams } from "./operations.js";
@@ -57,7 +57,11 @@ export function answerElbv2(deps: Elbv2ApiDeps): (call: ApiCall) => Promise<ApiA
       const op = Object.hasOwn(OPERATIONS, action) ? OPERATIONS[action] : undefined;
       if (!op) {
         if (KNOWN_UNSERVED.has(action))
-          throw new Elbv2ApiError("NotImplemented", `edgeparity does not implement the Elastic Load Balancing operation ${action} yet; nothing was changed.`, 501);
+          throw new Elbv2ApiError(
+            "NotImplemented",
+            `edgeparity does not implement the Elastic Load Balancing operation ${action} yet; nothing was changed.`,
+            501,
+          );
         throw new Elbv2ApiError("InvalidAction", `Could not find operation ${action} for version ${VERSION}`);
       }
       const result = await op(operationParams(raw), deps);
@@ -65,10 +69,27 @@ export function answerElbv2(deps: Elbv2ApiDeps): (call: ApiCall) => Promise<ApiA
     } catch (e) {
       if (e instanceof Elbv2ApiError) return xml(e.status, queryError(XMLNS, e.status >= 500 ? "Receiver" : "Sender", e.code, e.message, id));
       // A change the stack's own checks refuse (the same parse as a stack file) is a ValidationError.
-      if (e instanceof EdgeparityError) return xml(400, queryError(XMLNS, "Sender", "ValidationError", e.message, id));
+      if (e instanceof EdgeparityError) {
+        const { code, message } = firstProblem(e.message);
+        return xml(400, queryError(XMLNS, "Sender", code, message, id));
+      }
       throw e;
     }
   };
 }
 
 export const ELBV2_API_PROTOCOL: ApiProtocol = { kind: "query", xmlns: XMLNS, title: "Elastic Load Balancing" };
+
+/**
+ * The stack's refusal (`<file>: the stack is not valid:` then `  <path>: <Code>: message` lines) as
+ * one API error: the first problem's AWS code and message, the field path kept where it has no code.
+ */
+function firstProblem(text: string): { code: string; message: string } {
+  const line = text
+    .split("\n")
+    .find((l) => /^\s+\S/.test(l))
+    ?.trim();
+  if (line === undefined) return { code: "ValidationError", message: text };
+  const m = /^(\S+): ([A-Z][A-Za-z]+): (.*)$/.exec(line);
+  return m ? { code: m[2]!, message: m[3]! } : { code: "ValidationError", message: line };
+}

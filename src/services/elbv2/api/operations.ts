@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
-import type { XmlValue } from "../../../aws-api/query-protocol.js";
+import type { XmlValue } from "../../../core/query-protocol.js";
+import { LOCAL_ACCOUNT_ID } from "../../../core/account.js";
 import { isLoopbackAddress } from "../../../core/loopback.js";
 import { LOAD_BALANCER_ATTRIBUTES, TARGET_GROUP_ATTRIBUTES, LISTENER_ATTRIBUTES, attributeMap, type AttributeSpec } from "../schema/attributes.js";
 import type { Listener, LoadBalancer, TargetGroup } from "../schema/load-balancer.js";
@@ -47,20 +48,27 @@ function ruleByArn(d: Elbv2ApiDeps, arn: string): { lb: LoadBalancer; listener: 
 
 /** Every target group ARN an action list forwards to. */
 function forwardedTo(actions: Listener["DefaultActions"], region: string): string[] {
-  return actions.flatMap((a) => [a.TargetGroupArn, ...(a.ForwardConfig?.TargetGroups.map((t) => t.TargetGroupArn) ?? [])]).flatMap((r) => asTargetGroupArn(r, region) ?? []);
+  return actions
+    .flatMap((a) => [a.TargetGroupArn, ...(a.ForwardConfig?.TargetGroups.map((t) => t.TargetGroupArn) ?? [])])
+    .flatMap((r) => asTargetGroupArn(r, region) ?? []);
 }
 
 function loadBalancersUsing(d: Elbv2ApiDeps, tgArn: string): string[] {
   return d
     .served()
-    .loadBalancers.filter((lb) => lb.Listeners.some((l) => [...forwardedTo(l.DefaultActions, d.region), ...l.Rules.flatMap((r) => forwardedTo(r.Actions, d.region))].includes(tgArn)))
+    .loadBalancers.filter((lb) =>
+      lb.Listeners.some((l) => [...forwardedTo(l.DefaultActions, d.region), ...l.Rules.flatMap((r) => forwardedTo(r.Actions, d.region))].includes(tgArn)),
+    )
     .map((lb) => loadBalancerArn(lb.Name, d.region));
 }
 
 // ---- the API's own fragment ------------------------------------------------------------------
 
 const FILE_OWNED = (what: string) =>
-  new Elbv2ApiError("OperationNotPermitted", `${what} is defined in the stack file; edit the file to change it (edgeparity serves stack-file resources read-only through the API)`);
+  new Elbv2ApiError(
+    "OperationNotPermitted",
+    `${what} is defined in the stack file; edit the file to change it (edgeparity serves stack-file resources read-only through the API)`,
+  );
 
 function ownedLb(f: Elbv2Fragment, name: string): Record<string, unknown> {
   const lb = f.loadBalancers.find((l) => l.Name === name);
@@ -84,7 +92,10 @@ function ownedListener(f: Elbv2Fragment, lbName: string, port: number): Record<s
 
 function page<T>(items: readonly T[], p: Params): { items: T[]; next?: string } {
   const size = typeof p.PageSize === "number" ? p.PageSize : DEFAULT_PAGE;
-  if (size < 1 || size > 400) throw validation(`1 validation error detected: Value '${size}' at 'pageSize' failed to satisfy constraint: Member must have value less than or equal to 400`);
+  if (size < 1 || size > 400)
+    throw validation(
+      `1 validation error detected: Value '${size}' at 'pageSize' failed to satisfy constraint: Member must have value less than or equal to 400`,
+    );
   const marker = str(p, "Marker");
   let start = 0;
   if (marker !== undefined) {
@@ -116,7 +127,8 @@ function attributesIn(p: Params, table: Readonly<Record<string, AttributeSpec>>)
   const attrs = list(p, "Attributes") as { Key?: string; Value?: string }[];
   if (attrs.length === 0) throw validation("1 validation error detected: Value null at 'attributes' failed to satisfy constraint: Member must not be null");
   return attrs.map((a) => {
-    if (typeof a.Key !== "string" || !(a.Key in table)) throw new Elbv2ApiError("InvalidConfigurationRequest", `Attribute key '${String(a.Key)}' is not recognized`);
+    if (typeof a.Key !== "string" || !(a.Key in table))
+      throw new Elbv2ApiError("InvalidConfigurationRequest", `Attribute key '${String(a.Key)}' is not recognized`);
     return { Key: a.Key, Value: a.Value ?? "" };
   });
 }
@@ -136,11 +148,16 @@ function mergeAttributes(prior: unknown, changes: readonly { Key: string; Value:
  * function ARN whose FunctionName is bound under `local.functions`.
  */
 function targetBinding(tg: TargetGroup, t: { Id?: string; Port?: number }, d: Elbv2ApiDeps): TargetBinding {
-  if (typeof t.Id !== "string" || t.Id === "") throw validation("1 validation error detected: Value null at 'targets.member.id' failed to satisfy constraint: Member must not be null");
+  if (typeof t.Id !== "string" || t.Id === "")
+    throw validation("1 validation error detected: Value null at 'targets.member.id' failed to satisfy constraint: Member must not be null");
   if (tg.TargetType === "lambda") {
     const name = /^arn:aws:lambda:[^:]+:\d{12}:function:([^:]+)/.exec(t.Id)?.[1] ?? t.Id;
     const bound = d.served().functions[name];
-    if (!bound) throw new Elbv2ApiError("InvalidTarget", `Lambda function '${name}' is not bound locally: add local.functions.${name}.handler (the handler file) to the stack file`);
+    if (!bound)
+      throw new Elbv2ApiError(
+        "InvalidTarget",
+        `Lambda function '${name}' is not bound locally: add local.functions.${name}.handler (the handler file) to the stack file`,
+      );
     return { lambda: bound.handler, handler: bound.export };
   }
   const port = t.Port ?? tg.Port;
@@ -151,12 +168,17 @@ function targetBinding(tg: TargetGroup, t: { Id?: string; Port?: number }, d: El
   return `${(tg.Protocol ?? "HTTP").toLowerCase()}://${host}:${port}`;
 }
 
-function targetDescription(binding: TargetBinding): { Id: string; Port?: number } {
+function targetDescription(binding: TargetBinding, d: Elbv2ApiDeps): { Id: string; Port?: number } {
   if (typeof binding === "string" || "url" in binding) {
     const u = new URL(typeof binding === "string" ? binding : binding.url);
     return { Id: u.hostname.replace(/^\[|\]$/g, ""), Port: Number(u.port || (u.protocol === "https:" ? 443 : 80)) };
   }
-  if ("lambda" in binding) return { Id: binding.lambda };
+  if ("lambda" in binding) {
+    // RegisterTargets named the function by ARN; report it the same way when it is bound under local.functions.
+    const lambda = binding.lambda;
+    const name = Object.entries(d.served().functions).find(([, f]) => f.handler === lambda && f.export === binding.handler)?.[0];
+    return { Id: name === undefined ? lambda : `arn:aws:lambda:${d.region}:${LOCAL_ACCOUNT_ID}:function:${name}` };
+  }
   return { Id: binding.command, Port: binding.port };
 }
 
@@ -331,12 +353,12 @@ export const OPERATIONS: Record<string, Operation> = {
     const health = d.health(tg.Name) ?? [];
     const only = (list(p, "Targets") as { Id?: string; Port?: number }[]).map((t) => `${t.Id}:${t.Port ?? tg.Port ?? ""}`);
     const rows = bindings.map((b, i) => {
-      const target = targetDescription(b);
+      const target = targetDescription(b, d);
       const h = health[i];
       const state = h?.state ?? "initial";
       return {
         Target: { Id: target.Id, Port: target.Port },
-        HealthCheckPort: tg.TargetType === "lambda" ? undefined : tg.HealthCheckPort ?? String(target.Port ?? ""),
+        HealthCheckPort: tg.TargetType === "lambda" ? undefined : (tg.HealthCheckPort ?? String(target.Port ?? "")),
         TargetHealth: { State: state, Reason: h?.reason, Description: h?.description },
       };
     });
@@ -356,7 +378,8 @@ export const OPERATIONS: Record<string, Operation> = {
       AlpnPolicy: p.AlpnPolicy,
       Tags: tagsParam(p),
     });
-    if (lb.Listeners.some((l) => l.Port === port)) throw new Elbv2ApiError("DuplicateListener", "A listener already exists on this port for this load balancer");
+    if (lb.Listeners.some((l) => l.Port === port))
+      throw new Elbv2ApiError("DuplicateListener", "A listener already exists on this port for this load balancer");
     await d.change((f) => void ((ownedLb(f, lb.Name).Listeners ??= []) as unknown[]).push(input));
     return { Listeners: [describeListener(d, listenerArn(lb.Name, port, d.region))] };
   },
@@ -403,7 +426,8 @@ export const OPERATIONS: Record<string, Operation> = {
 
   async CreateRule(p, d) {
     const { lb, listener } = listenerByArn(d, required(p, "ListenerArn"));
-    if (p.Priority === undefined) throw validation("1 validation error detected: Value null at 'priority' failed to satisfy constraint: Member must not be null");
+    if (p.Priority === undefined)
+      throw validation("1 validation error detected: Value null at 'priority' failed to satisfy constraint: Member must not be null");
     const priority = p.Priority as number;
     if (listener.Rules.some((r) => r.Priority === priority)) throw new Elbv2ApiError("PriorityInUse", `Priority '${priority}' is currently in use`);
     const input = withoutUndefined({ Priority: priority, Conditions: p.Conditions ?? [], Actions: p.Actions, Tags: tagsParam(p) });
@@ -418,7 +442,10 @@ export const OPERATIONS: Record<string, Operation> = {
     if (arns.length > 0) rows = arns.map((a) => describeRule(d, a));
     else if (lArn !== undefined) {
       const { lb, listener } = listenerByArn(d, lArn);
-      rows = [...[...listener.Rules].sort((a, b) => a.Priority - b.Priority).map((r) => ruleShape(lb, listener, r, d.region)), ruleShape(lb, listener, "default", d.region)];
+      rows = [
+        ...[...listener.Rules].sort((a, b) => a.Priority - b.Priority).map((r) => ruleShape(lb, listener, r, d.region)),
+        ruleShape(lb, listener, "default", d.region),
+      ];
     } else throw validation("You must specify either listener rule ARNs or a listener ARN");
     const { items, next } = page(rows, p);
     return { Rules: items, NextMarker: next };
@@ -454,7 +481,10 @@ export const OPERATIONS: Record<string, Operation> = {
         throw new Elbv2ApiError("PriorityInUse", `Priority '${w.to}' is currently in use`);
     await d.change((f) => {
       // Rules are found before any is renumbered, so a swap of two priorities works.
-      const targets = wanted.map((w) => ({ rule: ((ownedListener(f, w.lb.Name, w.listener.Port).Rules ?? []) as Record<string, unknown>[]).find((r) => r.Priority === w.priority)!, to: w.to }));
+      const targets = wanted.map((w) => ({
+        rule: ((ownedListener(f, w.lb.Name, w.listener.Port).Rules ?? []) as Record<string, unknown>[]).find((r) => r.Priority === w.priority)!,
+        to: w.to,
+      }));
       for (const t of targets) t.rule.Priority = t.to;
     });
     // Divergence: a rule's ARN is derived from its priority, so renumbered rules report new ARNs.
@@ -555,7 +585,11 @@ function taggable(d: Elbv2ApiDeps, arn: string): { Tags?: unknown } {
   throw validation(`'${arn}' is not a valid resource ARN`);
 }
 
-async function editTags(d: Elbv2ApiDeps, arns: readonly string[], edit: (prior: { Key: string; Value: string }[]) => { Key: string; Value: string }[]): Promise<void> {
+async function editTags(
+  d: Elbv2ApiDeps,
+  arns: readonly string[],
+  edit: (prior: { Key: string; Value: string }[]) => { Key: string; Value: string }[],
+): Promise<void> {
   for (const arn of arns) taggable(d, arn);
   await d.change((f) => {
     for (const arn of arns) {

@@ -1,4 +1,4 @@
-import type { XmlValue } from "../../../aws-api/query-protocol.js";
+import type { XmlValue } from "../../../core/query-protocol.js";
 import { loadBalancerArn, loadBalancerHosts, listenerArn, ruleArn, targetGroupArn } from "../names.js";
 import type { Action, Listener, LoadBalancer, Rule, RuleCondition, TargetGroup } from "../schema/load-balancer.js";
 
@@ -13,7 +13,9 @@ const CANONICAL_HOSTED_ZONE: Record<string, string> = { "us-east-1": "Z35SXDOTRQ
 export const LOCAL_VPC = "vpc-00000000000000000";
 
 export function tagList(tags: unknown): { Key: string; Value: string }[] {
-  return Array.isArray(tags) ? tags.filter((t): t is { Key: string; Value: string } => typeof t?.Key === "string").map((t) => ({ Key: t.Key, Value: String(t.Value ?? "") })) : [];
+  return Array.isArray(tags)
+    ? tags.filter((t): t is { Key: string; Value: string } => typeof t?.Key === "string").map((t) => ({ Key: t.Key, Value: String(t.Value ?? "") }))
+    : [];
 }
 
 export function loadBalancerShape(lb: LoadBalancer, region: string, created: Date): XmlValue {
@@ -97,7 +99,10 @@ export function actionShape(a: Action, region: string): XmlValue {
               TargetGroupArn: asTargetGroupArn(t.TargetGroupArn, region),
               Weight: t.Weight ?? 1,
             })),
-            TargetGroupStickinessConfig: { Enabled: forward?.TargetGroupStickinessConfig?.Enabled ?? false, DurationSeconds: forward?.TargetGroupStickinessConfig?.DurationSeconds },
+            TargetGroupStickinessConfig: {
+              Enabled: forward?.TargetGroupStickinessConfig?.Enabled ?? false,
+              DurationSeconds: forward?.TargetGroupStickinessConfig?.DurationSeconds,
+            },
           }
         : undefined,
   };
