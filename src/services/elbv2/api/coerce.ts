@@ -40,9 +40,10 @@ export function coerce(value: QueryValue | undefined, member = ""): unknown {
   return value;
 }
 
+/** A string member; an empty one is absent (SDKs send `Member=` for an unset optional enum, and AWS ignores it). */
 export function str(params: Record<string, unknown>, key: string): string | undefined {
   const v = params[key];
-  return typeof v === "string" ? v : undefined;
+  return typeof v === "string" && v !== "" ? v : undefined;
 }
 
 export function required(params: Record<string, unknown>, key: string): string {

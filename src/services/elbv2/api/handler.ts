@@ -19,7 +19,6 @@ const KNOWN_UNSERVED = new Set([
   "DeleteSharedTrustStoreAssociation",
   "DeleteTrustStore",
   "DescribeAccountLimits",
-  "DescribeCapacityReservation",
   "DescribeListenerCertificates",
   "DescribeSSLPolicies",
   "DescribeTrustStoreAssociations",

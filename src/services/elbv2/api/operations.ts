@@ -501,6 +501,12 @@ export const OPERATIONS: Record<string, Operation> = {
     return {};
   },
 
+  // Capacity reservations (LCU reservations) have no local meaning: none is ever set.
+  DescribeCapacityReservation(p, d) {
+    lbByArn(d, required(p, "LoadBalancerArn"));
+    return { CapacityReservationState: [], DecreaseRequestsRemaining: 0 };
+  },
+
   DescribeLoadBalancerAttributes(p, d) {
     const lb = lbByArn(d, required(p, "LoadBalancerArn"));
     return { Attributes: attributesOut(lb.Attributes, LOAD_BALANCER_ATTRIBUTES) };
