@@ -20,6 +20,8 @@ export const YAML_STACK_IMPORTER: Importer = {
     // Our own file name is enough: a typo in a top-level key then gets parseStack's error, not "unknown format".
     if ((STACK_FILE_NAMES as readonly string[]).includes(basename(path).toLowerCase())) return true;
     const doc = parseQuietly(path, bytes);
+    // An empty document is an empty stack (`up --config empty.yaml`, then resources through the AWS API).
+    if (/\.(ya?ml|json)$/i.test(path) && (doc === null || (isPlainObject(doc) && Object.keys(doc).length === 0))) return true;
     return isPlainObject(doc) && Object.keys(doc).some((k) => STACK_KEYS.has(k));
   },
   async import(path) {

@@ -361,10 +361,12 @@ function groupUsage(lbs: readonly LoadBalancer[]): { inUse: Set<string>; idleMs:
 function lambdaTargetOf(tg: TargetGroup, bound: readonly ResolvedTarget[]): { lambda: string; handler: string } | undefined {
   const lambdaTargets = bound.filter((t): t is { lambda: string; handler: string } => typeof t !== "string");
   if (tg.TargetType === "lambda") {
+    // An empty Lambda group is valid (CreateTargetGroup, then RegisterTargets): it has no target, so 503 (alb.md §4).
+    if (bound.length === 0) return undefined;
     if (lambdaTargets.length !== 1 || bound.length !== 1)
       throw new EdgeparityError(
         "BINDING_MISSING",
-        `target group ${tg.Name} has TargetType lambda: bind exactly one handler file under local.targetGroups.${tg.Name}.targets (e.g. - lambda: handler.mjs)`,
+        `target group ${tg.Name} has TargetType lambda: bind one handler file under local.targetGroups.${tg.Name}.targets (e.g. - lambda: handler.mjs), not more`,
       );
     return lambdaTargets[0];
   }

@@ -11,6 +11,8 @@ import {
   type ResolvedTarget,
 } from "./index.js";
 import type { LoadBalancer, TargetGroup } from "./schema/load-balancer.js";
+import { answerElbv2, ELBV2_API_PROTOCOL } from "./api/handler.js";
+import { elbv2ApiDeps } from "./api/stack-api-deps.js";
 
 /**
  * ELBv2 as the engine drives it. Bind claims the AWS DNS names origins use for a declared load
@@ -148,6 +150,11 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
       },
       get targetGroups() {
         return inner.targetGroups;
+      },
+      controlPlane: {
+        signingName: "elasticloadbalancing",
+        protocol: ELBV2_API_PROTOCOL,
+        answer: answerElbv2(elbv2ApiDeps(ctx.stackApi, ctx.region, (tg) => inner.targetGroups.get(tg)?.health(), new Date(ctx.clock.now()))),
       },
       apply,
       reloadFunctions: () => inner.reloadFunctions(),

@@ -24,3 +24,28 @@ export function loadBalancerFromHost(host: string): string | undefined {
 export function targetGroupArn(name: string, region: string): string {
   return `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:targetgroup/${name}/${hexId(`tg:${name}`)}`;
 }
+
+const elbArn = (region: string, resource: string) => `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:${resource}`;
+
+/** `loadbalancer/app/<name>/<16 hex>`, the id stable per name (the same id the data plane logs). */
+export function loadBalancerArn(name: string, region: string): string {
+  return elbArn(region, `loadbalancer/app/${name}/${hexId(`lb:${name}`)}`);
+}
+
+/** A listener is identified by its load balancer and Port (one listener per port, DuplicateListener). */
+export function listenerArn(lbName: string, port: number, region: string): string {
+  return elbArn(region, `listener/app/${lbName}/${hexId(`lb:${lbName}`)}/${hexId(`listener:${lbName}:${port}`)}`);
+}
+
+/** A rule by its listener and Priority (unique per listener, PriorityInUse); `default` for the default rule. */
+export function ruleArn(lbName: string, port: number, priority: number | "default", region: string): string {
+  return elbArn(
+    region,
+    `listener-rule/app/${lbName}/${hexId(`lb:${lbName}`)}/${hexId(`listener:${lbName}:${port}`)}/${hexId(`rule:${lbName}:${port}:${priority}`)}`,
+  );
+}
+
+/** The Name inside a load balancer or target group ARN (`…:loadbalancer/app/<name>/…`, `…:targetgroup/<name>/…`). */
+export function nameFromArn(arn: string): string | undefined {
+  return /:(?:loadbalancer\/app|targetgroup|listener\/app|listener-rule\/app)\/([^/]+)\//.exec(arn)?.[1];
+}
