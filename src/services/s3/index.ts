@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { systemClock, type Clock } from "../../core/clock.js";
 import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
+import { LOCAL_CREDENTIALS } from "../../core/sigv4.js";
 import type { HostPolicy, HttpHandler, RunningService } from "../../core/service.js";
 import type { Credential } from "./auth/sigv4.js";
 import { s3HostPolicy } from "./gateway-rejection.js";
@@ -40,7 +41,7 @@ export interface S3Deps {
   credentials?: readonly Credential[];
 }
 
-export const DEFAULT_CREDENTIALS: readonly Credential[] = [{ accessKeyId: "test", secretAccessKey: "test" }];
+export const DEFAULT_CREDENTIALS: readonly Credential[] = LOCAL_CREDENTIALS;
 
 export interface RunningS3 extends RunningService {
   /** Path-style S3 for the control-plane hosts (localhost, 127.0.0.1), for HostRouter's fallback. */
