@@ -22,6 +22,10 @@ import { authorizeRest } from "./authorizers/lambda-authorizer.js";
 import { authorizeJwt } from "./authorizers/jwt-authorizer.js";
 import type { Throttles } from "./throttling/token-bucket.js";
 import type { UsagePlans } from "./throttling/usage-plans.js";
+import type { IamVerifier } from "./authorizers/iam-authorizer.js";
+import { authorizeCognito } from "./authorizers/cognito-authorizer.js";
+import { authorizeHttpLambda, type HttpAuthorizerDecision } from "./authorizers/http-lambda-authorizer.js";
+import type { IamCaller } from "./proxy/payload-v1.js";
 
 /**
  * One API's requests: Host check → body (10 MB) → stage → route / resource → integration (Lambda
@@ -38,6 +42,8 @@ export interface ApiHandlerDeps {
   throttles: Throttles;
   /** The revision's usage-plan buckets and quota counters. */
   usage: UsagePlans;
+  /** SigV4 verification of AWS_IAM methods and routes against the local access keys. */
+  iam: IamVerifier;
 }
 
 type Outcome = { kind: "response"; parts: IntegrationResponseParts; traced: boolean } | { kind: "error"; error: GatewayError };
@@ -47,6 +53,7 @@ const fail = (error: GatewayError): Outcome => ({ kind: "error", error });
 export function createApiHandler(api: ApiPlan, d: ApiHandlerDeps): HttpHandler {
   const hosts = new Set(api.hosts);
   const authorizerCache = new AuthorizerCache(d.clock);
+  const httpAuthorizerCache = new AuthorizerCache<HttpAuthorizerDecision>(d.clock);
   return (req: IncomingMessage, res: ServerResponse, conn: ConnectionInfo) => {
     let apiReq: ApiRequest | undefined;
     const run = async (): Promise<Outcome> => {
@@ -58,7 +65,7 @@ export function createApiHandler(api: ApiPlan, d: ApiHandlerDeps): HttpHandler {
       apiReq = readApiRequest(req, body, conn.protocol === "https", d.clock, d.ids);
       // API Gateway finds the API by Host: a forwarded viewer Host names none (apigateway.md §12).
       if (!hosts.has(host)) return fail(api.kind === "rest" ? errors.restForbidden() : errors.httpForbidden());
-      return api.kind === "rest" ? serveRest(api, apiReq, d, authorizerCache) : serveHttp(api, apiReq, d);
+      return api.kind === "rest" ? serveRest(api, apiReq, d, authorizerCache) : serveHttp(api, apiReq, d, httpAuthorizerCache);
     };
     run()
       .catch((e: unknown): Outcome => {
@@ -90,8 +97,7 @@ async function serveRest(api: RestApiPlan, r: ApiRequest, d: ApiHandlerDeps, cac
   }
   const t = match.value;
   const key = `${t.resourcePath}/${t.method}`;
-  if (!d.throttles.admit(`${api.id}|${stage.name}|${key}`, stage.throttle.byKey.get(key) ?? stage.throttle.fallback)) return fail(errors.restTooManyRequests());
-  const v1 = (authorizer?: Record<string, unknown>, apiKey?: { value: string; id: string }) =>
+  const v1 = (authorizer?: Record<string, unknown>, apiKey?: { value: string; id: string }, caller?: IamCaller) =>
     buildV1Event(scoped, {
       accountId: d.accountId,
       apiId: api.id,
@@ -104,9 +110,30 @@ async function serveRest(api: RestApiPlan, r: ApiRequest, d: ApiHandlerDeps, cac
       binaryMediaTypes: api.binaryMediaTypes,
       authorizer,
       apiKey,
+      caller,
     });
+  // Access control before the integration, then the usage plan, then the stage throttle (apigateway.md §8 order).
   let authorizerContext: Record<string, unknown> | undefined;
   let usageIdentifierKey: string | undefined;
+  let caller: IamCaller | undefined;
+  if (t.iam) {
+    // The signature covers the path as sent (stage included) and the request's own headers.
+    const v = await d.iam.verify(r, true, d.clock.now());
+    if (!v.ok) {
+      d.log.debug(`api ${api.name}: AWS_IAM ${r.method} ${key}: ${v.reason}`);
+      return fail(v.error);
+    }
+    caller = v.caller;
+  }
+  if (t.cognito) {
+    const c = authorizeCognito(t.cognito.authorizer, scoped, t.cognito.scopes, d.clock.now());
+    if (!c.ok) {
+      d.log.debug(`api ${api.name}: Cognito authorizer ${t.cognito.authorizer.id}: ${c.reason}`);
+      return fail(c.error);
+    }
+    // Cognito claims reach the integration as requestContext.authorizer.claims (apigateway.md §10.2).
+    authorizerContext = { claims: c.claims };
+  }
   if (t.authorizer) {
     const a = await authorizeRest(
       {
@@ -142,17 +169,18 @@ async function serveRest(api: RestApiPlan, r: ApiRequest, d: ApiHandlerDeps, cac
     if (verdict === "quota-exceeded") return fail(errors.restLimitExceeded());
     apiKey = { value: grant.value, id: grant.keyId };
   }
+  if (!d.throttles.admit(`${api.id}|${stage.name}|${key}`, stage.throttle.byKey.get(key) ?? stage.throttle.fallback)) return fail(errors.restTooManyRequests());
   return integrate(t.integration, scoped, d, {
     rest: true,
     stage,
     pathParameters: match.pathParameters,
     appendPath: undefined,
-    event: () => v1(authorizerContext, apiKey),
+    event: () => v1(authorizerContext, apiKey, caller),
     binaryMediaTypes: api.binaryMediaTypes,
   });
 }
 
-async function serveHttp(api: HttpApiPlan, r: ApiRequest, d: ApiHandlerDeps): Promise<Outcome> {
+async function serveHttp(api: HttpApiPlan, r: ApiRequest, d: ApiHandlerDeps, cache: AuthorizerCache<HttpAuthorizerDecision>): Promise<Outcome> {
   // A first segment that names a stage selects it; otherwise the $default stage (apigateway.md §1).
   const m = /^\/([^/]+)(\/.*)?$/.exec(r.rawPath);
   let stage: StagePlan | undefined = m && m[1] !== "$default" ? api.stages.get(m[1]!) : undefined;
@@ -164,12 +192,12 @@ async function serveHttp(api: HttpApiPlan, r: ApiRequest, d: ApiHandlerDeps): Pr
   // With a CorsConfiguration every preflight is API Gateway's own answer (apigateway.md §9.1).
   if (api.cors && origin !== undefined && r.method === "OPTIONS" && headerValue(r.headerLines, "access-control-request-method") !== undefined)
     return { kind: "response", parts: answerPreflight(api.cors, origin), traced: false };
-  const outcome = await routeHttp(api, { ...r, rawPath: path }, stage, d);
+  const outcome = await routeHttp(api, { ...r, rawPath: path }, stage, d, cache);
   return api.cors && outcome.kind === "response" ? { ...outcome, parts: applyCors(api.cors, origin, outcome.parts) } : outcome;
 }
 
 /** Route → throttle → integration, for a request whose rawPath no longer carries the stage. */
-async function routeHttp(api: HttpApiPlan, r: ApiRequest, s: StagePlan, d: ApiHandlerDeps): Promise<Outcome> {
+async function routeHttp(api: HttpApiPlan, r: ApiRequest, s: StagePlan, d: ApiHandlerDeps, cache: AuthorizerCache<HttpAuthorizerDecision>): Promise<Outcome> {
   const match = api.matcher.match(r.method, r.rawPath);
   const target = match?.value ?? api.defaultRoute;
   if (!target) return fail(errors.httpNotFound());
@@ -186,38 +214,117 @@ async function routeHttp(api: HttpApiPlan, r: ApiRequest, s: StagePlan, d: ApiHa
     }
     jwt = { claims: a.claims, scopes: a.scopes };
   }
+  let caller: IamCaller | undefined;
+  if (target.iam) {
+    const v = await d.iam.verify(r, false, d.clock.now());
+    if (!v.ok) {
+      d.log.debug(`api ${api.name}: AWS_IAM ${target.routeKey}: ${v.reason}`);
+      return fail(v.error);
+    }
+    caller = v.caller;
+  }
+  const v2 = (authorizer: Record<string, unknown> | undefined) =>
+    buildV2Event(r, {
+      accountId: d.accountId,
+      apiId: api.id,
+      stage: s.name,
+      routeKey: target.routeKey,
+      pathParameters,
+      stageVariables: s.variables,
+      authorizer,
+    });
+  const v1 = (authorizer: Record<string, unknown> | undefined) =>
+    buildV1Event(r, {
+      accountId: d.accountId,
+      apiId: api.id,
+      stage: s.name,
+      resourcePath: target.routeKey === "$default" ? "$default" : target.routeKey.split(" ")[1]!,
+      resourceId: target.routeKey,
+      deploymentId: api.deploymentId,
+      pathParameters,
+      stageVariables: s.variables,
+      binaryMediaTypes: [],
+      httpApi: { routeKey: target.routeKey },
+      authorizer,
+      caller,
+    });
+  let lambdaContext: { context: Record<string, unknown>; principalId: string | undefined; latencyMs: number } | undefined;
+  if (target.lambdaAuthorizer) {
+    const a = await authorizeHttpLambda(
+      {
+        plan: target.lambdaAuthorizer,
+        request: r,
+        routeArn: `arn:aws:execute-api:${api.region}:${d.accountId}:${api.id}/${s.name}/${r.method}/${r.rawPath.slice(1)}`,
+        stageVariables: s.variables,
+        contextVariables: httpContextVariables(api, s, target.routeKey, r, d.accountId),
+        requestEvent: (version) => {
+          const { body: _body, isBase64Encoded: _b64, ...rest } = version === "2.0" ? v2(undefined) : v1(undefined);
+          return rest;
+        },
+      },
+      { lambda: d.lambda, clock: d.clock, cache },
+    );
+    if (!a.ok) {
+      d.log.debug(`api ${api.name}: Lambda authorizer ${target.lambdaAuthorizer.id}: ${a.reason}`);
+      return fail(a.error);
+    }
+    lambdaContext = a;
+  }
+  // requestContext.authorizer: {jwt}, {lambda: context} or {iam} in 2.0 (apigateway.md §5);
+  // Choice: in 1.0 the JWT claims, or the Lambda context with principalId and integrationLatency as REST puts them.
+  const authorizer2 = jwt
+    ? { jwt }
+    : lambdaContext
+      ? { lambda: lambdaContext.context }
+      : caller
+        ? {
+            iam: {
+              accessKey: caller.accessKey,
+              accountId: caller.accountId,
+              callerId: caller.principalId,
+              cognitoIdentity: null,
+              principalOrgId: null,
+              userArn: caller.userArn,
+              userId: caller.principalId,
+            },
+          }
+        : undefined;
+  const authorizer1 = jwt
+    ? jwt
+    : lambdaContext
+      ? {
+          ...lambdaContext.context,
+          ...(lambdaContext.principalId !== undefined ? { principalId: lambdaContext.principalId } : {}),
+          integrationLatency: lambdaContext.latencyMs,
+        }
+      : undefined;
   return integrate(target.integration, r, d, {
     rest: false,
     stage: s,
     pathParameters,
     // The $default route forwards the full request path to an HTTP integration (apigateway.md §3).
     appendPath: match ? undefined : r.rawPath,
-    event: (version) =>
-      version === "2.0"
-        ? buildV2Event(r, {
-            accountId: d.accountId,
-            apiId: api.id,
-            stage: s.name,
-            routeKey: target.routeKey,
-            pathParameters,
-            stageVariables: s.variables,
-            authorizer: jwt ? { jwt } : undefined,
-          })
-        : buildV1Event(r, {
-            accountId: d.accountId,
-            apiId: api.id,
-            stage: s.name,
-            resourcePath: target.routeKey === "$default" ? "$default" : target.routeKey.split(" ")[1]!,
-            resourceId: target.routeKey,
-            deploymentId: api.deploymentId,
-            pathParameters,
-            stageVariables: s.variables,
-            binaryMediaTypes: [],
-            httpApi: { routeKey: target.routeKey },
-            authorizer: jwt,
-          }),
+    event: (version) => (version === "2.0" ? v2(authorizer2) : v1(authorizer1)),
     binaryMediaTypes: [],
   });
+}
+
+/** The `$context.<name>` variables an HTTP API REQUEST authorizer's IdentitySource may name. */
+function httpContextVariables(api: HttpApiPlan, stage: StagePlan, routeKey: string, r: ApiRequest, accountId: string): Record<string, string> {
+  return {
+    accountId,
+    apiId: api.id,
+    domainName: r.domainName,
+    domainPrefix: r.domainName.split(".")[0]!,
+    httpMethod: r.method,
+    "identity.sourceIp": r.sourceIp,
+    "identity.userAgent": r.userAgent,
+    path: r.rawPath,
+    protocol: r.protocol,
+    requestId: r.extendedRequestId,
+    routeKey,
+    stage: stage.name,
+  };
 }
 
 /** The `context.<name>` variables a REQUEST authorizer's IdentitySource may name. */

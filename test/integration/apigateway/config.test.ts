@@ -76,7 +76,11 @@ describe("API Gateway stack file: AWS's refusals, bindings and not-emulated warn
         api: {
           Policy: "{}",
           Resources: {
-            "/": { Methods: { GET: { ...lambdaProxy("echo", { CacheKeyParameters: ["x"] }), AuthorizationType: "AWS_IAM", ApiKeyRequired: true } } },
+            "/": {
+              Methods: {
+                GET: { ...lambdaProxy("echo", { CacheKeyParameters: ["x"] }), AuthorizationType: "AWS_IAM", AuthorizationScopes: ["a"], ApiKeyRequired: true },
+              },
+            },
           },
           Stages: { prod: { MethodSettings: { "*/*": { MetricsEnabled: true } } } },
         },
@@ -87,7 +91,7 @@ describe("API Gateway stack file: AWS's refusals, bindings and not-emulated warn
       const paths = stack.warnings.map((w) => w.path);
       for (const p of [
         "restApis.api.Policy",
-        "restApis.api.Resources./.Methods.GET.AuthorizationType",
+        "restApis.api.Resources./.Methods.GET.AuthorizationScopes",
         "restApis.api.Resources./.Methods.GET.Integration.CacheKeyParameters",
         "restApis.api.Stages.prod.MethodSettings.*/*.MetricsEnabled",
         "httpApis.app.DisableExecuteApiEndpoint",
@@ -97,6 +101,8 @@ describe("API Gateway stack file: AWS's refusals, bindings and not-emulated warn
       assert.ok(stack.warnings.every((w) => w.message.includes("not emulated")));
       // API keys are emulated now (usage-plans.test.ts): ApiKeyRequired is no longer warned.
       assert.ok(!paths.includes("restApis.api.Resources./.Methods.GET.ApiKeyRequired"));
+      // AWS_IAM is emulated now (iam-authorization.test.ts).
+      assert.ok(!paths.includes("restApis.api.Resources./.Methods.GET.AuthorizationType"));
     } finally {
       await stack.close();
     }

@@ -57,24 +57,10 @@ export async function authorizeRest(a: AuthorizeRequest, d: AuthorizerDeps): Pro
       p.type === "TOKEN"
         ? { type: "TOKEN", methodArn: a.methodArn, authorizationToken: values[0] }
         : { type: "REQUEST", methodArn: a.methodArn, ...a.requestEvent() };
-    // A function that cannot be invoked at all is the authorizer's configuration error too.
-    const invoked = await withTimeout(d.lambda.invoke(p.functionName, event), AUTHORIZER_TIMEOUT_MS, d.clock).catch((e: unknown) => e as Error);
-    if (invoked instanceof Error)
-      return { ok: false, error: errors.restAuthorizerConfigurationError(), reason: `the authorizer could not be invoked: ${invoked.message}` };
-    if (invoked === "timeout") return { ok: false, error: errors.restAuthorizerConfigurationError(), reason: "the authorizer timed out" };
-    let payload: unknown;
-    try {
-      payload = JSON.parse(invoked.Payload);
-    } catch {
-      return { ok: false, error: errors.restAuthorizerConfigurationError(), reason: "the authorizer's result is not JSON" };
-    }
-    if (invoked.FunctionError) {
-      // Only the exact message "Unauthorized" means 401 (apigateway.md §10.1 [obs]).
-      const message = (payload as { errorMessage?: unknown } | null)?.errorMessage;
-      return message === "Unauthorized"
-        ? { ok: false, error: errors.restUnauthorized(), reason: "the authorizer answered Unauthorized" }
-        : { ok: false, error: errors.restAuthorizerConfigurationError(), reason: `the authorizer failed: ${String(message)}` };
-    }
+    const invoked = await invokeAuthorizer(d, p.functionName, event);
+    if (invoked.kind === "unauthorized") return { ok: false, error: errors.restUnauthorized(), reason: invoked.reason };
+    if (invoked.kind === "failed") return { ok: false, error: errors.restAuthorizerConfigurationError(), reason: invoked.reason };
+    const payload = invoked.payload;
     const parsed = parseAuthorizerOutput(payload);
     if (typeof parsed === "string") return { ok: false, error: errors.restAuthorizerConfigurationError(), reason: parsed };
     output = parsed;
@@ -86,7 +72,33 @@ export async function authorizeRest(a: AuthorizeRequest, d: AuthorizerDeps): Pro
   return { ok: true, output, latencyMs: d.clock.now() - started };
 }
 
-function identityValue(kind: string, name: string, a: AuthorizeRequest): string | undefined {
+export type Invoked = { kind: "ok"; payload: unknown } | { kind: "unauthorized"; reason: string } | { kind: "failed"; reason: string };
+
+/**
+ * One authorizer invocation with its 10 s timeout: the parsed result, "unauthorized" when the
+ * function failed with exactly "Unauthorized" (apigateway.md §10.1 [obs]), else "failed" with why.
+ */
+export async function invokeAuthorizer(d: { lambda: LambdaRuntime; clock: Clock }, functionName: string, event: unknown): Promise<Invoked> {
+  // A function that cannot be invoked at all is the authorizer's configuration error too.
+  const invoked = await withTimeout(d.lambda.invoke(functionName, event), AUTHORIZER_TIMEOUT_MS, d.clock).catch((e: unknown) => e as Error);
+  if (invoked instanceof Error) return { kind: "failed", reason: `the authorizer could not be invoked: ${invoked.message}` };
+  if (invoked === "timeout") return { kind: "failed", reason: "the authorizer timed out" };
+  let payload: unknown;
+  try {
+    payload = JSON.parse(invoked.Payload);
+  } catch {
+    return { kind: "failed", reason: "the authorizer's result is not JSON" };
+  }
+  if (invoked.FunctionError) {
+    const message = (payload as { errorMessage?: unknown } | null)?.errorMessage;
+    return message === "Unauthorized"
+      ? { kind: "unauthorized", reason: "the authorizer answered Unauthorized" }
+      : { kind: "failed", reason: `the authorizer failed: ${String(message)}` };
+  }
+  return { kind: "ok", payload };
+}
+
+export function identityValue(kind: string, name: string, a: Pick<AuthorizeRequest, "request" | "stageVariables" | "contextVariables">): string | undefined {
   switch (kind) {
     case "header":
       return headerValue(a.request.headerLines, name.toLowerCase());

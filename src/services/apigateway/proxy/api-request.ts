@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { Clock } from "../../../core/clock.js";
 import type { Ids } from "../../../core/ids.js";
 
@@ -9,8 +9,12 @@ import type { Ids } from "../../../core/ids.js";
  */
 export interface ApiRequest {
   method: string;
-  /** Raw path as sent, query excluded. */
+  /** Raw path as sent, query excluded (without the stage once the stage is selected). */
   rawPath: string;
+  /** The path exactly as the client sent it, stage included: what a SigV4 signer signed. */
+  sentPath: string;
+  /** The request's headers as Node parsed them (`host` from `:authority` on HTTP/2): what a signer signed. */
+  headers: IncomingHttpHeaders;
   rawQuery: string;
   /** Header lines in order, client casing, with X-Forwarded-* and X-Amzn-Trace-Id added. */
   headerLines: readonly [string, string][];
@@ -95,6 +99,8 @@ export function readApiRequest(req: IncomingMessage, body: Buffer, secure: boole
   return {
     method: req.method ?? "GET",
     rawPath: q === -1 ? url : url.slice(0, q),
+    sentPath: q === -1 ? url : url.slice(0, q),
+    headers: req.headers,
     rawQuery: q === -1 ? "" : url.slice(q + 1),
     headerLines: lines,
     body,
