@@ -37,7 +37,7 @@ export async function runUp(flags: CliFlags): Promise<number> {
   const reload = flags.watch ? await watchStack(stack, config, flags.json, log) : undefined;
   if (flags.json) {
     process.stdout.write(
-      `${JSON.stringify({ event: "ready", readyMs: Math.round(readyMs), httpPort: stack.httpPort, httpsPort: stack.httpsPort, caPath: stack.caPath, spkiHash: stack.spkiHash, distributions: stack.distributions, loadBalancers: stack.loadBalancers, buckets: stack.buckets, apis: stack.apis, warnings: stack.warnings })}\n`,
+      `${JSON.stringify({ event: "ready", readyMs: Math.round(readyMs), httpPort: stack.httpPort, httpsPort: stack.httpsPort, caPath: stack.caPath, spkiHash: stack.spkiHash, distributions: stack.distributions, loadBalancers: stack.loadBalancers, buckets: stack.buckets, apis: stack.apis, apisById: stack.apisById, warnings: stack.warnings })}\n`,
     );
   } else {
     const lines = [`edgeparity is up (${readyMs.toFixed(0)} ms)`];

@@ -137,3 +137,27 @@ describe("API Gateway revisions: stack.update() serves the new APIs (issue 9 con
     }
   });
 });
+
+describe("stack.apis: a REST and an HTTP API may share a name (separate sections, apigateway.md §1)", () => {
+  it("stack.apis lists both as rest:<name> / http:<name>; stack.apisById has each by id; a unique name keeps its bare key", async () => {
+    const stack = await startEdgeparity({
+      config: {
+        restApis: { shop: { Resources: { "/": { Methods: { GET: lambdaProxy("echo") } } }, Stages: { prod: {} } }, solo: { Stages: { prod: {} } } },
+        httpApis: { shop: { Stages: { $default: {} } } },
+        local: { functions: FUNCTIONS, restApis: { shop: { apiId: "shoprest01" } }, httpApis: { shop: { apiId: "shophttp01" } } },
+      },
+      baseDir: FIXTURES,
+    });
+    try {
+      assert.deepEqual(Object.keys(stack.apis).sort(), ["http:shop", "rest:shop", "solo"]);
+      assert.equal(stack.apis["rest:shop"]!.id, "shoprest01");
+      assert.equal(stack.apis["http:shop"]!.id, "shophttp01");
+      assert.equal(stack.apisById["shoprest01"]!.name, "shop");
+      assert.equal(stack.apisById["shophttp01"]!.kind, "http");
+      assert.equal(stack.apisById["shophttp01"]!.stages["$default"], `https://shophttp01.execute-api.localhost:${stack.httpsPort}/`);
+      assert.equal(Object.keys(stack.apisById).length, 3);
+    } finally {
+      await stack.close();
+    }
+  });
+});
