@@ -67,6 +67,8 @@ export interface ApiEndpoint extends Endpoint {
   kind: "rest" | "http";
   /** Stage name → invoke URL (`https://<id>.execute-api.localhost:<port>/<stage>/`; HTTP APIs' `$default` has no stage in the path). */
   stages: Record<string, string>;
+  /** CloudWatch metrics under AWS's names: REST `Count`, `4XXError`, `5XXError`, `Latency`, `IntegrationLatency`; HTTP APIs `4xx`, `5xx`, `DataProcessed`. */
+  metrics(): Record<string, number>;
 }
 
 export interface Endpoint {
@@ -199,12 +201,13 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     for (const b of (rev.plans.get("s3") as S3Plan).buckets) buckets[b.name] = { ...endpoint(`${b.name}.s3.localhost`), folder: b.folder };
     const apis: Record<string, ApiEndpoint> = {};
     const apisById: Record<string, ApiEndpoint> = {};
-    const apiList = running.service<ApiGatewayLive>("apigateway").plan.apis;
+    const apigateway = running.service<ApiGatewayLive>("apigateway");
+    const apiList = apigateway.plan.apis;
     for (const a of apiList) {
       const host = a.hosts[0]!;
       const stages: Record<string, string> = {};
       for (const stage of a.stages.keys()) stages[stage] = stage === "$default" ? https(host) : `${https(host)}${stage}/`;
-      const view: ApiEndpoint = { ...endpoint(host), name: a.name, id: a.id, kind: a.kind, stages };
+      const view: ApiEndpoint = { ...endpoint(host), name: a.name, id: a.id, kind: a.kind, stages, metrics: () => apigateway.metrics(a.id) };
       apisById[a.id] = view;
       const shared = apiList.some((o) => o !== a && o.name === a.name);
       apis[shared ? `${a.kind}:${a.name}` : a.name] = view;

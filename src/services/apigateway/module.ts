@@ -4,6 +4,7 @@ import { LOCAL_ACCOUNT_ID } from "../../core/account.js";
 import { InFlight } from "../../core/in-flight.js";
 import { LOCAL_CREDENTIALS } from "../../core/sigv4.js";
 import { IamVerifier } from "./authorizers/iam-authorizer.js";
+import { ApiMetrics } from "./observe/api-metrics.js";
 import type { HttpHandler, LiveService, ServiceContext, ServiceModule } from "../../core/service.js";
 import type { Stack } from "../../model/stack.js";
 import { startLambdaRuntime, type LambdaRuntime } from "../lambda/index.js";
@@ -23,7 +24,11 @@ import { UsagePlans } from "./throttling/usage-plans.js";
  * own Lambda runtime (handler files are imported anew, as after UpdateFunctionCode), and the
  * previous one closes once its requests are done.
  */
-export type ApiGatewayLive = LiveService<ApiGatewayPlan> & { readonly plan: ApiGatewayPlan };
+export type ApiGatewayLive = LiveService<ApiGatewayPlan> & {
+  readonly plan: ApiGatewayPlan;
+  /** One API's CloudWatch metrics (observe/api-metrics.ts), by API id. */
+  metrics(apiId: string): Record<string, number>;
+};
 
 /** The local account (core/account.ts), as in every other service's ARNs. */
 const ACCOUNT = LOCAL_ACCOUNT_ID;
@@ -130,6 +135,8 @@ async function startApiGateway(first: ApiGatewayPlan, ctx: ServiceContext): Prom
   let runtime: LambdaRuntime;
   let gen = new InFlight();
   let routes = new Map<string, HttpHandler>();
+  // CloudWatch metrics per API id, kept across revisions (a redeployment does not reset them).
+  const metrics = new Map<string, ApiMetrics>();
 
   const open = (plan: ApiGatewayPlan) => {
     const lambda = startLambdaRuntime({ clock: ctx.clock, ids: ctx.ids, log: ctx.log, region: ctx.region, accountId: ACCOUNT });
@@ -156,7 +163,11 @@ async function startApiGateway(first: ApiGatewayPlan, ctx: ServiceContext): Prom
       const port = ctx.httpsPort === 443 ? "" : `:${ctx.httpsPort}`;
       const stages = [...api.stages.keys()].map((st) => (st === "$default" ? "" : `${st}/`));
       ctx.log.info(`${api.kind} api ${api.name} (id ${api.id}): ${stages.map((st) => `https://${api.hosts[0]}${port}/${st}`).join("  ") || "no stages"}`);
-      const handler = g.wrap(createApiHandler(api, { clock: ctx.clock, ids: ctx.ids, log: ctx.log, lambda, accountId: ACCOUNT, throttles, usage, iam }));
+      let m = metrics.get(api.id);
+      if (!m || m.kind !== api.kind) metrics.set(api.id, (m = new ApiMetrics(api.kind)));
+      const handler = g.wrap(
+        createApiHandler(api, { clock: ctx.clock, ids: ctx.ids, log: ctx.log, lambda, accountId: ACCOUNT, throttles, usage, iam, region: ctx.region }, m),
+      );
       for (const h of api.hosts) next.set(h, handler);
     }
     return { lambda, gen: g, routes: next };
@@ -173,6 +184,9 @@ async function startApiGateway(first: ApiGatewayPlan, ctx: ServiceContext): Prom
     },
     get plan() {
       return current;
+    },
+    metrics(apiId) {
+      return metrics.get(apiId)?.snapshot() ?? {};
     },
     async apply(plan) {
       const oldRuntime = runtime;

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { Clock } from "../../../core/clock.js";
 import type { Ids } from "../../../core/ids.js";
+import { EXECUTION_LOG_OFF, type ExecutionLog } from "../observe/execution-log.js";
 
 /**
  * One request as API Gateway sees it, read once: header lines in the client's casing (pseudo-headers
@@ -32,6 +33,16 @@ export interface ApiRequest {
   timeEpoch: number;
   /** `09/Apr/2015:12:34:56 +0000` */
   time: string;
+  /** What the request's trace reports (shared by the copies made as the request is scoped). */
+  exec: RequestExec;
+}
+
+/** Per-request observations for the trace event and the metrics. */
+export interface RequestExec {
+  log: ExecutionLog;
+  stage: string | undefined;
+  /** Time spent in the integration (ms on the stack clock), once one ran. */
+  integrationMs: number | undefined;
 }
 
 /** Headers API Gateway never passes to an integration (apigateway.md §4 [LS header_utils]). */
@@ -114,6 +125,7 @@ export function readApiRequest(req: IncomingMessage, body: Buffer, secure: boole
     traceId,
     timeEpoch: now,
     time: formatRequestTime(now),
+    exec: { log: EXECUTION_LOG_OFF, stage: undefined, integrationMs: undefined },
   };
 }
 
