@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { basename, extname, resolve } from "node:path";
 import { LOCAL_ACCOUNT_ID } from "../../core/account.js";
 import { InFlight } from "../../core/in-flight.js";
@@ -11,7 +11,8 @@ import { startLambdaRuntime, type LambdaRuntime } from "../lambda/index.js";
 import { createApiHandler } from "./api-handler.js";
 import type { ApiGatewayPlan } from "./compile/api-plan.js";
 import { compileApis, type JwksByIssuer } from "./compile/compile-apis.js";
-import { parseJwks, type JwksKeys } from "./authorizers/jwks.js";
+import type { JwksKeys } from "./authorizers/jwks.js";
+import { readIssuerKeys } from "./authorizers/issuer-keys.js";
 import { deriveApiId, functionNameFromUri } from "./schema/api-names.js";
 import { cognitoIssuer } from "./schema/cognito-issuer.js";
 import { Throttles } from "./throttling/token-bucket.js";
@@ -118,12 +119,13 @@ async function readJwksFiles(stack: Stack, baseDir: string, problems: string[]):
   for (const [issuer, at] of issuers) {
     const file = stack.local.jwks[issuer];
     if (file === undefined) {
-      problems.push(`local.jwks: the token issuer ${issuer} (${at}) has no key set; add local.jwks."${issuer}": <file>.json (a JWKS: {"keys": [...]})`);
+      problems.push(
+        `local.jwks: the token issuer ${issuer} (${at}) has no key set; add local.jwks."${issuer}": <file>.json (a JWKS {"keys": [...]}, or the issuer's openid-configuration with a local jwks_uri)`,
+      );
       continue;
     }
     const path = resolve(baseDir, file);
-    const text = await readFile(path, "utf8").catch(() => undefined);
-    const keys = text === undefined ? "file not found" : parseJwks(text);
+    const keys = await readIssuerKeys(issuer, path);
     if (typeof keys === "string") problems.push(`local.jwks.${issuer}: ${path}: ${keys}`);
     else out.set(issuer, keys);
   }

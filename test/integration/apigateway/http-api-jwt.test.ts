@@ -170,3 +170,47 @@ describe("HTTP API JWT authorizers: configuration (apigateway.md §10.4)", () =>
     );
   });
 });
+
+describe("HTTP API JWT authorizers: the issuer's OpenID discovery document bound locally (apigateway.md §10.4)", () => {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const stackWith = (jwksFile: string) => ({
+    httpApis: {
+      app: {
+        Authorizers: {
+          idp: { AuthorizerType: "JWT", IdentitySource: ["$request.header.Authorization"], JwtConfiguration: { Issuer: ISSUER, Audience: ["app-client"] } },
+        },
+        Routes: { "GET /me": { Target: "integrations/v2", AuthorizationType: "JWT", AuthorizerId: "idp" } },
+        Integrations: { v2: fn("2.0") },
+        Stages: { $default: {} },
+      },
+    },
+    extra: { local: { jwks: { [ISSUER]: jwksFile } } },
+  });
+  it("local.jwks.<Issuer> may name the openid-configuration: its jwks_uri (relative) gives the keys; a wrong issuer or a remote jwks_uri is refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "edgeparity-oidc-"));
+    try {
+      writeFileSync(join(dir, "keys.json"), JSON.stringify({ keys: [{ ...publicKey.export({ format: "jwk" }), kid: "k1", use: "sig" }] }));
+      writeFileSync(join(dir, "openid-configuration"), JSON.stringify({ issuer: ISSUER, jwks_uri: "keys.json" }));
+      writeFileSync(join(dir, "wrong-issuer.json"), JSON.stringify({ issuer: "https://other.example.com", jwks_uri: "keys.json" }));
+      writeFileSync(join(dir, "remote.json"), JSON.stringify({ issuer: ISSUER, jwks_uri: "https://idp.example.com/keys" }));
+      const h = await startApis(stackWith(join(dir, "openid-configuration")));
+      try {
+        const now = Math.floor(h.stack.clock.now() / 1000);
+        for (const v of VIEWER_VERSIONS) {
+          const r = await h.send(v, HTTP_HOST, "/me", {
+            headers: { Authorization: `Bearer ${signJwt(privateKey, { iss: ISSUER, aud: "app-client", exp: now + 60 })}` },
+          });
+          assert.equal(r.status, 200, `HTTP/${v}`);
+        }
+      } finally {
+        await h.close();
+      }
+      await assert.rejects(startApis(stackWith(join(dir, "wrong-issuer.json"))), (e: Error) =>
+        e.message.includes(`the discovery document's issuer "https://other.example.com" is not ${ISSUER}`),
+      );
+      await assert.rejects(startApis(stackWith(join(dir, "remote.json"))), (e: Error) => e.message.includes("is remote (no network)"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
