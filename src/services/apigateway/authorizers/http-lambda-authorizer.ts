@@ -5,7 +5,7 @@ import type { GatewayError } from "../errors.js";
 import type { ApiRequest } from "../proxy/api-request.js";
 import type { AuthorizerCache } from "./authorizer-cache.js";
 import { evaluatePolicy, parseAuthorizerOutput, type AuthorizerOutput } from "./authorizer-policy.js";
-import { identityValue, invokeAuthorizer } from "./lambda-authorizer.js";
+import { identityValue, invokeAuthorizer } from "./invoke-authorizer.js";
 
 /**
  * An HTTP API Lambda (REQUEST) authorizer (apigateway.md §10.3, DG http-api-lambda-authorizer):

@@ -3,8 +3,8 @@ import type { LambdaRuntime } from "../../lambda/index.js";
 import type { AuthorizerPlan } from "../compile/api-plan.js";
 import * as errors from "../errors.js";
 import type { GatewayError } from "../errors.js";
-import { decodeQuery, headerValue, type ApiRequest } from "../proxy/api-request.js";
-import { withTimeout } from "../proxy/with-timeout.js";
+import type { ApiRequest } from "../proxy/api-request.js";
+import { identityValue, invokeAuthorizer } from "./invoke-authorizer.js";
 import type { AuthorizerCache } from "./authorizer-cache.js";
 import { evaluatePolicy, parseAuthorizerOutput, type AuthorizerOutput } from "./authorizer-policy.js";
 
@@ -32,9 +32,6 @@ export interface AuthorizerDeps {
   clock: Clock;
   cache: AuthorizerCache;
 }
-
-/** REST authorizer timeout: 10 s (apigateway.md §7). */
-const AUTHORIZER_TIMEOUT_MS = 10_000;
 
 export type AuthorizeResult = { ok: true; output: AuthorizerOutput; latencyMs: number } | { ok: false; error: GatewayError; reason: string };
 
@@ -70,46 +67,4 @@ export async function authorizeRest(a: AuthorizeRequest, d: AuthorizerDeps): Pro
   if (decision === "explicit-deny") return { ok: false, error: errors.restExplicitDeny(), reason: `the policy denies ${a.methodArn}` };
   if (decision === "implicit-deny") return { ok: false, error: errors.restImplicitDeny(), reason: `no statement allows ${a.methodArn}` };
   return { ok: true, output, latencyMs: d.clock.now() - started };
-}
-
-export type Invoked = { kind: "ok"; payload: unknown } | { kind: "unauthorized"; reason: string } | { kind: "failed"; reason: string };
-
-/**
- * One authorizer invocation with its 10 s timeout: the parsed result, "unauthorized" when the
- * function failed with exactly "Unauthorized" (apigateway.md §10.1 [obs]), else "failed" with why.
- */
-export async function invokeAuthorizer(d: { lambda: LambdaRuntime; clock: Clock }, functionName: string, event: unknown): Promise<Invoked> {
-  // A function that cannot be invoked at all is the authorizer's configuration error too.
-  const invoked = await withTimeout(d.lambda.invoke(functionName, event), AUTHORIZER_TIMEOUT_MS, d.clock).catch((e: unknown) => e as Error);
-  if (invoked instanceof Error) return { kind: "failed", reason: `the authorizer could not be invoked: ${invoked.message}` };
-  if (invoked === "timeout") return { kind: "failed", reason: "the authorizer timed out" };
-  let payload: unknown;
-  try {
-    payload = JSON.parse(invoked.Payload);
-  } catch {
-    return { kind: "failed", reason: "the authorizer's result is not JSON" };
-  }
-  if (invoked.FunctionError) {
-    const message = (payload as { errorMessage?: unknown } | null)?.errorMessage;
-    return message === "Unauthorized"
-      ? { kind: "unauthorized", reason: "the authorizer answered Unauthorized" }
-      : { kind: "failed", reason: `the authorizer failed: ${String(message)}` };
-  }
-  return { kind: "ok", payload };
-}
-
-export function identityValue(kind: string, name: string, a: Pick<AuthorizeRequest, "request" | "stageVariables" | "contextVariables">): string | undefined {
-  switch (kind) {
-    case "header":
-      return headerValue(a.request.headerLines, name.toLowerCase());
-    case "querystring": {
-      let v: string | undefined;
-      for (const [k, val] of decodeQuery(a.request.rawQuery)) if (k === name) v = val;
-      return v;
-    }
-    case "stageVariable":
-      return a.stageVariables?.[name];
-    default:
-      return a.contextVariables[name];
-  }
 }
