@@ -3,18 +3,13 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { LOCAL_ACCOUNT_ID } from "../../../src/core/account.js";
 import { VIEWER_VERSIONS } from "../../support/viewer.js";
-import { FUNCTIONS, HTTP_HOST, HTTP_ID, startApis, type ApiHarness } from "./api-harness.js";
+import { echoIntegration, FUNCTIONS, HTTP_HOST, HTTP_ID, startApis, type ApiHarness } from "./api-harness.js";
 
 /**
  * HTTP API Lambda (REQUEST) authorizers (apigateway.md §10.3): payload 1.0 and 2.0 events, simple
  * and IAM-policy responses, identity sources, caching by identity with AuthorizerResultTtlInSeconds
  * on the stack clock, and the 401 / 403 / 500 answers.
  */
-const fn = (v: "1.0" | "2.0") => ({
-  IntegrationType: "AWS_PROXY",
-  IntegrationUri: "arn:aws:lambda:us-east-1:123456789012:function:echo",
-  PayloadFormatVersion: v,
-});
 const authorizerUri = (f: string) =>
   `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:${f}/invocations`;
 const guarded = (integration: string, authorizer: string) => ({ Target: `integrations/${integration}`, AuthorizationType: "CUSTOM", AuthorizerId: authorizer });
@@ -63,7 +58,7 @@ describe("HTTP API Lambda authorizers: 1.0 / 2.0, simple and policy responses, c
             "GET /policy/{id}": guarded("v2", "policy2"),
             "GET /v1": guarded("v1", "policy1"),
           },
-          Integrations: { v2: fn("2.0"), v1: fn("1.0") },
+          Integrations: { v2: echoIntegration("2.0"), v1: echoIntegration("1.0") },
           Stages: { $default: {} },
         },
       },
@@ -186,7 +181,7 @@ describe("HTTP API Lambda authorizers: CreateAuthorizer refusals (apigateway.md 
               c: { AuthorizerType: "REQUEST", AuthorizerUri: authorizerUri("simple"), AuthorizerPayloadFormatVersion: "2.0", IdentitySource: ["header.A"] },
             },
             Routes: { "GET /x": { Target: "integrations/v2", AuthorizationType: "CUSTOM", AuthorizerId: "nope" } },
-            Integrations: { v2: fn("2.0") },
+            Integrations: { v2: echoIntegration("2.0") },
             Stages: { $default: {} },
           },
         },

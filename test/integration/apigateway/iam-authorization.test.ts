@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { LOCAL_ACCOUNT_ID } from "../../../src/core/account.js";
 import { signForExecuteApi, type SigningOptions } from "../../support/sigv4-request.js";
 import { VIEWER_VERSIONS, type ViewerRequest, type ViewerVersion } from "../../support/viewer.js";
-import { HTTP_HOST, lambdaProxy, REST_HOST, startApis, type ApiHarness } from "./api-harness.js";
+import { echoIntegration, HTTP_HOST, lambdaProxy, REST_HOST, startApis, type ApiHarness } from "./api-harness.js";
 
 /**
  * AWS_IAM methods (REST) and routes (HTTP API): requests signed by the AWS SDK v3 signer with the
@@ -12,11 +12,6 @@ import { HTTP_HOST, lambdaProxy, REST_HOST, startApis, type ApiHarness } from ".
  * unknown-key, wrongly scoped, stale and forged signatures get API Gateway's 403s
  * (apigateway.md §2, §11 INVALID_SIGNATURE / MISSING_AUTHENTICATION_TOKEN).
  */
-const fn = (v: "1.0" | "2.0") => ({
-  IntegrationType: "AWS_PROXY",
-  IntegrationUri: "arn:aws:lambda:us-east-1:123456789012:function:echo",
-  PayloadFormatVersion: v,
-});
 const BODIES = { "0 B": Buffer.alloc(0), "1 KB": randomBytes(1024), "2 MiB": randomBytes(2 * 1024 * 1024) };
 
 describe("AWS_IAM authorization: SigV4 against the local credentials (apigateway.md §2, §11)", () => {
@@ -39,7 +34,7 @@ describe("AWS_IAM authorization: SigV4 against the local credentials (apigateway
             "ANY /items": { Target: "integrations/v2", AuthorizationType: "AWS_IAM" },
             "GET /v1": { Target: "integrations/v1", AuthorizationType: "AWS_IAM" },
           },
-          Integrations: { v2: fn("2.0"), v1: fn("1.0") },
+          Integrations: { v2: echoIntegration("2.0"), v1: echoIntegration("1.0") },
           Stages: { $default: {} },
         },
       },

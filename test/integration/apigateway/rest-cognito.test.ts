@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
-import { generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
+import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { VIEWER_VERSIONS } from "../../support/viewer.js";
-import { lambdaProxy, REST_HOST, startApis, type ApiHarness } from "./api-harness.js";
+import { lambdaProxy, REST_HOST, signJwt as signWith, startApis, type ApiHarness } from "./api-harness.js";
+
+const signJwt = (key: KeyObject, claims: Record<string, unknown>) => signWith(key, claims, { kid: "pool-key" });
 
 /**
  * REST COGNITO_USER_POOLS authorizers (apigateway.md §10.2): tokens of the ProviderARNs' pools,
@@ -21,13 +23,6 @@ const cognito = (scopes?: string[]) => ({
   AuthorizerId: "pool",
   ...(scopes ? { AuthorizationScopes: scopes } : {}),
 });
-
-function signJwt(key: KeyObject, claims: Record<string, unknown>): string {
-  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
-  const head = enc({ alg: "RS256", kid: "pool-key" });
-  const body = enc(claims);
-  return `${head}.${body}.${sign("sha256", Buffer.from(`${head}.${body}`), key).toString("base64url")}`;
-}
 
 describe("REST Cognito user pool authorizers: ID and access tokens, scopes, claims (apigateway.md §10.2)", () => {
   let h: ApiHarness;
