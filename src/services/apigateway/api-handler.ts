@@ -232,8 +232,16 @@ async function serveHttp(api: HttpApiPlan, r: ApiRequest, d: ApiHandlerDeps, cac
   if (!stage) return fail(errors.httpNotFound());
   r.exec.stage = stage.name;
   const origin = api.cors ? headerValue(r.headerLines, "origin") : undefined;
-  // With a CorsConfiguration every preflight is API Gateway's own answer (apigateway.md §9.1).
-  if (api.cors && origin !== undefined && r.method === "OPTIONS" && headerValue(r.headerLines, "access-control-request-method") !== undefined)
+  // With a CorsConfiguration every preflight is API Gateway's own answer (apigateway.md §9.1) —
+  // except one that only the $default route catches while it has an authorizer: that route gets
+  // it, and the authorizer refuses it, as AWS documents (§3; the fix is an OPTIONS /{proxy+} route).
+  if (
+    api.cors &&
+    origin !== undefined &&
+    r.method === "OPTIONS" &&
+    headerValue(r.headerLines, "access-control-request-method") !== undefined &&
+    !(api.defaultRouteAuthorized && !api.matcher.match("OPTIONS", path))
+  )
     return { kind: "response", parts: answerPreflight(api.cors, origin), traced: false };
   const outcome = await routeHttp(api, { ...r, rawPath: path }, stage, d, cache);
   return api.cors && outcome.kind === "response" ? { ...outcome, parts: applyCors(api.cors, origin, outcome.parts) } : outcome;

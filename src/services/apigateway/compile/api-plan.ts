@@ -86,6 +86,8 @@ export interface HttpApiPlan extends ApiPlanBase {
   kind: "http";
   matcher: PathMatcher<HttpTarget>;
   defaultRoute: HttpTarget | undefined;
+  /** The $default route has an authorizer (JWT, Lambda or IAM): preflights only it matches go to it (apigateway.md §3). */
+  defaultRouteAuthorized: boolean;
   cors: CorsPlan | undefined;
 }
 

@@ -145,6 +145,7 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string,
       deploymentId: deriveApiId("http", `${name}:deployment`).slice(0, 6),
       matcher: new PathMatcher(entries),
       defaultRoute,
+      defaultRouteAuthorized: defaultRoute !== undefined && (defaultRoute.jwt !== undefined || defaultRoute.lambdaAuthorizer !== undefined || defaultRoute.iam),
       cors: compileCors(api.CorsConfiguration),
     });
   }
