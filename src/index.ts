@@ -62,10 +62,14 @@ export interface DistributionEndpoint {
 }
 
 export interface ApiEndpoint extends Endpoint {
+  /** The API's name in the stack file (`restApis.<name>` / `httpApis.<name>`). */
+  name: string;
   id: string;
   kind: "rest" | "http";
   /** Stage name → invoke URL (`https://<id>.execute-api.localhost:<port>/<stage>/`; HTTP APIs' `$default` has no stage in the path). */
   stages: Record<string, string>;
+  /** CloudWatch metrics under AWS's names: REST `Count`, `4XXError`, `5XXError`, `Latency`, `IntegrationLatency`; HTTP APIs `4xx`, `5xx`, `DataProcessed`. */
+  metrics(): Record<string, number>;
 }
 
 export interface Endpoint {
@@ -86,8 +90,14 @@ export interface EdgeparityStack {
   /** Target groups by Name: health (DescribeTargetHealth), CloudWatch counters, register/deregister (alb.md §4, §12). */
   targetGroups: Record<string, TargetGroupHandle>;
   buckets: Record<string, Endpoint & { folder: string }>;
-  /** API Gateway REST and HTTP APIs by name: id, kind, stages and the invoke URL of each stage (apigateway.md). */
+  /**
+   * API Gateway REST and HTTP APIs by name: id, kind, stages and the invoke URL of each stage
+   * (apigateway.md). A REST and an HTTP API may share a name (they live in separate sections):
+   * such a pair is listed as `rest:<name>` and `http:<name>` instead. `apisById` has every API.
+   */
   apis: Record<string, ApiEndpoint>;
+  /** Every API by its id (10 characters, the `<id>.execute-api.localhost` host), which never collides. */
+  apisById: Record<string, ApiEndpoint>;
   httpPort: number;
   httpsPort: number;
   /** PEM file of the local CA every HTTPS endpoint chains to. */
@@ -193,7 +203,7 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
   let warnings = loaded.warnings;
   let sources = loaded.sources;
   // The views below follow the revision being served; they are rebuilt once per revision.
-  type Views = Pick<EdgeparityStack, "distributions" | "loadBalancers" | "targetGroups" | "buckets" | "apis">;
+  type Views = Pick<EdgeparityStack, "distributions" | "loadBalancers" | "targetGroups" | "buckets" | "apis" | "apisById">;
   let views: { revision: number; views: Views } | undefined;
   const cloudfront = () => running.service<CloudFrontLive>("cloudfront");
   const currentViews = (): Views => {
@@ -218,13 +228,19 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     const buckets: Record<string, Endpoint & { folder: string }> = {};
     for (const b of (rev.plans.get("s3") as S3Plan).buckets) buckets[b.name] = { ...endpoint(`${b.name}.s3.localhost`), folder: b.folder };
     const apis: Record<string, ApiEndpoint> = {};
-    for (const a of running.service<ApiGatewayLive>("apigateway").plan.apis) {
+    const apisById: Record<string, ApiEndpoint> = {};
+    const apigateway = running.service<ApiGatewayLive>("apigateway");
+    const apiList = apigateway.plan.apis;
+    for (const a of apiList) {
       const host = a.hosts[0]!;
       const stages: Record<string, string> = {};
       for (const stage of a.stages.keys()) stages[stage] = stage === "$default" ? https(host) : `${https(host)}${stage}/`;
-      apis[a.name] = { ...endpoint(host), id: a.id, kind: a.kind, stages };
+      const view: ApiEndpoint = { ...endpoint(host), name: a.name, id: a.id, kind: a.kind, stages, metrics: () => apigateway.metrics(a.id) };
+      apisById[a.id] = view;
+      const shared = apiList.some((o) => o !== a && o.name === a.name);
+      apis[shared ? `${a.kind}:${a.name}` : a.name] = view;
     }
-    views = { revision: rev.number, views: { distributions, loadBalancers, targetGroups, buckets, apis } };
+    views = { revision: rev.number, views: { distributions, loadBalancers, targetGroups, buckets, apis, apisById } };
     return views.views;
   };
 
@@ -269,6 +285,9 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     },
     get apis() {
       return currentViews().apis;
+    },
+    get apisById() {
+      return currentViews().apisById;
     },
     get revision() {
       return running.current.number;

@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { systemClock } from "../core/clock.js";
 import { StreamLog, type Log } from "../core/log.js";
+import { APIGATEWAY_REQUEST, type ApiGatewayRequestEvent } from "../core/trace.js";
 import { startEdgeparity, type EdgeparityStack } from "../index.js";
 import { STACK_FILE_NAMES } from "../importers/index.js";
 import { subscribeAccessLog } from "../observe/access-log/edge-log.js";
@@ -19,6 +20,12 @@ import { stackPath } from "./stack-path.js";
 export async function runUp(flags: CliFlags): Promise<number> {
   const lifecycle = superviseProcess({ write: (t) => process.stderr.write(t) });
   const log = new StreamLog((l) => process.stderr.write(l), flags.verbose ? "debug" : "info");
+  // --verbose: each REST request's API Gateway execution log, as debug lines.
+  if (flags.verbose)
+    APIGATEWAY_REQUEST.subscribe((m) => {
+      const e = m as ApiGatewayRequestEvent;
+      for (const line of e.executionLog) log.debug(`api ${e.apiName} (${e.apiId}): ${line}`);
+    });
   const started = performance.now();
   const config = stackPath(flags);
   const stack = await startEdgeparity({
@@ -37,7 +44,7 @@ export async function runUp(flags: CliFlags): Promise<number> {
   const reload = flags.watch ? await watchStack(stack, config, flags.json, log) : undefined;
   if (flags.json) {
     process.stdout.write(
-      `${JSON.stringify({ event: "ready", readyMs: Math.round(readyMs), httpPort: stack.httpPort, httpsPort: stack.httpsPort, caPath: stack.caPath, spkiHash: stack.spkiHash, distributions: stack.distributions, loadBalancers: stack.loadBalancers, buckets: stack.buckets, apis: stack.apis, warnings: stack.warnings })}\n`,
+      `${JSON.stringify({ event: "ready", readyMs: Math.round(readyMs), httpPort: stack.httpPort, httpsPort: stack.httpsPort, caPath: stack.caPath, spkiHash: stack.spkiHash, distributions: stack.distributions, loadBalancers: stack.loadBalancers, buckets: stack.buckets, apis: stack.apis, apisById: stack.apisById, warnings: stack.warnings })}\n`,
     );
   } else {
     const lines = [`edgeparity is up (${readyMs.toFixed(0)} ms)`];

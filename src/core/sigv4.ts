@@ -1,21 +1,103 @@
-import type { IncomingHttpHeaders } from "node:http";
 import { createHash } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Sha256 } from "./sha256.js";
+
+/**
+ * The SigV4 pieces every verifying service shares (S3's auth, API Gateway's AWS_IAM methods): the
+ * Authorization header and credential-scope grammar, `x-amz-date` parsing, and a signer that
+ * exposes @smithy/signature-v4's canonical-request and string-to-sign steps so a service can
+ * recompute what the client signed and quote it in its error. What each service answers on
+ * failure, and how it builds the canonical URI, stays with the service.
+ */
+export interface SigningCredential {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** The access keys every local service accepts unless told otherwise (s3.md §7: test/test, as LocalStack). */
+export { LOCAL_CREDENTIALS } from "./account.js";
+
+export const SIGV4_ALGORITHM = "AWS4-HMAC-SHA256";
+const AUTH_HEADER = /^AWS4-HMAC-SHA256 +Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-f]{64})\s*$/;
+const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+export interface CredentialScope {
+  accessKeyId: string;
+  /** YYYYMMDD */
+  date: string;
+  region: string;
+  service: string;
+}
+
+/** `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` → its three parts, or undefined. */
+export function parseAuthorizationHeader(v: string): { credential: string; signedHeaders: string[]; signature: string } | undefined {
+  const m = AUTH_HEADER.exec(v);
+  if (!m) return undefined;
+  return { credential: m[1]!, signedHeaders: m[2]!.toLowerCase().split(";"), signature: m[3]! };
+}
+
+/** `AKID/20261201/us-east-1/s3/aws4_request` → its parts, or undefined when malformed. */
+export function parseCredentialScope(s: string): CredentialScope | undefined {
+  const parts = s.split("/");
+  if (parts.length !== 5 || parts[4] !== "aws4_request" || !/^\d{8}$/.test(parts[1]!)) return undefined;
+  return { accessKeyId: parts[0]!, date: parts[1]!, region: parts[2]!, service: parts[3]! };
+}
+
+export const scopeString = (s: CredentialScope) => `${s.date}/${s.region}/${s.service}/aws4_request`;
+
+/** `20261201T101500Z` → epoch ms (NaN when not ISO 8601 basic format). */
+export function parseAmzDate(s: string): number {
+  const m = AMZ_DATE.exec(s);
+  if (!m) return NaN;
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+}
+
+export function toAmzDate(ms: number): string {
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
+}
+
+/** smithy trims and collapses values itself; it only needs names lower-case (they are). */
+export function canonicalHeaderValues(h: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k in h) out[k] = h[k]!.replace(/[ \t]+/g, " ").trim();
+  return out;
+}
+
+/**
+ * smithy's signer with its canonical-request and string-to-sign steps exposed for verification.
+ * `uriEscapePath`: S3 signs the path as sent; every other service URI-encodes it once more.
+ */
+export class VerifyingSigner extends SignatureV4 {
+  constructor(c: SigningCredential, service: string, uriEscapePath: boolean) {
+    super({ credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }, region: "us-east-1", service, sha256: Sha256, uriEscapePath });
+  }
+  canonicalRequest(method: string, path: string, query: Record<string, string[]>, headers: Record<string, string>, payloadHash: string): string {
+    return this.createCanonicalRequest({ method, path, query, headers, protocol: "http:", hostname: "" }, headers, payloadHash);
+  }
+  stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
+    return this.createStringToSign(longDate, scope, canonicalRequest, SIGV4_ALGORITHM);
+  }
+  /** The hex signature of a string to sign under the scope's signing key. */
+  signWithScope(stringToSign: string, scope: CredentialScope): Promise<string> {
+    return this.sign(stringToSign, { signingDate: dateOfScope(scope.date), signingRegion: scope.region, signingService: scope.service });
+  }
+}
+
+function dateOfScope(d: string): Date {
+  return new Date(Date.UTC(Number(d.slice(0, 4)), Number(d.slice(4, 6)) - 1, Number(d.slice(6, 8))));
+}
 
 /**
  * SigV4 verification for the AWS APIs other than S3 (CloudFront, ELBv2, STS …): the canonical
  * request of the AWS General Reference "Create a signed AWS API request" — path segments URI-encoded
  * once more than sent (S3 alone does not), the payload hashed from the body (these clients send no
- * x-amz-content-sha256) — built and signed by @smithy/signature-v4, as S3's verifier
- * (services/s3/auth/sigv4.ts) does with S3's own rules. The answer names the error the services
- * share: IncompleteSignature, InvalidClientTokenId, SignatureDoesNotMatch, RequestExpired.
+ * x-amz-content-sha256). The answer names the error those services share: IncompleteSignature,
+ * InvalidClientTokenId, SignatureDoesNotMatch, MissingAuthenticationToken.
  */
-export interface ApiCredential {
-  accessKeyId: string;
-  secretAccessKey: string;
-}
-
 export interface ApiSignatureInput {
   method: string;
   /** As sent (percent-encoded), no query. */
@@ -35,8 +117,6 @@ export type ApiSignatureVerdict =
       message: string;
     };
 
-const AUTH_HEADER = /^AWS4-HMAC-SHA256 +Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-f]{64})\s*$/;
-const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 /** AWS General Reference: a signature is valid for 15 minutes around the request time. */
 const MAX_SKEW_MS = 15 * 60_000;
 
@@ -48,37 +128,11 @@ const MESSAGES = {
   MissingAuthenticationToken: "Missing Authentication Token",
 } as const;
 
-class VerifyingSigner extends SignatureV4 {
-  constructor(c: ApiCredential) {
-    super({ credentials: c, region: "us-east-1", service: "cloudfront", sha256: Sha256, uriEscapePath: true });
-  }
-  async signatureFor(r: ApiSignatureInput, signed: readonly string[], scope: string[], longDate: string, payloadHash: string): Promise<string> {
-    const headers: Record<string, string> = {};
-    for (const name of signed) {
-      const v = r.headers[name];
-      headers[name] = (v === undefined ? "" : Array.isArray(v) ? v.join(",") : v).replace(/[ \t]+/g, " ").trim();
-    }
-    const query: Record<string, string | string[]> = {};
-    for (const [k, v] of r.query) {
-      const prior = query[k];
-      query[k] = prior === undefined ? v : Array.isArray(prior) ? [...prior, v] : [prior, v];
-    }
-    const canonical = this.createCanonicalRequest({ method: r.method, path: r.rawPath, query, headers, protocol: "http:", hostname: "" }, headers, payloadHash);
-    const [date, region, service] = scope as [string, string, string];
-    const toSign = await this.createStringToSign(longDate, `${date}/${region}/${service}/aws4_request`, canonical, "AWS4-HMAC-SHA256");
-    return this.sign(toSign, {
-      signingDate: new Date(Date.UTC(+date.slice(0, 4), +date.slice(4, 6) - 1, +date.slice(6, 8))),
-      signingRegion: region,
-      signingService: service,
-    });
-  }
-}
-
 export class ApiSignatureVerifier {
   readonly #signers = new Map<string, VerifyingSigner>();
 
-  constructor(credentials: readonly ApiCredential[]) {
-    for (const c of credentials) this.#signers.set(c.accessKeyId, new VerifyingSigner(c));
+  constructor(credentials: readonly SigningCredential[]) {
+    for (const c of credentials) this.#signers.set(c.accessKeyId, new VerifyingSigner(c, "api", true));
   }
 
   async verify(r: ApiSignatureInput): Promise<ApiSignatureVerdict> {
@@ -89,12 +143,11 @@ export class ApiSignatureVerifier {
   }
 
   async #header(r: ApiSignatureInput, authz: string): Promise<ApiSignatureVerdict> {
-    const m = AUTH_HEADER.exec(authz);
-    if (!m) return incomplete(`Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters. Authorization=${authz}`);
-    const [, credential, signedHeaders, signature] = m as unknown as [string, string, string, string];
+    const parsed = parseAuthorizationHeader(authz);
+    if (!parsed) return incomplete(`Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters. Authorization=${authz}`);
     const longDate = first(r.headers["x-amz-date"]);
     const payloadHash = first(r.headers["x-amz-content-sha256"]) ?? createHash("sha256").update(r.body).digest("hex");
-    return this.#check(r, credential, signedHeaders.toLowerCase().split(";"), signature, longDate, payloadHash, undefined);
+    return this.#check(r, parsed.credential, parsed.signedHeaders, parsed.signature, longDate, payloadHash, undefined);
   }
 
   async #query(r: ApiSignatureInput): Promise<ApiSignatureVerdict> {
@@ -118,10 +171,9 @@ export class ApiSignatureVerifier {
     payloadHash: string,
     expiresSeconds: number | undefined,
   ): Promise<ApiSignatureVerdict> {
-    const parts = credential.split("/");
-    if (parts.length !== 5 || parts[4] !== "aws4_request" || !/^\d{8}$/.test(parts[1]!))
-      return incomplete(`Credential should be scoped to a valid region and service: '${credential}'.`);
-    const signer = this.#signers.get(parts[0]!);
+    const scope = parseCredentialScope(credential);
+    if (!scope) return incomplete(`Credential should be scoped to a valid region and service: '${credential}'.`);
+    const signer = this.#signers.get(scope.accessKeyId);
     if (!signer) return { ok: false, status: 403, code: "InvalidClientTokenId", message: MESSAGES.InvalidClientTokenId };
     const at = longDate === undefined ? NaN : parseAmzDate(longDate);
     if (Number.isNaN(at)) return incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
@@ -131,11 +183,19 @@ export class ApiSignatureVerifier {
         ok: false,
         status: 403,
         code: "SignatureDoesNotMatch",
-        message: `Signature expired: ${longDate} is now earlier than ${amzDate(r.now - MAX_SKEW_MS)} (${amzDate(r.now)} - 15 min.)`,
+        message: `Signature expired: ${longDate} is now earlier than ${toAmzDate(r.now - MAX_SKEW_MS)} (${toAmzDate(r.now)} - 15 min.)`,
       };
-    const expected = await signer.signatureFor(r, signed, parts.slice(1, 4), longDate!, payloadHash);
+    const headers: Record<string, string> = {};
+    for (const name of signed) {
+      const v = r.headers[name];
+      headers[name] = v === undefined ? "" : Array.isArray(v) ? v.join(",") : v;
+    }
+    const query: Record<string, string[]> = {};
+    for (const [k, v] of r.query) (query[k] ??= []).push(v);
+    const canonical = signer.canonicalRequest(r.method, r.rawPath, query, canonicalHeaderValues(headers), payloadHash);
+    const expected = await signer.signWithScope(await signer.stringToSign(longDate!, scopeString(scope), canonical), scope);
     if (expected !== signature) return { ok: false, status: 403, code: "SignatureDoesNotMatch", message: MESSAGES.SignatureDoesNotMatch };
-    return { ok: true, accessKeyId: parts[0]! };
+    return { ok: true, accessKeyId: scope.accessKeyId };
   }
 }
 
@@ -145,16 +205,4 @@ function incomplete(message: string): ApiSignatureVerdict {
 
 function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
-}
-
-function parseAmzDate(s: string): number {
-  const m = AMZ_DATE.exec(s);
-  return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : NaN;
-}
-
-function amzDate(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d{3}/, "");
 }

@@ -53,3 +53,24 @@ export interface AlbRequestEvent {
 
 export const EDGE_REQUEST = channel("edgeparity:cloudfront:request");
 export const ALB_REQUEST = channel("edgeparity:elbv2:request");
+
+/** One API Gateway request (apigateway.md §12): what the access log and `--verbose` execution log read. */
+export interface ApiGatewayRequestEvent {
+  time: number;
+  apiId: string;
+  apiName: string;
+  kind: "rest" | "http";
+  stage: string | undefined;
+  method: string;
+  path: string;
+  status: number;
+  requestId: string;
+  /** Request to response, ms on the stack clock (CloudWatch `Latency`). */
+  ms: number;
+  /** Integration call, ms (CloudWatch `IntegrationLatency`); undefined when none ran. */
+  integrationMs: number | undefined;
+  /** REST: the request's execution-log lines in API Gateway's wording (`(<requestId>) …`). */
+  executionLog: readonly string[];
+}
+
+export const APIGATEWAY_REQUEST = channel("edgeparity:apigateway:request");

@@ -29,6 +29,24 @@ export const incompleteSignature = (hashB64: string) =>
       message: `Invalid key=value pair (missing equal-sign) in Authorization header (hashed with SHA-256 and encoded with Base64): '${hashB64}'.`,
     }),
   );
+/**
+ * AWS_IAM methods and routes (apigateway.md §11 INVALID_SIGNATURE): a SigV4 header that lacks a
+ * part or a date. REST bodies carry `x-amzn-ErrorType`; HTTP APIs answer the same message without it.
+ */
+export const iamIncompleteSignature = (message: string) => rest(403, "IncompleteSignatureException", JSON.stringify({ message }));
+/** AWS_IAM: the access key is not one the gateway knows ([obs] message of every SigV4 service). */
+export const iamUnrecognizedClient = () => rest(403, "UnrecognizedClientException", '{"message":"The security token included in the request is invalid."}');
+/** AWS_IAM: scope, date or signature wrong (INVALID_SIGNATURE). */
+export const iamInvalidSignature = (message: string) => rest(403, "InvalidSignatureException", JSON.stringify({ message }));
+/**
+ * AWS_IAM: the recomputed signature differs; execute-api quotes the canonical request and the
+ * string to sign it expected ([obs] mhart/aws4#33, a real execute-api answer).
+ */
+export const iamSignatureDoesNotMatch = (canonicalRequest: string, stringToSign: string) =>
+  iamInvalidSignature(
+    "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details." +
+      `\n\nThe Canonical String for this request should have been\n'${canonicalRequest}'\n\nThe String-to-Sign should have been\n'${stringToSign}'\n`,
+  );
 /** REST: an unknown stage, or a Host that names no API (Choice: apigateway.md §1/§12 bodies UNCONFIRMED). */
 export const restForbidden = () => rest(403, "ForbiddenException", '{"message":"Forbidden"}');
 /** REST: a malformed Lambda proxy response or a function error (apigateway.md §4.1). */
@@ -75,6 +93,8 @@ export const httpJwtInsufficientScope = (scopes: readonly string[]): GatewayErro
   headers: [["www-authenticate", `Bearer scope="${scopes.join(" ")}" error="insufficient_scope" error_description="expected scopes: [${scopes.join(" ")}]"`]],
 });
 export const httpNotFound = () => http(404, "Not Found");
+/** HTTP API Lambda authorizer: a missing identity source, or a function that failed with "Unauthorized" (apigateway.md §10.3). */
+export const httpUnauthorized = () => http(401, "Unauthorized");
 export const httpForbidden = () => http(403, "Forbidden");
 export const httpInternalError = () => http(500, "Internal Server Error");
 /** HTTP API integration timeout (Choice: 503 Service Unavailable, apigateway.md §7 UNCONFIRMED). */

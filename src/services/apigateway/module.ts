@@ -1,15 +1,20 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { basename, extname, resolve } from "node:path";
 import { LOCAL_ACCOUNT_ID } from "../../core/account.js";
 import { InFlight } from "../../core/in-flight.js";
+import { LOCAL_CREDENTIALS } from "../../core/sigv4.js";
+import { IamVerifier } from "./authorizers/iam-authorizer.js";
+import { ApiMetrics } from "./observe/api-metrics.js";
 import type { HttpHandler, LiveService, ServiceContext, ServiceModule } from "../../core/service.js";
 import type { Stack } from "../../model/stack.js";
 import { startLambdaRuntime, type LambdaRuntime } from "../lambda/index.js";
 import { createApiHandler } from "./api-handler.js";
 import type { ApiGatewayPlan } from "./compile/api-plan.js";
 import { compileApis, type JwksByIssuer } from "./compile/compile-apis.js";
-import { parseJwks, type JwksKeys } from "./authorizers/jwks.js";
+import type { JwksKeys } from "./authorizers/jwks.js";
+import { readIssuerKeys } from "./authorizers/issuer-keys.js";
 import { deriveApiId, functionNameFromUri } from "./schema/api-names.js";
+import { cognitoIssuer } from "./schema/cognito-issuer.js";
 import { Throttles } from "./throttling/token-bucket.js";
 import { UsagePlans } from "./throttling/usage-plans.js";
 
@@ -20,7 +25,11 @@ import { UsagePlans } from "./throttling/usage-plans.js";
  * own Lambda runtime (handler files are imported anew, as after UpdateFunctionCode), and the
  * previous one closes once its requests are done.
  */
-export type ApiGatewayLive = LiveService<ApiGatewayPlan> & { readonly plan: ApiGatewayPlan };
+export type ApiGatewayLive = LiveService<ApiGatewayPlan> & {
+  readonly plan: ApiGatewayPlan;
+  /** One API's CloudWatch metrics (observe/api-metrics.ts), by API id. */
+  metrics(apiId: string): Record<string, number>;
+};
 
 /** The local account (core/account.ts), as in every other service's ARNs. */
 const ACCOUNT = LOCAL_ACCOUNT_ID;
@@ -43,6 +52,11 @@ export const APIGATEWAY_SERVICE: ServiceModule<Stack, JwksByIssuer, ApiGatewayPl
       for (const [id, a] of Object.entries(api.Authorizers)) {
         const fn = a.Type === "COGNITO_USER_POOLS" ? undefined : functionNameFromUri(a.AuthorizerUri ?? "");
         if (fn && !needed.has(fn)) needed.set(fn, `restApis.${name}.Authorizers.${id}.AuthorizerUri`);
+      }
+    for (const [name, api] of Object.entries(stack.httpApis))
+      for (const [id, a] of Object.entries(api.Authorizers)) {
+        const fn = a.AuthorizerType === "REQUEST" ? functionNameFromUri(a.AuthorizerUri ?? "") : undefined;
+        if (fn && !needed.has(fn)) needed.set(fn, `httpApis.${name}.Authorizers.${id}.AuthorizerUri`);
       }
     for (const [name, api] of Object.entries(stack.httpApis))
       for (const [id, i] of Object.entries(api.Integrations))
@@ -83,7 +97,10 @@ export const APIGATEWAY_SERVICE: ServiceModule<Stack, JwksByIssuer, ApiGatewayPl
   },
 };
 
-/** Each JWT authorizer's Issuer needs its key set at `local.jwks.<Issuer>` (AWS fetches it from the issuer). */
+/**
+ * Each JWT authorizer's Issuer, and each Cognito authorizer's user pool issuer, needs its key set
+ * at `local.jwks.<Issuer>` (AWS fetches it from the issuer).
+ */
 async function readJwksFiles(stack: Stack, baseDir: string, problems: string[]): Promise<JwksByIssuer> {
   const out = new Map<string, JwksKeys>();
   const issuers = new Map<string, string>();
@@ -92,15 +109,23 @@ async function readJwksFiles(stack: Stack, baseDir: string, problems: string[]):
       const issuer = a.JwtConfiguration?.Issuer;
       if (a.AuthorizerType === "JWT" && issuer && !issuers.has(issuer)) issuers.set(issuer, `httpApis.${name}.Authorizers.${id}.JwtConfiguration.Issuer`);
     }
+  for (const [name, api] of Object.entries(stack.restApis))
+    for (const [id, a] of Object.entries(api.Authorizers))
+      if (a.Type === "COGNITO_USER_POOLS")
+        for (const [i, arn] of (a.ProviderARNs ?? []).entries()) {
+          const issuer = cognitoIssuer(arn);
+          if (issuer && !issuers.has(issuer)) issuers.set(issuer, `restApis.${name}.Authorizers.${id}.ProviderARNs[${i}]`);
+        }
   for (const [issuer, at] of issuers) {
     const file = stack.local.jwks[issuer];
     if (file === undefined) {
-      problems.push(`local.jwks: the JWT issuer ${issuer} (${at}) has no key set; add local.jwks."${issuer}": <file>.json (a JWKS: {"keys": [...]})`);
+      problems.push(
+        `local.jwks: the token issuer ${issuer} (${at}) has no key set; add local.jwks."${issuer}": <file>.json (a JWKS {"keys": [...]}, or the issuer's openid-configuration with a local jwks_uri)`,
+      );
       continue;
     }
     const path = resolve(baseDir, file);
-    const text = await readFile(path, "utf8").catch(() => undefined);
-    const keys = text === undefined ? "file not found" : parseJwks(text);
+    const keys = await readIssuerKeys(issuer, path);
     if (typeof keys === "string") problems.push(`local.jwks.${issuer}: ${path}: ${keys}`);
     else out.set(issuer, keys);
   }
@@ -112,6 +137,8 @@ async function startApiGateway(first: ApiGatewayPlan, ctx: ServiceContext): Prom
   let runtime: LambdaRuntime;
   let gen = new InFlight();
   let routes = new Map<string, HttpHandler>();
+  // CloudWatch metrics per API id, kept across revisions (a redeployment does not reset them).
+  const metrics = new Map<string, ApiMetrics>();
 
   const open = (plan: ApiGatewayPlan) => {
     const lambda = startLambdaRuntime({ clock: ctx.clock, ids: ctx.ids, log: ctx.log, region: ctx.region, accountId: ACCOUNT });
@@ -131,12 +158,18 @@ async function startApiGateway(first: ApiGatewayPlan, ctx: ServiceContext): Prom
     const g = new InFlight();
     const throttles = new Throttles(ctx.clock);
     const usage = new UsagePlans(ctx.clock);
+    // AWS_IAM: the local access keys S3 accepts too (core/sigv4.ts), every one the account's root.
+    const iam = new IamVerifier(LOCAL_CREDENTIALS, ACCOUNT, ctx.region);
     const next = new Map<string, HttpHandler>();
     for (const api of plan.apis) {
       const port = ctx.httpsPort === 443 ? "" : `:${ctx.httpsPort}`;
       const stages = [...api.stages.keys()].map((st) => (st === "$default" ? "" : `${st}/`));
       ctx.log.info(`${api.kind} api ${api.name} (id ${api.id}): ${stages.map((st) => `https://${api.hosts[0]}${port}/${st}`).join("  ") || "no stages"}`);
-      const handler = g.wrap(createApiHandler(api, { clock: ctx.clock, ids: ctx.ids, log: ctx.log, lambda, accountId: ACCOUNT, throttles, usage }));
+      let m = metrics.get(api.id);
+      if (!m || m.kind !== api.kind) metrics.set(api.id, (m = new ApiMetrics(api.kind)));
+      const handler = g.wrap(
+        createApiHandler(api, { clock: ctx.clock, ids: ctx.ids, log: ctx.log, lambda, accountId: ACCOUNT, throttles, usage, iam, region: ctx.region }, m),
+      );
       for (const h of api.hosts) next.set(h, handler);
     }
     return { lambda, gen: g, routes: next };
@@ -153,6 +186,9 @@ async function startApiGateway(first: ApiGatewayPlan, ctx: ServiceContext): Prom
     },
     get plan() {
       return current;
+    },
+    metrics(apiId) {
+      return metrics.get(apiId)?.snapshot() ?? {};
     },
     async apply(plan) {
       const oldRuntime = runtime;

@@ -1,3 +1,4 @@
+import { sign, type KeyObject } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
 import { send, type ViewerRequest, type ViewerResponse, type ViewerVersion } from "../../support/viewer.js";
@@ -68,3 +69,18 @@ export async function startApis(c: {
 }
 
 export const b64json = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64");
+
+/** An HTTP API AWS_PROXY integration of the `echo` function with the payload format version (CreateIntegration). */
+export const echoIntegration = (v: "1.0" | "2.0") => ({
+  IntegrationType: "AWS_PROXY",
+  IntegrationUri: "arn:aws:lambda:us-east-1:123456789012:function:echo",
+  PayloadFormatVersion: v,
+});
+
+/** A compact JWS signed with the test's own RSA key (RS256, kid `k1` unless the header says otherwise). */
+export function signJwt(key: KeyObject, claims: Record<string, unknown>, header: Record<string, unknown> = {}): string {
+  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const head = enc({ alg: "RS256", typ: "JWT", kid: "k1", ...header });
+  const body = enc(claims);
+  return `${head}.${body}.${sign("sha256", Buffer.from(`${head}.${body}`), key).toString("base64url")}`;
+}

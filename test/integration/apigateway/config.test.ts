@@ -76,7 +76,11 @@ describe("API Gateway stack file: AWS's refusals, bindings and not-emulated warn
         api: {
           Policy: "{}",
           Resources: {
-            "/": { Methods: { GET: { ...lambdaProxy("echo", { CacheKeyParameters: ["x"] }), AuthorizationType: "AWS_IAM", ApiKeyRequired: true } } },
+            "/": {
+              Methods: {
+                GET: { ...lambdaProxy("echo", { CacheKeyParameters: ["x"] }), AuthorizationType: "AWS_IAM", AuthorizationScopes: ["a"], ApiKeyRequired: true },
+              },
+            },
           },
           Stages: { prod: { MethodSettings: { "*/*": { MetricsEnabled: true } } } },
         },
@@ -87,7 +91,7 @@ describe("API Gateway stack file: AWS's refusals, bindings and not-emulated warn
       const paths = stack.warnings.map((w) => w.path);
       for (const p of [
         "restApis.api.Policy",
-        "restApis.api.Resources./.Methods.GET.AuthorizationType",
+        "restApis.api.Resources./.Methods.GET.AuthorizationScopes",
         "restApis.api.Resources./.Methods.GET.Integration.CacheKeyParameters",
         "restApis.api.Stages.prod.MethodSettings.*/*.MetricsEnabled",
         "httpApis.app.DisableExecuteApiEndpoint",
@@ -97,6 +101,8 @@ describe("API Gateway stack file: AWS's refusals, bindings and not-emulated warn
       assert.ok(stack.warnings.every((w) => w.message.includes("not emulated")));
       // API keys are emulated now (usage-plans.test.ts): ApiKeyRequired is no longer warned.
       assert.ok(!paths.includes("restApis.api.Resources./.Methods.GET.ApiKeyRequired"));
+      // AWS_IAM is emulated now (iam-authorization.test.ts).
+      assert.ok(!paths.includes("restApis.api.Resources./.Methods.GET.AuthorizationType"));
     } finally {
       await stack.close();
     }
@@ -126,6 +132,30 @@ describe("API Gateway revisions: stack.update() serves the new APIs (issue 9 con
         assert.equal(r.status, 200);
         assert.equal((JSON.parse(r.body.toString()) as Record<string, unknown>)["resource"], "/new");
       }
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe("stack.apis: a REST and an HTTP API may share a name (separate sections, apigateway.md §1)", () => {
+  it("stack.apis lists both as rest:<name> / http:<name>; stack.apisById has each by id; a unique name keeps its bare key", async () => {
+    const stack = await startEdgeparity({
+      config: {
+        restApis: { shop: { Resources: { "/": { Methods: { GET: lambdaProxy("echo") } } }, Stages: { prod: {} } }, solo: { Stages: { prod: {} } } },
+        httpApis: { shop: { Stages: { $default: {} } } },
+        local: { functions: FUNCTIONS, restApis: { shop: { apiId: "shoprest01" } }, httpApis: { shop: { apiId: "shophttp01" } } },
+      },
+      baseDir: FIXTURES,
+    });
+    try {
+      assert.deepEqual(Object.keys(stack.apis).sort(), ["http:shop", "rest:shop", "solo"]);
+      assert.equal(stack.apis["rest:shop"]!.id, "shoprest01");
+      assert.equal(stack.apis["http:shop"]!.id, "shophttp01");
+      assert.equal(stack.apisById["shoprest01"]!.name, "shop");
+      assert.equal(stack.apisById["shophttp01"]!.kind, "http");
+      assert.equal(stack.apisById["shophttp01"]!.stages["$default"], `https://shophttp01.execute-api.localhost:${stack.httpsPort}/`);
+      assert.equal(Object.keys(stack.apisById).length, 3);
     } finally {
       await stack.close();
     }

@@ -70,3 +70,41 @@ describe("HTTP API CorsConfiguration (apigateway.md §9.1)", () => {
     );
   });
 });
+
+describe("HTTP API CORS with an authorized $default route (apigateway.md §3, §9.1)", () => {
+  let h: ApiHarness;
+  before(async () => {
+    h = await startApis({
+      httpApis: {
+        app: {
+          CorsConfiguration: { AllowOrigins: ["https://app.example.com"], AllowMethods: ["GET", "PUT"] },
+          Routes: {
+            $default: { Target: "integrations/fn", AuthorizationType: "AWS_IAM" },
+            "OPTIONS /open/{proxy+}": { Target: "integrations/fn" },
+            "ANY /items": { Target: "integrations/fn", AuthorizationType: "AWS_IAM" },
+            "GET /things": { Target: "integrations/fn" },
+          },
+          Integrations: { fn: { IntegrationType: "AWS_PROXY", IntegrationUri: fn, PayloadFormatVersion: "2.0" } },
+          Stages: { $default: {} },
+        },
+      },
+    });
+  });
+  after(() => h.close());
+
+  for (const v of VIEWER_VERSIONS)
+    it(`a preflight only $default catches reaches its authorizer (403); one an explicit route matches is API Gateway's 204 — HTTP/${v}`, async () => {
+      const pre = (path: string) =>
+        h.send(v, HTTP_HOST, path, { method: "OPTIONS", headers: { origin: "https://app.example.com", "access-control-request-method": "PUT" } });
+      const caught = await pre("/anything");
+      assert.equal(caught.status, 403, "the $default route's AWS_IAM refuses the unsigned preflight");
+      assert.equal(caught.body.toString(), '{"message":"Forbidden"}');
+      const open = await pre("/open/x");
+      assert.equal(open.status, 204);
+      assert.equal(open.headers["access-control-allow-origin"], "https://app.example.com");
+      const items = await pre("/items");
+      assert.equal(items.status, 204, "Choice: an ANY route matching OPTIONS leaves the preflight to API Gateway (spec: UNCONFIRMED)");
+      const things = await pre("/things");
+      assert.equal(things.status, 403, "GET /things does not match OPTIONS: $default catches the preflight");
+    });
+});

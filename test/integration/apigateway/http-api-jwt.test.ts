@@ -1,26 +1,13 @@
 import assert from "node:assert/strict";
-import { generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { VIEWER_VERSIONS } from "../../support/viewer.js";
-import { HTTP_HOST, startApis, type ApiHarness } from "./api-harness.js";
+import { echoIntegration, HTTP_HOST, signJwt, startApis, type ApiHarness } from "./api-harness.js";
 
 const ISSUER = "https://idp.example.com/pool-1";
-const fn = (v: "1.0" | "2.0") => ({
-  IntegrationType: "AWS_PROXY",
-  IntegrationUri: "arn:aws:lambda:us-east-1:123456789012:function:echo",
-  PayloadFormatVersion: v,
-});
-
-/** A compact JWS (RS256 unless told) signed with the test's own key. */
-function signJwt(key: KeyObject, claims: Record<string, unknown>, header: Record<string, unknown> = {}): string {
-  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
-  const head = enc({ alg: "RS256", typ: "JWT", kid: "k1", ...header });
-  const body = enc(claims);
-  return `${head}.${body}.${sign("sha256", Buffer.from(`${head}.${body}`), key).toString("base64url")}`;
-}
 
 describe("HTTP API JWT authorizers: issuer, audience, expiry, scopes, www-authenticate (apigateway.md §10.4)", () => {
   let h: ApiHarness;
@@ -51,7 +38,7 @@ describe("HTTP API JWT authorizers: issuer, audience, expiry, scopes, www-authen
             "GET /v1": { Target: "integrations/v1", AuthorizationType: "JWT", AuthorizerId: "idp" },
             "GET /open": { Target: "integrations/v2" },
           },
-          Integrations: { v2: fn("2.0"), v1: fn("1.0") },
+          Integrations: { v2: echoIntegration("2.0"), v1: echoIntegration("1.0") },
           Stages: { $default: {} },
         },
       },
@@ -153,7 +140,7 @@ describe("HTTP API JWT authorizers: configuration (apigateway.md §10.4)", () =>
       app: {
         Authorizers: { idp: { AuthorizerType: "JWT", JwtConfiguration: { Issuer: ISSUER, Audience: ["x"] }, ...authorizer } },
         Routes: { "GET /me": { Target: "integrations/v2", AuthorizationType: "JWT", ...route } },
-        Integrations: { v2: fn("2.0") },
+        Integrations: { v2: echoIntegration("2.0") },
         Stages: { $default: {} },
       },
     },
@@ -168,5 +155,49 @@ describe("HTTP API JWT authorizers: configuration (apigateway.md §10.4)", () =>
     await assert.rejects(startApis(api({ IdentitySource: ["$request.header.Authorization"] }, { AuthorizerId: "idp" })), (e: Error) =>
       e.message.includes(`add local.jwks."${ISSUER}"`),
     );
+  });
+});
+
+describe("HTTP API JWT authorizers: the issuer's OpenID discovery document bound locally (apigateway.md §10.4)", () => {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const stackWith = (jwksFile: string) => ({
+    httpApis: {
+      app: {
+        Authorizers: {
+          idp: { AuthorizerType: "JWT", IdentitySource: ["$request.header.Authorization"], JwtConfiguration: { Issuer: ISSUER, Audience: ["app-client"] } },
+        },
+        Routes: { "GET /me": { Target: "integrations/v2", AuthorizationType: "JWT", AuthorizerId: "idp" } },
+        Integrations: { v2: echoIntegration("2.0") },
+        Stages: { $default: {} },
+      },
+    },
+    extra: { local: { jwks: { [ISSUER]: jwksFile } } },
+  });
+  it("local.jwks.<Issuer> may name the openid-configuration: its jwks_uri (relative) gives the keys; a wrong issuer or a remote jwks_uri is refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "edgeparity-oidc-"));
+    try {
+      writeFileSync(join(dir, "keys.json"), JSON.stringify({ keys: [{ ...publicKey.export({ format: "jwk" }), kid: "k1", use: "sig" }] }));
+      writeFileSync(join(dir, "openid-configuration"), JSON.stringify({ issuer: ISSUER, jwks_uri: "keys.json" }));
+      writeFileSync(join(dir, "wrong-issuer.json"), JSON.stringify({ issuer: "https://other.example.com", jwks_uri: "keys.json" }));
+      writeFileSync(join(dir, "remote.json"), JSON.stringify({ issuer: ISSUER, jwks_uri: "https://idp.example.com/keys" }));
+      const h = await startApis(stackWith(join(dir, "openid-configuration")));
+      try {
+        const now = Math.floor(h.stack.clock.now() / 1000);
+        for (const v of VIEWER_VERSIONS) {
+          const r = await h.send(v, HTTP_HOST, "/me", {
+            headers: { Authorization: `Bearer ${signJwt(privateKey, { iss: ISSUER, aud: "app-client", exp: now + 60 })}` },
+          });
+          assert.equal(r.status, 200, `HTTP/${v}`);
+        }
+      } finally {
+        await h.close();
+      }
+      await assert.rejects(startApis(stackWith(join(dir, "wrong-issuer.json"))), (e: Error) =>
+        e.message.includes(`the discovery document's issuer "https://other.example.com" is not ${ISSUER}`),
+      );
+      await assert.rejects(startApis(stackWith(join(dir, "remote.json"))), (e: Error) => e.message.includes("is remote (no network)"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

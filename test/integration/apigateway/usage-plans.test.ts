@@ -171,3 +171,36 @@ describe("usage plans: configuration and quota periods (apigateway.md §8)", () 
     assert.equal(periodStart(t, "MONTH"), Date.UTC(2026, 11, 1));
   });
 });
+
+describe("usage plans before stage throttles (apigateway.md §8 order: usage plan → stage/method → account)", () => {
+  let h: ApiHarness;
+  before(async () => {
+    h = await startApis({
+      clock: "manual",
+      restApis: {
+        api: {
+          Resources: { "/keyed": { Methods: { GET: keyed() } } },
+          // Rate 0: the two tokens of the burst never come back during the test.
+          Stages: { prod: { MethodSettings: { "/keyed/GET": { ThrottlingRateLimit: 0, ThrottlingBurstLimit: 2 } } } },
+        },
+      },
+      extra: {
+        apiKeys: { gold: { Value: KEYS.gold } },
+        usagePlans: { plan: { ApiStages: [{ ApiId: "api", Stage: "prod" }] } },
+        usagePlanKeys: [{ UsagePlanId: "plan", KeyId: "gold", KeyType: "API_KEY" }],
+      },
+    });
+  });
+  after(() => h.close());
+
+  // One stage bucket for both HTTP versions: the test interleaves them.
+  it("requests refused for their API key use no stage-throttle token; keyed requests then use the stage's burst — HTTP/1.1 and HTTP/2", async () => {
+    for (const v of [...VIEWER_VERSIONS, ...VIEWER_VERSIONS])
+      assert.equal((await h.send(v, REST_HOST, "/prod/keyed")).status, 403, `no key (HTTP/${v}): refused before the stage throttle`);
+    for (const v of VIEWER_VERSIONS)
+      assert.equal((await h.send(v, REST_HOST, "/prod/keyed", { headers: { "x-api-key": KEYS.gold } })).status, 200, `HTTP/${v}: the burst is untouched`);
+    const over = await h.send("2", REST_HOST, "/prod/keyed", { headers: { "x-api-key": KEYS.gold } });
+    assert.equal(over.status, 429, "the burst of 2 is used up by keyed requests");
+    assert.equal(over.body.toString(), '{"message":"Too Many Requests"}');
+  });
+});

@@ -8,15 +8,15 @@ import type { AuthorizerOutput } from "./authorizer-policy.js";
  */
 const MAX_ENTRIES = 10_000;
 
-export class AuthorizerCache {
-  readonly #entries = new Map<string, { expires: number; output: AuthorizerOutput }>();
+export class AuthorizerCache<T = AuthorizerOutput> {
+  readonly #entries = new Map<string, { expires: number; output: T }>();
   readonly #clock: Clock;
 
   constructor(clock: Clock) {
     this.#clock = clock;
   }
 
-  get(key: string): AuthorizerOutput | undefined {
+  get(key: string): T | undefined {
     const e = this.#entries.get(key);
     if (!e) return undefined;
     if (this.#clock.now() < e.expires) return e.output;
@@ -24,7 +24,7 @@ export class AuthorizerCache {
     return undefined;
   }
 
-  set(key: string, output: AuthorizerOutput, ttlMs: number) {
+  set(key: string, output: T, ttlMs: number) {
     if (ttlMs <= 0) return;
     // Bounded: the oldest entry makes room (Map keeps insertion order).
     if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);

@@ -33,15 +33,33 @@ export function authorizeJwt(p: JwtAuthorizerPlan, r: ApiRequest, scopes: readon
   // Choice: a missing token gets the bare challenge (apigateway.md §10.4: its header is UNCONFIRMED).
   if (raw === undefined || raw.trim() === "") return { ok: false, error: errors.httpJwtUnauthorized(undefined), reason: "no token" };
   const token = raw.replace(/^Bearer\s+/i, "").trim();
+  const verified = verifyJwtSignature(token, p.keys);
+  if (typeof verified === "string") return refuse(verified);
+  const claims = verified;
+  if (claims["iss"] !== p.issuer) return refuse("the token does not have a valid issuer");
+  // aud wins when present; client_id is read only without it (DG http-api-troubleshooting-jwt).
+  const aud = claims["aud"] !== undefined ? claims["aud"] : claims["client_id"];
+  const auds = Array.isArray(aud) ? aud : [aud];
+  if (!auds.some((a) => typeof a === "string" && p.audience.includes(a))) return refuse("the token does not have a valid audience");
+  const timing = checkJwtTimes(claims, nowMs);
+  if (timing) return refuse(timing);
+  const tokenScopes = readScopes(claims);
+  if (scopes && scopes.length > 0 && !scopes.some((s) => tokenScopes.includes(s)))
+    return { ok: false, error: errors.httpJwtInsufficientScope(scopes), reason: `the token has none of the scopes ${scopes.join(" ")}` };
+  return { ok: true, claims: stringifyClaims(claims), scopes: scopes && scopes.length > 0 ? tokenScopes : null };
+}
+
+/** A compact JWS → its claims when an RSA key of the set with the token's `kid` signed it, else why not. */
+export function verifyJwtSignature(token: string, keys: JwksKeys): Record<string, unknown> | string {
   const parts = token.split(".");
-  if (parts.length !== 3) return refuse("the token is malformed");
+  if (parts.length !== 3) return "the token is malformed";
   const header = decodeSegment(parts[0]!);
   const claims = decodeSegment(parts[1]!);
-  if (!header || !claims) return refuse("the token is malformed");
+  if (!header || !claims) return "the token is malformed";
   const alg = ALGORITHMS[String(header["alg"])];
-  if (!alg) return refuse(`signing method ${String(header["alg"])} is invalid`);
-  const key: KeyObject | undefined = typeof header["kid"] === "string" ? p.keys.get(header["kid"]) : undefined;
-  if (!key) return refuse("the token's signing key is not in the issuer's key set");
+  if (!alg) return `signing method ${String(header["alg"])} is invalid`;
+  const key: KeyObject | undefined = typeof header["kid"] === "string" ? keys.get(header["kid"]) : undefined;
+  if (!key) return "the token's signing key is not in the issuer's key set";
   const signature = Buffer.from(parts[2]!, "base64url");
   let valid = false;
   try {
@@ -49,20 +67,16 @@ export function authorizeJwt(p: JwtAuthorizerPlan, r: ApiRequest, scopes: readon
   } catch {
     // A signature node:crypto cannot even parse is as invalid as a wrong one.
   }
-  if (!valid) return refuse("the token's signature is invalid");
-  if (claims["iss"] !== p.issuer) return refuse("the token does not have a valid issuer");
-  // aud wins when present; client_id is read only without it (DG http-api-troubleshooting-jwt).
-  const aud = claims["aud"] !== undefined ? claims["aud"] : claims["client_id"];
-  const auds = Array.isArray(aud) ? aud : [aud];
-  if (!auds.some((a) => typeof a === "string" && p.audience.includes(a))) return refuse("the token does not have a valid audience");
+  return valid ? claims : "the token's signature is invalid";
+}
+
+/** `exp` required and in the future, `nbf` / `iat` not in the future (seconds, on the stack clock); else why not. */
+export function checkJwtTimes(claims: Record<string, unknown>, nowMs: number): string | undefined {
   const now = nowMs / 1000;
-  if (typeof claims["exp"] !== "number" || claims["exp"] <= now) return refuse("the token has expired");
-  if (claims["nbf"] !== undefined && (typeof claims["nbf"] !== "number" || claims["nbf"] > now)) return refuse("the token is not valid yet");
-  if (claims["iat"] !== undefined && (typeof claims["iat"] !== "number" || claims["iat"] > now)) return refuse("the token was issued in the future");
-  const tokenScopes = readScopes(claims);
-  if (scopes && scopes.length > 0 && !scopes.some((s) => tokenScopes.includes(s)))
-    return { ok: false, error: errors.httpJwtInsufficientScope(scopes), reason: `the token has none of the scopes ${scopes.join(" ")}` };
-  return { ok: true, claims: stringifyClaims(claims), scopes: scopes && scopes.length > 0 ? tokenScopes : null };
+  if (typeof claims["exp"] !== "number" || claims["exp"] <= now) return "the token has expired";
+  if (claims["nbf"] !== undefined && (typeof claims["nbf"] !== "number" || claims["nbf"] > now)) return "the token is not valid yet";
+  if (claims["iat"] !== undefined && (typeof claims["iat"] !== "number" || claims["iat"] > now)) return "the token was issued in the future";
+  return undefined;
 }
 
 function decodeSegment(s: string): Record<string, unknown> | undefined {
@@ -75,7 +89,7 @@ function decodeSegment(s: string): Record<string, unknown> | undefined {
 }
 
 /** `scope` is a space-separated string; `scp` a list or a string (Okta, Azure AD spell it so). */
-function readScopes(claims: Record<string, unknown>): string[] {
+export function readScopes(claims: Record<string, unknown>): string[] {
   const out: string[] = [];
   for (const c of [claims["scope"], claims["scp"]]) {
     if (typeof c === "string") out.push(...c.split(" ").filter(Boolean));
@@ -85,7 +99,7 @@ function readScopes(claims: Record<string, unknown>): string[] {
 }
 
 /** Claims as the integration sees them: strings; arrays as `[a b]` (apigateway.md §10.4, UNCONFIRMED). */
-function stringifyClaims(claims: Record<string, unknown>): Record<string, string> {
+export function stringifyClaims(claims: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(claims))
     out[k] =

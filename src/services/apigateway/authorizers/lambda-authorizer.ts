@@ -3,8 +3,8 @@ import type { LambdaRuntime } from "../../lambda/index.js";
 import type { AuthorizerPlan } from "../compile/api-plan.js";
 import * as errors from "../errors.js";
 import type { GatewayError } from "../errors.js";
-import { decodeQuery, headerValue, type ApiRequest } from "../proxy/api-request.js";
-import { withTimeout } from "../proxy/with-timeout.js";
+import type { ApiRequest } from "../proxy/api-request.js";
+import { identityValue, invokeAuthorizer } from "./invoke-authorizer.js";
 import type { AuthorizerCache } from "./authorizer-cache.js";
 import { evaluatePolicy, parseAuthorizerOutput, type AuthorizerOutput } from "./authorizer-policy.js";
 
@@ -33,9 +33,6 @@ export interface AuthorizerDeps {
   cache: AuthorizerCache;
 }
 
-/** REST authorizer timeout: 10 s (apigateway.md §7). */
-const AUTHORIZER_TIMEOUT_MS = 10_000;
-
 export type AuthorizeResult = { ok: true; output: AuthorizerOutput; latencyMs: number } | { ok: false; error: GatewayError; reason: string };
 
 export async function authorizeRest(a: AuthorizeRequest, d: AuthorizerDeps): Promise<AuthorizeResult> {
@@ -57,24 +54,10 @@ export async function authorizeRest(a: AuthorizeRequest, d: AuthorizerDeps): Pro
       p.type === "TOKEN"
         ? { type: "TOKEN", methodArn: a.methodArn, authorizationToken: values[0] }
         : { type: "REQUEST", methodArn: a.methodArn, ...a.requestEvent() };
-    // A function that cannot be invoked at all is the authorizer's configuration error too.
-    const invoked = await withTimeout(d.lambda.invoke(p.functionName, event), AUTHORIZER_TIMEOUT_MS, d.clock).catch((e: unknown) => e as Error);
-    if (invoked instanceof Error)
-      return { ok: false, error: errors.restAuthorizerConfigurationError(), reason: `the authorizer could not be invoked: ${invoked.message}` };
-    if (invoked === "timeout") return { ok: false, error: errors.restAuthorizerConfigurationError(), reason: "the authorizer timed out" };
-    let payload: unknown;
-    try {
-      payload = JSON.parse(invoked.Payload);
-    } catch {
-      return { ok: false, error: errors.restAuthorizerConfigurationError(), reason: "the authorizer's result is not JSON" };
-    }
-    if (invoked.FunctionError) {
-      // Only the exact message "Unauthorized" means 401 (apigateway.md §10.1 [obs]).
-      const message = (payload as { errorMessage?: unknown } | null)?.errorMessage;
-      return message === "Unauthorized"
-        ? { ok: false, error: errors.restUnauthorized(), reason: "the authorizer answered Unauthorized" }
-        : { ok: false, error: errors.restAuthorizerConfigurationError(), reason: `the authorizer failed: ${String(message)}` };
-    }
+    const invoked = await invokeAuthorizer(d, p.functionName, event);
+    if (invoked.kind === "unauthorized") return { ok: false, error: errors.restUnauthorized(), reason: invoked.reason };
+    if (invoked.kind === "failed") return { ok: false, error: errors.restAuthorizerConfigurationError(), reason: invoked.reason };
+    const payload = invoked.payload;
     const parsed = parseAuthorizerOutput(payload);
     if (typeof parsed === "string") return { ok: false, error: errors.restAuthorizerConfigurationError(), reason: parsed };
     output = parsed;
@@ -84,20 +67,4 @@ export async function authorizeRest(a: AuthorizeRequest, d: AuthorizerDeps): Pro
   if (decision === "explicit-deny") return { ok: false, error: errors.restExplicitDeny(), reason: `the policy denies ${a.methodArn}` };
   if (decision === "implicit-deny") return { ok: false, error: errors.restImplicitDeny(), reason: `no statement allows ${a.methodArn}` };
   return { ok: true, output, latencyMs: d.clock.now() - started };
-}
-
-function identityValue(kind: string, name: string, a: AuthorizeRequest): string | undefined {
-  switch (kind) {
-    case "header":
-      return headerValue(a.request.headerLines, name.toLowerCase());
-    case "querystring": {
-      let v: string | undefined;
-      for (const [k, val] of decodeQuery(a.request.rawQuery)) if (k === name) v = val;
-      return v;
-    }
-    case "stageVariable":
-      return a.stageVariables?.[name];
-    default:
-      return a.contextVariables[name];
-  }
 }

@@ -5,6 +5,8 @@ import type { MockResponse } from "../proxy/mock-integration.js";
 import type { PathMatcher } from "./path-matcher.js";
 import type { IdentitySourcePart } from "../schema/identity-source.js";
 import type { JwtAuthorizerPlan } from "../authorizers/jwt-authorizer.js";
+import type { CognitoAuthorizerPlan } from "../authorizers/cognito-authorizer.js";
+import type { HttpLambdaAuthorizerPlan } from "../authorizers/http-lambda-authorizer.js";
 
 /** A REST Lambda authorizer (CreateAuthorizer TOKEN / REQUEST, apigateway.md §10.1). */
 export interface AuthorizerPlan {
@@ -41,6 +43,10 @@ export interface RestTarget {
   integration: IntegrationPlan;
   /** AuthorizationType CUSTOM: the method's Lambda authorizer. */
   authorizer: AuthorizerPlan | undefined;
+  /** AuthorizationType COGNITO_USER_POOLS: the authorizer and the method's AuthorizationScopes. */
+  cognito: { authorizer: CognitoAuthorizerPlan; scopes: readonly string[] | undefined } | undefined;
+  /** AuthorizationType AWS_IAM: a SigV4 signature by a local access key. */
+  iam: boolean;
   /** PutMethod ApiKeyRequired. */
   apiKeyRequired: boolean;
 }
@@ -50,6 +56,10 @@ export interface HttpTarget {
   integration: IntegrationPlan | undefined;
   /** AuthorizationType JWT: the route's authorizer and its AuthorizationScopes. */
   jwt: { authorizer: JwtAuthorizerPlan; scopes: readonly string[] | undefined } | undefined;
+  /** AuthorizationType CUSTOM: the route's Lambda (REQUEST) authorizer. */
+  lambdaAuthorizer: HttpLambdaAuthorizerPlan | undefined;
+  /** AuthorizationType AWS_IAM. */
+  iam: boolean;
 }
 
 interface ApiPlanBase {
@@ -59,12 +69,12 @@ interface ApiPlanBase {
   hosts: readonly string[];
   stages: ReadonlyMap<string, StagePlan>;
   deploymentId: string;
+  /** The region in execute-api ARNs (`arn:aws:execute-api:<region>:…`) and SigV4 scopes. */
+  region: string;
 }
 
 export interface RestApiPlan extends ApiPlanBase {
   kind: "rest";
-  /** The region in method ARNs (`arn:aws:execute-api:<region>:…`). */
-  region: string;
   apiKeySource: "HEADER" | "AUTHORIZER";
   /** Stage → API key value → the key's usage-plan grant there (enabled keys of a plan naming the stage). */
   apiKeys: ReadonlyMap<string, ReadonlyMap<string, ApiKeyGrant>>;
@@ -76,6 +86,8 @@ export interface HttpApiPlan extends ApiPlanBase {
   kind: "http";
   matcher: PathMatcher<HttpTarget>;
   defaultRoute: HttpTarget | undefined;
+  /** The $default route has an authorizer (JWT, Lambda or IAM): preflights only it matches go to it (apigateway.md §3). */
+  defaultRouteAuthorized: boolean;
   cors: CorsPlan | undefined;
 }
 

@@ -3,7 +3,10 @@ import { deriveApiId, functionNameFromUri, parsePathParts } from "../schema/api-
 import type { HttpApi, HttpIntegration } from "../schema/http-api.js";
 import type { RestApi, RestIntegration } from "../schema/rest-api.js";
 import type { FunctionBinding } from "../schema/stack-slice.js";
-import { parseIdentitySource } from "../schema/identity-source.js";
+import { parseHttpIdentitySource, parseIdentitySource } from "../schema/identity-source.js";
+import { cognitoIssuer } from "../schema/cognito-issuer.js";
+import type { CognitoAuthorizerPlan, CognitoPool } from "../authorizers/cognito-authorizer.js";
+import type { HttpLambdaAuthorizerPlan } from "../authorizers/http-lambda-authorizer.js";
 import type { JwtAuthorizerPlan } from "../authorizers/jwt-authorizer.js";
 import type { JwksKeys } from "../authorizers/jwks.js";
 import { apiKeyValue } from "../schema/api-key-value.js";
@@ -47,6 +50,7 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string,
     const id = stack.local.restApis[name]?.apiId ?? deriveApiId("rest", name);
     const entries: PathEntry<RestTarget>[] = [];
     const authorizers = compileAuthorizers(api);
+    const cognito = compileCognitoAuthorizers(api, jwks);
     for (const [path, resource] of Object.entries(api.Resources)) {
       const parts = parsePathParts(path);
       if (typeof parts === "string") continue;
@@ -61,6 +65,8 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string,
             resourceId: deriveApiId("rest", `${name}:${path}`).slice(0, 6),
             integration: restIntegration(m.Integration),
             authorizer: m.AuthorizationType === "CUSTOM" && m.AuthorizerId !== undefined ? authorizers.get(m.AuthorizerId) : undefined,
+            cognito: cognitoAuthorization(m.AuthorizationType === "COGNITO_USER_POOLS" ? m.AuthorizerId : undefined, m.AuthorizationScopes, cognito),
+            iam: m.AuthorizationType === "AWS_IAM",
             apiKeyRequired: m.ApiKeyRequired,
           },
         });
@@ -99,6 +105,7 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string,
     const entries: PathEntry<HttpTarget>[] = [];
     let defaultRoute: HttpTarget | undefined;
     const jwtAuthorizers = compileJwtAuthorizers(api, jwks);
+    const lambdaAuthorizers = compileHttpLambdaAuthorizers(api);
     for (const [routeKey, route] of Object.entries(api.Routes)) {
       const integrationId = route.Target?.replace(/^integrations\//, "");
       const i = integrationId === undefined ? undefined : api.Integrations[integrationId];
@@ -107,6 +114,8 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string,
         routeKey,
         integration: i ? httpIntegration(i) : undefined,
         jwt: jwt ? { authorizer: jwt, scopes: route.AuthorizationScopes } : undefined,
+        lambdaAuthorizer: route.AuthorizationType === "CUSTOM" && route.AuthorizerId !== undefined ? lambdaAuthorizers.get(route.AuthorizerId) : undefined,
+        iam: route.AuthorizationType === "AWS_IAM",
       };
       if (routeKey === "$default") {
         defaultRoute = target;
@@ -118,6 +127,7 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string,
     }
     apis.push({
       kind: "http",
+      region,
       name,
       id,
       hosts: apiHosts(id, region),
@@ -135,6 +145,7 @@ export function compileApis(stack: ApiSections, baseDir: string, region: string,
       deploymentId: deriveApiId("http", `${name}:deployment`).slice(0, 6),
       matcher: new PathMatcher(entries),
       defaultRoute,
+      defaultRouteAuthorized: defaultRoute !== undefined && (defaultRoute.jwt !== undefined || defaultRoute.lambdaAuthorizer !== undefined || defaultRoute.iam),
       cors: compileCors(api.CorsConfiguration),
     });
   }
@@ -181,6 +192,54 @@ function compileAuthorizers(api: RestApi): Map<string, AuthorizerPlan> {
       // Choice: the whole token must match (Java String.matches, as API Gateway runs on the JVM); the docs say only "when there is a match".
       validation: a.Type === "TOKEN" && a.IdentityValidationExpression !== undefined ? new RegExp(`^(?:${a.IdentityValidationExpression})$`) : undefined,
       ttlMs: (a.AuthorizerResultTtlInSeconds ?? DEFAULT_AUTHORIZER_TTL_S) * 1000,
+    });
+  }
+  return out;
+}
+
+/** COGNITO_USER_POOLS authorizers by AuthorizerId: the identity header and each provider pool's issuer and keys. */
+function compileCognitoAuthorizers(api: RestApi, jwks: JwksByIssuer): Map<string, CognitoAuthorizerPlan> {
+  const out = new Map<string, CognitoAuthorizerPlan>();
+  for (const [id, a] of Object.entries(api.Authorizers)) {
+    if (a.Type !== "COGNITO_USER_POOLS") continue;
+    const sources = parseIdentitySource(a.IdentitySource);
+    const header = typeof sources === "string" ? undefined : sources[0]?.name;
+    const pools: CognitoPool[] = [];
+    for (const arn of a.ProviderARNs ?? []) {
+      const issuer = cognitoIssuer(arn);
+      const keys = issuer === undefined ? undefined : jwks.get(issuer);
+      if (issuer !== undefined && keys) pools.push({ issuer, keys });
+    }
+    if (header !== undefined) out.set(id, { id, header: header.toLowerCase(), pools });
+  }
+  return out;
+}
+
+function cognitoAuthorization(
+  authorizerId: string | undefined,
+  scopes: string[] | undefined,
+  cognito: ReadonlyMap<string, CognitoAuthorizerPlan>,
+): RestTarget["cognito"] {
+  const authorizer = authorizerId === undefined ? undefined : cognito.get(authorizerId);
+  return authorizer ? { authorizer, scopes } : undefined;
+}
+
+/** HTTP API REQUEST (Lambda) authorizers by AuthorizerId. */
+function compileHttpLambdaAuthorizers(api: HttpApi): Map<string, HttpLambdaAuthorizerPlan> {
+  const out = new Map<string, HttpLambdaAuthorizerPlan>();
+  for (const [id, a] of Object.entries(api.Authorizers)) {
+    if (a.AuthorizerType !== "REQUEST") continue;
+    const functionName = functionNameFromUri(a.AuthorizerUri ?? "");
+    if (functionName === undefined) continue;
+    const identitySources = (a.IdentitySource ?? []).map(parseHttpIdentitySource).filter((x) => x !== undefined);
+    const ttl = a.AuthorizerResultTtlInSeconds ?? (identitySources.length > 0 ? DEFAULT_AUTHORIZER_TTL_S : 0);
+    out.set(id, {
+      id,
+      functionName,
+      payloadFormatVersion: a.AuthorizerPayloadFormatVersion ?? "2.0",
+      simpleResponses: a.EnableSimpleResponses === true,
+      identitySources: identitySources as HttpLambdaAuthorizerPlan["identitySources"],
+      ttlMs: ttl * 1000,
     });
   }
   return out;

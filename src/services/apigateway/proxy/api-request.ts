@@ -1,6 +1,7 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { Clock } from "../../../core/clock.js";
 import type { Ids } from "../../../core/ids.js";
+import { EXECUTION_LOG_OFF, type ExecutionLog } from "../observe/execution-log.js";
 
 /**
  * One request as API Gateway sees it, read once: header lines in the client's casing (pseudo-headers
@@ -9,8 +10,12 @@ import type { Ids } from "../../../core/ids.js";
  */
 export interface ApiRequest {
   method: string;
-  /** Raw path as sent, query excluded. */
+  /** Raw path as sent, query excluded (without the stage once the stage is selected). */
   rawPath: string;
+  /** The path exactly as the client sent it, stage included: what a SigV4 signer signed. */
+  sentPath: string;
+  /** The request's headers as Node parsed them (`host` from `:authority` on HTTP/2): what a signer signed. */
+  headers: IncomingHttpHeaders;
   rawQuery: string;
   /** Header lines in order, client casing, with X-Forwarded-* and X-Amzn-Trace-Id added. */
   headerLines: readonly [string, string][];
@@ -28,6 +33,16 @@ export interface ApiRequest {
   timeEpoch: number;
   /** `09/Apr/2015:12:34:56 +0000` */
   time: string;
+  /** What the request's trace reports (shared by the copies made as the request is scoped). */
+  exec: RequestExec;
+}
+
+/** Per-request observations for the trace event and the metrics. */
+export interface RequestExec {
+  log: ExecutionLog;
+  stage: string | undefined;
+  /** Time spent in the integration (ms on the stack clock), once one ran. */
+  integrationMs: number | undefined;
 }
 
 /** Headers API Gateway never passes to an integration (apigateway.md §4 [LS header_utils]). */
@@ -95,6 +110,8 @@ export function readApiRequest(req: IncomingMessage, body: Buffer, secure: boole
   return {
     method: req.method ?? "GET",
     rawPath: q === -1 ? url : url.slice(0, q),
+    sentPath: q === -1 ? url : url.slice(0, q),
+    headers: req.headers,
     rawQuery: q === -1 ? "" : url.slice(q + 1),
     headerLines: lines,
     body,
@@ -108,6 +125,7 @@ export function readApiRequest(req: IncomingMessage, body: Buffer, secure: boole
     traceId,
     timeEpoch: now,
     time: formatRequestTime(now),
+    exec: { log: EXECUTION_LOG_OFF, stage: undefined, integrationMs: undefined },
   };
 }
 

@@ -21,6 +21,17 @@ export interface V1Context {
   authorizer?: Record<string, unknown> | undefined;
   /** The API key a method with ApiKeyRequired accepted (`identity.apiKey` / `identity.apiKeyId`). */
   apiKey?: { value: string; id: string } | undefined;
+  /** An AWS_IAM method's verified caller (`identity.accessKey`, `accountId`, `caller`, `user`, `userArn`). */
+  caller?: IamCaller | undefined;
+}
+
+/** The SigV4 signer of a request to an AWS_IAM method or route, as API Gateway reports it. */
+export interface IamCaller {
+  accessKey: string;
+  accountId: string;
+  /** The principal's id (`caller`, `user`; 2.0 `callerId`, `userId`). */
+  principalId: string;
+  userArn: string;
 }
 
 export function buildV1Event(r: ApiRequest, c: V1Context): Record<string, unknown> {
@@ -53,19 +64,19 @@ export function buildV1Event(r: ApiRequest, c: V1Context): Record<string, unknow
     extendedRequestId: r.extendedRequestId,
     httpMethod: r.method,
     identity: {
-      accessKey: null,
-      accountId: null,
+      accessKey: c.caller?.accessKey ?? null,
+      accountId: c.caller?.accountId ?? null,
       ...(c.apiKey ? { apiKey: c.apiKey.value, apiKeyId: c.apiKey.id } : {}),
-      caller: null,
+      caller: c.caller?.principalId ?? null,
       cognitoAuthenticationProvider: null,
       cognitoAuthenticationType: null,
       cognitoIdentityId: null,
       cognitoIdentityPoolId: null,
       principalOrgId: null,
       sourceIp: r.sourceIp,
-      user: null,
+      user: c.caller?.principalId ?? null,
       userAgent: r.userAgent,
-      userArn: null,
+      userArn: c.caller?.userArn ?? null,
     },
     // requestContext.path carries the stage; `path` does not (apigateway.md §2).
     path: c.httpApi ? r.rawPath : `/${c.stage}${r.rawPath}`,

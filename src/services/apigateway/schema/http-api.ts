@@ -35,6 +35,7 @@ export const RouteSchema = z
   .object({
     /** `integrations/<IntegrationId>`. */
     Target: z.string().optional(),
+    /** AWS_IAM: SigV4 by a local access key; JWT / CUSTOM: the authorizer named by AuthorizerId (CUSTOM = a REQUEST authorizer). */
     AuthorizationType: z.enum(["NONE", "AWS_IAM", "CUSTOM", "JWT"]).default("NONE"),
     /** The key of one of the API's Authorizers. */
     AuthorizerId: z.string().optional(),
@@ -87,12 +88,15 @@ export const CorsSchema = z
   .strict();
 export type Cors = z.infer<typeof CorsSchema>;
 
-/** CreateAuthorizer (apigatewayv2, apigateway.md §10.3–§10.4); only JWT authorizers are applied. */
+/** CreateAuthorizer (apigatewayv2, apigateway.md §10.3–§10.4): JWT and Lambda (REQUEST) authorizers. */
 export const HttpAuthorizerSchema = z
   .object({
     Name: z.string().optional(),
     AuthorizerType: z.enum(["JWT", "REQUEST"]),
-    /** JWT: one `$request.header.<name>` or `$request.querystring.<name>`. */
+    /**
+     * JWT: one `$request.header.<name>` or `$request.querystring.<name>`. REQUEST: any of those,
+     * `$context.<name>` and `$stageVariables.<name>` (all must be present, else 401).
+     */
     IdentitySource: z.array(z.string()).optional(),
     JwtConfiguration: z
       .object({
@@ -103,10 +107,14 @@ export const HttpAuthorizerSchema = z
       })
       .strict()
       .optional(),
-    AuthorizerUri: notApplied,
-    AuthorizerPayloadFormatVersion: notApplied,
-    AuthorizerResultTtlInSeconds: notApplied,
-    EnableSimpleResponses: notApplied,
+    /** REQUEST: the function (`arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<arn>/invocations`, or its ARN). */
+    AuthorizerUri: z.string().optional(),
+    /** REQUEST: the event and response format, `1.0` or `2.0` (required). */
+    AuthorizerPayloadFormatVersion: z.enum(["1.0", "2.0"]).optional(),
+    /** REQUEST: 0–3600 s; results cached per identity-source values (Choice: 300 when absent, as REST). */
+    AuthorizerResultTtlInSeconds: z.number().int().optional(),
+    /** REQUEST, payload 2.0: the function answers `{isAuthorized, context}` instead of an IAM policy. */
+    EnableSimpleResponses: z.boolean().optional(),
     AuthorizerCredentialsArn: notApplied,
     IdentityValidationExpression: notApplied,
   })

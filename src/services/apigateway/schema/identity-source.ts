@@ -23,3 +23,13 @@ export function parseIdentitySource(source: string | undefined): IdentitySourceP
   }
   return parts;
 }
+
+const HTTP_SOURCE = /^\$(?:request\.(header|querystring)|(context)|(stageVariables))\.(\S+)$/;
+
+/** An HTTP API REQUEST authorizer's identity source (`$request.header.X`, `$request.querystring.X`, `$context.X`, `$stageVariables.X`). */
+export function parseHttpIdentitySource(source: string): IdentitySourcePart | undefined {
+  const m = HTTP_SOURCE.exec(source.trim());
+  if (!m) return undefined;
+  const kind = m[1] ? (m[1] as "header" | "querystring") : m[2] ? "context" : "stageVariable";
+  return { kind, name: m[4]! };
+}

@@ -8,7 +8,7 @@ export interface NotEmulated {
 }
 
 const REST_API_FIELDS = ["EndpointConfiguration", "DisableExecuteApiEndpoint", "MinimumCompressionSize", "Policy"] as const;
-const METHOD_FIELDS = ["AuthorizationScopes", "RequestParameters", "RequestModels", "RequestValidatorId", "MethodResponses"] as const;
+const METHOD_FIELDS = ["RequestParameters", "RequestModels", "RequestValidatorId", "MethodResponses"] as const;
 const REST_INTEGRATION_FIELDS = [
   "ConnectionId",
   "Credentials",
@@ -51,10 +51,9 @@ export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis:
       for (const [method, m] of Object.entries(r.Methods)) {
         const mat = [...at, "Resources", path, "Methods", method];
         present(m, METHOD_FIELDS, mat, out);
-        // CUSTOM (Lambda TOKEN / REQUEST authorizers) is emulated; IAM and Cognito are not.
-        const a = m.AuthorizerId === undefined ? undefined : api.Authorizers[m.AuthorizerId];
-        if (m.AuthorizationType === "AWS_IAM" || m.AuthorizationType === "COGNITO_USER_POOLS" || a?.Type === "COGNITO_USER_POOLS")
-          out.push({ path: [...mat, "AuthorizationType"], message: "not emulated: every request is let through unauthorised" });
+        // AuthorizationScopes are read by Cognito authorizers only (PutMethod).
+        if (m.AuthorizationScopes !== undefined && m.AuthorizationType !== "COGNITO_USER_POOLS")
+          out.push({ path: [...mat, "AuthorizationScopes"], message: "not emulated: scopes apply to COGNITO_USER_POOLS methods only" });
         const i = m.Integration;
         if (!i) continue;
         present(i, REST_INTEGRATION_FIELDS, [...mat, "Integration"], out);
@@ -77,7 +76,7 @@ export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis:
                 });
         }
       }
-    for (const [id, a] of Object.entries(api.Authorizers)) present(a, ["AuthorizerCredentials", "AuthType", "ProviderARNs"], [...at, "Authorizers", id], out);
+    for (const [id, a] of Object.entries(api.Authorizers)) present(a, ["AuthorizerCredentials", "AuthType"], [...at, "Authorizers", id], out);
     for (const [stage, s] of Object.entries(api.Stages)) {
       present(s, REST_STAGE_FIELDS, [...at, "Stages", stage], out);
       for (const [key, m] of Object.entries(s.MethodSettings ?? {})) present(m, METHOD_SETTING_FIELDS, [...at, "Stages", stage, "MethodSettings", key], out);
@@ -88,9 +87,6 @@ export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis:
     present(api, HTTP_API_FIELDS, at, out);
     for (const [key, r] of Object.entries(api.Routes)) {
       present(r, ROUTE_FIELDS, [...at, "Routes", key], out);
-      // JWT authorizers are emulated; IAM and Lambda (CUSTOM) authorizers are not.
-      if (r.AuthorizationType === "AWS_IAM" || r.AuthorizationType === "CUSTOM")
-        out.push({ path: [...at, "Routes", key, "AuthorizationType"], message: "not emulated: every request is let through unauthorised" });
     }
     for (const [id, i] of Object.entries(api.Integrations)) {
       present(i, HTTP_INTEGRATION_FIELDS, [...at, "Integrations", id], out);
@@ -100,19 +96,7 @@ export function findNotEmulatedApis(restApis: Record<string, RestApi>, httpApis:
         out.push({ path: [...at, "Integrations", id, "ConnectionType"], message: "not emulated: the IntegrationUri is called directly" });
     }
     for (const [id, a] of Object.entries(api.Authorizers))
-      present(
-        a,
-        [
-          "AuthorizerUri",
-          "AuthorizerPayloadFormatVersion",
-          "AuthorizerResultTtlInSeconds",
-          "EnableSimpleResponses",
-          "AuthorizerCredentialsArn",
-          "IdentityValidationExpression",
-        ],
-        [...at, "Authorizers", id],
-        out,
-      );
+      present(a, ["AuthorizerCredentialsArn", "IdentityValidationExpression"], [...at, "Authorizers", id], out);
     for (const [stage, s] of Object.entries(api.Stages)) {
       present(s, HTTP_STAGE_FIELDS, [...at, "Stages", stage], out);
       if (s.DefaultRouteSettings) present(s.DefaultRouteSettings, ROUTE_SETTING_FIELDS, [...at, "Stages", stage, "DefaultRouteSettings"], out);

@@ -51,10 +51,12 @@ export type RestIntegration = z.infer<typeof RestIntegrationSchema>;
 
 export const MethodSchema = z
   .object({
+    /** AWS_IAM: SigV4 by a local access key; CUSTOM / COGNITO_USER_POOLS: the authorizer named by AuthorizerId. */
     AuthorizationType: z.enum(["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]).default("NONE"),
-    /** AuthorizationType CUSTOM: the key of one of the API's Authorizers. */
+    /** AuthorizationType CUSTOM or COGNITO_USER_POOLS: the key of one of the API's Authorizers. */
     AuthorizerId: z.string().optional(),
-    AuthorizationScopes: notApplied,
+    /** COGNITO_USER_POOLS: an access token must carry one of these scopes (without them, an ID token is required). */
+    AuthorizationScopes: z.array(z.string()).optional(),
     ApiKeyRequired: z.boolean().default(false),
     OperationName: z.string().optional(),
     RequestParameters: notApplied,
@@ -126,9 +128,10 @@ export const AuthorizerSchema = z
     IdentityValidationExpression: z.string().optional(),
     /** 0–3600; default 300; 0 disables the cache. */
     AuthorizerResultTtlInSeconds: z.number().int().optional(),
+    /** COGNITO_USER_POOLS: `arn:aws:cognito-idp:<region>:<account>:userpool/<poolId>`; each pool's keys at `local.jwks.<issuer>`. */
+    ProviderARNs: z.array(z.string()).optional(),
     AuthorizerCredentials: notApplied,
     AuthType: notApplied,
-    ProviderARNs: notApplied,
   })
   .strict();
 export type Authorizer = z.infer<typeof AuthorizerSchema>;

@@ -1,6 +1,7 @@
 import { API_ID, functionNameFromUri, parsePathParts } from "./api-names.js";
-import type { HttpApi } from "./http-api.js";
-import { parseIdentitySource } from "./identity-source.js";
+import type { HttpApi, HttpAuthorizer } from "./http-api.js";
+import { cognitoIssuer } from "./cognito-issuer.js";
+import { parseHttpIdentitySource, parseIdentitySource } from "./identity-source.js";
 import type { Authorizer, RestApi } from "./rest-api.js";
 
 type Problem = [readonly (string | number)[], string];
@@ -24,9 +25,15 @@ export function validateRestApis(apis: Record<string, RestApi>, apiIds: Record<s
       if (typeof parts === "string") problems.push([at("Resources", path), `BadRequestException: Resource's path part is invalid: ${parts}`]);
       for (const [method, m] of Object.entries(resource.Methods)) {
         const mat = (...p: string[]) => at("Resources", path, "Methods", method, ...p);
-        // PutMethod: CUSTOM needs an authorizer of this API.
-        if (m.AuthorizationType === "CUSTOM" && (m.AuthorizerId === undefined || !(m.AuthorizerId in api.Authorizers)))
-          problems.push([mat("AuthorizerId"), "BadRequestException: Invalid authorizer ID specified: name one of the API's Authorizers"]);
+        // PutMethod: CUSTOM / COGNITO_USER_POOLS need an authorizer of this API, of the matching type.
+        if (m.AuthorizationType === "CUSTOM" || m.AuthorizationType === "COGNITO_USER_POOLS") {
+          const a = m.AuthorizerId === undefined ? undefined : api.Authorizers[m.AuthorizerId];
+          if (!a || (a.Type === "COGNITO_USER_POOLS") !== (m.AuthorizationType === "COGNITO_USER_POOLS"))
+            problems.push([
+              mat("AuthorizerId"),
+              `BadRequestException: Invalid authorizer ID specified: name one of the API's ${m.AuthorizationType === "CUSTOM" ? "TOKEN or REQUEST" : "COGNITO_USER_POOLS"} Authorizers`,
+            ]);
+        }
         const i = m.Integration;
         // CreateDeployment refuses a method without an integration.
         if (!i) {
@@ -54,7 +61,17 @@ export function validateRestApis(apis: Record<string, RestApi>, apiIds: Record<s
 /** CreateAuthorizer's refusals (apigateway.md §10.1, §7 cache TTL 0–3600). */
 function validateAuthorizer(a: Authorizer, at: readonly (string | number)[]): Problem[] {
   const problems: Problem[] = [];
-  if (a.Type === "COGNITO_USER_POOLS") return problems;
+  if (a.Type === "COGNITO_USER_POOLS") {
+    if (!a.ProviderARNs?.length)
+      problems.push([[...at, "ProviderARNs"], "BadRequestException: ProviderARNs must be specified for COGNITO_USER_POOLS authorizers"]);
+    for (const [i, arn] of (a.ProviderARNs ?? []).entries())
+      if (cognitoIssuer(arn) === undefined)
+        problems.push([[...at, "ProviderARNs", i], "BadRequestException: Invalid provider ARN: arn:aws:cognito-idp:<region>:<account>:userpool/<poolId>"]);
+    const sources = parseIdentitySource(a.IdentitySource);
+    if (typeof sources === "string" || sources.length !== 1 || sources[0]!.kind !== "header")
+      problems.push([[...at, "IdentitySource"], "BadRequestException: A COGNITO_USER_POOLS authorizer's IdentitySource is one method.request.header.<name>"]);
+    return problems;
+  }
   if (!a.AuthorizerUri || functionNameFromUri(a.AuthorizerUri) === undefined)
     problems.push([[...at, "AuthorizerUri"], "BadRequestException: Invalid Authorizer URI: a Lambda function invocation ARN is required"]);
   const ttl = a.AuthorizerResultTtlInSeconds;
@@ -72,6 +89,33 @@ function validateAuthorizer(a: Authorizer, at: readonly (string | number)[]): Pr
     } catch {
       problems.push([[...at, "IdentityValidationExpression"], "BadRequestException: Invalid IdentityValidationExpression"]);
     }
+  return problems;
+}
+
+/** CreateAuthorizer (apigatewayv2) for a REQUEST (Lambda) authorizer (apigateway.md §10.3). */
+function validateHttpLambdaAuthorizer(a: HttpAuthorizer, aat: (...p: string[]) => readonly (string | number)[]): Problem[] {
+  const problems: Problem[] = [];
+  if (!a.AuthorizerUri || functionNameFromUri(a.AuthorizerUri) === undefined)
+    problems.push([aat("AuthorizerUri"), "BadRequestException: AuthorizerUri must be a Lambda function invocation ARN for REQUEST authorizers"]);
+  if (!a.AuthorizerPayloadFormatVersion)
+    problems.push([
+      aat("AuthorizerPayloadFormatVersion"),
+      "BadRequestException: AuthorizerPayloadFormatVersion is required for REQUEST authorizers ('1.0' or '2.0')",
+    ]);
+  if (a.EnableSimpleResponses && a.AuthorizerPayloadFormatVersion !== "2.0")
+    problems.push([aat("EnableSimpleResponses"), "BadRequestException: EnableSimpleResponses is supported only with AuthorizerPayloadFormatVersion 2.0"]);
+  const ttl = a.AuthorizerResultTtlInSeconds;
+  if (ttl !== undefined && (ttl < 0 || ttl > 3600))
+    problems.push([aat("AuthorizerResultTtlInSeconds"), "BadRequestException: AuthorizerResultTtlInSeconds must be between 0 and 3600"]);
+  const sources = a.IdentitySource ?? [];
+  for (const [i, src] of sources.entries())
+    if (parseHttpIdentitySource(src) === undefined)
+      problems.push([
+        [...aat("IdentitySource"), i],
+        "BadRequestException: Invalid identity source: use $request.header.<name>, $request.querystring.<name>, $context.<name> or $stageVariables.<name>",
+      ]);
+  if (sources.length === 0 && ttl !== undefined && ttl > 0)
+    problems.push([aat("IdentitySource"), "BadRequestException: Identity Source must be specified when caching is enabled"]);
   return problems;
 }
 
@@ -98,6 +142,8 @@ export function validateHttpApis(apis: Record<string, HttpApi>, apiIds: Record<s
       }
       if (route.AuthorizationType === "JWT" && (route.AuthorizerId === undefined || api.Authorizers[route.AuthorizerId]?.AuthorizerType !== "JWT"))
         problems.push([at("Routes", key, "AuthorizerId"), "BadRequestException: Invalid authorizer ID specified: name one of the API's JWT Authorizers"]);
+      if (route.AuthorizationType === "CUSTOM" && (route.AuthorizerId === undefined || api.Authorizers[route.AuthorizerId]?.AuthorizerType !== "REQUEST"))
+        problems.push([at("Routes", key, "AuthorizerId"), "BadRequestException: Invalid authorizer ID specified: name one of the API's REQUEST Authorizers"]);
       if ((route.AuthorizationScopes?.length ?? 0) > 10)
         problems.push([at("Routes", key, "AuthorizationScopes"), "BadRequestException: A route has at most 10 AuthorizationScopes"]);
       if (route.Target !== undefined) {
@@ -110,8 +156,11 @@ export function validateHttpApis(apis: Record<string, HttpApi>, apiIds: Record<s
       }
     }
     for (const [id, a] of Object.entries(api.Authorizers)) {
-      if (a.AuthorizerType !== "JWT") continue;
       const aat = (...p: string[]) => at("Authorizers", id, ...p);
+      if (a.AuthorizerType === "REQUEST") {
+        problems.push(...validateHttpLambdaAuthorizer(a, aat));
+        continue;
+      }
       if (!a.JwtConfiguration?.Issuer)
         problems.push([aat("JwtConfiguration", "Issuer"), "BadRequestException: JwtConfiguration.Issuer is required for JWT authorizers"]);
       if ((a.JwtConfiguration?.Audience?.length ?? 0) > 50)

@@ -1,7 +1,17 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { createHmac } from "node:crypto";
-import { getSigningKey, SignatureV4 } from "@smithy/signature-v4";
+import { getSigningKey } from "@smithy/signature-v4";
 import { Sha256 } from "../../../core/sha256.js";
+import {
+  canonicalHeaderValues,
+  parseAmzDate,
+  parseAuthorizationHeader,
+  parseCredentialScope as parseCredential,
+  scopeString,
+  toAmzDate,
+  VerifyingSigner,
+  type CredentialScope as Scope,
+} from "../../../core/sigv4.js";
 import { decodeHeaderText } from "../header-text.js";
 import {
   authorizationHeaderMalformed,
@@ -57,7 +67,6 @@ export type AuthResult =
 
 const MAX_SKEW_MS = 900_000;
 const MAX_PRESIGN_SECONDS = 604_800;
-const AUTH_HEADER = /^AWS4-HMAC-SHA256 +Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-f]{64})\s*$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const PRESIGN_PARAMS = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires"] as const;
 const MISSING_QUERY_PARAMS =
@@ -65,30 +74,11 @@ const MISSING_QUERY_PARAMS =
 // Headers a signer never signs, yet clients and CloudFront send; S3 does not require them signed.
 const EXEMPT_UNSIGNED = new Set(["x-amz-cf-id"]);
 
-/** Exposes smithy's canonical-request and string-to-sign steps for verification. */
-class VerifyingSigner extends SignatureV4 {
-  constructor(c: Credential) {
-    super({
-      credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey },
-      region: "us-east-1",
-      service: "s3",
-      sha256: Sha256,
-      uriEscapePath: false,
-    });
-  }
-  canonicalRequest(method: string, path: string, query: Record<string, string[]>, headers: Record<string, string>, payloadHash: string): string {
-    return this.createCanonicalRequest({ method, path, query, headers, protocol: "http:", hostname: "" }, headers, payloadHash);
-  }
-  stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
-    return this.createStringToSign(longDate, scope, canonicalRequest, "AWS4-HMAC-SHA256");
-  }
-}
-
 export class SigV4Verifier {
   readonly #signers = new Map<string, { credential: Credential; signer: VerifyingSigner }>();
 
   constructor(credentials: readonly Credential[]) {
-    for (const c of credentials) this.#signers.set(c.accessKeyId, { credential: c, signer: new VerifyingSigner(c) });
+    for (const c of credentials) this.#signers.set(c.accessKeyId, { credential: c, signer: new VerifyingSigner(c, "s3", false) });
   }
 
   async authenticate(r: SignedRequestInput): Promise<AuthResult> {
@@ -105,7 +95,7 @@ export class SigV4Verifier {
   }
 
   async #headerAuth(r: SignedRequestInput, authz: string): Promise<AuthResult> {
-    const m = AUTH_HEADER.exec(authz);
+    const m = parseAuthorizationHeader(authz);
     if (!m) {
       if (authz.startsWith("AWS ")) return fail(invalidRequest("The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."));
       return fail(
@@ -114,7 +104,7 @@ export class SigV4Verifier {
         ),
       );
     }
-    const [, credentialStr, signedHeadersStr, signature] = m as unknown as [string, string, string, string];
+    const { credential: credentialStr, signedHeaders: signed, signature } = m;
     const scope = parseCredential(credentialStr);
     if (!scope)
       return fail(
@@ -134,7 +124,6 @@ export class SigV4Verifier {
     if (Math.abs(requestTime - r.now) > MAX_SKEW_MS) return fail(requestTimeTooSkewed(longDate ?? String(r.headers.date), isoSeconds(r.now)));
     const payloadHash = headerValue(r.headers["x-amz-content-sha256"]);
     if (payloadHash === undefined) return fail(invalidRequest("Missing required header for this request: x-amz-content-sha256"));
-    const signed = signedHeaderList(signedHeadersStr);
     const unsigned = unsignedAmzHeaders(r.headers, signed);
     if (unsigned.length) return fail(headersNotSigned(unsigned));
     return this.#compare(entry, r, scope, longDate ?? toAmzDate(requestTime), signed, r.query, payloadHash, signature, false);
@@ -224,32 +213,14 @@ export class SigV4Verifier {
       headers[name] = decodeHeaderText(v === undefined ? "" : Array.isArray(v) ? v.join(",") : v);
     }
     const canonicalUri = canonicalPath(r.rawPath);
-    const canonicalRequest = entry.signer.canonicalRequest(r.method, canonicalUri, query, canonicalHeaders(headers), payloadHash);
-    const scopeStr = `${scope.date}/${scope.region}/${scope.service}/aws4_request`;
-    const stringToSign = await entry.signer.stringToSign(longDate, scopeStr, canonicalRequest);
-    const expected = await entry.signer.sign(stringToSign, {
-      signingDate: dateOfScope(scope.date),
-      signingRegion: scope.region,
-      signingService: scope.service,
-    });
+    const canonicalRequest = entry.signer.canonicalRequest(r.method, canonicalUri, query, canonicalHeaderValues(headers), payloadHash);
+    const stringToSign = await entry.signer.stringToSign(longDate, scopeString(scope), canonicalRequest);
+    const expected = await entry.signer.signWithScope(stringToSign, scope);
     if (expected !== provided) {
       return fail(signatureDoesNotMatch({ accessKeyId: scope.accessKeyId, stringToSign, signatureProvided: provided, canonicalRequest }));
     }
     return { kind: "signed", credential: entry.credential, payloadHash, presigned };
   }
-}
-
-interface Scope {
-  accessKeyId: string;
-  date: string;
-  region: string;
-  service: string;
-}
-
-function parseCredential(s: string): Scope | undefined {
-  const parts = s.split("/");
-  if (parts.length !== 5 || parts[4] !== "aws4_request" || !/^\d{8}$/.test(parts[1]!)) return undefined;
-  return { accessKeyId: parts[0]!, date: parts[1]!, region: parts[2]!, service: parts[3]! };
 }
 
 function fail(error: S3Error): AuthResult {
@@ -272,13 +243,6 @@ function unsignedAmzHeaders(headers: IncomingHttpHeaders, signed: readonly strin
   return out;
 }
 
-/** smithy trims and collapses values itself; it only needs names lower-case (they are). */
-function canonicalHeaders(h: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k in h) out[k] = h[k]!.replace(/[ \t]+/g, " ").trim();
-  return out;
-}
-
 const UNRESERVED_EXTRA = /[!'()*]/g;
 /** S3's canonical URI: each path byte URI-encoded once, `/` kept, no dot-segment normalisation (s3.md §7.1). */
 export function canonicalPath(rawPath: string): string {
@@ -291,23 +255,6 @@ export function canonicalPath(rawPath: string): string {
   return encodeURIComponent(decoded)
     .replace(UNRESERVED_EXTRA, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
     .replaceAll("%2F", "/");
-}
-
-function parseAmzDate(s: string): number {
-  const m = AMZ_DATE.exec(s);
-  if (!m) return NaN;
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
-}
-
-function dateOfScope(d: string): Date {
-  return new Date(Date.UTC(Number(d.slice(0, 4)), Number(d.slice(4, 6)) - 1, Number(d.slice(6, 8))));
-}
-
-function toAmzDate(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d{3}/, "");
 }
 
 /** `2026-01-01T00:00:00Z` (s3.md §7.2 error fields). */
