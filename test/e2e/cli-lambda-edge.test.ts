@@ -133,6 +133,14 @@ describe("e2e: edgeparity up — Lambda@Edge on the four triggers, over curl (cl
     await rm(work, { recursive: true, force: true });
   });
 
+  /** A complete 200 to a POST of the file's bytes. */
+  const postOk = async (path: string, bodyFile: string, http: (typeof HTTP_VERSIONS)[number]) => {
+    const r = await curlExchange({ url: url(path), method: "POST", http, cacert: s.caPath, bodyFile, headers: ["content-type: application/octet-stream"] });
+    assert.equal(r.status, 200, describeResult(r));
+    assertComplete(r);
+    return r;
+  };
+
   for (const http of HTTP_VERSIONS) {
     it(`viewer-request answers a redirect itself: 301, LambdaGeneratedResponse, no origin, no viewer-response (§14.1, §14.3, §1.3) [HTTP/${http}]`, async () => {
       const before = alpha.requests.length;
@@ -191,16 +199,7 @@ describe("e2e: edgeparity up — Lambda@Edge on the four triggers, over curl (cl
     for (const size of BODY_SIZES) {
       it(`IncludeBody on origin-request: POST ${size} — the function sees up to 1 MB (inputTruncated beyond), the origin gets all of it (§14.2, §14.5) [HTTP/${http}]`, async () => {
         const b = bodies[size];
-        const r = await curlExchange({
-          url: url("/api/upload"),
-          method: "POST",
-          http,
-          cacert: s.caPath,
-          bodyFile: b.path,
-          headers: ["content-type: application/octet-stream"],
-        });
-        assert.equal(r.status, 200, describeResult(r));
-        assertComplete(r);
+        const r = await postOk("/api/upload", b.path, http);
         assert.equal(r.headers["x-got-body-length"], String(b.bytes.length));
         assert.equal(r.headers["x-got-body-sha256"], sha256(b.bytes));
         assert.equal(r.headers["x-got-body-seen"], String(Math.min(b.bytes.length, 1024 * 1024)));
@@ -209,16 +208,7 @@ describe("e2e: edgeparity up — Lambda@Edge on the four triggers, over curl (cl
 
       it(`IncludeBody on viewer-request: POST ${size} — the function sees up to 40 KB and answers; the upload ends cleanly (§14.2, §14.5) [HTTP/${http}]`, async () => {
         const b = bodies[size];
-        const r = await curlExchange({
-          url: url("/inspect"),
-          method: "POST",
-          http,
-          cacert: s.caPath,
-          bodyFile: b.path,
-          headers: ["content-type: application/octet-stream"],
-        });
-        assert.equal(r.status, 200, describeResult(r));
-        assertComplete(r);
+        const r = await postOk("/inspect", b.path, http);
         assert.equal(r.headers["x-cache"], "LambdaGeneratedResponse from cloudfront");
         const seen = JSON.parse(r.body.toString()) as Record<string, unknown>;
         const shown = b.bytes.subarray(0, 40 * 1024);

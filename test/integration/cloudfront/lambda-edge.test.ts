@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
+import { once } from "node:events";
+import { connect } from "node:net";
+import type { MemoryLog } from "../../../src/core/log.js";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
 import { curl, HTTP_VERSIONS } from "../../support/curl-matrix.js";
 import { startOrigin, type OriginServer } from "../../support/origin-server.js";
@@ -59,6 +62,7 @@ function config(originUrl: string) {
             behavior("/bad-vreq/*", [{ EventType: "viewer-request", fn: "misbehave" }]),
             behavior("/bad-ores/*", [{ EventType: "origin-response", fn: "misbehave-origin" }], { CachePolicyId: CACHING_OPTIMIZED }),
             behavior("/switch/*", [{ EventType: "origin-request", fn: "nowhere" }]),
+            behavior("/body/*", [{ EventType: "origin-request", fn: "misbehave", IncludeBody: true }]),
           ],
         },
         DefaultCacheBehavior: { TargetOriginId: "origin", ViewerProtocolPolicy: "allow-all", CachePolicyId: CACHING_DISABLED },
@@ -218,6 +222,22 @@ describe("cloudfront: Lambda@Edge events, triggers and failures (cloudfront.md �
       page(502, "CloudFront wasn't able to resolve the origin domain name.")(await get(`/switch/${tag}`, v));
     });
   }
+
+  it("IncludeBody: a viewer that resets mid-upload fails nothing else: no half body reaches the origin, no internal error (§14.2)", async () => {
+    const d = stack.distributions.app!;
+    const socket = connect(stack.httpPort, "127.0.0.1");
+    await once(socket, "connect");
+    socket.write(`POST /body/abort HTTP/1.1\r\nHost: ${d.domain}\r\nContent-Length: 100000\r\n\r\n${"x".repeat(10_000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(asked("/base/body/abort"), 0, "the origin got no request from the broken upload");
+    // The functions' own lines (`[name] … ERROR Invoke Error`) are the earlier failure tests'.
+    const errors = (stack.log as MemoryLog).lines.filter((l) => l.level === "error" && !l.message.startsWith("["));
+    assert.deepEqual(errors, []);
+    const after = await get("/vreq/alive", "--http1.1");
+    assert.equal(after.status, 200);
+  });
 
   it("load: an unversioned ARN, $LATEST, environment variables, a Timeout over 5 s on a viewer trigger, an unbound function are refused (§14.1, §14.5)", async () => {
     const refuse = async (edit: (c: ReturnType<typeof config>) => void, text: string) => {

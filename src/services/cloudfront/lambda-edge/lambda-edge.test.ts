@@ -213,7 +213,7 @@ describe("lambda-edge: request results (cloudfront.md §14.2, §14.3, §10.7)", 
       custom: {
         domainName: "b.example.com",
         port: 443,
-        protocol: "https",
+        protocol: "https" as const,
         path: "",
         sslProtocols: ["TLSv1.2"],
         readTimeout: 30,
@@ -221,11 +221,11 @@ describe("lambda-edge: request results (cloudfront.md §14.2, §14.3, §10.7)", 
         customHeaders: {},
       },
     };
-    const withOrigin = { ...sent, origin: custom };
-    assert.equal(parseRequestResult("origin-request", withOrigin, withOrigin, false).kind === "request" && "unchanged", "unchanged");
+    const withOrigin: CfRequest = { ...sent, origin: custom };
+    assert.equal(parseRequestResult("origin-request", withOrigin, { ...withOrigin }, false).kind === "request" && "unchanged", "unchanged");
     const same = parseRequestResult("origin-request", withOrigin, JSON.parse(JSON.stringify(withOrigin)) as Record<string, unknown>, false);
     assert.equal(same.kind === "request" && same.origin, undefined);
-    const switched = parseRequestResult("origin-request", sent, withOrigin, false);
+    const switched = parseRequestResult("origin-request", sent, { ...withOrigin }, false);
     assert.equal(switched.kind === "request" && switched.origin && "custom" in switched.origin && switched.origin.custom.domainName, "b.example.com");
     const c = custom.custom;
     for (const bad of [

@@ -14,6 +14,8 @@ interface BodyState {
   ended: boolean;
   /** A function replaced the body: this is the request's body from now on. */
   replacement: Buffer | undefined;
+  /** The viewer's body broke (reset, closed early): the origin's copy fails too, never ends short. */
+  error: Error | undefined;
 }
 
 const STATES = new WeakMap<EdgeContext, BodyState>();
@@ -26,9 +28,10 @@ export interface ExposedBody {
 /** Reads (at most `limit` + one chunk of) the body and returns what a function may see of it. */
 export async function exposeRequestBody(ctx: EdgeContext, limit: number): Promise<ExposedBody> {
   let st = STATES.get(ctx);
-  if (st === undefined) STATES.set(ctx, (st = { chunks: [], size: 0, ended: !ctx.hasRequestBody || ctx.req.readableEnded, replacement: undefined }));
+  if (st === undefined)
+    STATES.set(ctx, (st = { chunks: [], size: 0, ended: !ctx.hasRequestBody || ctx.req.readableEnded, replacement: undefined, error: undefined }));
   if (st.replacement !== undefined) return { data: st.replacement.subarray(0, limit), inputTruncated: st.replacement.length > limit };
-  if (!st.ended && st.size <= limit) await readMore(ctx.req, st, limit);
+  if (!st.ended && st.error === undefined && st.size <= limit) await readMore(ctx.req, st, limit);
   const all = st.chunks.length === 1 ? st.chunks[0]! : Buffer.concat(st.chunks);
   st.chunks = [all];
   const truncated = all.length > limit || !st.ended;
@@ -40,7 +43,7 @@ export async function exposeRequestBody(ctx: EdgeContext, limit: number): Promis
 /** The function's replacement body is the request's body; the viewer's rest is read and dropped. */
 export function replaceRequestBody(ctx: EdgeContext, body: Buffer): void {
   let st = STATES.get(ctx);
-  if (st === undefined) STATES.set(ctx, (st = { chunks: [], size: 0, ended: true, replacement: undefined }));
+  if (st === undefined) STATES.set(ctx, (st = { chunks: [], size: 0, ended: true, replacement: undefined, error: undefined }));
   st.replacement = body;
   ctx.requestBody = Readable.from([body]);
   if (!ctx.req.readableEnded) ctx.req.resume();
@@ -53,8 +56,9 @@ export function dropRequestBody(ctx: EdgeContext): void {
   if (!ctx.req.readableEnded) ctx.req.resume();
 }
 
+/** Reads on until past `limit` or the end; a broken body is kept as `st.error` (the viewer is gone, nothing to answer). */
 function readMore(src: Readable, st: BodyState, limit: number): Promise<void> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const stop = () => {
       src.off("data", onData);
       src.off("end", onEnd);
@@ -76,13 +80,13 @@ function readMore(src: Readable, st: BodyState, limit: number): Promise<void> {
       resolve();
     };
     const onError = (e: Error) => {
+      st.error = e;
       stop();
-      reject(e);
+      resolve();
     };
     const onClose = () => {
       if (st.ended) return;
-      stop();
-      reject(new Error("the viewer closed the connection before its request body was complete"));
+      onError(new Error("the viewer closed the connection before its request body was complete"));
     };
     src.on("data", onData);
     src.once("end", onEnd);
@@ -100,6 +104,7 @@ function replay(src: Readable, st: BodyState): Readable {
       if (attached) return void src.resume();
       attached = true;
       for (const c of st.chunks) out.push(c);
+      if (st.error) return void out.destroy(st.error);
       if (st.ended) return void out.push(null);
       src.on("data", (c: Buffer) => {
         if (!out.push(c)) src.pause();
