@@ -62,6 +62,7 @@ function config(originUrl: string) {
             behavior("/bad-vreq/*", [{ EventType: "viewer-request", fn: "misbehave" }]),
             behavior("/bad-ores/*", [{ EventType: "origin-response", fn: "misbehave-origin" }], { CachePolicyId: CACHING_OPTIMIZED }),
             behavior("/switch/*", [{ EventType: "origin-request", fn: "nowhere" }]),
+            behavior("/to-s3/*", [{ EventType: "origin-request", fn: "to-s3" }]),
             behavior("/body/*", [{ EventType: "origin-request", fn: "misbehave", IncludeBody: true }]),
           ],
         },
@@ -75,6 +76,7 @@ function config(originUrl: string) {
         misbehave: { handler: "misbehave.mjs" },
         "misbehave-origin": { handler: "misbehave.mjs" },
         nowhere: { handler: "switch-nowhere.mjs" },
+        "to-s3": { handler: "switch-s3.mjs" },
       },
     },
   };
@@ -216,6 +218,15 @@ describe("cloudfront: Lambda@Edge events, triggers and failures (cloudfront.md �
       page(502, "read-only header")(await get(ro, v));
       assert.equal(asked(`/base${ro}`), 2, "a failed function's answer is not stored");
       page(503, "is invalid or doesn't have the required permissions")(await get(`/bad-ores/throw-${tag}`, v));
+    });
+
+    it(`origin-request switching custom → s3: the S3 origin's path and custom headers, the origin's own not sent (§10.7) [${tag}]`, async () => {
+      const r = await get(`/to-s3/${tag}`, v);
+      assert.equal(r.status, 200, r.body);
+      assert.equal(r.body, `origin /from-s3/to-s3/${tag}`);
+      const got = origin.requests.find((q) => q.url === `/from-s3/to-s3/${tag}`)!;
+      assert.equal(got.headers["x-s3-origin"], "yes");
+      assert.equal(got.headers["x-secret"], undefined, "the configured origin's custom header belongs to that origin");
     });
 
     it(`origin-request switching to a domain bound to nothing → 502 OriginDnsError (§10.7) [${tag}]`, async () => {
