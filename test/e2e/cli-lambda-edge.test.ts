@@ -150,6 +150,8 @@ describe("e2e: edgeparity up — Lambda@Edge on the four triggers, over curl (cl
       assert.equal(r.httpVersion, http);
       assert.equal(r.headers.location, `/new/page-${http}?x=1`);
       assert.equal(r.headers["x-cache"], "LambdaGeneratedResponse from cloudfront");
+      assert.equal(r.headers.server, "CloudFront");
+      assert.equal(r.headers["cache-control"], "max-age=3600", "the function's own headers");
       assert.equal(r.headers["x-viewer-response"], undefined, "viewer-response does not run for a viewer-request answer");
       assert.equal(alpha.requests.length, before, "the origin was not asked");
     });

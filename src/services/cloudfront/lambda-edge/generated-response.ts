@@ -26,6 +26,8 @@ export function parseGeneratedResponse(eventType: LambdaEdgeEventType, result: R
   const headers = nodeHeadersFromCf(cf);
   delete headers["transfer-encoding"];
   headers["content-length"] = String(body.length);
+  // Choice: CloudFront's own Server header unless the function set one, as on its other answers.
+  headers["server"] ??= "CloudFront";
   const r: EdgeResponse = {
     status,
     headers,

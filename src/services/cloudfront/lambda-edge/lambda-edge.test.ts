@@ -135,7 +135,7 @@ describe("lambda-edge: generated responses (cloudfront.md §14.3, §14.5)", () =
     const r = parseGeneratedResponse("viewer-request", { status: "302", headers: { location: [{ key: "Location", value: "/x" }] } });
     assert.equal(r.status, 302);
     assert.equal(r.resultType, "LambdaGeneratedResponse");
-    assert.deepEqual(r.headers, { location: "/x", "content-length": "0" });
+    assert.deepEqual(r.headers, { location: "/x", "content-length": "0", server: "CloudFront" });
     assert.equal(parseStatus(404), 404);
     for (const bad of ["199", "600", "abc", 99.5, null]) failsWith(() => parseStatus(bad), /status code is invalid/);
   });
