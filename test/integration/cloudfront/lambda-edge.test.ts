@@ -234,6 +234,17 @@ describe("cloudfront: Lambda@Edge events, triggers and failures (cloudfront.md ย
     });
   }
 
+  it("a function busy on the CPU runs in its worker thread: other requests are answered meanwhile (issue 10: never on the edge's event loop)", async () => {
+    const busy = get("/bad-vreq/spin", "--http1.1");
+    await new Promise((r) => setTimeout(r, 300));
+    const started = performance.now();
+    const other = await get("/vreq/while-busy", "--http2");
+    const ms = performance.now() - started;
+    assert.equal(other.status, 200);
+    assert.ok(ms < 1000, `answered in ${ms.toFixed(0)} ms while the other function spins for 1.5 s`);
+    assert.equal((await busy).status, 200);
+  });
+
   it("IncludeBody: a viewer that resets mid-upload fails nothing else: no half body reaches the origin, no internal error (ยง14.2)", async () => {
     const d = stack.distributions.app!;
     const socket = connect(stack.httpPort, "127.0.0.1");
