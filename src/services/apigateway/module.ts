@@ -1,5 +1,5 @@
-import { stat } from "node:fs/promises";
-import { basename, extname, resolve } from "node:path";
+import { readFile, stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { LOCAL_ACCOUNT_ID } from "../../core/account.js";
 import { InFlight } from "../../core/in-flight.js";
 import { LOCAL_CREDENTIALS } from "../../core/sigv4.js";
@@ -7,7 +7,7 @@ import { IamVerifier } from "./authorizers/iam-authorizer.js";
 import { ApiMetrics } from "./observe/api-metrics.js";
 import type { HttpHandler, LiveService, ServiceContext, ServiceModule } from "../../core/service.js";
 import type { Stack } from "../../model/stack.js";
-import { startLambdaRuntime, type LambdaRuntime } from "../lambda/index.js";
+import { boundFunctionConfig, startLambdaRuntime, type LambdaRuntime } from "../lambda/index.js";
 import { createApiHandler } from "./api-handler.js";
 import type { ApiGatewayPlan } from "./compile/api-plan.js";
 import { compileApis, type JwksByIssuer } from "./compile/compile-apis.js";
@@ -142,19 +142,7 @@ async function startApiGateway(first: ApiGatewayPlan, ctx: ServiceContext): Prom
 
   const open = (plan: ApiGatewayPlan) => {
     const lambda = startLambdaRuntime({ clock: ctx.clock, ids: ctx.ids, log: ctx.log, region: ctx.region, accountId: ACCOUNT });
-    for (const f of plan.functions) {
-      // A dot in the stem would end Lambda's module part early; the file is pinned anyway.
-      const stem = basename(f.file, extname(f.file)).replace(/\./g, "_");
-      lambda.register({
-        FunctionName: f.FunctionName,
-        Handler: `${stem}.${f.export}`,
-        Code: { File: f.file },
-        ...(f.Runtime ? { Runtime: f.Runtime } : {}),
-        ...(f.Timeout ? { Timeout: f.Timeout } : {}),
-        ...(f.MemorySize ? { MemorySize: f.MemorySize } : {}),
-        ...(f.Variables ? { Environment: { Variables: f.Variables } } : {}),
-      });
-    }
+    for (const f of plan.functions) lambda.register(boundFunctionConfig(f));
     const g = new InFlight();
     const throttles = new Throttles(ctx.clock);
     const usage = new UsagePlans(ctx.clock);

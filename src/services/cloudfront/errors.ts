@@ -93,3 +93,30 @@ export function redirectToHttps(status: 301 | 307, location: string): EdgeRespon
     bypassCustomErrors: true,
   };
 }
+
+/**
+ * Lambda@Edge failures (cloudfront.md §14.6, §9.3). A result CloudFront refuses (shape, a
+ * disallowed or read-only header, a size limit) is a 502 naming the problem on the page; an
+ * exception, callback(error) or a crashed runtime is a 503 (current docs; the 2023 docs said 500,
+ * spec §17 item 10); a timeout or a throttle is a 503 Lambda limit error (DG "HTTP 503 status code
+ * (Lambda Limit Exceeded)": "The function exceeded the Lambda function timeout quota").
+ */
+export const lambdaValidationError = (id: string, message: string) => errorPage(502, message, id, "LambdaValidationError");
+export const lambdaExecutionError = (id: string) =>
+  errorPage(
+    503,
+    "The Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions.",
+    id,
+    "LambdaExecutionError",
+  );
+/**
+ * Choice: a timeout shows the execution-error text; the throttle text ("… was throttled.") [obs]
+ * is not used, as the local runtime queues invocations instead of throttling them.
+ */
+export const lambdaLimitExceeded = (id: string) =>
+  errorPage(
+    503,
+    "The Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions.",
+    id,
+    "LambdaLimitExceeded",
+  );

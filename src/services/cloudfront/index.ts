@@ -4,6 +4,7 @@ import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
 import type { HostPolicy, HttpHandler, RunningService } from "../../core/service.js";
 import { EDGE_REQUEST, type EdgeRequestEvent } from "../../core/trace.js";
+import type { LambdaRuntime } from "../lambda/index.js";
 import { join } from "node:path";
 import {
   ADMIN_PREFIX,
@@ -31,6 +32,7 @@ export { compileDistribution, type CompileInput } from "./compile/compile-distri
 export type { DistributionPlan, OriginEndpoint } from "./compile/plan.js";
 export type { Invalidation } from "./cache/index.js";
 export type { ViewerLocation } from "./edge/viewer-location.js";
+export { bindEdgeFunctions } from "./lambda-edge/index.js";
 
 export interface CloudFrontDeps {
   clock: Clock;
@@ -45,6 +47,8 @@ export interface CloudFrontDeps {
   cacheLimits?: Partial<typeof DEFAULT_STORE_LIMITS>;
   /** Where loopback viewers are "from" (`local.viewer` in the stack): CloudFront-Viewer-Country/-ASN (cloudfront.md §7.4). */
   viewer?: Partial<ViewerLocation>;
+  /** The Lambda runtime Lambda@Edge functions run in (cloudfront.md §14), with every associated function registered. */
+  lambda?: LambdaRuntime;
 }
 
 /** What the engine and the public API may ask of the running CloudFront service. */
@@ -139,6 +143,7 @@ export function startCloudFront(plans: readonly DistributionPlan[], deps: CloudF
     log: deps.log,
     httpsPort: deps.httpsPort,
     viewer: { ...DEFAULT_VIEWER, ...deps.viewer },
+    ...(deps.lambda ? { lambda: deps.lambda } : {}),
     originClient(origin, scheme) {
       let byScheme = clients.get(origin);
       if (!byScheme) clients.set(origin, (byScheme = {}));

@@ -1,10 +1,13 @@
+import { LOCAL_ACCOUNT_ID } from "../../core/account.js";
 import { EdgeparityError } from "../../core/errors.js";
 import { processSecret } from "../../core/ids.js";
 import { InFlight } from "../../core/in-flight.js";
 import type { ControlPlane, HostPolicy, HttpHandler, ServiceModule } from "../../core/service.js";
 import { listItems } from "../../model/aws-list.js";
 import type { Stack } from "../../model/stack.js";
+import { boundFunctionConfig, startLambdaRuntime, type BoundFunction, type LambdaRuntime } from "../lambda/index.js";
 import {
+  bindEdgeFunctions,
   compileDistribution,
   openCloudFrontShared,
   startCloudFront,
@@ -29,12 +32,15 @@ import { CLOUDFRONT_XMLNS } from "./api/xml.js";
 export interface CloudFrontBinding {
   names: DistributionNames[];
   oac: OacCredentials;
+  /** Lambda@Edge functions, each bound to its handler file (cloudfront.md §14). */
+  edgeFunctions: BoundFunction[];
 }
 
 /** A revision's plan: the distributions, and where loopback viewers are "from" (`local.viewer`). */
 export interface CloudFrontPlan {
   distributions: DistributionPlan[];
   viewer: Partial<ViewerLocation> | undefined;
+  edgeFunctions: readonly BoundFunction[];
 }
 
 export type CloudFrontLive = CloudFrontControl & {
@@ -58,9 +64,10 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
     const names = Object.keys(stack.distributions).map(distributionNames);
     const byDomain = domainsOf(stack, names);
     const oac = mintOacCredentials(stack, names, (id) => processSecret(`oac:${id}`).slice(0, 40), ctx.region, ctx.log);
+    const edge = bindEdgeFunctions(stack.distributions, stack.local.functions, ctx.baseDir);
     return {
-      binding: { names, oac },
-      problems: [],
+      binding: { names, oac, edgeFunctions: edge.functions },
+      problems: edge.problems,
       claimOrigin(domain) {
         const name = byDomain.get(domain);
         return name === undefined ? undefined : names.find((n) => n.name === name)!.domain;
@@ -68,7 +75,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
       offers: { signingPrincipals: oac.credentials },
     };
   },
-  async compile(stack, { names, oac }, ctx) {
+  async compile(stack, { names, oac, edgeFunctions }, ctx) {
     const problems: string[] = [];
     const localOrigins = new Map(Object.entries(stack.local.origins).map(([k, v]) => [k.toLowerCase(), new URL(v)]));
     const byDomain = domainsOf(stack, names);
@@ -112,6 +119,12 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         `distributions.${loop[0]}.Origins: the origins form a loop (${loop.join(" → ")}): a request would come back to the distribution it left. Point one of them at a real origin.`,
       );
     if (problems.length) throw new EdgeparityError("BINDING_MISSING", problems.join("\n  "));
+    // Where an origin-request Lambda@Edge may send a request (cloudfront.md §10.7): any origin bound here.
+    const originEndpoints = new Map(endpoints);
+    for (const [domain, url] of localOrigins) {
+      const ep = { connectUrl: url.origin, hostHeader: domain, servername: url.hostname };
+      if (!originEndpoints.has(domain)) originEndpoints.set(domain, { http: ep, https: ep });
+    }
     const distributions = names.map((d) =>
       compileDistribution({
         ...d,
@@ -119,15 +132,23 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         cachePolicies: stack.cachePolicies,
         originRequestPolicies: stack.originRequestPolicies,
         viaHex: ctx.ids.hex32(),
+        originEndpoints,
         resolveOrigin: (origin) => ({ ...endpoints.get(origin.DomainName.toLowerCase())!, ...oac.signing(d.name, origin.Id) }),
       }),
     );
-    return { distributions, viewer: stack.local.viewer };
+    return { distributions, viewer: stack.local.viewer, edgeFunctions };
   },
   async start(first, ctx) {
     // Caches and origin pools outlive revisions; each revision's handlers are a new generation.
     const shared = openCloudFrontShared(ctx.caPem);
-    const open = (plan: CloudFrontPlan) =>
+    // Each revision's Lambda@Edge functions run in a runtime of its own (handler files imported anew).
+    const lambdaFor = (plan: CloudFrontPlan): LambdaRuntime | undefined => {
+      if (plan.edgeFunctions.length === 0) return undefined;
+      const lambda = startLambdaRuntime({ clock: ctx.clock, ids: ctx.ids, log: ctx.log, region: "us-east-1", accountId: LOCAL_ACCOUNT_ID });
+      for (const f of plan.edgeFunctions) lambda.register(boundFunctionConfig(f));
+      return lambda;
+    };
+    const open = (plan: CloudFrontPlan, lambda: LambdaRuntime | undefined) =>
       startCloudFront(
         plan.distributions,
         {
@@ -138,10 +159,12 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
           httpsPort: ctx.httpsPort,
           stateDir: ctx.stateDir,
           ...(plan.viewer ? { viewer: plan.viewer } : {}),
+          ...(lambda ? { lambda } : {}),
         },
         shared,
       );
-    let inner = open(first);
+    let lambda = lambdaFor(first);
+    let inner = open(first, lambda);
     let plans = first.distributions;
     let gen = new InFlight();
     const wrapRoutes = () => {
@@ -177,7 +200,9 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
       async apply(next) {
         const old = inner;
         const oldGen = gen;
-        inner = open(next);
+        const oldLambda = lambda;
+        lambda = lambdaFor(next);
+        inner = open(next, lambda);
         plans = next.distributions;
         gen = new InFlight();
         routes = wrapRoutes();
@@ -185,11 +210,12 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         void oldGen
           .drained(DRAIN_LIMIT_MS)
           // Objects the old revision's last requests stored under a recipe now gone are dropped too.
-          .then(() => Promise.all([old.close(), retireCaches(shared, plans, true)]))
+          .then(() => Promise.all([old.close(), oldLambda?.close(), retireCaches(shared, plans, true)]))
           .catch((e: unknown) => ctx.log.warn(`cloudfront: closing the previous revision: ${(e as Error).message}`));
       },
       async close() {
         await inner.close();
+        await lambda?.close();
         await shared.clients.close();
         await Promise.all([...shared.caches.values()].map((c) => c.store.close()));
       },

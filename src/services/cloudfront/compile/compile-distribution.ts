@@ -5,7 +5,18 @@ import type { CachePolicyConfig, OriginRequestPolicyConfig } from "../schema/pol
 import { compileCacheKey, compileLegacyCacheKey } from "./cache-key.js";
 import { recipeFromForwardedValues, recipeFromPolicies } from "./forwarding.js";
 import { compilePathPattern } from "./path-pattern.js";
-import type { BehaviorPlan, CustomErrorPlan, DistributionPlan, OacSigning, OriginEndpoint, OriginGroupPlan, OriginPlan } from "./plan.js";
+import { parseEdgeFunctionArn } from "../schema/lambda-function-associations.js";
+import type {
+  BehaviorPlan,
+  CustomErrorPlan,
+  DistributionPlan,
+  LambdaEdgeAssociation,
+  LambdaEdgeAssociations,
+  OacSigning,
+  OriginEndpoint,
+  OriginGroupPlan,
+  OriginPlan,
+} from "./plan.js";
 
 export interface CompileInput {
   name: string;
@@ -17,6 +28,8 @@ export interface CompileInput {
   /** Binding: where an origin's DomainName really lives, per scheme. Throws BINDING_MISSING. */
   resolveOrigin(origin: Origin, path: string): { http: OriginEndpoint; https: OriginEndpoint; oac?: OacSigning };
   viaHex: string;
+  /** Every origin domain the stack binds (cloudfront.md §10.7: where an origin-request function may switch to). */
+  originEndpoints?: ReadonlyMap<string, { http: OriginEndpoint; https: OriginEndpoint }>;
 }
 
 const ALL_METHODS = ["GET", "HEAD"];
@@ -40,6 +53,7 @@ export function compileDistribution(input: CompileInput): DistributionPlan {
       // S3 origins: response timeout is not configurable (§10.1); 30 s like the custom default.
       readTimeoutMs: (custom?.OriginReadTimeout ?? o.S3OriginConfig?.OriginReadTimeout ?? 30) * 1000,
       keepAliveMs: (custom?.OriginKeepaliveTimeout ?? 5) * 1000,
+      ports: { http: custom?.HTTPPort ?? 80, https: custom?.HTTPSPort ?? 443 },
       ...endpoints,
     });
   });
@@ -115,6 +129,7 @@ export function compileDistribution(input: CompileInput): DistributionPlan {
       originGroup,
       withholdsS3ResponseOverrides: orpId !== undefined && ORP_WITHHOLDING_S3_RESPONSE_OVERRIDES.has(orpId),
       compress: b.Compress,
+      lambdaEdge: compileLambdaEdge(b),
     };
   };
 
@@ -144,5 +159,24 @@ export function compileDistribution(input: CompileInput): DistributionPlan {
     customErrors,
     via: `1.1 ${input.viaHex}.cloudfront.net (CloudFront)`,
     pop: "LOC50-C1",
+    originEndpoints: input.originEndpoints ?? new Map([...origins.values()].map((o) => [o.domainName, { http: o.http, https: o.https }])),
   });
+}
+
+/** A behaviour's LambdaFunctionAssociations by EventType (validated: numbered-version ARNs, one per event). */
+function compileLambdaEdge(b: CacheBehavior | DefaultCacheBehavior): LambdaEdgeAssociations | undefined {
+  const items = listItems(b.LambdaFunctionAssociations);
+  if (items.length === 0) return undefined;
+  const out: Partial<Record<LambdaEdgeAssociation["eventType"], LambdaEdgeAssociation>> = {};
+  for (const a of items) {
+    const arn = parseEdgeFunctionArn(a.LambdaFunctionARN);
+    if (!arn) throw new Error(`invariant: LambdaFunctionARN ${a.LambdaFunctionARN} was validated`);
+    out[a.EventType] = Object.freeze({
+      eventType: a.EventType,
+      functionArn: a.LambdaFunctionARN,
+      functionName: arn.functionName,
+      includeBody: a.IncludeBody === true,
+    });
+  }
+  return Object.freeze(out);
 }

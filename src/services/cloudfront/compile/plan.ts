@@ -20,6 +20,11 @@ export interface DistributionPlan {
   /** `1.1 <hex>.cloudfront.net (CloudFront)` — one stable edge host label per distribution. */
   via: string;
   pop: string;
+  /**
+   * Every origin domain this stack binds (its distributions' origins, `local.origins`), lower-case:
+   * where an origin-request Lambda@Edge may send a request (cloudfront.md §10.7).
+   */
+  originEndpoints: ReadonlyMap<string, { http: OriginEndpoint; https: OriginEndpoint }>;
 }
 
 export interface BehaviorPlan {
@@ -42,7 +47,22 @@ export interface BehaviorPlan {
   /** S3 origins behind these managed ORPs do not receive S3's response-* overrides (cloudfront.md §5.2). */
   withholdsS3ResponseOverrides: boolean;
   compress: boolean;
+  /** LambdaFunctionAssociations by EventType (cloudfront.md §14.1); undefined when the behaviour has none. */
+  lambdaEdge: LambdaEdgeAssociations | undefined;
 }
+
+export type LambdaEdgeEventType = "viewer-request" | "origin-request" | "origin-response" | "viewer-response";
+
+/** One LambdaFunctionAssociation, its ARN split (cloudfront.md §14.1: a numbered version, us-east-1). */
+export interface LambdaEdgeAssociation {
+  eventType: LambdaEdgeEventType;
+  functionArn: string;
+  /** The Lambda runtime's FunctionName (the ARN's name part). */
+  functionName: string;
+  includeBody: boolean;
+}
+
+export type LambdaEdgeAssociations = Readonly<Partial<Record<LambdaEdgeEventType, LambdaEdgeAssociation>>>;
 
 export interface OriginEndpoint {
   /** Scheme, host and port to connect to, e.g. `http://127.0.0.1:4480`. */
@@ -64,6 +84,8 @@ export interface OriginPlan {
   connectionTimeoutMs: number;
   readTimeoutMs: number;
   keepAliveMs: number;
+  /** CustomOriginConfig HTTPPort / HTTPSPort (80 / 443 for S3): what an origin-request event shows (§14.2). */
+  ports: { http: number; https: number };
   http: OriginEndpoint;
   https: OriginEndpoint;
   /** Origin Access Control signing of S3 requests (cloudfront.md §10.4); absent = unsigned. */

@@ -2,9 +2,20 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ConnectionInfo } from "../../../core/service.js";
 import { hasRequestBody } from "../../../core/http/has-body.js";
 import type { CacheState } from "../cache/index.js";
-import type { BehaviorPlan, DistributionPlan } from "../compile/plan.js";
+import type { Readable } from "node:stream";
+import type { BehaviorPlan, DistributionPlan, OriginPlan } from "../compile/plan.js";
 import type { EdgeResponse, ResponseSource } from "../response/edge-response.js";
 import type { EdgeRuntime } from "./edge-runtime.js";
+
+/** What an origin-request function decided: the origin asked (switched or not), and the request's path, query and headers. */
+export interface OriginRequestOverride {
+  origin: OriginPlan;
+  /** Whether `origin` is the behaviour's own (its origin group may fail over) or one the function chose. */
+  isSwitched: boolean;
+  uri: string;
+  query: string;
+  headers: Record<string, string | string[]>;
+}
 
 /**
  * Everything one viewer request carries through the pipeline. Stages read and write it; only
@@ -14,9 +25,9 @@ export class EdgeContext {
   readonly method: string;
   /** Path exactly as received (no decoding), without the query. */
   readonly viewerPath: string;
-  /** Query string without `?`, "" when none. */
-  readonly query: string;
-  readonly hasQuery: boolean;
+  /** Query string without `?`, "" when none (a viewer-request function may change it). */
+  query: string;
+  hasQuery: boolean;
   /** Path sent toward the origin / used for the cache key: after DefaultRootObject. */
   uri: string;
   behavior: BehaviorPlan | undefined;
@@ -36,6 +47,10 @@ export class EdgeContext {
   stopUpload: (() => void) | undefined = undefined;
   /** Served stale within stale-while-revalidate: pipeline.ts refreshes the object after responding (§4.7). */
   shouldRefreshInBackground = false;
+  /** The body the origin gets instead of reading `req`: a Lambda@Edge function read or replaced it (cloudfront.md §14.2). */
+  requestBody: Readable | undefined = undefined;
+  /** The origin request an origin-request Lambda@Edge made (cloudfront.md §10.7, §14.3); the origin stage sends it as is. */
+  originRequest: OriginRequestOverride | undefined = undefined;
 
   constructor(
     readonly req: IncomingMessage,

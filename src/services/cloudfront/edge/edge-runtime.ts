@@ -1,6 +1,7 @@
 import type { Clock } from "../../../core/clock.js";
 import type { Ids } from "../../../core/ids.js";
 import type { Log } from "../../../core/log.js";
+import type { LambdaRuntime } from "../../lambda/index.js";
 import type { DistributionCache } from "../cache/index.js";
 import type { OriginPlan } from "../compile/plan.js";
 import type { ViewerLocation } from "./viewer-location.js";
@@ -18,4 +19,6 @@ export interface EdgeRuntime {
   httpsPort: number;
   /** CloudFront-Viewer-Country / -ASN of every viewer (cloudfront.md §7.4). */
   viewer: ViewerLocation;
+  /** Where Lambda@Edge functions run (the shared Lambda runtime, worker threads); absent when no behaviour associates one. */
+  lambda?: LambdaRuntime;
 }

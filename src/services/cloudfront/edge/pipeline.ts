@@ -5,12 +5,15 @@ import { checkRequestSize } from "./stages/10-limits/check-request-size.js";
 import { matchBehavior } from "./stages/20-behavior/match-behavior.js";
 import { checkViewerPolicy } from "./stages/30-viewer-policy/check-viewer-policy.js";
 import { lookupCache } from "./stages/40-cache-lookup/lookup-cache.js";
+import { buildOriginRequestFunction } from "./stages/50-origin-request-function/run-origin-request-function.js";
 import { fetchOrigin } from "./stages/60-origin-fetch/fetch-origin.js";
+import { buildOriginResponseFunction } from "./stages/65-origin-response-function/run-origin-response-function.js";
 import { compressResponse } from "./stages/75-compress/compress-response.js";
 import { storeInCache } from "./stages/80-cache-store/store-in-cache.js";
 import { applyCustomError } from "./stages/99-respond/apply-custom-error.js";
 import { writeResponse } from "./stages/99-respond/write-response.js";
 import { RESPOND, type ResponseStage, type Stage } from "./stages/stage.js";
+import { buildLambdaEdgeRequestStage, buildLambdaEdgeResponseStage } from "../lambda-edge/index.js";
 
 /**
  * The one place the order of the CloudFront data plane is written (cloudfront.md §1.1), in two
@@ -50,29 +53,31 @@ export const REQUEST_STAGES: readonly RequestEntry[] = [
   // §1.1 step 9: a viewer-request function may answer itself; that answer skips the cache (§1.3).
   {
     folder: "35-viewer-request-function",
-    build: none,
+    // Lambda@Edge is wired here; the CloudFront Function half of the slot is still open (issue 10).
+    build: (b) => (b?.lambdaEdge?.["viewer-request"] ? buildLambdaEdgeRequestStage(b.lambdaEdge["viewer-request"]) : undefined),
     responds: "viewer-request-function",
-    slot: "viewer-request CloudFront Function / Lambda@Edge (issue 10)",
+    slot: "viewer-request CloudFront Function (issue 10)",
   },
   { folder: "40-cache-lookup", build: () => lookupCache, responds: "cache" },
   // §1.1 step 12: runs only when going to the origin; a generated answer is cached (§1.3).
-  { folder: "50-origin-request-function", build: none, responds: "origin-request-function", slot: "origin-request Lambda@Edge (issue 10)" },
+  { folder: "50-origin-request-function", build: buildOriginRequestFunction, responds: "origin-request-function" },
   { folder: "60-origin-fetch", build: () => fetchOrigin, responds: "origin" },
 ];
 
 export const RESPONSE_STAGES: readonly ResponseEntry[] = [
   // §1.1 step 14: every origin response, 4xx/5xx included; never hits nor origin-request answers.
-  { folder: "65-origin-response-function", build: none, runsFor: ["origin"], side: "origin", slot: "origin-response Lambda@Edge (issue 10)" },
+  { folder: "65-origin-response-function", build: buildOriginResponseFunction, runsFor: ["origin"], side: "origin" },
   { folder: "75-compress", build: () => compressResponse, runsFor: ["origin"], side: "origin" },
   // §1.3: an origin-request function's answer is cached by its key; viewer-request answers are not.
   { folder: "80-cache-store", build: () => storeInCache, runsFor: ["origin", "origin-request-function"], side: "origin" },
   // §1.1 step 18: not for viewer-request answers nor CloudFront's redirects/errors; the stage itself skips status ≥ 400.
   {
     folder: "85-viewer-response-function",
-    build: none,
+    // Lambda@Edge is wired here; the CloudFront Function half of the slot is still open (issue 10).
+    build: (b) => (b?.lambdaEdge?.["viewer-response"] ? buildLambdaEdgeResponseStage(b.lambdaEdge["viewer-response"]) : undefined),
     runsFor: ["origin", "cache", "origin-request-function"],
     side: "viewer",
-    slot: "viewer-response CloudFront Function / Lambda@Edge (issue 10)",
+    slot: "viewer-response CloudFront Function (issue 10)",
   },
   // §1.1 step 17: hits, misses, errors and function-generated responses alike.
   { folder: "90-response-headers-policy", build: none, runsFor: ALL_SOURCES, side: "viewer", slot: "ResponseHeadersPolicy (cloudfront.md §6)" },

@@ -1,7 +1,8 @@
 import type { Readable } from "node:stream";
 
 /** `x-edge-result-type` values (cloudfront.md §1.2, §16.1); X-Cache is `<value> from cloudfront`. */
-export type ResultType = "Hit" | "RefreshHit" | "Miss" | "Error" | "Redirect" | "FunctionGeneratedResponse" | "LimitExceeded" | "CapacityExceeded";
+export type ResultType =
+  "Hit" | "RefreshHit" | "Miss" | "Error" | "Redirect" | "FunctionGeneratedResponse" | "LambdaGeneratedResponse" | "LimitExceeded" | "CapacityExceeded";
 
 /** A response on its way to the viewer, whoever produced it (origin, cache, or CloudFront itself). */
 export interface EdgeResponse {

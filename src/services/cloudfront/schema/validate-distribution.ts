@@ -1,6 +1,7 @@
 import { didYouMean } from "../../../core/did-you-mean.js";
 import { listItems } from "../../../model/aws-list.js";
 import type { DistributionConfig } from "./distribution-config.js";
+import { validateLambdaAssociations } from "./lambda-function-associations.js";
 import { findManaged, MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from "./managed-policies.js";
 
 /**
@@ -204,6 +205,7 @@ export function validateDistribution(dc: DistributionConfig, catalog: PolicyCata
       issues.push([[...path, "ResponseCode"], `InvalidArgument: ResponseCode ${r.ResponseCode} is not allowed (200 or one of the ErrorCode values)`]);
     }
   });
+  issues.push(...validateLambdaAssociations(dc));
   return issues;
 }
 

@@ -15,8 +15,10 @@ import { forwardUpload } from "./forward-upload.js";
  * (cloudfront.md §9.3, §9.5, §10.3; Choice on the 502/504 message pairing, spec §17 item 11).
  */
 export async function fetchOrigin(ctx: EdgeContext): Promise<StageResult> {
-  const group = ctx.behavior!.originGroup;
-  ctx.response = group ? await fetchWithFailover(ctx.method, group, (o) => fetchFrom(ctx, o)) : await fetchFrom(ctx, ctx.behavior!.origin);
+  // An origin-request function's request goes where it says; a switched origin has no group (§10.7).
+  const chosen = ctx.originRequest;
+  const group = chosen?.isSwitched ? undefined : ctx.behavior!.originGroup;
+  ctx.response = group ? await fetchWithFailover(ctx.method, group, (o) => fetchFrom(ctx, o)) : await fetchFrom(ctx, chosen?.origin ?? ctx.behavior!.origin);
   // The response phase takes it from here (pipeline.ts).
   return RESPOND;
 }
@@ -25,12 +27,18 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
   const b = ctx.behavior!;
   const scheme = origin.protocolPolicy === "match-viewer" ? ctx.protocol : origin.protocolPolicy === "https-only" ? "https" : "http";
   const client = ctx.runtime.originClient(origin, scheme);
-  const query = buildOriginQuery(ctx.query, b);
-  const path = origin.originPath + ctx.uri + (query === "" ? "" : `?${query}`);
+  // The request an origin-request function returned is sent as it is (for the origin it was built for).
+  const chosen = ctx.originRequest !== undefined && (ctx.originRequest.isSwitched || origin === ctx.originRequest.origin) ? ctx.originRequest : undefined;
+  const query = chosen ? chosen.query : buildOriginQuery(ctx.query, b);
+  const path = origin.originPath + (chosen ? chosen.uri : ctx.uri) + (query === "" ? "" : `?${query}`);
   const m = ctx.method;
-  const hasBody = !ctx.isErrorPageFetch && m !== "GET" && m !== "HEAD" && ctx.hasRequestBody;
+  const hasBody = !ctx.isErrorPageFetch && m !== "GET" && m !== "HEAD" && (ctx.requestBody !== undefined || ctx.hasRequestBody);
   ctx.originId = origin.id;
-  const originHeaders = ctx.isErrorPageFetch ? errorPageHeaders(ctx, client.endpoint.hostHeader) : buildOriginHeaders(ctx, b, origin, client.endpoint);
+  const originHeaders = ctx.isErrorPageFetch
+    ? errorPageHeaders(ctx, client.endpoint.hostHeader)
+    : chosen
+      ? { ...chosen.headers }
+      : buildOriginHeaders(ctx, b, origin, client.endpoint);
   // Revalidating an expired object: its validators replace the viewer's (cloudfront.md §4.7).
   const conditional = ctx.cache?.conditional;
   if (conditional !== undefined) {
@@ -40,7 +48,7 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
   }
   if (!hasBody) dropUnsentFraming(m, originHeaders);
   if (origin.oac) await signOac(origin.oac, m, path, originHeaders, ctx.runtime.clock.now());
-  const upload = hasBody ? forwardUpload(ctx.req, ctx.res) : undefined;
+  const upload = hasBody ? forwardUpload(ctx.requestBody ?? ctx.req, ctx.res) : undefined;
   ctx.stopUpload = upload?.stop;
   try {
     const reply = await client.request(

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { PassThrough, type Readable } from "node:stream";
 
 /**
@@ -15,7 +15,8 @@ export interface ForwardedUpload {
   stop(): void;
 }
 
-export function forwardUpload(req: IncomingMessage, res: ServerResponse | undefined): ForwardedUpload {
+/** `req` is the viewer's request, or the body an edge function read or replaced (EdgeContext.requestBody). */
+export function forwardUpload(req: Readable, res: ServerResponse | undefined): ForwardedUpload {
   const body = new PassThrough();
   let stopped = false;
   const stop = () => {
