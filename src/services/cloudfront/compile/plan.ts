@@ -2,6 +2,7 @@ import type { PathMatcher } from "./path-pattern.js";
 import type { CacheKeyRecipe } from "./cache-key.js";
 import type { ForwardingRecipe } from "./forwarding.js";
 import type { CachePolicyConfig } from "../schema/policies.js";
+import type { ResponseHeadersPlan } from "./response-headers-policy.js";
 
 /** The frozen runtime form of one distribution; built once per stack revision. */
 export interface DistributionPlan {
@@ -42,6 +43,8 @@ export interface BehaviorPlan {
   /** S3 origins behind these managed ORPs do not receive S3's response-* overrides (cloudfront.md §5.2). */
   withholdsS3ResponseOverrides: boolean;
   compress: boolean;
+  /** ResponseHeadersPolicyId resolved and compiled (cloudfront.md §6); undefined when none. */
+  responseHeadersPolicy: ResponseHeadersPlan | undefined;
 }
 
 export interface OriginEndpoint {

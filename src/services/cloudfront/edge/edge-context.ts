@@ -36,6 +36,9 @@ export class EdgeContext {
   stopUpload: (() => void) | undefined = undefined;
   /** Served stale within stale-while-revalidate: pipeline.ts refreshes the object after responding (§4.7). */
   shouldRefreshInBackground = false;
+  /** Set by 60-origin-fetch: when the origin request left and when its response headers came (performance.now(), for Server-Timing §6.4). */
+  originSentAt: number | undefined = undefined;
+  originFirstByteAt: number | undefined = undefined;
 
   constructor(
     readonly req: IncomingMessage,
