@@ -179,6 +179,8 @@ describe("response headers policy: security, custom and remove headers (cloudfro
     assert.equal(h["vary"], undefined);
     assert.equal(h["x-team"], "edge");
     assert.equal(h["content-type"], "text/plain");
+    const server = run({ Name: "s", RemoveHeadersConfig: list({ Header: "Server" }) }, { res: { server: "nginx/1.25" } });
+    assert.equal(server["server"], "CloudFront", "removing Server makes CloudFront add its own (§6.4)");
   });
 });
 

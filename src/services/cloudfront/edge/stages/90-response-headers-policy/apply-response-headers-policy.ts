@@ -21,6 +21,8 @@ export function applyResponseHeadersPolicy(ctx: EdgeContext, plan: ResponseHeade
   const out: Record<string, string | string[]> = {};
   const src = r.headers;
   for (const name in src) if (!plan.remove.has(name)) out[name] = src[name]!;
+  // §6.4: a removed Server is replaced by CloudFront's own (Date is written by the server anyway).
+  if (plan.remove.has("server") && src["server"] !== undefined) out["server"] = "CloudFront";
   for (const s of plan.set) if (s.override || out[s.name] === undefined) out[s.name] = s.value;
   if (plan.cors) applyCors(ctx, plan.cors, out);
   if (plan.serverTimingRate !== undefined && shouldSendServerTiming(ctx, plan.serverTimingRate)) {
