@@ -4,7 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { startEdgeparity, type EdgeparityStack } from "../../src/index.js";
 import { launchChromium } from "../support/chromium.js";
 import { startOrigin, type OriginServer } from "../support/origin-server.js";
-import { ALL_METHODS, ALL_VIEWER_EXCEPT_HOST, CACHING_DISABLED, customOrigin } from "../support/stacks.js";
+import { ALL_METHODS, ALL_VIEWER_EXCEPT_HOST, CACHING_DISABLED, awsItems, customOrigin } from "../support/stacks.js";
 
 /**
  * Chromium decides (cloudfront.md §6.2): a page on one distribution makes a cross-origin PUT with

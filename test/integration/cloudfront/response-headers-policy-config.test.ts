@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { importObject } from "../../../src/importers/index.js";
-import { CACHING_DISABLED, customOrigin } from "../../support/stacks.js";
+import { CACHING_DISABLED, awsItems, customOrigin } from "../../support/stacks.js";
 
 /**
  * responseHeadersPolicies and ResponseHeadersPolicyId at load: what CreateResponseHeadersPolicy and

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
 import { startOrigin, type OriginServer } from "../../support/origin-server.js";
-import { ALL_METHODS, CACHING_DISABLED, CACHING_OPTIMIZED, customOrigin } from "../../support/stacks.js";
+import { ALL_METHODS, CACHING_DISABLED, CACHING_OPTIMIZED, awsItems, customOrigin } from "../../support/stacks.js";
 import { send, VIEWER_VERSIONS } from "../../support/viewer.js";
 
 /**
