@@ -12,11 +12,13 @@ import type { EdgeContext } from "../../edge-context.js";
  */
 export function shouldSendServerTiming(ctx: EdgeContext, rate: number): boolean {
   const pragma = ctx.req.headers.pragma;
-  if (pragma !== undefined && /(?:^|[\s,])server-timing(?:$|[\s,;=])/i.test(pragma)) return true;
+  if (pragma !== undefined && PRAGMA_SERVER_TIMING.test(pragma)) return true;
   if (rate >= 100) return true;
   if (rate <= 0) return false;
   return (drawFromId(ctx.requestId) / 0x1000000) * 100 < rate;
 }
+
+const PRAGMA_SERVER_TIMING = /(?:^|[\s,])server-timing(?:$|[\s,;=])/i;
 
 /** 24 bits from the first four base64url characters of the request id. */
 function drawFromId(id: string): number {
