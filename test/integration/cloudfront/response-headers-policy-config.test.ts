@@ -69,6 +69,13 @@ describe("response headers policies at load (cloudfront.md §5.3, §6)", () => {
     assert.throws(() => load({ mine: cors() }, "mina"), /NoSuchResponseHeadersPolicy: 'mina'.*mine/);
   });
 
+  it("rhp config: two policies with one Name is ResponseHeadersPolicyAlreadyExists (API:ResponseHeadersPolicyConfig)", () => {
+    assert.throws(
+      () => load({ p: cors(), q: cors() }),
+      /responseHeadersPolicies\.q\.Name: ResponseHeadersPolicyAlreadyExists: A response headers policy with the name 'p' already exists/,
+    );
+  });
+
   it("rhp config: CorsConfig's required fields are required (API:ResponseHeadersPolicyCorsConfig)", () => {
     for (const field of [
       "AccessControlAllowOrigins",

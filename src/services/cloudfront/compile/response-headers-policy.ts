@@ -19,7 +19,7 @@ export interface ResponseHeadersPlan {
   serverTimingRate: number | undefined;
 }
 
-export interface HeaderSetting {
+interface HeaderSetting {
   name: string;
   value: string;
   /** true: replaces the origin's value; false: the origin's value, when present, is kept (§6.3). */

@@ -134,7 +134,7 @@ const PROTECTED_HEADERS = new Set([
   "x-real-ip",
 ]);
 
-export function isProtectedResponseHeader(name: string): boolean {
+function isProtectedResponseHeader(name: string): boolean {
   const lower = name.toLowerCase();
   return PROTECTED_HEADERS.has(lower) || lower.startsWith("x-amz-cf-") || lower.startsWith("x-edge-");
 }

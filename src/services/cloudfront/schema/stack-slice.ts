@@ -67,6 +67,17 @@ export const CLOUDFRONT_STACK_SLICE = {
       for (const [path, message] of validateDistribution(dc, catalog)) problems.push([[...prefix, ...path], message]);
       for (const w of findNotEmulated(dc)) notEmulated.push({ path: [...prefix, ...w.path], message: w.message });
     }
+    // API:ResponseHeadersPolicyConfig: "The name must be unique for response headers policies in this AWS account."
+    const names = new Map<string, string>();
+    for (const [id, p] of Object.entries(stack.responseHeadersPolicies)) {
+      const first = names.get(p.Name);
+      if (first !== undefined)
+        problems.push([
+          ["responseHeadersPolicies", id, "Name"],
+          `ResponseHeadersPolicyAlreadyExists: A response headers policy with the name '${p.Name}' already exists (responseHeadersPolicies.${first}).`,
+        ]);
+      else names.set(p.Name, id);
+    }
     for (const [id, p] of Object.entries(stack.responseHeadersPolicies))
       if (p.ServerTimingHeadersConfig?.Enabled)
         notEmulated.push({
