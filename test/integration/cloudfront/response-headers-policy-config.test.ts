@@ -8,7 +8,7 @@ import { CACHING_DISABLED, awsItems, customOrigin } from "../../support/stacks.j
  * CreateDistribution refuse is refused with AWS's error code and the field's path (cloudfront.md
  * §5.3, §6.2–6.4); managed policies resolve by ID and by name; the old "not emulated" warning is gone.
  */
-const list = <T>(...items: T[]) => ({ Quantity: items.length, Items: items });
+const list = awsItems;
 const load = (policies: Record<string, unknown>, ref = "p") =>
   importObject(
     {

@@ -12,7 +12,7 @@ import { send, VIEWER_VERSIONS } from "../../support/viewer.js";
  * pass through a CORS behaviour untouched, and the policy is on origin answers, cache hits,
  * CloudFront's own 403, custom error pages (§6.1) — and not on a behaviour without one.
  */
-const list = <T>(...items: T[]) => ({ Quantity: items.length, Items: items });
+const list = awsItems;
 const APP = "https://app.example.com";
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
