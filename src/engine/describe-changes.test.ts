@@ -170,6 +170,17 @@ describe("describe-changes (issue 9: what an edit changed, in AWS terms)", () =>
     assert.deepEqual(describeChanges(before, after), ["cache policy my-policy changed", "cache policy new-policy added", "cache policy old-policy removed"]);
   });
 
+  it("describe-changes: response headers policies by Id: changed, added, removed (cloudfront.md §6)", () => {
+    const rhp = (value: string) => ({ Name: "h", CustomHeadersConfig: { Items: [{ Header: "X-Team", Value: value, Override: true }] } });
+    const before = stack({ responseHeadersPolicies: { headers: rhp("a"), old: rhp("a") } });
+    const after = stack({ responseHeadersPolicies: { headers: rhp("b"), fresh: rhp("a") } });
+    assert.deepEqual(describeChanges(before, after), [
+      "response headers policy headers changed",
+      "response headers policy fresh added",
+      "response headers policy old removed",
+    ]);
+  });
+
   it("describe-changes: listener rules matched by Priority within the listener matched by Port (alb.md §2)", () => {
     const before = stack(elb({ listeners: [listener(80, [rule(10, "/a/*"), rule(20, "/b/*")])] }));
     const after = stack(elb({ listeners: [listener(80, [rule(20, "/b/*", "other-tg"), rule(30, "/c/*")])] }));

@@ -17,6 +17,7 @@ export function describeChanges(before: Stack, after: Stack): string[] {
   // Policies are small and named by the Id behaviours point at; "changed" is what an operator needs.
   diffRecord(out, "cache policy", before.cachePolicies, after.cachePolicies);
   diffRecord(out, "origin request policy", before.originRequestPolicies, after.originRequestPolicies);
+  diffRecord(out, "response headers policy", before.responseHeadersPolicies, after.responseHeadersPolicies);
   diffRecord(out, "origin access control", before.originAccessControls, after.originAccessControls);
   diffRecord(out, "bucket", before.buckets, after.buckets, diffBucket);
   diffRecord(out, "load balancer", byName(before.loadBalancers), byName(after.loadBalancers), diffLoadBalancer);

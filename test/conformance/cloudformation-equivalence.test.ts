@@ -57,11 +57,9 @@ describe("importers: CloudFormation — one stack, three formats, one model", ()
     assert.ok(pab, JSON.stringify(s.warnings, null, 1));
     assert.deepEqual([pab.file, pab.line], [TEMPLATE, lineOf("PublicAccessBlockConfiguration:")]);
     assert.match(pab.message, /not emulated/);
-    const rhp = byPath.get("Resources.SecurityHeaders");
-    assert.deepEqual(
-      [rhp?.line, rhp?.message],
-      [lineOf("SecurityHeaders:"), "AWS::CloudFront::ResponseHeadersPolicy 'SecurityHeaders' is not emulated yet; ignored"],
-    );
+    // A response headers policy is imported (cloudfront.md §6), no longer listed as not emulated.
+    assert.equal(byPath.get("Resources.SecurityHeaders"), undefined);
+    assert.equal(s.stack.responseHeadersPolicies.SecurityHeaders?.Name, "cfn-spa-headers");
     assert.equal(byPath.get("Resources.AccessLogs")?.message, "AWS::Logs::LogGroup is not emulated; ignored (resource: AccessLogs)");
     // A model warning (not emulated) maps back through the CloudFormation spelling to its line.
     const ssl = byPath.get("distributions.Distribution.Origins.Items[1].CustomOriginConfig.OriginSslProtocols");

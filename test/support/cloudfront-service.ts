@@ -47,6 +47,7 @@ export async function startCloudFrontHarness(
       config: stack.distributions[d.name]!,
       cachePolicies: stack.cachePolicies,
       originRequestPolicies: stack.originRequestPolicies,
+      responseHeadersPolicies: stack.responseHeadersPolicies,
       viaHex: randomIds.hex32(),
       resolveOrigin(origin) {
         const url = new URL(origins[origin.DomainName.toLowerCase()]!);

@@ -35,3 +35,6 @@ export function singleOriginStack(originUrl: string, behavior: Record<string, un
     local: { origins: { "origin.example.com": originUrl } },
   };
 }
+
+/** AWS's `{ Quantity, Items }` list wrapper. */
+export const awsItems = <T>(...items: T[]) => ({ Quantity: items.length, Items: items });

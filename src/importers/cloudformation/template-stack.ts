@@ -52,7 +52,7 @@ export interface TemplateContext {
 
 /** Types edgeparity has a service for but does not emulate yet: a warning per resource. */
 const NOT_YET =
-  /^AWS::(CloudFront::(ResponseHeadersPolicy|Function|KeyValueStore|RealtimeLogConfig|KeyGroup|PublicKey|ContinuousDeploymentPolicy|CloudFrontOriginAccessIdentity|MonitoringSubscription)|ApiGateway(V2)?::.*|Lambda::.*)$/;
+  /^AWS::(CloudFront::(Function|KeyValueStore|RealtimeLogConfig|KeyGroup|PublicKey|ContinuousDeploymentPolicy|CloudFrontOriginAccessIdentity|MonitoringSubscription)|ApiGateway(V2)?::.*|Lambda::.*)$/;
 /** Resources that are CloudFormation's or CDK's own machinery, silently skipped. */
 const MACHINERY = new Set(["AWS::CDK::Metadata", "AWS::CloudFormation::WaitConditionHandle"]);
 
@@ -81,6 +81,7 @@ class TemplateStack implements ResolveScope {
     cachePolicies: {} as Record<string, unknown>,
     originRequestPolicies: {} as Record<string, unknown>,
     originAccessControls: {} as Record<string, unknown>,
+    responseHeadersPolicies: {} as Record<string, unknown>,
     loadBalancers: [] as Record<string, unknown>[],
     targetGroups: [] as Record<string, unknown>[],
     buckets: {} as Record<string, unknown>,
@@ -400,6 +401,8 @@ class TemplateStack implements ResolveScope {
     for (const id of ofType("AWS::CloudFront::OriginRequestPolicy"))
       this.#mapConfig(id, "originRequestPolicies", "OriginRequestPolicyConfig", toOriginRequestPolicyConfig);
     for (const id of ofType("AWS::CloudFront::OriginAccessControl")) this.#mapConfig(id, "originAccessControls", "OriginAccessControlConfig", (c) => c);
+    // CloudFormation spells ResponseHeadersPolicyConfig as the API does (lists without Quantity).
+    for (const id of ofType("AWS::CloudFront::ResponseHeadersPolicy")) this.#mapConfig(id, "responseHeadersPolicies", "ResponseHeadersPolicyConfig", (c) => c);
     for (const id of ofType("AWS::CloudFront::Distribution")) this.#mapDistribution(id);
     for (const id of ofType("AWS::ElasticLoadBalancingV2::TargetGroup")) this.#mapTargetGroup(id);
     for (const id of ofType("AWS::ElasticLoadBalancingV2::LoadBalancer")) this.#mapLoadBalancer(id);
@@ -462,7 +465,12 @@ class TemplateStack implements ResolveScope {
     this.#source(["buckets", name], ["Resources", id, "Properties"], bucketTemplatePath);
   }
 
-  #mapConfig(id: string, section: "cachePolicies" | "originRequestPolicies" | "originAccessControls", field: string, map: (c: unknown) => unknown): void {
+  #mapConfig(
+    id: string,
+    section: "cachePolicies" | "originRequestPolicies" | "originAccessControls" | "responseHeadersPolicies",
+    field: string,
+    map: (c: unknown) => unknown,
+  ): void {
     const props = this.#properties(id);
     if (props[field] === undefined) throw templateError(this, this.#where(["Resources", id, "Properties"]), `${this.#resources[id]!.Type} needs ${field}`);
     const key = this.name(id, this.#where(["Resources", id]));
@@ -730,6 +738,7 @@ const HANDLED = new Set([
   "AWS::CloudFront::CachePolicy",
   "AWS::CloudFront::OriginRequestPolicy",
   "AWS::CloudFront::OriginAccessControl",
+  "AWS::CloudFront::ResponseHeadersPolicy",
   "AWS::ElasticLoadBalancingV2::LoadBalancer",
   "AWS::ElasticLoadBalancingV2::Listener",
   "AWS::ElasticLoadBalancingV2::ListenerRule",

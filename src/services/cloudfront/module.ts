@@ -131,6 +131,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         config: stack.distributions[d.name]!,
         cachePolicies: stack.cachePolicies,
         originRequestPolicies: stack.originRequestPolicies,
+        responseHeadersPolicies: stack.responseHeadersPolicies,
         viaHex: ctx.ids.hex32(),
         originEndpoints,
         resolveOrigin: (origin) => ({ ...endpoints.get(origin.DomainName.toLowerCase())!, ...oac.signing(d.name, origin.Id) }),

@@ -1,7 +1,15 @@
 import { listItems } from "../../../model/aws-list.js";
 import type { CacheBehavior, DefaultCacheBehavior, DistributionConfig, Origin } from "../schema/distribution-config.js";
-import { findManaged, MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, ORP_WITHHOLDING_S3_RESPONSE_OVERRIDES } from "../schema/managed-policies.js";
+import {
+  findManaged,
+  MANAGED_CACHE_POLICIES,
+  MANAGED_ORIGIN_REQUEST_POLICIES,
+  MANAGED_RESPONSE_HEADERS_POLICIES,
+  ORP_WITHHOLDING_S3_RESPONSE_OVERRIDES,
+} from "../schema/managed-policies.js";
 import type { CachePolicyConfig, OriginRequestPolicyConfig } from "../schema/policies.js";
+import type { ResponseHeadersPolicyConfig } from "../schema/response-headers-policy.js";
+import { compileResponseHeadersPolicy, type ResponseHeadersPlan } from "./response-headers-policy.js";
 import { compileCacheKey, compileLegacyCacheKey } from "./cache-key.js";
 import { recipeFromForwardedValues, recipeFromPolicies } from "./forwarding.js";
 import { compilePathPattern } from "./path-pattern.js";
@@ -25,6 +33,8 @@ export interface CompileInput {
   config: DistributionConfig;
   cachePolicies: Readonly<Record<string, CachePolicyConfig>>;
   originRequestPolicies: Readonly<Record<string, OriginRequestPolicyConfig>>;
+  /** Custom response headers policies by Id (cloudfront.md §6); absent = none. */
+  responseHeadersPolicies?: Readonly<Record<string, ResponseHeadersPolicyConfig>>;
   /** Binding: where an origin's DomainName really lives, per scheme. Throws BINDING_MISSING. */
   resolveOrigin(origin: Origin, path: string): { http: OriginEndpoint; https: OriginEndpoint; oac?: OacSigning };
   viaHex: string;
@@ -66,6 +76,18 @@ export function compileDistribution(input: CompileInput): DistributionPlan {
     if (!primary || !secondary) throw new Error(`invariant: origin group ${g.Id} members were validated`);
     groups.set(g.Id, Object.freeze({ id: g.Id, primary, secondary, failoverStatusCodes: new Set(listItems(g.FailoverCriteria.StatusCodes)) }));
   }
+
+  // One compiled plan per policy Id, shared by the behaviours naming it (by ID or by name).
+  const headerPlans = new Map<string, ResponseHeadersPlan>();
+  const responseHeadersPolicy = (ref: string | undefined): ResponseHeadersPlan | undefined => {
+    if (ref === undefined) return undefined;
+    const own = input.responseHeadersPolicies?.[ref];
+    const found = own ? { id: ref, config: own } : findManaged(MANAGED_RESPONSE_HEADERS_POLICIES, ref);
+    if (!found) throw new Error(`invariant: ResponseHeadersPolicyId ${ref} was validated`);
+    let plan = headerPlans.get(found.id);
+    if (!plan) headerPlans.set(found.id, (plan = compileResponseHeadersPolicy(found.id, found.config)));
+    return plan;
+  };
 
   const compileBehavior = (b: CacheBehavior | DefaultCacheBehavior, pattern: string, index: number): BehaviorPlan => {
     const originGroup = groups.get(b.TargetOriginId);
@@ -130,6 +152,7 @@ export function compileDistribution(input: CompileInput): DistributionPlan {
       withholdsS3ResponseOverrides: orpId !== undefined && ORP_WITHHOLDING_S3_RESPONSE_OVERRIDES.has(orpId),
       compress: b.Compress,
       lambdaEdge: compileLambdaEdge(b),
+      responseHeadersPolicy: responseHeadersPolicy(b.ResponseHeadersPolicyId),
     };
   };
 

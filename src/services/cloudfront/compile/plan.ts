@@ -2,6 +2,7 @@ import type { PathMatcher } from "./path-pattern.js";
 import type { CacheKeyRecipe } from "./cache-key.js";
 import type { ForwardingRecipe } from "./forwarding.js";
 import type { CachePolicyConfig } from "../schema/policies.js";
+import type { ResponseHeadersPlan } from "./response-headers-policy.js";
 
 /** The frozen runtime form of one distribution; built once per stack revision. */
 export interface DistributionPlan {
@@ -49,6 +50,8 @@ export interface BehaviorPlan {
   compress: boolean;
   /** LambdaFunctionAssociations by EventType (cloudfront.md §14.1); undefined when the behaviour has none. */
   lambdaEdge: LambdaEdgeAssociations | undefined;
+  /** ResponseHeadersPolicyId resolved and compiled (cloudfront.md §6); undefined when none. */
+  responseHeadersPolicy: ResponseHeadersPlan | undefined;
 }
 
 export type LambdaEdgeEventType = "viewer-request" | "origin-request" | "origin-response" | "viewer-response";

@@ -51,6 +51,9 @@ export class EdgeContext {
   requestBody: Readable | undefined = undefined;
   /** The origin request an origin-request Lambda@Edge made (cloudfront.md §10.7, §14.3); the origin stage sends it as is. */
   originRequest: OriginRequestOverride | undefined = undefined;
+  /** Set by 60-origin-fetch: when the origin request left and when its response headers came (performance.now(), for Server-Timing §6.4). */
+  originSentAt: number | undefined = undefined;
+  originFirstByteAt: number | undefined = undefined;
 
   constructor(
     readonly req: IncomingMessage,

@@ -35,7 +35,7 @@ it("pipeline: responses pass the response stages cloudfront.md §1.3 lets them t
   assert.deepEqual([...runs("85-viewer-response-function")].sort(), ["cache", "origin", "origin-request-function"]);
   // The response headers policy applies to everything; a viewer-request answer gets no custom error page.
   assert.equal(runs("90-response-headers-policy").size, 5);
-  assert.ok(!RESPONSE_STAGES.filter((e) => e.folder === "99-respond")[0]!.runsFor.includes("viewer-request-function"));
+  assert.ok(!RESPONSE_STAGES.filter((e) => e.folder === "88-custom-error")[0]!.runsFor.includes("viewer-request-function"));
   // Every request stage that can respond says what its response is.
   for (const e of REQUEST_STAGES) if (e.folder !== "20-behavior") assert.ok(e.responds, `${e.folder} declares its response source`);
 });

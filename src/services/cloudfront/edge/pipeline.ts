@@ -10,7 +10,8 @@ import { fetchOrigin } from "./stages/60-origin-fetch/fetch-origin.js";
 import { buildOriginResponseFunction } from "./stages/65-origin-response-function/run-origin-response-function.js";
 import { compressResponse } from "./stages/75-compress/compress-response.js";
 import { storeInCache } from "./stages/80-cache-store/store-in-cache.js";
-import { applyCustomError } from "./stages/99-respond/apply-custom-error.js";
+import { applyCustomError } from "./stages/88-custom-error/apply-custom-error.js";
+import { buildResponseHeadersStage } from "./stages/90-response-headers-policy/apply-response-headers-policy.js";
 import { writeResponse } from "./stages/99-respond/write-response.js";
 import { RESPOND, type ResponseStage, type Stage } from "./stages/stage.js";
 import { buildLambdaEdgeRequestStage, buildLambdaEdgeResponseStage } from "../lambda-edge/index.js";
@@ -79,10 +80,16 @@ export const RESPONSE_STAGES: readonly ResponseEntry[] = [
     side: "viewer",
     slot: "viewer-response CloudFront Function (issue 10)",
   },
-  // §1.1 step 17: hits, misses, errors and function-generated responses alike.
-  { folder: "90-response-headers-policy", build: none, runsFor: ALL_SOURCES, side: "viewer", slot: "ResponseHeadersPolicy (cloudfront.md §6)" },
+  // §1.1 step 16, before the policy (step 17), so a custom error page carries the policy's headers.
   // §1.3: a viewer-request function's status ≥ 400 is returned as-is (no custom error page).
-  { folder: "99-respond", build: () => substituteCustomError, runsFor: ["origin", "cache", "edge", "origin-request-function"], side: "viewer" },
+  { folder: "88-custom-error", build: () => substituteCustomError, runsFor: ["origin", "cache", "edge", "origin-request-function"], side: "viewer" },
+  // §1.1 step 17, §6.1: hits, misses, errors and function-generated responses alike.
+  {
+    folder: "90-response-headers-policy",
+    build: (b) => (b?.responseHeadersPolicy ? buildResponseHeadersStage(b.responseHeadersPolicy) : undefined),
+    runsFor: ALL_SOURCES,
+    side: "viewer",
+  },
   { folder: "99-respond", build: () => respond, runsFor: ALL_SOURCES, side: "viewer" },
 ];
 

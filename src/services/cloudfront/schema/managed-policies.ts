@@ -1,7 +1,8 @@
 import type { CachePolicyConfig, OriginRequestPolicyConfig } from "./policies.js";
+import type { ResponseHeadersPolicyConfig } from "./response-headers-policy.js";
 
 /**
- * AWS managed policies by their real IDs and settings (cloudfront.md §5.1, §5.2). The IDs are
+ * AWS managed policies by their real IDs and settings (cloudfront.md §5.1, §5.2, §5.3). The IDs are
  * global constants in every AWS account; a behaviour may name one by ID or by its `Managed-` name.
  */
 
@@ -23,7 +24,7 @@ function cachePolicy(name: string, min: number, def: number, max: number, p: Par
   };
 }
 
-const list = (...items: string[]) => ({ Quantity: items.length, Items: items });
+const list = <T extends string>(...items: T[]) => ({ Quantity: items.length, Items: items });
 
 const USE_ORIGIN_HEADERS = list("Host", "Origin", "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
 
@@ -157,3 +158,43 @@ export function findManaged<T extends { Name: string }>(table: ReadonlyMap<strin
   for (const [id, config] of table) if (config.Name === bare) return { id, config };
   return undefined;
 }
+
+/**
+ * Managed response headers policies (cloudfront.md §5.3). UNCONFIRMED there: the preflight
+ * policies' AccessControlAllowHeaders (the documented header list has no Access-Control-Allow-Headers,
+ * so none is sent), AccessControlAllowCredentials (false) and AccessControlMaxAgeSec (absent).
+ */
+const SIMPLE_CORS: ResponseHeadersPolicyConfig["CorsConfig"] = {
+  AccessControlAllowOrigins: list("*"),
+  AccessControlAllowHeaders: list(),
+  // Documented as Access-Control-Allow-Origin only: no method list even on a preflight.
+  AccessControlAllowMethods: list(),
+  AccessControlAllowCredentials: false,
+  OriginOverride: false,
+};
+const PREFLIGHT_CORS: ResponseHeadersPolicyConfig["CorsConfig"] = {
+  AccessControlAllowOrigins: list("*"),
+  AccessControlAllowHeaders: list(),
+  AccessControlAllowMethods: list("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"),
+  AccessControlAllowCredentials: false,
+  AccessControlExposeHeaders: list("*"),
+  OriginOverride: false,
+};
+const SECURITY_HEADERS: ResponseHeadersPolicyConfig["SecurityHeadersConfig"] = {
+  ReferrerPolicy: { Override: false, ReferrerPolicy: "strict-origin-when-cross-origin" },
+  StrictTransportSecurity: { Override: false, AccessControlMaxAgeSec: 31536000, IncludeSubdomains: false, Preload: false },
+  ContentTypeOptions: { Override: true },
+  FrameOptions: { Override: false, FrameOption: "SAMEORIGIN" },
+  XSSProtection: { Override: false, Protection: true, ModeBlock: true },
+};
+
+export const MANAGED_RESPONSE_HEADERS_POLICIES: ReadonlyMap<string, ResponseHeadersPolicyConfig> = new Map<string, ResponseHeadersPolicyConfig>([
+  ["60669652-455b-4ae9-85a4-c4c02393f86c", { Name: "SimpleCORS", CorsConfig: SIMPLE_CORS }],
+  ["5cc3b908-e619-4b99-88e5-2cf7f45965bd", { Name: "CORS-With-Preflight", CorsConfig: PREFLIGHT_CORS }],
+  ["67f7725c-6f97-4210-82d7-5512b31e9d03", { Name: "SecurityHeadersPolicy", SecurityHeadersConfig: SECURITY_HEADERS }],
+  ["e61eb60c-9c35-4d20-a928-2b84e02af89c", { Name: "CORS-and-SecurityHeadersPolicy", CorsConfig: SIMPLE_CORS, SecurityHeadersConfig: SECURITY_HEADERS }],
+  [
+    "eaab4381-ed33-4a86-88ca-d9558dc6cd63",
+    { Name: "CORS-with-preflight-and-SecurityHeadersPolicy", CorsConfig: PREFLIGHT_CORS, SecurityHeadersConfig: SECURITY_HEADERS },
+  ],
+]);

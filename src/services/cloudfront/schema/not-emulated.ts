@@ -58,7 +58,6 @@ export function findNotEmulated(dc: DistributionConfig): NotEmulated[] {
     if (listItems(b.FunctionAssociations).length > 0) add([...p, "FunctionAssociations"], "not emulated yet: CloudFront Functions");
     if (b.FieldLevelEncryptionId) add([...p, "FieldLevelEncryptionId"], "not emulated: field-level encryption");
     if (b.RealtimeLogConfigArn) add([...p, "RealtimeLogConfigArn"], "not emulated: real-time logs");
-    if (b.ResponseHeadersPolicyId) add([...p, "ResponseHeadersPolicyId"], "not emulated yet: response headers policies");
     if (b.GrpcConfig?.Enabled) add([...p, "GrpcConfig"], "not emulated: gRPC");
   }
   return out;

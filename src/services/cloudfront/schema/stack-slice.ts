@@ -4,6 +4,7 @@ import { DistributionConfigSchema, type DistributionConfig } from "./distributio
 import { findNotEmulated } from "./not-emulated.js";
 import { OriginAccessControlConfigSchema } from "./origin-access-control.js";
 import { CachePolicyConfigSchema, OriginRequestPolicyConfigSchema, type CachePolicyConfig, type OriginRequestPolicyConfig } from "./policies.js";
+import { ResponseHeadersPolicyConfigSchema, type ResponseHeadersPolicyConfig } from "./response-headers-policy.js";
 import { validateDistribution } from "./validate-distribution.js";
 
 /** A distribution entry is a DistributionConfig, or `{ DistributionConfig }` as `get-distribution-config` prints it. */
@@ -18,6 +19,8 @@ const sections = {
   /** Custom cache policies: key = the Id a behaviour's CachePolicyId names. */
   cachePolicies: z.record(CachePolicyConfigSchema).default({}),
   originRequestPolicies: z.record(OriginRequestPolicyConfigSchema).default({}),
+  /** Custom response headers policies by the Id a behaviour's ResponseHeadersPolicyId names (cloudfront.md §6). */
+  responseHeadersPolicies: z.record(ResponseHeadersPolicyConfigSchema).default({}),
   /** OriginAccessControlConfig by the Id an origin's OriginAccessControlId names (cloudfront.md §10.4). */
   originAccessControls: z.record(OriginAccessControlConfigSchema).default({}),
 };
@@ -45,6 +48,7 @@ export interface CloudFrontSections {
   distributions: Record<string, DistributionConfig>;
   cachePolicies: Record<string, CachePolicyConfig>;
   originRequestPolicies: Record<string, OriginRequestPolicyConfig>;
+  responseHeadersPolicies: Record<string, ResponseHeadersPolicyConfig>;
 }
 
 export const CLOUDFRONT_STACK_SLICE = {
@@ -53,12 +57,33 @@ export const CLOUDFRONT_STACK_SLICE = {
   check(stack: CloudFrontSections) {
     const problems: [readonly (string | number)[], string][] = [];
     const notEmulated: { path: readonly (string | number)[]; message: string }[] = [];
-    const catalog = { cachePolicies: new Set(Object.keys(stack.cachePolicies)), originRequestPolicies: new Set(Object.keys(stack.originRequestPolicies)) };
+    const catalog = {
+      cachePolicies: new Set(Object.keys(stack.cachePolicies)),
+      originRequestPolicies: new Set(Object.keys(stack.originRequestPolicies)),
+      responseHeadersPolicies: new Set(Object.keys(stack.responseHeadersPolicies)),
+    };
     for (const [name, dc] of Object.entries(stack.distributions)) {
       const prefix = ["distributions", name];
       for (const [path, message] of validateDistribution(dc, catalog)) problems.push([[...prefix, ...path], message]);
       for (const w of findNotEmulated(dc)) notEmulated.push({ path: [...prefix, ...w.path], message: w.message });
     }
+    // API:ResponseHeadersPolicyConfig: "The name must be unique for response headers policies in this AWS account."
+    const names = new Map<string, string>();
+    for (const [id, p] of Object.entries(stack.responseHeadersPolicies)) {
+      const first = names.get(p.Name);
+      if (first !== undefined)
+        problems.push([
+          ["responseHeadersPolicies", id, "Name"],
+          `ResponseHeadersPolicyAlreadyExists: A response headers policy with the name '${p.Name}' already exists (responseHeadersPolicies.${first}).`,
+        ]);
+      else names.set(p.Name, id);
+    }
+    for (const [id, p] of Object.entries(stack.responseHeadersPolicies))
+      if (p.ServerTimingHeadersConfig?.Enabled)
+        notEmulated.push({
+          path: ["responseHeadersPolicies", id, "ServerTimingHeadersConfig"],
+          message: "approximated: cdn-upstream-dns and cdn-upstream-connect are 0 (local origins, pooled connections); one cache layer (EDGE)",
+        });
     return { problems, notEmulated };
   },
 } satisfies StackSlice<CloudFrontSections>;

@@ -2,7 +2,7 @@ import { didYouMean } from "../../../core/did-you-mean.js";
 import { listItems } from "../../../model/aws-list.js";
 import type { DistributionConfig } from "./distribution-config.js";
 import { validateLambdaAssociations } from "./lambda-function-associations.js";
-import { findManaged, MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from "./managed-policies.js";
+import { findManaged, MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, MANAGED_RESPONSE_HEADERS_POLICIES } from "./managed-policies.js";
 
 /**
  * Cross-field checks CloudFront's API makes on CreateDistribution, with its error code in front so
@@ -22,6 +22,7 @@ const key = (methods: readonly string[]) => [...new Set(methods)].sort().join(",
 export interface PolicyCatalog {
   cachePolicies: ReadonlySet<string>;
   originRequestPolicies: ReadonlySet<string>;
+  responseHeadersPolicies: ReadonlySet<string>;
 }
 
 /** cloudfront.md §7.5: headers CloudFront cannot add as origin custom headers (plus X-Amz-*, X-Edge-*). */
@@ -185,6 +186,13 @@ export function validateDistribution(dc: DistributionConfig, catalog: PolicyCata
         issues.push([
           [...path, "OriginRequestPolicyId"],
           "InvalidArgument: an origin request policy requires a cache policy on the same behaviour (cloudfront.md §4.1)",
+        ]);
+    }
+    if (b.ResponseHeadersPolicyId !== undefined) {
+      if (!catalog.responseHeadersPolicies.has(b.ResponseHeadersPolicyId) && !findManaged(MANAGED_RESPONSE_HEADERS_POLICIES, b.ResponseHeadersPolicyId))
+        issues.push([
+          [...path, "ResponseHeadersPolicyId"],
+          `NoSuchResponseHeadersPolicy: '${b.ResponseHeadersPolicyId}' is neither an AWS managed response headers policy nor one under responseHeadersPolicies${didYouMean(b.ResponseHeadersPolicyId, policyNames(MANAGED_RESPONSE_HEADERS_POLICIES, catalog.responseHeadersPolicies))}`,
         ]);
     }
   }

@@ -51,6 +51,7 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
   const upload = hasBody ? forwardUpload(ctx.requestBody ?? ctx.req, ctx.res) : undefined;
   ctx.stopUpload = upload?.stop;
   try {
+    ctx.originSentAt = performance.now();
     const reply = await client.request(
       {
         method: m,
@@ -61,6 +62,7 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
       },
       ctx.viewerGone,
     );
+    ctx.originFirstByteAt = performance.now();
     const headers: Record<string, string | string[]> = {};
     for (const k in reply.headers) {
       const v = reply.headers[k];
