@@ -52,7 +52,16 @@ describe("AWS_IAM authorization: SigV4 against the local credentials (apigateway
         const req = await signed(v, REST_HOST, "/prod/items?a=1&b=x%20y", { method: "POST", body, headers: { "content-type": "application/octet-stream" } });
         const r = await h.send(v, REST_HOST, "/prod/items?a=1&b=x%20y", req);
         assert.equal(r.status, 200, r.body.toString().slice(0, 300));
-        const e = r.json() as { body: string | null; requestContext: { identity: Record<string, unknown> } };
+        const e = r.json() as { body: string | null; headers: Record<string, string>; requestContext: { identity: Record<string, unknown> } };
+        assert.deepEqual(
+          Object.keys(e.headers).filter((k) => k.toLowerCase() === "authorization"),
+          [],
+          "the SigV4 Authorization header is not passed to the integration (apigateway.md §4)",
+        );
+        assert.ok(
+          Object.keys(e.headers).some((k) => k.toLowerCase() === "x-amz-date"),
+          "other signed headers are",
+        );
         assert.equal(e.body === null, body.length === 0, "the signed body reached the function");
         const id = e.requestContext.identity;
         assert.equal(id["accessKey"], "test");

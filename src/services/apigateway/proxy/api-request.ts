@@ -91,6 +91,8 @@ export function readApiRequest(req: IncomingMessage, body: Buffer, secure: boole
     }
     // API Gateway sets these itself toward the integration.
     if (lower === "x-forwarded-port" || lower === "x-forwarded-proto" || lower === "x-amzn-trace-id") continue;
+    // A SigV4 Authorization header never reaches the integration (apigateway.md §4, DG known issues).
+    if (lower === "authorization" && value.startsWith("AWS4-HMAC-SHA256 ")) continue;
     if (lower === "host") host = value;
     if (lower === "user-agent") userAgent = value;
     lines.push([name, value]);
