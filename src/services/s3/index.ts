@@ -7,7 +7,7 @@ import type { HostPolicy, HttpHandler, RunningService } from "../../core/service
 import type { Credential } from "./auth/sigv4.js";
 import { s3HostPolicy } from "./gateway-rejection.js";
 import { PolicyError } from "./policy/evaluate-policy.js";
-import { S3Service } from "./s3-service.js";
+import { S3Service, type S3ServiceDeps } from "./s3-service.js";
 import type { Bucket } from "./schema/bucket.js";
 import { syncFolder, watchFolder } from "./seed/seed-folder.js";
 import { answerWebsiteFailure, serveWebsite } from "./website/serve-website.js";
@@ -39,6 +39,8 @@ export interface S3Deps {
   stateDir?: string;
   /** Access keys SigV4 is verified against. Default: test/test (s3.md §7). */
   credentials?: readonly Credential[];
+  /** See S3ServiceDeps.onBucketChanged. */
+  onBucketChanged?: S3ServiceDeps["onBucketChanged"];
 }
 
 export const DEFAULT_CREDENTIALS: readonly Credential[] = LOCAL_CREDENTIALS;
@@ -92,6 +94,7 @@ export async function startS3(buckets: readonly BucketRuntime[], deps: S3Deps): 
     region: deps.region,
     credentials: deps.credentials ?? DEFAULT_CREDENTIALS,
     storeRoot: join(stateDir, "s3"),
+    onBucketChanged: deps.onBucketChanged,
   });
   // Every S3 host answers gateway-level rejections as S3 does (s3.md §5; core/service.ts HostPolicy).
   const policy = s3HostPolicy({ now: () => clock.now(), hex32: () => deps.ids.hex32() });

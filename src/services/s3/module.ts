@@ -63,6 +63,21 @@ export const S3_SERVICE: ServiceModule<Stack, BucketRuntime[], S3Plan, S3Live> =
       clock: ctx.clock,
       stateDir: ctx.stateDir,
       credentials: plan.credentials,
+      // CreateBucket / DeleteBucket / Put-Delete Bucket{Cors,Policy,Website} through the API become the
+      // API fragment's `buckets.<name>` (issue 11): exported, persisted, re-applied by every revision.
+      // A bucket the stack file declares or binds keeps the file as its source: the API change holds
+      // until the file's next revision re-applies it (README "Stack file and AWS API").
+      onBucketChanged: async (name, config) => {
+        const api = ctx.stackApi;
+        const live = api.live();
+        if (api.ownerOf("buckets", name) === "file") return;
+        if (name in live.local.buckets && !(name in ((api.fragment().local as Record<string, Record<string, unknown>> | undefined)?.buckets ?? {}))) return;
+        await api.mutate("s3", (draft) => {
+          const buckets = (draft.stack.buckets ??= {}) as Record<string, unknown>;
+          if (config === undefined) delete buckets[name];
+          else buckets[name] = config;
+        });
+      },
     });
     return Object.assign(s3, { apply: (p: S3Plan) => s3.applyBuckets(p.buckets, p.credentials) });
   },

@@ -52,6 +52,7 @@ import {
 } from "./rest/multipart-ops.js";
 import { getObjectAttributes } from "./rest/object-attributes.js";
 import { isS3ApiOperation, subResourceOf, type S3SubResource } from "./rest/sub-resources.js";
+import type { CORSRule } from "./schema/bucket.js";
 import { deleteBucketTagging, deleteObjectTagging, getBucketTagging, getObjectTagging, putBucketTagging, putObjectTagging } from "./rest/tagging-ops.js";
 import { copyObject, deleteObject, getObject, putObject, type ObjectOpsDeps } from "./rest/object-ops.js";
 import { postObject, type PostObjectDeps } from "./rest/post-object.js";
@@ -70,6 +71,26 @@ export interface S3ServiceDeps {
   credentials: readonly Credential[];
   /** Folder under which each bucket keeps `<name>/objects`, `uploads`, `bucket.json`. */
   storeRoot: string;
+  /**
+   * Told after CreateBucket, DeleteBucket and a Put/Delete of a bucket's CORS, policy or website
+   * succeeded (undefined: the bucket is gone), so API changes become stack state (issue 11).
+   */
+  onBucketChanged?: (name: string, config: BucketConfig | undefined) => Promise<void>;
+}
+
+/** A bucket's configuration in the stack file's shape (`buckets.<name>`, schema/bucket.ts). */
+export interface BucketConfig {
+  CORSConfiguration?: { CORSRules: CORSRule[] };
+  Policy?: string;
+  WebsiteConfiguration?: Record<string, unknown>;
+}
+
+export function bucketConfigOf(b: BucketState): BucketConfig {
+  return {
+    ...(b.cors ? { CORSConfiguration: { CORSRules: b.cors.rules } } : {}),
+    ...(b.policy ? { Policy: b.policy.text } : {}),
+    ...(b.website ? { WebsiteConfiguration: b.website.config as unknown as Record<string, unknown> } : {}),
+  };
 }
 
 const BUCKET_NAME =
@@ -271,14 +292,14 @@ export class S3Service {
       deleteObjects(call, bucket, (key) => this.#allowed(call, "s3:DeleteObject", `arn:aws:s3:::${bucket.name}/${key}`)),
     );
     add("BUCKET", "GET", "cors", "s3:GetBucketCORS", (call, bucket) => getBucketCors(call, bucket));
-    add("BUCKET", "PUT", "cors", "s3:PutBucketCORS", (call, bucket) => putBucketCors(call, bucket));
-    add("BUCKET", "DELETE", "cors", "s3:PutBucketCORS", (call, bucket) => deleteBucketCors(call, bucket));
+    add("BUCKET", "PUT", "cors", "s3:PutBucketCORS", (call, bucket) => this.#changing(bucket, () => putBucketCors(call, bucket)));
+    add("BUCKET", "DELETE", "cors", "s3:PutBucketCORS", (call, bucket) => this.#changing(bucket, () => deleteBucketCors(call, bucket)));
     add("BUCKET", "GET", "policy", "s3:GetBucketPolicy", (call, bucket) => getBucketPolicy(call, bucket));
-    add("BUCKET", "PUT", "policy", "s3:PutBucketPolicy", (call, bucket) => putBucketPolicy(call, bucket));
-    add("BUCKET", "DELETE", "policy", "s3:DeleteBucketPolicy", (call, bucket) => deleteBucketPolicy(call, bucket));
+    add("BUCKET", "PUT", "policy", "s3:PutBucketPolicy", (call, bucket) => this.#changing(bucket, () => putBucketPolicy(call, bucket)));
+    add("BUCKET", "DELETE", "policy", "s3:DeleteBucketPolicy", (call, bucket) => this.#changing(bucket, () => deleteBucketPolicy(call, bucket)));
     add("BUCKET", "GET", "website", "s3:GetBucketWebsite", (call, bucket) => getBucketWebsite(call, bucket));
-    add("BUCKET", "PUT", "website", "s3:PutBucketWebsite", (call, bucket) => putBucketWebsite(call, bucket));
-    add("BUCKET", "DELETE", "website", "s3:DeleteBucketWebsite", (call, bucket) => deleteBucketWebsite(call, bucket));
+    add("BUCKET", "PUT", "website", "s3:PutBucketWebsite", (call, bucket) => this.#changing(bucket, () => putBucketWebsite(call, bucket)));
+    add("BUCKET", "DELETE", "website", "s3:DeleteBucketWebsite", (call, bucket) => this.#changing(bucket, () => deleteBucketWebsite(call, bucket)));
     add("BUCKET", "GET", "uploads", "s3:ListBucketMultipartUploads", (call, bucket) => listMultipartUploads(call, bucket));
     add("BUCKET", "GET", "location", "s3:GetBucketLocation", (call) => getBucketLocation(call, this.deps.region));
     add("BUCKET", "GET", "tagging", "s3:GetBucketTagging", (call, bucket) => getBucketTagging(call, bucket));
@@ -369,8 +390,9 @@ export class S3Service {
     if (call.principal.kind !== "account") return sendError(call, accessDenied());
     if (!BUCKET_NAME.test(name)) return sendError(call, invalidBucketName(name));
     call.req.resume();
-    await this.openBucket(name);
+    const bucket = await this.openBucket(name);
     sendEmpty(call, 200, { location: `/${name}` });
+    await this.#report(name, bucketConfigOf(bucket));
   }
 
   async #deleteBucket(call: S3Call, bucket: BucketState): Promise<void> {
@@ -378,6 +400,22 @@ export class S3Service {
     this.buckets.delete(bucket.name);
     await bucket.store.destroy();
     sendEmpty(call, 204);
+    await this.#report(bucket.name, undefined);
+  }
+
+  /** Runs a configuration operation, then reports the bucket's configuration when the operation succeeded. */
+  async #changing(bucket: BucketState, op: () => Promise<void>): Promise<void> {
+    const before = JSON.stringify(bucketConfigOf(bucket));
+    await op();
+    const after = bucketConfigOf(bucket);
+    if (JSON.stringify(after) !== before && this.buckets.get(bucket.name) === bucket) await this.#report(bucket.name, after);
+  }
+
+  async #report(name: string, config: BucketConfig | undefined): Promise<void> {
+    // The answer is already sent: a refused mirror (a stack check) is logged, the bucket keeps its live state.
+    await this.deps
+      .onBucketChanged?.(name, config)
+      .catch((e: unknown) => this.deps.log.warn(`bucket ${name}: not recorded in the stack state: ${(e as Error).message}`));
   }
 
   /** OPTIONS is never authenticated; S3's exact failure bodies (s3.md §6.2 steps 1–6). */
