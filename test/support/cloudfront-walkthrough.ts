@@ -51,7 +51,8 @@ export interface Walkthrough {
   close(): Promise<void>;
 }
 
-export async function startWalkthrough(): Promise<Walkthrough> {
+/** `objects: false` skips `s3 cp` and the bucket policy, for a suite that never reads the bucket's objects. */
+export async function startWalkthrough(o: { objects?: boolean } = {}): Promise<Walkthrough> {
   const work = await mkdtemp(join(tmpdir(), "ep-e2e-cfapi-"));
   const state = join(work, "state");
   const stackDir = join(work, "stack");
@@ -73,8 +74,10 @@ export async function startWalkthrough(): Promise<Walkthrough> {
   await restart();
   const aws = await awsCli(() => `http://localhost:${s!.ready.httpPort as number}`);
   await aws("s3", "mb", "s3://site");
-  await aws("s3", "cp", join(work, "site"), "s3://site/", "--recursive");
-  await aws("s3api", "put-bucket-policy", "--bucket", "site", "--policy", PUBLIC_READ);
+  if (o.objects !== false) {
+    await aws("s3", "cp", join(work, "site"), "s3://site/", "--recursive");
+    await aws("s3api", "put-bucket-policy", "--bucket", "site", "--policy", PUBLIC_READ);
+  }
   const created = JSON.parse(
     await aws("cloudfront", "create-distribution", "--distribution-config", `file://${join(work, "dc.json")}`),
   ) as Walkthrough["created"];

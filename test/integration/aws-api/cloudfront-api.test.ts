@@ -150,6 +150,21 @@ describe("CloudFront API: distributions, policies, invalidations, tags through t
     }
   });
 
+  it("CreateDistribution: Aliases are served at once; an alias another distribution has is CNAMEAlreadyExists (409)", async () => {
+    for (const [label, cf] of versions()) {
+      const alias = `www-${label === "HTTP/2" ? "h2" : "h1"}.example.com`;
+      await cf.send(new CreateDistributionCommand({ DistributionConfig: config(`alias-${label}`, { Aliases: { Quantity: 1, Items: [alias] } }) }));
+      const res = await stack.fetch(`http://${alias}:${stack.httpPort}/index.html`);
+      assert.equal(res.status, 200, label);
+      assert.equal(await res.text(), "<h1>hello</h1>");
+      const e = await failure(
+        cf.send(new CreateDistributionCommand({ DistributionConfig: config(`alias2-${label}`, { Aliases: { Quantity: 1, Items: [alias] } }) })),
+      );
+      assert.equal(e.name, "CNAMEAlreadyExists");
+      assert.equal(e.status, 409);
+    }
+  });
+
   it("CreateDistribution: a CallerReference used before is DistributionAlreadyExists (409)", async () => {
     await clients.h1.send(new CreateDistributionCommand({ DistributionConfig: config("dup") }));
     for (const [label, cf] of versions()) {
