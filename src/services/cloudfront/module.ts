@@ -1,3 +1,4 @@
+import { didYouMean } from "../../core/did-you-mean.js";
 import { EdgeparityError } from "../../core/errors.js";
 import { processSecret } from "../../core/ids.js";
 import { InFlight } from "../../core/in-flight.js";
@@ -16,6 +17,8 @@ import {
 } from "./index.js";
 import { distributionNames, type DistributionNames } from "./compile/distribution-names.js";
 import { mintOacCredentials, type OacCredentials } from "./compile/oac-signing.js";
+import { compileFunctions, loadFunctionSources, type FunctionSources } from "./compile/load-functions.js";
+import { testCloudFrontFunction, watchKeyValueStore, type CloudFrontFunction, type FunctionStage, type KeyValueStore, type TestResult } from "./functions/index.js";
 
 /**
  * CloudFront as the engine drives it. Bind names each distribution (id and domain stable per
@@ -27,12 +30,18 @@ import { mintOacCredentials, type OacCredentials } from "./compile/oac-signing.j
 export interface CloudFrontBinding {
   names: DistributionNames[];
   oac: OacCredentials;
+  /** Function code and KeyValueStore files, read and checked (compile/load-functions.ts). */
+  functionSources: FunctionSources;
 }
 
 /** A revision's plan: the distributions, and where loopback viewers are "from" (`local.viewer`). */
 export interface CloudFrontPlan {
   distributions: DistributionPlan[];
   viewer: Partial<ViewerLocation> | undefined;
+  /** CloudFront Functions by name, each compiled once for the revision (cloudfront.md §13). */
+  functions: ReadonlyMap<string, CloudFrontFunction>;
+  /** KeyValueStores the revision's functions read; the live service re-reads their files on change. */
+  keyValueStores: readonly KeyValueStore[];
 }
 
 export type CloudFrontLive = CloudFrontControl & {
@@ -40,6 +49,8 @@ export type CloudFrontLive = CloudFrontControl & {
   readonly hostPolicies: ReadonlyMap<string, HostPolicy>;
   resolveHost(host: string): HttpHandler | undefined;
   readonly plans: readonly DistributionPlan[];
+  /** TestFunction on a function of the current revision (cloudfront.md §13.6). */
+  testFunction(name: string, event: unknown, stage?: FunctionStage): TestResult;
   apply(plan: CloudFrontPlan): Promise<void>;
   close(): Promise<void>;
 };
@@ -52,9 +63,10 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
     const names = Object.keys(stack.distributions).map(distributionNames);
     const byDomain = domainsOf(stack, names);
     const oac = mintOacCredentials(stack, names, (id) => processSecret(`oac:${id}`).slice(0, 40), ctx.region, ctx.log);
+    const { sources: functionSources, problems } = await loadFunctionSources(stack, ctx.baseDir);
     return {
-      binding: { names, oac },
-      problems: [],
+      binding: { names, oac, functionSources },
+      problems,
       claimOrigin(domain) {
         const name = byDomain.get(domain);
         return name === undefined ? undefined : names.find((n) => n.name === name)!.domain;
@@ -62,7 +74,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
       offers: { signingPrincipals: oac.credentials },
     };
   },
-  async compile(stack, { names, oac }, ctx) {
+  async compile(stack, { names, oac, functionSources }, ctx) {
     const problems: string[] = [];
     const localOrigins = new Map(Object.entries(stack.local.origins).map(([k, v]) => [k.toLowerCase(), new URL(v)]));
     const byDomain = domainsOf(stack, names);
@@ -106,6 +118,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         `distributions.${loop[0]}.Origins: the origins form a loop (${loop.join(" → ")}): a request would come back to the distribution it left. Point one of them at a real origin.`,
       );
     if (problems.length) throw new EdgeparityError("BINDING_MISSING", problems.join("\n  "));
+    const { functions, keyValueStores } = compileFunctions(stack, functionSources, new Date(ctx.clock.now()));
     const distributions = names.map((d) =>
       compileDistribution({
         ...d,
@@ -113,10 +126,11 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         cachePolicies: stack.cachePolicies,
         originRequestPolicies: stack.originRequestPolicies,
         viaHex: ctx.ids.hex32(),
+        functions,
         resolveOrigin: (origin) => ({ ...endpoints.get(origin.DomainName.toLowerCase())!, ...oac.signing(d.name, origin.Id) }),
       }),
     );
-    return { distributions, viewer: stack.local.viewer };
+    return { distributions, viewer: stack.local.viewer, functions, keyValueStores };
   },
   async start(first, ctx) {
     // Caches and origin pools outlive revisions; each revision's handlers are a new generation.
@@ -137,6 +151,9 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
       );
     let inner = open(first);
     let plans = first.distributions;
+    let functions = first.functions;
+    const watchStores = (p: CloudFrontPlan) => p.keyValueStores.map((k) => watchKeyValueStore(k, ctx.log, () => new Date(ctx.clock.now())));
+    let unwatch = watchStores(first);
     let gen = new InFlight();
     const wrapRoutes = () => {
       const g = gen;
@@ -154,6 +171,11 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         return plans;
       },
       resolveHost: (host) => inner.resolveHost?.(host),
+      testFunction(name, event, stage = "DEVELOPMENT") {
+        const fn = functions.get(name.replace(/^arn:aws:cloudfront::\d{12}:function\//, ""));
+        if (!fn) throw new EdgeparityError("NO_SUCH_FUNCTION", `NoSuchFunctionExists: no function '${name}' in this stack${didYouMean(name, functions.keys())}`);
+        return testCloudFrontFunction(fn, event, stage, ctx.clock.now());
+      },
       invalidate: (d, paths, ref) => inner.invalidate(d, paths, ref),
       cacheView: (d) => inner.cacheView(d),
       async apply(next) {
@@ -161,6 +183,9 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         const oldGen = gen;
         inner = open(next);
         plans = next.distributions;
+        functions = next.functions;
+        for (const stop of unwatch) stop();
+        unwatch = watchStores(next);
         gen = new InFlight();
         routes = wrapRoutes();
         await retireCaches(shared, next.distributions, false);
@@ -171,6 +196,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
           .catch((e: unknown) => ctx.log.warn(`cloudfront: closing the previous revision: ${(e as Error).message}`));
       },
       async close() {
+        for (const stop of unwatch) stop();
         await inner.close();
         await shared.clients.close();
         await Promise.all([...shared.caches.values()].map((c) => c.store.close()));

@@ -5,7 +5,9 @@ import type { CachePolicyConfig, OriginRequestPolicyConfig } from "../schema/pol
 import { compileCacheKey, compileLegacyCacheKey } from "./cache-key.js";
 import { recipeFromForwardedValues, recipeFromPolicies } from "./forwarding.js";
 import { compilePathPattern } from "./path-pattern.js";
-import type { BehaviorPlan, CustomErrorPlan, DistributionPlan, OacSigning, OriginEndpoint, OriginGroupPlan, OriginPlan } from "./plan.js";
+import { functionNameOf } from "../schema/functions.js";
+import type { CloudFrontFunction } from "../functions/index.js";
+import type { BehaviorFunctions, BehaviorPlan, CustomErrorPlan, DistributionPlan, OacSigning, OriginEndpoint, OriginGroupPlan, OriginPlan } from "./plan.js";
 
 export interface CompileInput {
   name: string;
@@ -17,8 +19,11 @@ export interface CompileInput {
   /** Binding: where an origin's DomainName really lives, per scheme. Throws BINDING_MISSING. */
   resolveOrigin(origin: Origin, path: string): { http: OriginEndpoint; https: OriginEndpoint; oac?: OacSigning };
   viaHex: string;
+  /** The stack's CloudFront Functions by name, compiled (FunctionAssociations name them by ARN or name). */
+  functions?: ReadonlyMap<string, CloudFrontFunction>;
 }
 
+const NO_FUNCTIONS: ReadonlyMap<string, CloudFrontFunction> = new Map();
 const ALL_METHODS = ["GET", "HEAD"];
 
 export function compileDistribution(input: CompileInput): DistributionPlan {
@@ -115,6 +120,7 @@ export function compileDistribution(input: CompileInput): DistributionPlan {
       originGroup,
       withholdsS3ResponseOverrides: orpId !== undefined && ORP_WITHHOLDING_S3_RESPONSE_OVERRIDES.has(orpId),
       compress: b.Compress,
+      functions: behaviorFunctions(b, input.functions ?? NO_FUNCTIONS),
     };
   };
 
@@ -145,4 +151,14 @@ export function compileDistribution(input: CompileInput): DistributionPlan {
     via: `1.1 ${input.viaHex}.cloudfront.net (CloudFront)`,
     pop: "LOC50-C1",
   });
+}
+
+function behaviorFunctions(b: CacheBehavior | DefaultCacheBehavior, functions: ReadonlyMap<string, CloudFrontFunction>): BehaviorFunctions {
+  const out: BehaviorFunctions = {};
+  for (const a of listItems(b.FunctionAssociations)) {
+    const fn = functions.get(functionNameOf(a.FunctionARN));
+    if (!fn) throw new Error(`invariant: FunctionARN ${a.FunctionARN} was validated`);
+    out[a.EventType] = fn;
+  }
+  return Object.freeze(out);
 }

@@ -1,3 +1,4 @@
+import type { CloudFrontFunction } from "../functions/index.js";
 import type { PathMatcher } from "./path-pattern.js";
 import type { CacheKeyRecipe } from "./cache-key.js";
 import type { ForwardingRecipe } from "./forwarding.js";
@@ -42,6 +43,14 @@ export interface BehaviorPlan {
   /** S3 origins behind these managed ORPs do not receive S3's response-* overrides (cloudfront.md §5.2). */
   withholdsS3ResponseOverrides: boolean;
   compress: boolean;
+  /** CloudFront Functions by event type (FunctionAssociations, cloudfront.md §13). */
+  functions: BehaviorFunctions;
+}
+
+/** The CloudFront Functions a behaviour runs, compiled once per revision. */
+export interface BehaviorFunctions {
+  "viewer-request"?: CloudFrontFunction;
+  "viewer-response"?: CloudFrontFunction;
 }
 
 export interface OriginEndpoint {

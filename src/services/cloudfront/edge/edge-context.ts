@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ConnectionInfo } from "../../../core/service.js";
 import { hasRequestBody } from "../../../core/http/has-body.js";
 import type { CacheState } from "../cache/index.js";
-import type { BehaviorPlan, DistributionPlan } from "../compile/plan.js";
+import type { BehaviorPlan, DistributionPlan, OriginPlan } from "../compile/plan.js";
+import type { FunctionRun } from "../functions/index.js";
 import type { EdgeResponse, ResponseSource } from "../response/edge-response.js";
 import type { EdgeRuntime } from "./edge-runtime.js";
 
@@ -14,9 +15,9 @@ export class EdgeContext {
   readonly method: string;
   /** Path exactly as received (no decoding), without the query. */
   readonly viewerPath: string;
-  /** Query string without `?`, "" when none. */
-  readonly query: string;
-  readonly hasQuery: boolean;
+  /** Query string without `?`, "" when none (a viewer-request function may change it). */
+  query: string;
+  hasQuery: boolean;
   /** Path sent toward the origin / used for the cache key: after DefaultRootObject. */
   uri: string;
   behavior: BehaviorPlan | undefined;
@@ -24,6 +25,10 @@ export class EdgeContext {
   /** Who handed `response` to the response stages (set by pipeline.ts, cloudfront.md §1.3). */
   responseSource: ResponseSource | undefined = undefined;
   readonly startedAt: number;
+  /** An origin a viewer-request function chose or changed (cloudfront.md §10.7); the behaviour's otherwise. */
+  originOverride: OriginPlan | undefined = undefined;
+  /** Edge functions run for this request, with their compute utilization (for the trace). */
+  readonly functionRuns: FunctionRun[] = [];
   /** Set by the origin stage: the origin the response came from, for the log. */
   originId = "-";
   /** True for the internal fetch of a custom error page. */

@@ -4,10 +4,12 @@ import { EdgeContext } from "./edge-context.js";
 import { checkRequestSize } from "./stages/10-limits/check-request-size.js";
 import { matchBehavior } from "./stages/20-behavior/match-behavior.js";
 import { checkViewerPolicy } from "./stages/30-viewer-policy/check-viewer-policy.js";
+import { buildViewerRequestFunction } from "./stages/35-viewer-request-function/index.js";
 import { lookupCache } from "./stages/40-cache-lookup/lookup-cache.js";
 import { fetchOrigin } from "./stages/60-origin-fetch/fetch-origin.js";
 import { compressResponse } from "./stages/75-compress/compress-response.js";
 import { storeInCache } from "./stages/80-cache-store/store-in-cache.js";
+import { buildViewerResponseFunction } from "./stages/85-viewer-response-function/index.js";
 import { applyCustomError } from "./stages/99-respond/apply-custom-error.js";
 import { writeResponse } from "./stages/99-respond/write-response.js";
 import { RESPOND, type ResponseStage, type Stage } from "./stages/stage.js";
@@ -48,12 +50,7 @@ export const REQUEST_STAGES: readonly RequestEntry[] = [
   { folder: "20-behavior", build: () => matchBehavior },
   { folder: "30-viewer-policy", build: () => checkViewerPolicy, responds: "edge" },
   // §1.1 step 9: a viewer-request function may answer itself; that answer skips the cache (§1.3).
-  {
-    folder: "35-viewer-request-function",
-    build: none,
-    responds: "viewer-request-function",
-    slot: "viewer-request CloudFront Function / Lambda@Edge (issue 10)",
-  },
+  { folder: "35-viewer-request-function", build: buildViewerRequestFunction, responds: "viewer-request-function" },
   { folder: "40-cache-lookup", build: () => lookupCache, responds: "cache" },
   // §1.1 step 12: runs only when going to the origin; a generated answer is cached (§1.3).
   { folder: "50-origin-request-function", build: none, responds: "origin-request-function", slot: "origin-request Lambda@Edge (issue 10)" },
@@ -67,13 +64,7 @@ export const RESPONSE_STAGES: readonly ResponseEntry[] = [
   // §1.3: an origin-request function's answer is cached by its key; viewer-request answers are not.
   { folder: "80-cache-store", build: () => storeInCache, runsFor: ["origin", "origin-request-function"], side: "origin" },
   // §1.1 step 18: not for viewer-request answers nor CloudFront's redirects/errors; the stage itself skips status ≥ 400.
-  {
-    folder: "85-viewer-response-function",
-    build: none,
-    runsFor: ["origin", "cache", "origin-request-function"],
-    side: "viewer",
-    slot: "viewer-response CloudFront Function / Lambda@Edge (issue 10)",
-  },
+  { folder: "85-viewer-response-function", build: buildViewerResponseFunction, runsFor: ["origin", "cache", "origin-request-function"], side: "viewer" },
   // §1.1 step 17: hits, misses, errors and function-generated responses alike.
   { folder: "90-response-headers-policy", build: none, runsFor: ALL_SOURCES, side: "viewer", slot: "ResponseHeadersPolicy (cloudfront.md §6)" },
   // §1.3: a viewer-request function's status ≥ 400 is returned as-is (no custom error page).

@@ -56,7 +56,6 @@ export function findNotEmulated(dc: DistributionConfig): NotEmulated[] {
       add([...p, on(b.TrustedSigners) ? "TrustedSigners" : "TrustedKeyGroups"], "not emulated yet: signed URLs and cookies are not checked");
     if (b.SmoothStreaming) add([...p, "SmoothStreaming"], "not emulated: Microsoft Smooth Streaming");
     if (listItems(b.LambdaFunctionAssociations).length > 0) add([...p, "LambdaFunctionAssociations"], "not emulated yet: Lambda@Edge");
-    if (listItems(b.FunctionAssociations).length > 0) add([...p, "FunctionAssociations"], "not emulated yet: CloudFront Functions");
     if (b.FieldLevelEncryptionId) add([...p, "FieldLevelEncryptionId"], "not emulated: field-level encryption");
     if (b.RealtimeLogConfigArn) add([...p, "RealtimeLogConfigArn"], "not emulated: real-time logs");
     if (b.ResponseHeadersPolicyId) add([...p, "ResponseHeadersPolicyId"], "not emulated yet: response headers policies");

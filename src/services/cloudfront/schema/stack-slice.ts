@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { StackSlice } from "../../../core/stack-slice.js";
 import { DistributionConfigSchema, type DistributionConfig } from "./distribution-config.js";
 import { findNotEmulated } from "./not-emulated.js";
+import { FunctionEntrySchema, KeyValueStoreEntrySchema, validateFunctionAssociations, validateFunctions, type FunctionEntry, type KeyValueStoreEntry } from "./functions.js";
 import { OriginAccessControlConfigSchema } from "./origin-access-control.js";
 import { CachePolicyConfigSchema, OriginRequestPolicyConfigSchema, type CachePolicyConfig, type OriginRequestPolicyConfig } from "./policies.js";
 import { validateDistribution } from "./validate-distribution.js";
@@ -20,6 +21,10 @@ const sections = {
   originRequestPolicies: z.record(OriginRequestPolicyConfigSchema).default({}),
   /** OriginAccessControlConfig by the Id an origin's OriginAccessControlId names (cloudfront.md §10.4). */
   originAccessControls: z.record(OriginAccessControlConfigSchema).default({}),
+  /** CloudFront Functions by name: `{ FunctionConfig, FunctionCode }` as CreateFunction takes them (cloudfront.md §13). */
+  functions: z.record(FunctionEntrySchema).default({}),
+  /** KeyValueStores by name, each bound to a local import-source JSON file (§13.5). */
+  keyValueStores: z.record(KeyValueStoreEntrySchema).default({}),
 };
 
 const local = {
@@ -45,6 +50,8 @@ export interface CloudFrontSections {
   distributions: Record<string, DistributionConfig>;
   cachePolicies: Record<string, CachePolicyConfig>;
   originRequestPolicies: Record<string, OriginRequestPolicyConfig>;
+  functions: Record<string, FunctionEntry>;
+  keyValueStores: Record<string, KeyValueStoreEntry>;
 }
 
 export const CLOUDFRONT_STACK_SLICE = {
@@ -58,7 +65,9 @@ export const CLOUDFRONT_STACK_SLICE = {
       const prefix = ["distributions", name];
       for (const [path, message] of validateDistribution(dc, catalog)) problems.push([[...prefix, ...path], message]);
       for (const w of findNotEmulated(dc)) notEmulated.push({ path: [...prefix, ...w.path], message: w.message });
+      for (const [path, message] of validateFunctionAssociations(dc, stack.functions)) problems.push([[...prefix, ...path], message]);
     }
+    problems.push(...validateFunctions(stack.functions, stack.keyValueStores));
     return { problems, notEmulated };
   },
 } satisfies StackSlice<CloudFrontSections>;

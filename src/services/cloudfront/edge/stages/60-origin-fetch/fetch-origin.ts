@@ -15,8 +15,10 @@ import { forwardUpload } from "./forward-upload.js";
  * (cloudfront.md §9.3, §9.5, §10.3; Choice on the 502/504 message pairing, spec §17 item 11).
  */
 export async function fetchOrigin(ctx: EdgeContext): Promise<StageResult> {
-  const group = ctx.behavior!.originGroup;
-  ctx.response = group ? await fetchWithFailover(ctx.method, group, (o) => fetchFrom(ctx, o)) : await fetchFrom(ctx, ctx.behavior!.origin);
+  // An origin a viewer-request function picked replaces the behaviour's (group included, §10.7).
+  const override = ctx.originOverride;
+  const group = override ? undefined : ctx.behavior!.originGroup;
+  ctx.response = group ? await fetchWithFailover(ctx.method, group, (o) => fetchFrom(ctx, o)) : await fetchFrom(ctx, override ?? ctx.behavior!.origin);
   // The response phase takes it from here (pipeline.ts).
   return RESPOND;
 }

@@ -1,0 +1,174 @@
+import { inspect } from "node:util";
+import vm from "node:vm";
+import { installByteStrings } from "./byte-strings.js";
+import { COMPUTE_BUDGET_MS, MAX_LOG_BYTES, RUNAWAY_TIMEOUT_MS, type FunctionRuntime } from "./function-runtime.js";
+import type { KeyValueStore } from "./key-value-store.js";
+import { makeRequire, type InvocationScope, type OriginRequestChange } from "./modules.js";
+import { instrumentCode, TICK_SOURCE } from "./instrument.js";
+
+/**
+ * One function version's sandbox (cloudfront.md §13.1): a `node:vm` context made and its code
+ * compiled once, then reused by every invocation. Steps of an invocation: freeze `Date` at its
+ * start → arm the time budget (instrument.ts: checks compiled into every loop and function body;
+ * `vm`'s own `timeout` guards the top level and TestFunction) → run `handler(event)`, with the context's microtasks drained
+ * inside the same run (so an async 2.0 handler that only awaits KeyValueStore reads settles
+ * synchronously and a cache hit stays synchronous) → measure the time as compute utilization.
+ *
+ * What the context lacks is what AWS's runtime lacks: no `eval` or `Function` constructor
+ * (code generation from strings is off, so both throw), no timers, no `process`, no network or
+ * file system, no `require` beyond the runtime's modules.
+ *
+ * Divergence from AWS: globals a function sets persist across its invocations in one revision
+ * (AWS starts each invocation from a fresh copy), and the 2 MB memory limit is not enforced.
+ */
+export interface InvocationOutcome {
+  /** The handler's return value (or what its promise resolved to). */
+  value?: unknown;
+  /** An execution error: the thrown value's text, or why the run was stopped. */
+  error?: string;
+  logs: string[];
+  computeUtilization: number;
+  originChange: OriginRequestChange | undefined;
+}
+
+export interface SandboxOptions {
+  name: string;
+  runtime: FunctionRuntime;
+  code: string;
+  keyValueStore: KeyValueStore | undefined;
+  timeoutMs?: number;
+}
+
+interface Io {
+  event: unknown;
+  done: boolean;
+  value: unknown;
+  error: unknown;
+  threw: boolean;
+}
+
+const INVOKE_SOURCE = `(function (io) {
+  io.done = false; io.threw = false; io.value = undefined; io.error = undefined;
+  if (typeof handler !== "function") { io.done = true; io.threw = true; io.error = new ReferenceError('"handler" is not defined'); return; }
+  try {
+    var r = handler(io.event);
+    if (r !== null && typeof r === "object" && typeof r.then === "function") {
+      r.then(function (v) { io.done = true; io.value = v; }, function (e) { io.done = true; io.threw = true; io.error = e; });
+    } else { io.done = true; io.value = r; }
+  } catch (e) { io.done = true; io.threw = true; io.error = e; }
+})(__edgeparity_io);`;
+
+const FREEZE_DATE_SOURCE = `(function (RealDate) {
+  var now = 0;
+  var FrozenDate = new Proxy(RealDate, {
+    construct: function (t, args, nt) { return Reflect.construct(t, args.length === 0 ? [now] : args, nt); },
+    apply: function (t) { return new t(now).toString(); }
+  });
+  RealDate.now = function () { return now; };
+  Object.defineProperty(globalThis, "Date", { value: FrozenDate, writable: false, configurable: false });
+  return function (t) { now = t; };
+})(Date)`;
+
+const RUNAWAY = "InternalError: the function exceeded its maximum allowed time and was stopped";
+
+interface Sandbox {
+  budget: { arm(deadline: number): void; isOver(): boolean };
+}
+
+export class FunctionSandbox {
+  readonly #context: vm.Context;
+  readonly #invoke: vm.Script;
+  readonly #io: Io;
+  readonly #setNow: (t: number) => void;
+  readonly #scope: InvocationScope = { originChange: undefined };
+  readonly #timeoutMs: number;
+  readonly #budget: { arm(deadline: number): void; isOver(): boolean };
+  #logs: string[] = [];
+  #logBytes = 0;
+  /** Set when the code's top level failed: every invocation is an execution error (§13.4). */
+  readonly loadError: string | undefined;
+
+  constructor(o: SandboxOptions) {
+    this.#timeoutMs = o.timeoutMs ?? RUNAWAY_TIMEOUT_MS;
+    this.#io = { event: undefined, done: false, value: undefined, error: undefined, threw: false };
+    const log = (...args: unknown[]) => this.#log(args);
+    const globals: Record<string, unknown> = { console: Object.freeze({ log, info: log, warn: log, error: log, debug: log }) };
+    this.#context = vm.createContext(globals, {
+      name: `cloudfront-function:${o.name}`,
+      codeGeneration: { strings: false, wasm: false },
+      microtaskMode: "afterEvaluate",
+    });
+    const ctxPromise = vm.runInContext("Promise", this.#context) as PromiseConstructor;
+    const promises = { resolve: (v: unknown) => ctxPromise.resolve(v), reject: (e: unknown) => ctxPromise.reject(e) };
+    Object.defineProperty(globals, "require", { value: makeRequire(o.runtime, o.keyValueStore, this.#scope, promises), enumerable: false });
+    Object.defineProperty(globals, "__edgeparity_io", { value: this.#io, enumerable: false });
+    vm.runInContext("delete globalThis.WebAssembly;", this.#context);
+    this.#setNow = vm.runInContext(FREEZE_DATE_SOURCE, this.#context) as (t: number) => void;
+    this.#budget = (vm.runInContext(TICK_SOURCE, this.#context) as (now: () => number) => Sandbox["budget"])(() => performance.now());
+    if (o.runtime === "cloudfront-js-1.0") installByteStrings(vm.runInContext("String", this.#context) as StringConstructor);
+    this.#invoke = new vm.Script(INVOKE_SOURCE, { filename: "edgeparity:invoke" });
+    // §13.1: strict mode always; written on the first line so every line number stays the code's.
+    const source = `"use strict";${instrumentCode(o.code, o.runtime === "cloudfront-js-2.0")}`;
+    let loadError: string | undefined;
+    try {
+      this.#setNow(Date.now());
+      this.#budget.arm(Infinity);
+      new vm.Script(source, { filename: o.name }).runInContext(this.#context, { timeout: this.#timeoutMs });
+    } catch (e) {
+      loadError = describeThrown(e);
+    }
+    this.loadError = loadError;
+    this.#logs = [];
+    this.#logBytes = 0;
+  }
+
+  /**
+   * Runs the handler on `event`, with `Date` frozen at `now` (epoch ms). Never throws.
+   * `guarded`: also under `vm`'s timeout (TestFunction: it also stops a runaway regex).
+   */
+  invoke(event: unknown, now: number, guarded = false): InvocationOutcome {
+    this.#logs = [];
+    this.#logBytes = 0;
+    this.#scope.originChange = undefined;
+    if (this.loadError !== undefined) return { error: this.loadError, logs: [], computeUtilization: 0, originChange: undefined };
+    const io = this.#io;
+    io.event = event;
+    this.#setNow(now);
+    const started = performance.now();
+    this.#budget.arm(started + this.#timeoutMs);
+    let stopped: string | undefined;
+    try {
+      if (guarded) this.#invoke.runInContext(this.#context, { timeout: this.#timeoutMs });
+      else this.#invoke.runInContext(this.#context);
+    } catch (e) {
+      stopped = (e as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT" ? RUNAWAY : describeThrown(e);
+    }
+    if (this.#budget.isOver()) stopped = RUNAWAY;
+    const ms = performance.now() - started;
+    io.event = undefined;
+    const computeUtilization = Math.min(100, Math.max(1, Math.round((ms / COMPUTE_BUDGET_MS) * 100)));
+    const base = { logs: this.#logs, computeUtilization, originChange: this.#scope.originChange };
+    if (stopped !== undefined) return { ...base, error: stopped };
+    if (!io.done) return { ...base, error: "InternalError: the handler's promise did not settle (only KeyValueStore reads can be awaited)" };
+    if (io.threw) return { ...base, error: describeThrown(io.error) };
+    return { ...base, value: io.value };
+  }
+
+  #log(args: unknown[]): void {
+    if (this.#logBytes >= MAX_LOG_BYTES) return;
+    let line = args.map((a) => (typeof a === "string" ? a : inspect(a, { depth: 4, breakLength: Infinity }))).join(" ");
+    const room = MAX_LOG_BYTES - this.#logBytes;
+    if (Buffer.byteLength(line) > room) line = Buffer.from(line).subarray(0, room).toString("utf8");
+    this.#logBytes += Buffer.byteLength(line);
+    this.#logs.push(line);
+  }
+}
+
+/** `TypeError: x is not a function`: how a thrown value reads in TestFunction's FunctionErrorMessage. */
+function describeThrown(e: unknown): string {
+  if (e !== null && typeof e === "object" && "message" in e) {
+    const name = (e as { name?: unknown }).name;
+    return `${typeof name === "string" ? name : "Error"}: ${String((e as { message: unknown }).message)}`;
+  }
+  return `Error: ${String(e)}`;
+}
