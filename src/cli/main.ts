@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { EdgeparityError } from "../core/errors.js";
 import { parseFlags } from "./args.js";
+import { runFunctionTest } from "./function-test.js";
 import { runInvalidate } from "./invalidate.js";
 import { runUp } from "./up.js";
 import { runValidate } from "./validate.js";
@@ -12,6 +13,8 @@ Usage:
   edgeparity up [--config FILE|DIR] [--demo]   serve a stack (default ./edgeparity.yaml)
   edgeparity validate --config FILE|DIR        check a stack without serving
   edgeparity invalidate <distribution> <path…> invalidate cached paths on the edgeparity running from --state-dir
+  edgeparity function test <name> --event FILE [--stage DEVELOPMENT|LIVE]
+                                               run a CloudFront Function on an event, as aws cloudfront test-function
 
 Options:
   -c, --config FILE|DIR   stack file (edgeparity.yaml or a DistributionConfig JSON), or a folder of them
@@ -42,6 +45,8 @@ async function main(argv: string[]): Promise<number> {
       return runValidate(flags);
     case "invalidate":
       return runInvalidate(flags);
+    case "function":
+      return runFunctionTest(flags);
     case "help":
       process.stdout.write(HELP);
       return 0;

@@ -171,11 +171,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         return plans;
       },
       resolveHost: (host) => inner.resolveHost?.(host),
-      testFunction(name, event, stage = "DEVELOPMENT") {
-        const fn = functions.get(name.replace(/^arn:aws:cloudfront::\d{12}:function\//, ""));
-        if (!fn) throw new EdgeparityError("NO_SUCH_FUNCTION", `NoSuchFunctionExists: no function '${name}' in this stack${didYouMean(name, functions.keys())}`);
-        return testCloudFrontFunction(fn, event, stage, ctx.clock.now());
-      },
+      testFunction: (name, event, stage = "DEVELOPMENT") => testFunctionInPlan(functions, name, event, stage, ctx.clock.now()),
       invalidate: (d, paths, ref) => inner.invalidate(d, paths, ref),
       cacheView: (d) => inner.cacheView(d),
       async apply(next) {
@@ -246,4 +242,17 @@ function findLoops(next: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
   };
   for (const name of next.keys()) visit(name, []);
   return loops;
+}
+
+/** TestFunction (cloudfront.md §13.6) on a function of a revision's plan, by name or ARN. */
+export function testFunctionInPlan(functions: ReadonlyMap<string, CloudFrontFunction>, name: string, event: unknown, stage: FunctionStage, now: number): TestResult {
+  const fn = functions.get(name.replace(/^arn:aws:cloudfront::\d{12}:function\//, ""));
+  if (!fn) throw new EdgeparityError("NO_SUCH_FUNCTION", `NoSuchFunctionExists: no function '${name}' in this stack${didYouMean(name, functions.keys())}`);
+  return testCloudFrontFunction(fn, event, stage, now);
+}
+
+/** TestFunction from a plan the engine made without starting it (`edgeparity function test`). */
+export function testFunctionOfRevision(plans: ReadonlyMap<string, unknown>, name: string, event: unknown, stage: FunctionStage, now: number): TestResult {
+  const plan = plans.get(CLOUDFRONT_SERVICE.name) as CloudFrontPlan;
+  return testFunctionInPlan(plan.functions, name, event, stage, now);
 }

@@ -41,7 +41,7 @@ export async function loadFunctionSources(stack: Stack, baseDir: string): Promis
       }
       text = read;
     }
-    const where = file ?? `${at}`;
+    const where = file ? f.FunctionCode.trim() : "the inline code";
     const bytes = Buffer.byteLength(text);
     if (bytes > MAX_FUNCTION_CODE_BYTES) {
       problems.push(`${at}: FunctionSizeLimitExceeded: The function is too large. ${where} is ${bytes} bytes; CloudFront takes at most ${MAX_FUNCTION_CODE_BYTES} (10 KB)`);
@@ -49,7 +49,7 @@ export async function loadFunctionSources(stack: Stack, baseDir: string): Promis
     }
     const refusal = checkFunctionSyntax(text, f.FunctionConfig.Runtime);
     if (refusal) {
-      problems.push(`${at}: InvalidArgument: ${refusal.message} in ${file ?? name}:${refusal.line}:${refusal.column} (runtime ${f.FunctionConfig.Runtime})`);
+      problems.push(`${at}: InvalidArgument: ${refusal.message} in ${file ? f.FunctionCode.trim() : name}:${refusal.line}:${refusal.column} (runtime ${f.FunctionConfig.Runtime})`);
       continue;
     }
     code.set(name, { code: text, file });
