@@ -18,7 +18,14 @@ import {
 import { distributionNames, type DistributionNames } from "./compile/distribution-names.js";
 import { mintOacCredentials, type OacCredentials } from "./compile/oac-signing.js";
 import { compileFunctions, loadFunctionSources, type FunctionSources } from "./compile/load-functions.js";
-import { testCloudFrontFunction, watchKeyValueStore, type CloudFrontFunction, type FunctionStage, type KeyValueStore, type TestResult } from "./functions/index.js";
+import {
+  testCloudFrontFunction,
+  watchKeyValueStore,
+  type CloudFrontFunction,
+  type FunctionStage,
+  type KeyValueStore,
+  type TestResult,
+} from "./functions/index.js";
 
 /**
  * CloudFront as the engine drives it. Bind names each distribution (id and domain stable per
@@ -245,7 +252,13 @@ function findLoops(next: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
 }
 
 /** TestFunction (cloudfront.md §13.6) on a function of a revision's plan, by name or ARN. */
-export function testFunctionInPlan(functions: ReadonlyMap<string, CloudFrontFunction>, name: string, event: unknown, stage: FunctionStage, now: number): TestResult {
+export function testFunctionInPlan(
+  functions: ReadonlyMap<string, CloudFrontFunction>,
+  name: string,
+  event: unknown,
+  stage: FunctionStage,
+  now: number,
+): TestResult {
   const fn = functions.get(name.replace(/^arn:aws:cloudfront::\d{12}:function\//, ""));
   if (!fn) throw new EdgeparityError("NO_SUCH_FUNCTION", `NoSuchFunctionExists: no function '${name}' in this stack${didYouMean(name, functions.keys())}`);
   return testCloudFrontFunction(fn, event, stage, now);

@@ -44,12 +44,16 @@ export async function loadFunctionSources(stack: Stack, baseDir: string): Promis
     const where = file ? f.FunctionCode.trim() : "the inline code";
     const bytes = Buffer.byteLength(text);
     if (bytes > MAX_FUNCTION_CODE_BYTES) {
-      problems.push(`${at}: FunctionSizeLimitExceeded: The function is too large. ${where} is ${bytes} bytes; CloudFront takes at most ${MAX_FUNCTION_CODE_BYTES} (10 KB)`);
+      problems.push(
+        `${at}: FunctionSizeLimitExceeded: The function is too large. ${where} is ${bytes} bytes; CloudFront takes at most ${MAX_FUNCTION_CODE_BYTES} (10 KB)`,
+      );
       continue;
     }
     const refusal = checkFunctionSyntax(text, f.FunctionConfig.Runtime);
     if (refusal) {
-      problems.push(`${at}: InvalidArgument: ${refusal.message} in ${file ? f.FunctionCode.trim() : name}:${refusal.line}:${refusal.column} (runtime ${f.FunctionConfig.Runtime})`);
+      problems.push(
+        `${at}: InvalidArgument: ${refusal.message} in ${file ? f.FunctionCode.trim() : name}:${refusal.line}:${refusal.column} (runtime ${f.FunctionConfig.Runtime})`,
+      );
       continue;
     }
     code.set(name, { code: text, file });
@@ -72,7 +76,11 @@ export async function loadFunctionSources(stack: Stack, baseDir: string): Promis
   return { sources: { code, keyValueStores }, problems };
 }
 
-export function compileFunctions(stack: Stack, sources: FunctionSources, now: Date): { functions: Map<string, CloudFrontFunction>; keyValueStores: KeyValueStore[] } {
+export function compileFunctions(
+  stack: Stack,
+  sources: FunctionSources,
+  now: Date,
+): { functions: Map<string, CloudFrontFunction>; keyValueStores: KeyValueStore[] } {
   const stores = new Map<string, KeyValueStore>();
   for (const [name, k] of sources.keyValueStores) stores.set(name, new KeyValueStore(name, name, keyValueStoreArn(name), k.file, k.data, now));
   const functions = new Map<string, CloudFrontFunction>();

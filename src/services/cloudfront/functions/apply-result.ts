@@ -38,7 +38,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * §13.2 multiValue rule: an edited `multiValue` wins (its first element is the value); otherwise
  * an edited `value` replaces the first of the repeats.
  */
-export function readEventMap(map: unknown, what: string, before: MapSnapshot | undefined, withAttributes = false): Map<string, { value: string; attributes?: string }[]> {
+export function readEventMap(
+  map: unknown,
+  what: string,
+  before: MapSnapshot | undefined,
+  withAttributes = false,
+): Map<string, { value: string; attributes?: string }[]> {
   const out = new Map<string, { value: string; attributes?: string }[]>();
   if (map === undefined || map === null) return out;
   if (!isObject(map)) fail(`${what} must be an object`);
@@ -76,24 +81,42 @@ export interface RequestChanges {
   cookie: string | undefined;
 }
 
-export function readRequest(
-  out: Record<string, unknown>,
-  event: FunctionEvent,
-  snapshots: { headers: MapSnapshot; cookies: MapSnapshot; querystring: MapSnapshot; query: string },
-): RequestChanges {
-  const req = event.request;
-  if (out.method !== undefined && out.method !== req.method) fail("request.method is read-only");
+/** The request as the event carried it, taken before the function ran (it edits the event in place). */
+export interface RequestSnapshot {
+  method: string;
+  headers: MapSnapshot;
+  cookies: MapSnapshot;
+  querystring: MapSnapshot;
+  /** The query string as received. */
+  query: string;
+}
+
+export function snapshotRequest(event: FunctionEvent, query: string): RequestSnapshot {
+  const r = event.request;
+  return { method: r.method, headers: snapshotMap(r.headers), cookies: snapshotMap(r.cookies), querystring: snapshotMap(r.querystring), query };
+}
+
+/** A snapshot as the values it held, repeats in order. */
+export function snapshotValues(s: MapSnapshot): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [name, e] of s) out.set(name, e.multi === undefined ? [e.value] : (JSON.parse(e.multi) as { value: string }[]).map((m) => m.value));
+  return out;
+}
+
+export function readRequest(out: Record<string, unknown>, snapshots: RequestSnapshot): RequestChanges {
+  if (out.method !== undefined && out.method !== snapshots.method) fail("request.method is read-only");
   const uri = out.uri;
   if (typeof uri !== "string" || !uri.startsWith("/")) fail("request.uri must be a string that starts with /");
   const headers = toHeaderValues(readEventMap(out.headers, "request.headers", snapshots.headers));
   checkHeaderEdits("viewer-request", headers, snapshots.headers);
   for (const name of VIEWER_REQUEST_RESERVED)
-    if (headers.has(name) && snapshots.headers.get(name)?.value !== headers.get(name)![0]) fail(`request.headers.${name} cannot be added by a viewer-request function`);
+    if (headers.has(name) && snapshots.headers.get(name)?.value !== headers.get(name)![0])
+      fail(`request.headers.${name} cannot be added by a viewer-request function`);
   const cookies = readEventMap(out.cookies, "request.cookies", snapshots.cookies);
   const qs = readEventMap(out.querystring, "request.querystring", snapshots.querystring);
   const query = serializeQuery(qs);
   // An untouched query string goes on exactly as the viewer sent it.
-  const sameQuery = query === serializeQuery(readEventMap(req.querystring, "", snapshots.querystring));
+  const sameQuery = query === serializeQuery(new Map([...snapshotValues(snapshots.querystring)].map(([n, vs]) => [n, vs.map((value) => ({ value }))])));
   const cookieParts: string[] = [];
   for (const [name, values] of cookies) for (const v of values) cookieParts.push(`${name}=${v.value}`);
   return { uri: uri as string, query: sameQuery ? snapshots.query : query, headers, cookie: cookieParts.length ? cookieParts.join("; ") : undefined };
@@ -156,7 +179,8 @@ export function readResponse(
   const cookies = readEventMap(out.cookies, "response.cookies", before?.cookies, true);
   const setCookies: string[] = [];
   for (const [name, values] of cookies)
-    for (const v of values as { value: string; attributes?: string }[]) setCookies.push(v.attributes ? `${name}=${v.value}; ${v.attributes}` : `${name}=${v.value}`);
+    for (const v of values as { value: string; attributes?: string }[])
+      setCookies.push(v.attributes ? `${name}=${v.value}; ${v.attributes}` : `${name}=${v.value}`);
   // §13.2: body is a string (text) or { encoding: text|base64, data }. Viewer-response bodies are 2.0's.
   let body: Buffer | undefined;
   const b = out.body;

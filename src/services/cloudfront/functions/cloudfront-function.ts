@@ -34,7 +34,11 @@ export function compileCloudFrontFunction(o: {
   keyValueStore: KeyValueStore | undefined;
   now: Date;
 }): CloudFrontFunction {
-  const etag = `E${createHash("sha256").update(`${o.runtime}\n${o.comment}\n${o.keyValueStore?.arn ?? ""}\n${o.code}`).digest("hex").slice(0, 13).toUpperCase()}`;
+  const etag = `E${createHash("sha256")
+    .update(`${o.runtime}\n${o.comment}\n${o.keyValueStore?.arn ?? ""}\n${o.code}`)
+    .digest("hex")
+    .slice(0, 13)
+    .toUpperCase()}`;
   return Object.freeze({
     name: o.name,
     arn: functionArn(o.name),

@@ -60,7 +60,11 @@ export function querystringToEvent(query: string): EventMap {
 }
 
 /** The request's headers from its raw lines (so repeats stay repeats), with `extra` (CloudFront-* headers the policies add). */
-export function headersToEvent(rawHeaders: readonly string[], host: string, extra: readonly (readonly [string, string])[]): { headers: EventMap; cookies: EventMap } {
+export function headersToEvent(
+  rawHeaders: readonly string[],
+  host: string,
+  extra: readonly (readonly [string, string])[],
+): { headers: EventMap; cookies: EventMap } {
   const headers: EventMap = {};
   const cookies: EventMap = {};
   for (let i = 0; i < rawHeaders.length; i += 2) {

@@ -41,7 +41,16 @@ export function isDisallowedHeader(lowerName: string): boolean {
 /** Read-only headers per event (§14.4 table; origin events are Lambda@Edge's). */
 export const READ_ONLY_HEADERS: Readonly<Record<FunctionEventType | "origin-request" | "origin-response", ReadonlySet<string>>> = {
   "viewer-request": new Set(["content-length", "host", "transfer-encoding", "via"]),
-  "origin-request": new Set(["accept-encoding", "content-length", "if-modified-since", "if-none-match", "if-range", "if-unmodified-since", "transfer-encoding", "via"]),
+  "origin-request": new Set([
+    "accept-encoding",
+    "content-length",
+    "if-modified-since",
+    "if-none-match",
+    "if-range",
+    "if-unmodified-since",
+    "transfer-encoding",
+    "via",
+  ]),
   "origin-response": new Set(["transfer-encoding", "via"]),
   "viewer-response": new Set(["warning", "via"]),
 };

@@ -96,8 +96,7 @@ function kvsHandle(store: KeyValueStore, p: SandboxPromises) {
       return p.reject(new TypeError(`unknown format: "${String(format)}"`));
     },
     exists: (key: unknown) => p.resolve(store.data.has(String(key))),
-    meta: () =>
-      p.resolve({ creationDateTime: store.createdAt.toISOString(), lastUpdatedDateTime: store.updatedAt.toISOString(), keyCount: store.data.size }),
+    meta: () => p.resolve({ creationDateTime: store.createdAt.toISOString(), lastUpdatedDateTime: store.updatedAt.toISOString(), keyCount: store.data.size }),
   });
 }
 

@@ -45,7 +45,8 @@ function updateOrigin(plan: DistributionPlan, base: OriginPlan, u: Record<string
   if (u.domainName !== undefined) {
     const domain = String(u.domainName).toLowerCase();
     const same = [...plan.origins.values()].find((o) => o.domainName === domain);
-    if (!same) return `updateRequestOrigin: domainName '${domain}' is not an origin of distribution ${plan.id}, so edgeparity does not know where it is locally`;
+    if (!same)
+      return `updateRequestOrigin: domainName '${domain}' is not an origin of distribution ${plan.id}, so edgeparity does not know where it is locally`;
     Object.assign(next, { domainName: same.domainName, http: same.http, https: same.https, isS3: same.isS3 });
   }
   if (u.originPath !== undefined) {

@@ -3,7 +3,17 @@ import type { OriginPlan } from "../compile/plan.js";
 import type { EdgeContext } from "../edge/edge-context.js";
 import { cloudFrontHeaderValue } from "../edge/stages/60-origin-fetch/origin-request-headers.js";
 import type { EdgeResponse } from "../response/edge-response.js";
-import { FunctionValidationError, readRequest, readResponse, snapshotMap, snapshotResponse, type HeaderValues, type ResponseChanges } from "./apply-result.js";
+import {
+  FunctionValidationError,
+  readRequest,
+  readResponse,
+  snapshotRequest,
+  snapshotResponse,
+  snapshotValues,
+  type HeaderValues,
+  type RequestSnapshot,
+  type ResponseChanges,
+} from "./apply-result.js";
 import type { CloudFrontFunction } from "./cloudfront-function.js";
 import { headersToEvent, querystringToEvent, responseHeadersToEvent, type FunctionEvent } from "./event.js";
 import { functionExecutionError, functionValidationError } from "./function-errors.js";
@@ -55,12 +65,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** Viewer-request (§13.3): true when the function answered (ctx.response is set), false to go on. */
 export function runViewerRequestFunction(ctx: EdgeContext, fn: CloudFrontFunction): boolean {
   const event = requestEvent(ctx, "viewer-request");
-  const snapshots = {
-    headers: snapshotMap(event.request.headers),
-    cookies: snapshotMap(event.request.cookies),
-    querystring: snapshotMap(event.request.querystring),
-    query: ctx.query,
-  };
+  const snapshots = snapshotRequest(event, ctx.query);
   const outcome = fn.sandbox.invoke(event, ctx.runtime.clock.now());
   if (outcome.error !== undefined) return fail(ctx, fn, "viewer-request", outcome, outcome.error, functionExecutionError);
   try {
@@ -72,10 +77,10 @@ export function runViewerRequestFunction(ctx: EdgeContext, fn: CloudFrontFunctio
       ctx.response = generatedResponse(r);
       return true;
     }
-    const changes = readRequest(v, event, snapshots);
+    const changes = readRequest(v, snapshots);
     const origin = resolveOrigin(ctx, fn, outcome.originChange);
     recordRun(ctx, fn, "viewer-request", outcome);
-    applyRequest(ctx, changes, event, snapshots.headers);
+    applyRequest(ctx, changes, snapshots);
     if (origin !== undefined) ctx.originOverride = origin;
     return false;
   } catch (e) {
@@ -109,18 +114,19 @@ function fail(
 }
 
 /** The modified request goes on: uri, query string, headers and cookies (§13.2); only what changed is rewritten. */
-function applyRequest(ctx: EdgeContext, c: ReturnType<typeof readRequest>, event: FunctionEvent, before: ReturnType<typeof snapshotMap>): void {
+function applyRequest(ctx: EdgeContext, c: ReturnType<typeof readRequest>, before: RequestSnapshot): void {
   ctx.uri = c.uri;
   if (c.query !== ctx.query) {
     ctx.query = c.query;
     ctx.hasQuery = c.query !== "";
   }
   const h = ctx.req.headers;
-  let changed = c.headers.size !== before.size;
+  const was = snapshotValues(before.headers);
+  let changed = c.headers.size !== was.size;
   if (!changed)
     for (const [name, values] of c.headers) {
-      const was = event.request.headers[name];
-      if (was === undefined || values.length !== (was.multiValue?.length ?? 1) || values.some((v, i) => v !== (was.multiValue?.[i]?.value ?? was.value))) {
+      const old = was.get(name);
+      if (old === undefined || values.length !== old.length || values.some((v, i) => v !== old[i])) {
         changed = true;
         break;
       }
@@ -131,22 +137,19 @@ function applyRequest(ctx: EdgeContext, c: ReturnType<typeof readRequest>, event
     for (const [name, values] of c.headers) {
       if (name === "host" || name === "content-length" || name === "transfer-encoding") continue;
       // CloudFront-* values the event carried are CloudFront's; the origin request computes them again.
-      if (name.startsWith("cloudfront-") && h[name] === undefined && before.get(name)?.value === values[0]) continue;
+      if (name.startsWith("cloudfront-") && h[name] === undefined && was.get(name)?.[0] === values[0]) continue;
       h[name] = values.join(", ");
     }
   }
-  if (c.cookie !== normaliseCookie(event)) {
+  if (c.cookie !== serializeCookies(before.cookies)) {
     if (c.cookie === undefined) delete h.cookie;
     else h.cookie = c.cookie;
   }
 }
 
-function normaliseCookie(event: FunctionEvent): string | undefined {
+function serializeCookies(s: RequestSnapshot["cookies"]): string | undefined {
   const parts: string[] = [];
-  for (const name in event.request.cookies) {
-    const e = event.request.cookies[name]!;
-    for (const v of e.multiValue ?? [{ value: e.value }]) parts.push(`${name}=${v.value}`);
-  }
+  for (const [name, values] of snapshotValues(s)) for (const v of values) parts.push(`${name}=${v}`);
   return parts.length ? parts.join("; ") : undefined;
 }
 

@@ -55,7 +55,8 @@ export function checkFunctionSyntax(code: string, runtime: FunctionRuntime): Syn
       if (p.type === "AssignmentPattern") refuse("=", find("=", (p.left as Node).end));
       else if (p.type === "ObjectPattern") refuse("{", p.start);
       else if (p.type === "ArrayPattern") refuse("[", p.start);
-      else if (p.type === "RestElement" && (p.argument as Node).type !== "Identifier") refuse((p.argument as Node).type === "ArrayPattern" ? "[" : "{", (p.argument as Node).start);
+      else if (p.type === "RestElement" && (p.argument as Node).type !== "Identifier")
+        refuse((p.argument as Node).type === "ArrayPattern" ? "[" : "{", (p.argument as Node).start);
     }
   };
   const checkFunction = (n: AnyNode) => {
@@ -82,7 +83,8 @@ export function checkFunctionSyntax(code: string, runtime: FunctionRuntime): Syn
       case "AssignmentExpression":
         if ((n.left as Node).type === "ObjectPattern") refuse("{", (n.left as Node).start);
         if ((n.left as Node).type === "ArrayPattern") refuse("[", (n.left as Node).start);
-        if (n.operator === "&&=" || n.operator === "||=" || n.operator === "??=") refuse(n.operator as string, find(n.operator as string, (n.left as Node).end));
+        if (n.operator === "&&=" || n.operator === "||=" || n.operator === "??=")
+          refuse(n.operator as string, find(n.operator as string, (n.left as Node).end));
         break;
       case "ForOfStatement":
         refuse("of", find("of", (n.left as Node).end));
@@ -157,7 +159,17 @@ export function checkFunctionSyntax(code: string, runtime: FunctionRuntime): Syn
   return { message: `SyntaxError: Token "${refusal.token}" not supported in this version`, line, column };
 }
 
-const REFUSED_GLOBALS = new Set(["eval", "Function", "setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "clearImmediate", "queueMicrotask"]);
+const REFUSED_GLOBALS = new Set([
+  "eval",
+  "Function",
+  "setTimeout",
+  "setInterval",
+  "setImmediate",
+  "clearTimeout",
+  "clearInterval",
+  "clearImmediate",
+  "queueMicrotask",
+]);
 
 /** Names the code declares itself (a `var setTimeout` of its own is no timer). */
 function declaredNames(ast: Node): Set<string> {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LOCAL_ACCOUNT_ID } from "../../../core/account.js";
+import { isCodePath } from "../../../core/code-path.js";
 import { didYouMean } from "../../../core/did-you-mean.js";
 import { awsList, listItems } from "../../../model/aws-list.js";
 import type { DistributionConfig } from "./distribution-config.js";
@@ -38,9 +39,7 @@ export const KeyValueStoreEntrySchema = z.preprocess(
 export type KeyValueStoreEntry = z.infer<typeof KeyValueStoreEntrySchema>;
 
 /** `FunctionCode` names a file (see above) rather than holding code. */
-export function isFunctionCodePath(code: string): boolean {
-  return /^[^\s;{}()]+\.(js|mjs|cjs)$/.test(code.trim());
-}
+export const isFunctionCodePath = isCodePath;
 
 /** `arn:aws:cloudfront::000000000000:function/<name>`, or the name itself → the name. */
 export function functionNameOf(ref: string): string {
@@ -64,7 +63,8 @@ export function validateFunctions(functions: Readonly<Record<string, FunctionEnt
   const problems: Problem[] = [];
   for (const [name, f] of Object.entries(functions)) {
     const at = ["functions", name];
-    if (!FUNCTION_NAME.test(name)) problems.push([at, `InvalidArgument: a function name is 1 to 64 letters, digits, hyphens and underscores; '${name}' is not`]);
+    if (!FUNCTION_NAME.test(name))
+      problems.push([at, `InvalidArgument: a function name is 1 to 64 letters, digits, hyphens and underscores; '${name}' is not`]);
     const kvs = listItems(f.FunctionConfig.KeyValueStoreAssociations);
     const kAt = [...at, "FunctionConfig", "KeyValueStoreAssociations"];
     if (kvs.length > 0 && f.FunctionConfig.Runtime === "cloudfront-js-1.0")
@@ -105,7 +105,10 @@ export function validateFunctionAssociations(dc: DistributionConfig, functions: 
       if (seen.has(a.EventType)) problems.push([[...at, "EventType"], `InvalidArgument: more than one function is associated with the ${a.EventType} event`]);
       seen.add(a.EventType);
       if (lambdaEvents.has(a.EventType))
-        problems.push([[...at, "EventType"], `InvalidArgument: the ${a.EventType} event has both a CloudFront function and a Lambda@Edge function; a behaviour takes one of them`]);
+        problems.push([
+          [...at, "EventType"],
+          `InvalidArgument: the ${a.EventType} event has both a CloudFront function and a Lambda@Edge function; a behaviour takes one of them`,
+        ]);
     });
   }
   return problems;
