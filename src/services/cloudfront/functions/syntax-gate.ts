@@ -68,10 +68,15 @@ export function checkFunctionSyntax(code: string, runtime: FunctionRuntime): Syn
   full(ast, (node) => {
     const n = node as AnyNode;
     switch (n.type) {
-      case "Identifier":
-        // §13.1: no eval, no Function constructor, no timers. Refused at publish (issue 10), named as njs names an unsupported token.
-        if (REFUSED_GLOBALS.has(n.name as string) && !declared.has(n.name as string)) refuse(n.name as string, n.start);
+      case "CallExpression":
+      case "NewExpression": {
+        // §13.1: no eval, no Function constructor, no timers. A call of one is refused at publish (issue 10),
+        // named as njs names an unsupported token; a mere reference (`typeof setTimeout`) is not a call.
+        const callee = n.callee as AnyNode;
+        if (callee.type === "Identifier" && REFUSED_GLOBALS.has(callee.name as string) && !declared.has(callee.name as string))
+          refuse(callee.name as string, callee.start);
         break;
+      }
       case "VariableDeclaration":
         if (n.kind !== "var" && !is2) refuse(n.kind as string, n.start);
         for (const d of n.declarations as AnyNode[]) {
