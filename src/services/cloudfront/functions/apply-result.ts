@@ -47,30 +47,33 @@ export function readEventMap(
   const out = new Map<string, { value: string; attributes?: string }[]>();
   if (map === undefined || map === null) return out;
   if (!isObject(map)) fail(`${what} must be an object`);
-  for (const name in map as Record<string, unknown>) {
-    const e = (map as Record<string, unknown>)[name];
-    if (!isObject(e)) fail(`${what}.${name} must be an object with a value`);
-    const entry = e as Record<string, unknown>;
-    const read = (x: unknown, at: string) => {
-      if (!isObject(x) || typeof x.value !== "string") return fail(`${what}.${name}${at}.value must be a string`);
-      if (withAttributes && x.attributes !== undefined && typeof x.attributes !== "string") fail(`${what}.${name}${at}.attributes must be a string`);
-      return withAttributes ? { value: x.value, attributes: (x.attributes as string | undefined) ?? "" } : { value: x.value };
-    };
-    const multi = entry.multiValue;
-    const was = before?.get(name);
-    if (multi !== undefined && multi !== null) {
-      if (!Array.isArray(multi)) fail(`${what}.${name}.multiValue must be an array`);
-      const values = (multi as unknown[]).map((m, i) => read(m, `.multiValue[${i}]`));
-      const multiEdited = was === undefined || was.multi !== JSON.stringify(multi);
-      if (!multiEdited && typeof entry.value === "string" && entry.value !== was.value && values.length > 0) {
-        values[0] = withAttributes ? { value: entry.value, attributes: values[0]!.attributes ?? "" } : { value: entry.value };
-      }
-      out.set(name, values);
-    } else {
-      out.set(name, [read(entry, "")]);
+  const m = map as Record<string, unknown>;
+  for (const name of Object.keys(m)) {
+    const entry = m[name] as Record<string, unknown> | null | undefined;
+    if (entry === null || typeof entry !== "object") fail(`${what}.${name} must be an object with a value`);
+    const multi = entry!.multiValue;
+    if (multi === undefined || multi === null) {
+      out.set(name, [readValue(entry, what, name, "", withAttributes)]);
+      continue;
     }
+    if (!Array.isArray(multi)) fail(`${what}.${name}.multiValue must be an array`);
+    const values = (multi as unknown[]).map((x, i) => readValue(x, what, name, `.multiValue[${i}]`, withAttributes));
+    const was = before?.get(name);
+    const multiEdited = was === undefined || was.multi !== JSON.stringify(multi);
+    if (!multiEdited && typeof entry!.value === "string" && entry!.value !== was.value && values.length > 0) {
+      values[0] = withAttributes ? { value: entry!.value, attributes: values[0]!.attributes ?? "" } : { value: entry!.value };
+    }
+    out.set(name, values);
   }
   return out;
+}
+
+function readValue(x: unknown, what: string, name: string, at: string, withAttributes: boolean): { value: string; attributes?: string } {
+  const e = x as { value?: unknown; attributes?: unknown } | null;
+  if (e === null || typeof e !== "object" || typeof e.value !== "string") return fail(`${what}.${name}${at}.value must be a string`);
+  if (!withAttributes) return { value: e.value };
+  if (e.attributes !== undefined && typeof e.attributes !== "string") fail(`${what}.${name}${at}.attributes must be a string`);
+  return { value: e.value, attributes: (e.attributes as string | undefined) ?? "" };
 }
 
 /** The request a viewer-request function continues with (§13.3), checked against §14.4. */
@@ -79,6 +82,7 @@ export interface RequestChanges {
   query: string;
   headers: HeaderValues;
   cookie: string | undefined;
+  isCookieEdited: boolean;
 }
 
 /** The request as the event carried it, taken before the function ran (it edits the event in place). */
@@ -89,18 +93,24 @@ export interface RequestSnapshot {
   querystring: MapSnapshot;
   /** The query string as received. */
   query: string;
+  /** The event's querystring and cookies maps serialized as readRequest serializes the function's. */
+  querySerialized: string;
+  cookieSerialized: string | undefined;
 }
 
 export function snapshotRequest(event: FunctionEvent, query: string): RequestSnapshot {
   const r = event.request;
-  return { method: r.method, headers: snapshotMap(r.headers), cookies: snapshotMap(r.cookies), querystring: snapshotMap(r.querystring), query };
-}
-
-/** A snapshot as the values it held, repeats in order. */
-export function snapshotValues(s: MapSnapshot): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const [name, e] of s) out.set(name, e.multi === undefined ? [e.value] : (JSON.parse(e.multi) as { value: string }[]).map((m) => m.value));
-  return out;
+  const querystring = snapshotMap(r.querystring);
+  const cookies = snapshotMap(r.cookies);
+  return {
+    method: r.method,
+    headers: snapshotMap(r.headers),
+    cookies,
+    querystring,
+    query,
+    querySerialized: querystring.size === 0 ? "" : serializeQuery(readEventMap(r.querystring, "", querystring)),
+    cookieSerialized: cookies.size === 0 ? undefined : serializeCookies(readEventMap(r.cookies, "", cookies)),
+  };
 }
 
 export function readRequest(out: Record<string, unknown>, snapshots: RequestSnapshot): RequestChanges {
@@ -112,14 +122,23 @@ export function readRequest(out: Record<string, unknown>, snapshots: RequestSnap
   for (const name of VIEWER_REQUEST_RESERVED)
     if (headers.has(name) && snapshots.headers.get(name)?.value !== headers.get(name)![0])
       fail(`request.headers.${name} cannot be added by a viewer-request function`);
-  const cookies = readEventMap(out.cookies, "request.cookies", snapshots.cookies);
-  const qs = readEventMap(out.querystring, "request.querystring", snapshots.querystring);
-  const query = serializeQuery(qs);
+  const cookie = serializeCookies(readEventMap(out.cookies, "request.cookies", snapshots.cookies));
+  const query = serializeQuery(readEventMap(out.querystring, "request.querystring", snapshots.querystring));
   // An untouched query string goes on exactly as the viewer sent it.
-  const sameQuery = query === serializeQuery(new Map([...snapshotValues(snapshots.querystring)].map(([n, vs]) => [n, vs.map((value) => ({ value }))])));
-  const cookieParts: string[] = [];
-  for (const [name, values] of cookies) for (const v of values) cookieParts.push(`${name}=${v.value}`);
-  return { uri: uri as string, query: sameQuery ? snapshots.query : query, headers, cookie: cookieParts.length ? cookieParts.join("; ") : undefined };
+  return {
+    uri: uri as string,
+    query: query === snapshots.querySerialized ? snapshots.query : query,
+    headers,
+    cookie,
+    isCookieEdited: cookie !== snapshots.cookieSerialized,
+  };
+}
+
+function serializeCookies(cookies: Map<string, { value: string }[]>): string | undefined {
+  if (cookies.size === 0) return undefined;
+  const parts: string[] = [];
+  for (const [name, values] of cookies) for (const v of values) parts.push(`${name}=${v.value}`);
+  return parts.join("; ");
 }
 
 function serializeQuery(qs: Map<string, { value: string }[]>): string {
@@ -132,18 +151,23 @@ function toHeaderValues(m: Map<string, { value: string }[]>): HeaderValues {
   const out: HeaderValues = new Map();
   for (const [name, values] of m) {
     const lower = name.toLowerCase();
-    out.set(lower, [...(out.get(lower) ?? []), ...values.map((v) => v.value)]);
+    let list = out.get(lower);
+    if (list === undefined) out.set(lower, (list = []));
+    for (const v of values) list.push(v.value);
   }
   return out;
 }
 
+const NOT_TOKEN = /[^!#$%&'*+\-.^_`|~0-9a-z]/;
+const BREAKS = /[\0\r\n]/;
+
 /** §14.4: disallowed headers may not appear; read-only ones may not change, appear or go. */
 function checkHeaderEdits(event: FunctionEventType, headers: HeaderValues, before: MapSnapshot): void {
   const readOnly = READ_ONLY_HEADERS[event];
-  for (const name of headers.keys()) {
+  for (const [name, values] of headers) {
     if (isDisallowedHeader(name)) fail(`header ${name} is not allowed in ${event} functions`);
-    if (/[^!#$%&'*+\-.^_`|~0-9a-z]/.test(name)) fail(`header name ${JSON.stringify(name)} is not a valid HTTP field name`);
-    for (const v of headers.get(name)!) if (/[\0\r\n]/.test(v)) fail(`header ${name} has a value with a line break or NUL`);
+    if (NOT_TOKEN.test(name)) fail(`header name ${JSON.stringify(name)} is not a valid HTTP field name`);
+    for (const v of values) if (BREAKS.test(v)) fail(`header ${name} has a value with a line break or NUL`);
   }
   for (const name of readOnly) {
     const was = before.get(name);

@@ -64,12 +64,12 @@ export function instrumentCode(code: string, rewriteImports: boolean): string {
   return out;
 }
 
-/** The context-side budget check: cheap per call, reads the clock every 1024 ticks. */
-export const TICK_SOURCE = `(function (now) {
-  var deadline = Infinity, count = 0, over = false;
+/** The context-side budget check: cheap per call, reads the clock every 1024 ticks; `io` is the sandbox's shared object. */
+export const TICK_SOURCE = `(function (io, now) {
+  var count = 0;
+  var stop = function () { throw new Error("InternalError: the function exceeded its maximum allowed time and was stopped"); };
   Object.defineProperty(globalThis, "${TICK}", { value: function () {
-    if (over) throw new Error("InternalError: the function exceeded its maximum allowed time and was stopped");
-    if ((++count & 1023) === 0 && now() > deadline) { over = true; throw new Error("InternalError: the function exceeded its maximum allowed time and was stopped"); }
+    if (io.over) stop();
+    if ((++count & 1023) === 0 && now() > io.deadline) { io.over = true; stop(); }
   } });
-  return { arm: function (d) { deadline = d; count = 0; over = false; }, isOver: function () { return over; } };
 })`;

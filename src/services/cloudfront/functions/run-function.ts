@@ -9,7 +9,6 @@ import {
   readResponse,
   snapshotRequest,
   snapshotResponse,
-  snapshotValues,
   type HeaderValues,
   type RequestSnapshot,
   type ResponseChanges,
@@ -121,12 +120,14 @@ function applyRequest(ctx: EdgeContext, c: ReturnType<typeof readRequest>, befor
     ctx.hasQuery = c.query !== "";
   }
   const h = ctx.req.headers;
-  const was = snapshotValues(before.headers);
-  let changed = c.headers.size !== was.size;
+  let changed = c.headers.size !== before.headers.size;
   if (!changed)
     for (const [name, values] of c.headers) {
-      const old = was.get(name);
-      if (old === undefined || values.length !== old.length || values.some((v, i) => v !== old[i])) {
+      const old = before.headers.get(name);
+      if (
+        old === undefined ||
+        (old.multi === undefined ? values.length !== 1 || values[0] !== old.value : JSON.stringify(values.map((value) => ({ value }))) !== old.multi)
+      ) {
         changed = true;
         break;
       }
@@ -137,20 +138,14 @@ function applyRequest(ctx: EdgeContext, c: ReturnType<typeof readRequest>, befor
     for (const [name, values] of c.headers) {
       if (name === "host" || name === "content-length" || name === "transfer-encoding") continue;
       // CloudFront-* values the event carried are CloudFront's; the origin request computes them again.
-      if (name.startsWith("cloudfront-") && h[name] === undefined && was.get(name)?.[0] === values[0]) continue;
+      if (name.startsWith("cloudfront-") && h[name] === undefined && before.headers.get(name)?.value === values[0]) continue;
       h[name] = values.join(", ");
     }
   }
-  if (c.cookie !== serializeCookies(before.cookies)) {
+  if (c.isCookieEdited) {
     if (c.cookie === undefined) delete h.cookie;
     else h.cookie = c.cookie;
   }
-}
-
-function serializeCookies(s: RequestSnapshot["cookies"]): string | undefined {
-  const parts: string[] = [];
-  for (const [name, values] of snapshotValues(s)) for (const v of values) parts.push(`${name}=${v}`);
-  return parts.length ? parts.join("; ") : undefined;
 }
 
 function toResponseHeaders(values: HeaderValues, setCookies: readonly string[]): Record<string, string | string[]> {
