@@ -133,18 +133,22 @@ function applyRequest(ctx: EdgeContext, c: ReturnType<typeof readRequest>, befor
       }
     }
   if (changed) {
-    // Headers the function could not see stay; read-only ones are unchanged (checked), so left as they are.
-    for (const name of Object.keys(h)) if (name !== "cookie" && name !== "host" && !isDisallowedHeader(name) && !c.headers.has(name)) delete h[name];
+    // A new headers object rather than deletes on the old one (which would slow every later lookup).
+    // Headers the function could not see stay; read-only ones are unchanged (checked), so copied as they are.
+    const next: Record<string, string | string[] | undefined> = {};
+    for (const name in h) if (name === "cookie" || name === "host" || name === "content-length" || name === "transfer-encoding" || name.charCodeAt(0) === 58 || isDisallowedHeader(name)) next[name] = h[name];
     for (const [name, values] of c.headers) {
       if (name === "host" || name === "content-length" || name === "transfer-encoding") continue;
       // CloudFront-* values the event carried are CloudFront's; the origin request computes them again.
       if (name.startsWith("cloudfront-") && h[name] === undefined && before.headers.get(name)?.value === values[0]) continue;
-      h[name] = values.join(", ");
+      next[name] = values.length === 1 ? values[0]! : values.join(", ");
     }
+    Object.defineProperty(ctx.req, "headers", { value: next, writable: true, configurable: true, enumerable: true });
   }
   if (c.isCookieEdited) {
-    if (c.cookie === undefined) delete h.cookie;
-    else h.cookie = c.cookie;
+    const headers = ctx.req.headers;
+    if (c.cookie === undefined) delete headers.cookie;
+    else headers.cookie = c.cookie;
   }
 }
 
