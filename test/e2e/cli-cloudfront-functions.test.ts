@@ -28,6 +28,16 @@ function jwt(claims: Record<string, unknown>, secret = SECRET): string {
   return `${head}.${body}.${createHmac("sha256", secret).update(`${head}.${body}`).digest("base64url")}`;
 }
 
+/** The access-log line a request printed (the log is written when the response closes). */
+async function waitForLine(lines: readonly string[], match: (line: string) => boolean): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    const found = lines.find(match);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no access-log line matched; last lines:\n${lines.slice(-5).join("\n")}`);
+}
+
 describe("e2e: CloudFront Functions through edgeparity up (cloudfront.md §13)", () => {
   let work: string;
   let s: CliSession;
@@ -93,6 +103,9 @@ describe("e2e: CloudFront Functions through edgeparity up (cloudfront.md §13)",
       assert.equal(second.headers["x-cache"], "Hit from cloudfront", "the rewritten URI is the cache key: a second route is a hit");
       assert.equal(second.headers["x-frame-options"], "DENY", "viewer-response runs on cache hits");
       assert.ok(Number(second.headers["x-served-at"]) > 0, "Date inside the function is the invocation's time");
+      // The access log names each function run with its compute utilization (cloudfront.md §13.4).
+      const logged = await waitForLine(s.lines, (l) => l.includes(`/another/route-h${http.replace(".", "")}`));
+      assert.match(logged, /function=spa-rewrite\/viewer-request compute=\d+ function=security-headers\/viewer-response compute=\d+/);
     });
 
     it(`viewer-response does not run when the origin answers 400 or more (cloudfront.md §13.3 [doc]) ${tag}`, async () => {
@@ -196,6 +209,19 @@ describe("e2e: CloudFront Functions through edgeparity up (cloudfront.md §13)",
       if (url !== "/red/page") await new Promise((res) => setTimeout(res, 100));
     }
     assert.equal(url, "/red/page");
+  });
+
+  it("live reload: an edit of a function's code file is a new revision that runs the new code (cloudfront.md §13.1; issue 9)", async () => {
+    const file = join(work, "stack", "functions", "security-headers.js");
+    const code = await readFile(file, "utf8");
+    await writeFile(file, code.replace('headers["referrer-policy"]', 'headers["x-code-version"] = { value: "2" };\n  headers["referrer-policy"]'));
+    let version: string | undefined;
+    for (let i = 0; i < 100 && version !== "2"; i++) {
+      const r = await send("/index.html", "1.1");
+      version = r.headers["x-code-version"];
+      if (version !== "2") await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.equal(version, "2", s.stderr().slice(-2000));
   });
 
   it("edgeparity function test prints what aws cloudfront test-function prints (cloudfront.md §13.6)", async () => {
