@@ -257,13 +257,13 @@ describe("e2e: code AWS refuses is refused at load, with line and column (cloudf
   const cases: [string, RegExp][] = [
     [
       "const-in-1.0",
-      /functions\.refused\.FunctionCode: InvalidArgument: SyntaxError: Token "const" not supported in this version in const-in-1\.0\.js:3:3 \(runtime cloudfront-js-1\.0\)/,
+      /functions\.refused\.FunctionCode: InvalidArgument: SyntaxError: Token "const" not supported in this version in const-in-1\.0\.js:4:3 \(runtime cloudfront-js-1\.0\)/,
     ],
     [
       "destructuring-in-2.0",
-      /InvalidArgument: SyntaxError: Token "\{" not supported in this version in destructuring-in-2\.0\.js:2:9 \(runtime cloudfront-js-2\.0\)/,
+      /InvalidArgument: SyntaxError: Token "\{" not supported in this version in destructuring-in-2\.0\.js:3:9 \(runtime cloudfront-js-2\.0\)/,
     ],
-    ["eval", /InvalidArgument: SyntaxError: Token "eval" not supported in this version in eval\.js:3:38/],
+    ["eval", /InvalidArgument: SyntaxError: Token "eval" not supported in this version in eval\.js:4:38/],
   ];
   for (const [name, message] of cases) {
     it(`edgeparity validate refuses ${name}.js`, async () => {

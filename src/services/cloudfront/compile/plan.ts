@@ -1,4 +1,5 @@
-import type { CloudFrontFunction } from "../functions/index.js";
+// A leaf file, not the functions door: the door reaches the edge, which reads plans.
+import type { CloudFrontFunction } from "../functions/cloudfront-function.js";
 import type { PathMatcher } from "./path-pattern.js";
 import type { CacheKeyRecipe } from "./cache-key.js";
 import type { ForwardingRecipe } from "./forwarding.js";

@@ -3,7 +3,8 @@ import type { ConnectionInfo } from "../../../core/service.js";
 import { hasRequestBody } from "../../../core/http/has-body.js";
 import type { CacheState } from "../cache/index.js";
 import type { BehaviorPlan, DistributionPlan, OriginPlan } from "../compile/plan.js";
-import type { FunctionRun } from "../functions/index.js";
+// A leaf file, not the functions door: the door reaches back here (run-function.ts).
+import type { FunctionRun } from "../functions/function-run.js";
 import type { EdgeResponse, ResponseSource } from "../response/edge-response.js";
 import type { EdgeRuntime } from "./edge-runtime.js";
 

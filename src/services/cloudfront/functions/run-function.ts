@@ -27,13 +27,6 @@ import { resolveOriginChange } from "./origin-change.js";
  * event from the request (and response) → invoke → apply what the function returned, or answer
  * with CloudFront's failure page (§13.4). Each run is recorded on the context for the trace.
  */
-export interface FunctionRun {
-  name: string;
-  eventType: FunctionEventType;
-  computeUtilization: number;
-  error?: string;
-  logs: string[];
-}
 
 function recordRun(ctx: EdgeContext, fn: CloudFrontFunction, eventType: FunctionEventType, o: { computeUtilization: number; logs: string[] }, error?: string) {
   ctx.functionRuns.push({ name: fn.name, eventType, computeUtilization: o.computeUtilization, logs: o.logs, ...(error === undefined ? {} : { error }) });
@@ -136,7 +129,16 @@ function applyRequest(ctx: EdgeContext, c: ReturnType<typeof readRequest>, befor
     // A new headers object rather than deletes on the old one (which would slow every later lookup).
     // Headers the function could not see stay; read-only ones are unchanged (checked), so copied as they are.
     const next: Record<string, string | string[] | undefined> = {};
-    for (const name in h) if (name === "cookie" || name === "host" || name === "content-length" || name === "transfer-encoding" || name.charCodeAt(0) === 58 || isDisallowedHeader(name)) next[name] = h[name];
+    for (const name in h)
+      if (
+        name === "cookie" ||
+        name === "host" ||
+        name === "content-length" ||
+        name === "transfer-encoding" ||
+        name.charCodeAt(0) === 58 ||
+        isDisallowedHeader(name)
+      )
+        next[name] = h[name];
     for (const [name, values] of c.headers) {
       if (name === "host" || name === "content-length" || name === "transfer-encoding") continue;
       // CloudFront-* values the event carried are CloudFront's; the origin request computes them again.

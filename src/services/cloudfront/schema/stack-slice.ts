@@ -2,7 +2,14 @@ import { z } from "zod";
 import type { StackSlice } from "../../../core/stack-slice.js";
 import { DistributionConfigSchema, type DistributionConfig } from "./distribution-config.js";
 import { findNotEmulated } from "./not-emulated.js";
-import { FunctionEntrySchema, KeyValueStoreEntrySchema, validateFunctionAssociations, validateFunctions, type FunctionEntry, type KeyValueStoreEntry } from "./functions.js";
+import {
+  FunctionEntrySchema,
+  KeyValueStoreEntrySchema,
+  validateFunctionAssociations,
+  validateFunctions,
+  type FunctionEntry,
+  type KeyValueStoreEntry,
+} from "./functions.js";
 import { OriginAccessControlConfigSchema } from "./origin-access-control.js";
 import { CachePolicyConfigSchema, OriginRequestPolicyConfigSchema, type CachePolicyConfig, type OriginRequestPolicyConfig } from "./policies.js";
 import { validateDistribution } from "./validate-distribution.js";
