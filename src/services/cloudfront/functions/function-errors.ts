@@ -1,4 +1,4 @@
-import { errorPageBody } from "../errors.js";
+import { errorPage } from "../errors.js";
 import type { EdgeResponse } from "../response/edge-response.js";
 
 /**
@@ -10,18 +10,10 @@ import type { EdgeResponse } from "../response/edge-response.js";
 export const FUNCTION_EXECUTION_ERROR_MESSAGE = "The CloudFront function associated with the CloudFront distribution is invalid or could not run.";
 export const FUNCTION_VALIDATION_ERROR_MESSAGE = "The CloudFront function associated with the CloudFront distribution returned an invalid value.";
 
-function page(status: number, message: string, requestId: string, detailed: string): EdgeResponse {
-  const body = Buffer.from(errorPageBody(status, message, requestId), "latin1");
-  return {
-    status,
-    headers: { "content-type": "text/html", "content-length": String(body.length) },
-    body,
-    resultType: "Error",
-    detailedResultType: detailed,
-    generated: true,
-    bypassCustomErrors: true,
-  };
-}
+const page = (status: number, message: string, requestId: string, detailed: string): EdgeResponse => ({
+  ...errorPage(status, message, requestId, detailed),
+  bypassCustomErrors: true,
+});
 
 export const functionExecutionError = (requestId: string) => page(503, FUNCTION_EXECUTION_ERROR_MESSAGE, requestId, "FunctionExecutionError");
 export const functionValidationError = (requestId: string) => page(502, FUNCTION_VALIDATION_ERROR_MESSAGE, requestId, "FunctionValidationError");
