@@ -61,6 +61,11 @@ const FUNCTIONS = {
     "2.0",
     "import cf from 'cloudfront';\nfunction handler(event) { cf.updateRequestOrigin({ originPath: '/prefix', customHeaders: { 'x-origin-secret': 's3cr3t' } }); return event.request; }",
   ),
+  "both-request": fn("1.0", "function handler(event) { event.request.headers['x-from-viewer-request'] = { value: 'added' }; return event.request; }"),
+  "both-response": fn(
+    "1.0",
+    "function handler(event) { var h = event.request.headers['x-from-viewer-request']; event.response.headers['x-seen'] = { value: h ? h.value : 'none' }; return event.response; }",
+  ),
   "select-unknown-origin": fn("2.0", "import cf from 'cloudfront';\nfunction handler(event) { cf.selectRequestOriginById('nope'); return event.request; }"),
 };
 
@@ -118,7 +123,20 @@ describe("CloudFront Functions in the edge (cloudfront.md §13)", () => {
             Origins: { Items: [customOrigin("first", "first.example.com"), customOrigin("second", "second.example.com")] },
             DefaultCacheBehavior: { TargetOriginId: "first", ViewerProtocolPolicy: "allow-all", CachePolicyId: CACHING_DISABLED },
             CacheBehaviors: {
-              Items: [...VIEWER_REQUEST.map((n) => behavior(n, "viewer-request")), ...VIEWER_RESPONSE.map((n) => behavior(n, "viewer-response"))],
+              Items: [
+                ...VIEWER_REQUEST.map((n) => behavior(n, "viewer-request")),
+                ...VIEWER_RESPONSE.map((n) => behavior(n, "viewer-response")),
+                {
+                  ...behavior("both-request", "viewer-request"),
+                  PathPattern: "/both/*",
+                  FunctionAssociations: {
+                    Items: [
+                      { EventType: "viewer-request", FunctionARN: "both-request" },
+                      { EventType: "viewer-response", FunctionARN: "both-response" },
+                    ],
+                  },
+                },
+              ],
             },
             CustomErrorResponses: { Items: [{ ErrorCode: 404, ResponsePagePath: "/errors/404.html", ResponseCode: "200" }] },
           },
@@ -191,6 +209,12 @@ describe("CloudFront Functions in the edge (cloudfront.md §13)", () => {
       assert.equal(seen.headers["x-drop"], undefined);
       // AllViewerExceptHostHeader forwards every cookie.
       assert.equal(seen.headers.cookie, "old=1; session=abc");
+    });
+
+    it(`viewer-response sees the request as the viewer-request function left it (cloudfront.md §13.2) ${tag}`, async () => {
+      const r = await send(stack, v, host, "/both/p");
+      assert.equal(r.status, 200);
+      assert.equal(r.headers["x-seen"], "added");
     });
 
     it(`result: an edited multiValue wins over value (cloudfront.md §13.2) ${tag}`, async () => {

@@ -41,13 +41,24 @@ function requestEvent(ctx: EdgeContext, eventType: FunctionEventType): FunctionE
     const v = cloudFrontHeaderValue(name, ctx);
     if (v !== undefined) extra.push([name.toLowerCase(), v]);
   }
-  const { headers, cookies } = headersToEvent(ctx.req.rawHeaders, ctx.host, extra);
+  // After a viewer-request function changed the headers (a new headers object), later events see its headers.
+  const { headers, cookies } = headersToEvent(Object.hasOwn(ctx.req, "headers") ? flatten(ctx.req.headers) : ctx.req.rawHeaders, ctx.host, extra);
   return {
     version: "1.0",
     context: { distributionDomainName: ctx.plan.domain, distributionId: ctx.plan.id, eventType, requestId: ctx.requestId },
     viewer: { ip: ctx.clientIp },
     request: { method: ctx.method, uri: ctx.uri, querystring: querystringToEvent(ctx.query), headers, cookies },
   };
+}
+
+function flatten(headers: Readonly<Record<string, string | string[] | undefined>>): string[] {
+  const raw: string[] = [];
+  for (const name in headers) {
+    const v = headers[name];
+    if (v === undefined) continue;
+    for (const one of Array.isArray(v) ? v : [v]) raw.push(name, one);
+  }
+  return raw;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
