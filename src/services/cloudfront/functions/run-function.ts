@@ -17,6 +17,7 @@ import type { CloudFrontFunction } from "./cloudfront-function.js";
 import { headersToEvent, querystringToEvent, responseHeadersToEvent, type FunctionEvent } from "./event.js";
 import { functionExecutionError, functionValidationError } from "./function-errors.js";
 import type { FunctionEventType } from "./function-runtime.js";
+import type { FunctionRun } from "./function-run.js";
 import { isDisallowedHeader } from "./header-rules.js";
 import type { OriginRequestChange } from "./modules.js";
 import type { InvocationOutcome } from "./sandbox.js";
@@ -29,8 +30,10 @@ import { resolveOriginChange } from "./origin-change.js";
  */
 
 function recordRun(ctx: EdgeContext, fn: CloudFrontFunction, eventType: FunctionEventType, o: { computeUtilization: number; logs: string[] }, error?: string) {
-  ctx.functionRuns.push({ name: fn.name, eventType, computeUtilization: o.computeUtilization, logs: o.logs, ...(error === undefined ? {} : { error }) });
-  for (const line of o.logs) ctx.runtime.log.debug(`function ${fn.name} (${eventType}, request ${ctx.requestId}): ${line}`);
+  const run: FunctionRun = { name: fn.name, eventType, computeUtilization: o.computeUtilization, logs: o.logs };
+  if (error !== undefined) run.error = error;
+  ctx.functionRuns.push(run);
+  if (o.logs.length > 0) for (const line of o.logs) ctx.runtime.log.debug(`function ${fn.name} (${eventType}, request ${ctx.requestId}): ${line}`);
   if (error !== undefined) ctx.runtime.log.warn(`function ${fn.name} (${eventType}) failed for request ${ctx.requestId}: ${error}`);
 }
 

@@ -169,11 +169,14 @@ export class FunctionSandbox {
     const ms = performance.now() - started;
     io.event = undefined;
     const computeUtilization = Math.min(100, Math.max(1, Math.round((ms / COMPUTE_BUDGET_MS) * 100)));
-    const base = { logs: this.#logs, computeUtilization, originChange: this.#scope.originChange };
-    if (stopped !== undefined) return { ...base, error: stopped };
-    if (!io.done) return { ...base, error: "InternalError: the handler's promise did not settle (only KeyValueStore reads can be awaited)" };
-    if (io.threw) return { ...base, error: describeThrown(io.error) };
-    return { ...base, value: io.value };
+    const out: InvocationOutcome = { logs: this.#logs, computeUtilization, originChange: this.#scope.originChange };
+    if (stopped !== undefined) out.error = stopped;
+    else if (!io.done) out.error = "InternalError: the handler's promise did not settle (only KeyValueStore reads can be awaited)";
+    else if (io.threw) out.error = describeThrown(io.error);
+    else out.value = io.value;
+    io.value = undefined;
+    io.error = undefined;
+    return out;
   }
 
   #log(args: unknown[]): void {
