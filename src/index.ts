@@ -6,7 +6,7 @@ import { ManualClock, systemClock, type Clock } from "./core/clock.js";
 import { randomIds, type Ids } from "./core/ids.js";
 import { MemoryLog, type Log } from "./core/log.js";
 import { REGION, startStack } from "./engine/start-stack.js";
-import type { ApiGatewayLive, CloudFrontLive, Elbv2Live, S3Plan } from "./services/index.js";
+import type { ApiGatewayLive, CloudFrontLive, Elbv2Live, FunctionStage, S3Plan, TestResult } from "./services/index.js";
 import { lockStateDir } from "./engine/state-dir-lock.js";
 import { defaultCaDir } from "./gateway/local-ca.js";
 import { composeStack, fragmentSource, objectSources, readStackSources, type ImportWarning, type StackSources } from "./importers/index.js";
@@ -22,7 +22,7 @@ export type { ImportWarning } from "./importers/index.js";
 /** A load warning: file, line (when known), field path and message. */
 export type StackWarning = ImportWarning;
 export type { ListenerEndpoint, TargetGroupHandle, TargetHealth } from "./services/index.js";
-export type { Invalidation } from "./services/index.js";
+export type { Invalidation, FunctionStage, TestResult } from "./services/index.js";
 
 export interface StartEdgeparityOptions {
   /** A stack file or folder path, or the stack itself as an object (AWS shapes + `local:`). */
@@ -119,6 +119,12 @@ export interface EdgeparityStack {
    * invalidation with its Id and Status `InProgress`; the removal is done when the promise resolves.
    */
   invalidate(distribution: string, paths: readonly string[], callerReference?: string): Promise<Invalidation>;
+  /**
+   * TestFunction (cloudfront.md §13.6): runs a CloudFront Function of the current revision (by name
+   * or ARN) on an event object and answers what `aws cloudfront test-function` prints: FunctionOutput
+   * (a JSON string), ComputeUtilization, FunctionExecutionLogs, FunctionErrorMessage, FunctionSummary.
+   */
+  testFunction(name: string, event: unknown, options?: { stage?: FunctionStage }): TestResult;
   /** A distribution's cache contents: keys, TTL left, size, hits (also at `/_edgeparity/cache`). */
   cacheView(distribution: string): ReturnType<CloudFrontLive["cacheView"]>;
   /** The undici dispatcher behind `fetch`, for other clients. */
@@ -331,6 +337,7 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     log,
     dispatcher,
     invalidate: (distribution, paths, callerReference) => cloudfront().invalidate(distribution, paths, callerReference),
+    testFunction: (name, event, options) => cloudfront().testFunction(name, event, options?.stage),
     cacheView: (distribution) => cloudfront().cacheView(distribution),
     fetch: (input, init) => undiciFetch(input, { ...init, dispatcher }),
     async close() {

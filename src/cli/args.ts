@@ -25,6 +25,10 @@ export interface CliFlags {
   out: string | undefined;
   /** `--parameter Key=Value` (repeatable): CloudFormation template parameter overrides. */
   parameters: Record<string, string>;
+  /** `function test --event FILE`: the event object as TestFunction takes it. */
+  event: string | undefined;
+  /** `function test --stage DEVELOPMENT|LIVE`. */
+  stage: "DEVELOPMENT" | "LIVE";
   positionals: string[];
 }
 
@@ -45,6 +49,8 @@ const OPTIONS = {
   parameter: { type: "string", multiple: true },
   format: { type: "string", default: "yaml" },
   out: { type: "string", short: "o" },
+  event: { type: "string" },
+  stage: { type: "string", default: "DEVELOPMENT" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -68,7 +74,11 @@ export function parseFlags(argv: string[]): CliFlags {
     if (eq <= 0) throw new EdgeparityError("CLI_USAGE", `--parameter takes Key=Value (a CloudFormation template parameter), not '${p}'`);
     parameters[p.slice(0, eq)] = p.slice(eq + 1);
   }
+  const stage = o.stage;
+  if (stage !== "DEVELOPMENT" && stage !== "LIVE") throw new EdgeparityError("CLI_USAGE", `--stage must be DEVELOPMENT or LIVE, not '${stage}'`);
   return {
+    event: o.event,
+    stage,
     parameters,
     format,
     out: o.out,

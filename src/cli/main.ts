@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { EdgeparityError } from "../core/errors.js";
 import { parseFlags } from "./args.js";
 import { runExport } from "./export.js";
+import { runFunctionTest } from "./function-test.js";
 import { runInvalidate } from "./invalidate.js";
 import { runUp } from "./up.js";
 import { runValidate } from "./validate.js";
@@ -14,6 +15,8 @@ Usage:
   edgeparity validate --config FILE|DIR        check a stack without serving
   edgeparity invalidate <distribution> <path…> invalidate cached paths on the edgeparity running from --state-dir
   edgeparity export [--format yaml|json] [-o FILE]  the stack file plus what the AWS API created (from --state-dir), as one stack file
+  edgeparity function test <name> --event FILE [--stage DEVELOPMENT|LIVE]
+                                               run a CloudFront Function on an event, as aws cloudfront test-function
 
 Options:
   -c, --config FILE|DIR   stack file (edgeparity.yaml or a DistributionConfig JSON), or a folder of them
@@ -46,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       return runInvalidate(flags);
     case "export":
       return runExport(flags);
+    case "function":
+      return runFunctionTest(flags);
     case "help":
       process.stdout.write(HELP);
       return 0;

@@ -17,6 +17,8 @@ export type EdgeparityErrorCode =
   | "CLI_USAGE"
   /** A distribution named by the API or CLI (name, id or domain) is not in the running stack. */
   | "NO_SUCH_DISTRIBUTION"
+  /** A CloudFront Function named by the API or CLI is not in the stack. */
+  | "NO_SUCH_FUNCTION"
   /** An invalidation batch is malformed (path without `/`, `*` not last, reused CallerReference). */
   | "INVALIDATION_INVALID"
   /** The CLI could not reach a running edgeparity (wrong --http-port, not started). */

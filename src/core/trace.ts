@@ -34,6 +34,8 @@ export interface EdgeRequestEvent {
   contentLength: string;
   tlsProtocol: string;
   tlsCipher: string;
+  /** Edge functions run for the request, with their compute utilization (0–100, cloudfront.md §13.4). */
+  functions?: readonly { name: string; eventType: string; computeUtilization: number; error?: string }[];
 }
 
 export interface AlbRequestEvent {

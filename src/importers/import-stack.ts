@@ -6,6 +6,7 @@ import type { Stack } from "../model/stack.js";
 import { DISTRIBUTION_CONFIG_IMPORTER } from "./distribution-config/index.js";
 import { CLOUDFORMATION_IMPORTER } from "./cloudformation/index.js";
 import type { Importer, ImportOptions, ImportResult, ImportWarning, SourcePosition } from "./importer.js";
+import { isCodePath } from "../core/code-path.js";
 import { mergeSources } from "./merge-sources.js";
 import { parseStructuredText } from "./structured-file.js";
 import { YAML_STACK_IMPORTER } from "./yaml/index.js";
@@ -168,7 +169,7 @@ function withLines(e: EdgeparityError, locate: (path: readonly (string | number)
   return new EdgeparityError("STACK_INVALID", lines.join("\n"), { cause: e });
 }
 
-/** Folders and files `local:` points at: bucket folders, Lambda handler files, target command folders. */
+/** Folders and files `local:` points at (bucket folders, Lambda handler files, target command folders) and function code files. */
 function boundPaths(stack: Stack, baseDir: string): string[] {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   const out: string[] = [];
@@ -178,6 +179,8 @@ function boundPaths(stack: Stack, baseDir: string): string[] {
       if (typeof t === "object" && "lambda" in t) out.push(abs(t.lambda));
       if (typeof t === "object" && "command" in t && t.cwd) out.push(abs(t.cwd));
     }
+  // A CloudFront Function's code file: an edit is a new revision (its sandbox is compiled anew).
+  for (const f of Object.values(stack.functions)) if (isCodePath(f.FunctionCode)) out.push(abs(f.FunctionCode.trim()));
   return out;
 }
 

@@ -17,4 +17,6 @@ export type { ApiGatewayLive } from "./apigateway/module.js";
 
 // The public API's view of the services (src/index.ts): the one door outside code goes through.
 export type { Invalidation } from "./cloudfront/index.js";
+export { testFunctionOfRevision } from "./cloudfront/module.js";
+export type { FunctionStage, TestResult } from "./cloudfront/functions/index.js";
 export { loadBalancerHosts, type ListenerEndpoint, type LoadBalancerHandle, type TargetGroupHandle, type TargetHealth } from "./elbv2/index.js";

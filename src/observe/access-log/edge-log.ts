@@ -7,7 +7,9 @@ export const CLOUDFRONT_LOG_HEADER =
   "#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end";
 
 export function formatTextLine(e: EdgeRequestEvent): string {
-  return `${new Date(e.time).toISOString()} ${e.method} ${e.host} ${e.path}${e.query ? `?${e.query}` : ""} ${e.status} behavior=${e.behavior} x-cache=${e.resultType} origin=${e.originId} ${e.ms.toFixed(1)}ms`;
+  // Each edge function run: `function=<name>/<event type> compute=<utilization>` (cloudfront.md §13.4).
+  const fns = (e.functions ?? []).map((f) => ` function=${f.name}/${f.eventType} compute=${f.computeUtilization}${f.error ? " error" : ""}`).join("");
+  return `${new Date(e.time).toISOString()} ${e.method} ${e.host} ${e.path}${e.query ? `?${e.query}` : ""} ${e.status} behavior=${e.behavior} x-cache=${e.resultType} origin=${e.originId}${fns} ${e.ms.toFixed(1)}ms`;
 }
 
 export function formatAlbTextLine(e: AlbRequestEvent): string {

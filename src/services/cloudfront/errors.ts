@@ -33,7 +33,7 @@ export function errorPageBody(status: number, message: string, requestId: string
   );
 }
 
-function errorPage(status: number, message: string, requestId: string, detailed: string): EdgeResponse {
+export function errorPage(status: number, message: string, requestId: string, detailed: string): EdgeResponse {
   const body = Buffer.from(errorPageBody(status, message, requestId), "latin1");
   return {
     status,

@@ -281,6 +281,7 @@ function publish(ctx: EdgeContext, socket: EdgeContext["req"]["socket"]): void {
     tlsProtocol: ctx.protocol === "https" ? (tls.getProtocol?.() ?? "-") : "-",
     // getCipher() is null once the viewer's TLS socket is gone (a client that aborted mid-upload).
     tlsCipher: ctx.protocol === "https" ? (tls.getCipher?.()?.name ?? "-") : "-",
+    ...(ctx.functionRuns.length ? { functions: ctx.functionRuns.map(({ logs: _logs, ...run }) => run) } : {}),
   };
   EDGE_REQUEST.publish(event);
 }

@@ -1,4 +1,5 @@
 import { LOCAL_ACCOUNT_ID } from "../../core/account.js";
+import { didYouMean } from "../../core/did-you-mean.js";
 import { EdgeparityError } from "../../core/errors.js";
 import { processSecret } from "../../core/ids.js";
 import { InFlight } from "../../core/in-flight.js";
@@ -21,6 +22,15 @@ import { distributionNames, type DistributionNames } from "./compile/distributio
 import { mintOacCredentials, type OacCredentials } from "./compile/oac-signing.js";
 import { cloudFrontApi } from "./api/router.js";
 import { CLOUDFRONT_XMLNS } from "./api/xml.js";
+import { compileFunctions, loadFunctionSources, type FunctionSources } from "./compile/load-functions.js";
+import {
+  testCloudFrontFunction,
+  watchKeyValueStore,
+  type CloudFrontFunction,
+  type FunctionStage,
+  type KeyValueStore,
+  type TestResult,
+} from "./functions/index.js";
 
 /**
  * CloudFront as the engine drives it. Bind names each distribution (id and domain stable per
@@ -34,6 +44,8 @@ export interface CloudFrontBinding {
   oac: OacCredentials;
   /** Lambda@Edge functions, each bound to its handler file (cloudfront.md §14). */
   edgeFunctions: BoundFunction[];
+  /** Function code and KeyValueStore files, read and checked (compile/load-functions.ts). */
+  functionSources: FunctionSources;
 }
 
 /** A revision's plan: the distributions, and where loopback viewers are "from" (`local.viewer`). */
@@ -41,6 +53,10 @@ export interface CloudFrontPlan {
   distributions: DistributionPlan[];
   viewer: Partial<ViewerLocation> | undefined;
   edgeFunctions: readonly BoundFunction[];
+  /** CloudFront Functions by name, each compiled once for the revision (cloudfront.md §13). */
+  functions: ReadonlyMap<string, CloudFrontFunction>;
+  /** KeyValueStores the revision's functions read; the live service re-reads their files on change. */
+  keyValueStores: readonly KeyValueStore[];
 }
 
 export type CloudFrontLive = CloudFrontControl & {
@@ -49,6 +65,8 @@ export type CloudFrontLive = CloudFrontControl & {
   readonly hostPolicies: ReadonlyMap<string, HostPolicy>;
   resolveHost(host: string): HttpHandler | undefined;
   readonly plans: readonly DistributionPlan[];
+  /** TestFunction on a function of the current revision (cloudfront.md §13.6). */
+  testFunction(name: string, event: unknown, stage?: FunctionStage): TestResult;
   apply(plan: CloudFrontPlan): Promise<void>;
   close(): Promise<void>;
 };
@@ -65,9 +83,10 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
     const byDomain = domainsOf(stack, names);
     const oac = mintOacCredentials(stack, names, (id) => processSecret(`oac:${id}`).slice(0, 40), ctx.region, ctx.log);
     const edge = bindEdgeFunctions(stack.distributions, stack.local.functions, ctx.baseDir);
+    const { sources: functionSources, problems } = await loadFunctionSources(stack, ctx.baseDir);
     return {
-      binding: { names, oac, edgeFunctions: edge.functions },
-      problems: edge.problems,
+      binding: { names, oac, edgeFunctions: edge.functions, functionSources },
+      problems: [...edge.problems, ...problems],
       claimOrigin(domain) {
         const name = byDomain.get(domain);
         return name === undefined ? undefined : names.find((n) => n.name === name)!.domain;
@@ -75,7 +94,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
       offers: { signingPrincipals: oac.credentials },
     };
   },
-  async compile(stack, { names, oac, edgeFunctions }, ctx) {
+  async compile(stack, { names, oac, edgeFunctions, functionSources }, ctx) {
     const problems: string[] = [];
     const localOrigins = new Map(Object.entries(stack.local.origins).map(([k, v]) => [k.toLowerCase(), new URL(v)]));
     const byDomain = domainsOf(stack, names);
@@ -125,6 +144,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
       const ep = { connectUrl: url.origin, hostHeader: domain, servername: url.hostname };
       if (!originEndpoints.has(domain)) originEndpoints.set(domain, { http: ep, https: ep });
     }
+    const { functions, keyValueStores } = compileFunctions(stack, functionSources, new Date(ctx.clock.now()));
     const distributions = names.map((d) =>
       compileDistribution({
         ...d,
@@ -134,10 +154,11 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         responseHeadersPolicies: stack.responseHeadersPolicies,
         viaHex: ctx.ids.hex32(),
         originEndpoints,
+        functions,
         resolveOrigin: (origin) => ({ ...endpoints.get(origin.DomainName.toLowerCase())!, ...oac.signing(d.name, origin.Id) }),
       }),
     );
-    return { distributions, viewer: stack.local.viewer, edgeFunctions };
+    return { distributions, viewer: stack.local.viewer, edgeFunctions, functions, keyValueStores };
   },
   async start(first, ctx) {
     // Caches and origin pools outlive revisions; each revision's handlers are a new generation.
@@ -167,6 +188,9 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
     let lambda = lambdaFor(first);
     let inner = open(first, lambda);
     let plans = first.distributions;
+    let functions = first.functions;
+    const watchStores = (p: CloudFrontPlan) => p.keyValueStores.map((k) => watchKeyValueStore(k, ctx.log, () => new Date(ctx.clock.now())));
+    let unwatch = watchStores(first);
     let gen = new InFlight();
     const wrapRoutes = () => {
       const g = gen;
@@ -195,6 +219,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         return plans;
       },
       resolveHost: (host) => inner.resolveHost?.(host),
+      testFunction: (name, event, stage = "DEVELOPMENT") => testFunctionInPlan(functions, name, event, stage, ctx.clock.now()),
       invalidate: (d, paths, ref) => inner.invalidate(d, paths, ref),
       cacheView: (d) => inner.cacheView(d),
       invalidations: (d) => inner.invalidations(d),
@@ -205,6 +230,9 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         lambda = lambdaFor(next);
         inner = open(next, lambda);
         plans = next.distributions;
+        functions = next.functions;
+        for (const stop of unwatch) stop();
+        unwatch = watchStores(next);
         gen = new InFlight();
         routes = wrapRoutes();
         await retireCaches(shared, next.distributions, false);
@@ -215,6 +243,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
           .catch((e: unknown) => ctx.log.warn(`cloudfront: closing the previous revision: ${(e as Error).message}`));
       },
       async close() {
+        for (const stop of unwatch) stop();
         await inner.close();
         await lambda?.close();
         await shared.clients.close();
@@ -265,4 +294,23 @@ function findLoops(next: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
   };
   for (const name of next.keys()) visit(name, []);
   return loops;
+}
+
+/** TestFunction (cloudfront.md §13.6) on a function of a revision's plan, by name or ARN. */
+export function testFunctionInPlan(
+  functions: ReadonlyMap<string, CloudFrontFunction>,
+  name: string,
+  event: unknown,
+  stage: FunctionStage,
+  now: number,
+): TestResult {
+  const fn = functions.get(name.replace(/^arn:aws:cloudfront::\d{12}:function\//, ""));
+  if (!fn) throw new EdgeparityError("NO_SUCH_FUNCTION", `NoSuchFunctionExists: no function '${name}' in this stack${didYouMean(name, functions.keys())}`);
+  return testCloudFrontFunction(fn, event, stage, now);
+}
+
+/** TestFunction from a plan the engine made without starting it (`edgeparity function test`). */
+export function testFunctionOfRevision(plans: ReadonlyMap<string, unknown>, name: string, event: unknown, stage: FunctionStage, now: number): TestResult {
+  const plan = plans.get(CLOUDFRONT_SERVICE.name) as CloudFrontPlan;
+  return testFunctionInPlan(plan.functions, name, event, stage, now);
 }

@@ -14,7 +14,10 @@ import { compileCacheKey, compileLegacyCacheKey } from "./cache-key.js";
 import { recipeFromForwardedValues, recipeFromPolicies } from "./forwarding.js";
 import { compilePathPattern } from "./path-pattern.js";
 import { parseEdgeFunctionArn } from "../schema/lambda-function-associations.js";
+import { functionNameOf } from "../schema/functions.js";
+import type { CloudFrontFunction } from "../functions/index.js";
 import type {
+  BehaviorFunctions,
   BehaviorPlan,
   CustomErrorPlan,
   DistributionPlan,
@@ -40,8 +43,11 @@ export interface CompileInput {
   viaHex: string;
   /** Every origin domain the stack binds (cloudfront.md §10.7: where an origin-request function may switch to). */
   originEndpoints?: ReadonlyMap<string, { http: OriginEndpoint; https: OriginEndpoint }>;
+  /** The stack's CloudFront Functions by name, compiled (FunctionAssociations name them by ARN or name). */
+  functions?: ReadonlyMap<string, CloudFrontFunction>;
 }
 
+const NO_FUNCTIONS: ReadonlyMap<string, CloudFrontFunction> = new Map();
 const ALL_METHODS = ["GET", "HEAD"];
 
 export function compileDistribution(input: CompileInput): DistributionPlan {
@@ -153,6 +159,7 @@ export function compileDistribution(input: CompileInput): DistributionPlan {
       compress: b.Compress,
       lambdaEdge: compileLambdaEdge(b),
       responseHeadersPolicy: responseHeadersPolicy(b.ResponseHeadersPolicyId),
+      functions: behaviorFunctions(b, input.functions ?? NO_FUNCTIONS),
     };
   };
 
@@ -200,6 +207,16 @@ function compileLambdaEdge(b: CacheBehavior | DefaultCacheBehavior): LambdaEdgeA
       functionName: arn.functionName,
       includeBody: a.IncludeBody === true,
     });
+  }
+  return Object.freeze(out);
+}
+
+function behaviorFunctions(b: CacheBehavior | DefaultCacheBehavior, functions: ReadonlyMap<string, CloudFrontFunction>): BehaviorFunctions {
+  const out: BehaviorFunctions = {};
+  for (const a of listItems(b.FunctionAssociations)) {
+    const fn = functions.get(functionNameOf(a.FunctionARN));
+    if (!fn) throw new Error(`invariant: FunctionARN ${a.FunctionARN} was validated`);
+    out[a.EventType] = fn;
   }
   return Object.freeze(out);
 }

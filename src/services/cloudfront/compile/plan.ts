@@ -1,3 +1,5 @@
+// A leaf file, not the functions door: the door reaches the edge, which reads plans.
+import type { CloudFrontFunction } from "../functions/cloudfront-function.js";
 import type { PathMatcher } from "./path-pattern.js";
 import type { CacheKeyRecipe } from "./cache-key.js";
 import type { ForwardingRecipe } from "./forwarding.js";
@@ -52,6 +54,14 @@ export interface BehaviorPlan {
   lambdaEdge: LambdaEdgeAssociations | undefined;
   /** ResponseHeadersPolicyId resolved and compiled (cloudfront.md §6); undefined when none. */
   responseHeadersPolicy: ResponseHeadersPlan | undefined;
+  /** CloudFront Functions by event type (FunctionAssociations, cloudfront.md §13). */
+  functions: BehaviorFunctions;
+}
+
+/** The CloudFront Functions a behaviour runs, compiled once per revision. */
+export interface BehaviorFunctions {
+  "viewer-request"?: CloudFrontFunction;
+  "viewer-response"?: CloudFrontFunction;
 }
 
 export type LambdaEdgeEventType = "viewer-request" | "origin-request" | "origin-response" | "viewer-response";

@@ -4,6 +4,8 @@ import { hasRequestBody } from "../../../core/http/has-body.js";
 import type { CacheState } from "../cache/index.js";
 import type { Readable } from "node:stream";
 import type { BehaviorPlan, DistributionPlan, OriginPlan } from "../compile/plan.js";
+// A leaf file, not the functions door: the door reaches back here (run-function.ts).
+import type { FunctionRun } from "../functions/function-run.js";
 import type { EdgeResponse, ResponseSource } from "../response/edge-response.js";
 import type { EdgeRuntime } from "./edge-runtime.js";
 
@@ -35,6 +37,10 @@ export class EdgeContext {
   /** Who handed `response` to the response stages (set by pipeline.ts, cloudfront.md §1.3). */
   responseSource: ResponseSource | undefined = undefined;
   readonly startedAt: number;
+  /** An origin a viewer-request function chose or changed (cloudfront.md §10.7); the behaviour's otherwise. */
+  originOverride: OriginPlan | undefined = undefined;
+  /** Edge functions run for this request, with their compute utilization (for the trace). */
+  readonly functionRuns: FunctionRun[] = [];
   /** Set by the origin stage: the origin the response came from, for the log. */
   originId = "-";
   /** True for the internal fetch of a custom error page. */

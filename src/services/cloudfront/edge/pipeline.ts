@@ -4,6 +4,7 @@ import { EdgeContext } from "./edge-context.js";
 import { checkRequestSize } from "./stages/10-limits/check-request-size.js";
 import { matchBehavior } from "./stages/20-behavior/match-behavior.js";
 import { checkViewerPolicy } from "./stages/30-viewer-policy/check-viewer-policy.js";
+import { buildViewerRequestFunction } from "./stages/35-viewer-request-function/index.js";
 import { lookupCache } from "./stages/40-cache-lookup/lookup-cache.js";
 import { buildOriginRequestFunction } from "./stages/50-origin-request-function/run-origin-request-function.js";
 import { fetchOrigin } from "./stages/60-origin-fetch/fetch-origin.js";
@@ -12,9 +13,9 @@ import { compressResponse } from "./stages/75-compress/compress-response.js";
 import { storeInCache } from "./stages/80-cache-store/store-in-cache.js";
 import { applyCustomError } from "./stages/88-custom-error/apply-custom-error.js";
 import { buildResponseHeadersStage } from "./stages/90-response-headers-policy/apply-response-headers-policy.js";
+import { buildViewerResponseFunction } from "./stages/85-viewer-response-function/index.js";
 import { writeResponse } from "./stages/99-respond/write-response.js";
 import { RESPOND, type ResponseStage, type Stage } from "./stages/stage.js";
-import { buildLambdaEdgeRequestStage, buildLambdaEdgeResponseStage } from "../lambda-edge/index.js";
 
 /**
  * The one place the order of the CloudFront data plane is written (cloudfront.md §1.1), in two
@@ -44,7 +45,6 @@ interface ResponseEntry {
   slot?: string;
 }
 
-const none = () => undefined;
 const ALL_SOURCES: readonly ResponseSource[] = ["origin", "cache", "edge", "viewer-request-function", "origin-request-function"];
 
 export const REQUEST_STAGES: readonly RequestEntry[] = [
@@ -52,13 +52,7 @@ export const REQUEST_STAGES: readonly RequestEntry[] = [
   { folder: "20-behavior", build: () => matchBehavior },
   { folder: "30-viewer-policy", build: () => checkViewerPolicy, responds: "edge" },
   // §1.1 step 9: a viewer-request function may answer itself; that answer skips the cache (§1.3).
-  {
-    folder: "35-viewer-request-function",
-    // Lambda@Edge is wired here; the CloudFront Function half of the slot is still open (issue 10).
-    build: (b) => (b?.lambdaEdge?.["viewer-request"] ? buildLambdaEdgeRequestStage(b.lambdaEdge["viewer-request"]) : undefined),
-    responds: "viewer-request-function",
-    slot: "viewer-request CloudFront Function (issue 10)",
-  },
+  { folder: "35-viewer-request-function", build: buildViewerRequestFunction, responds: "viewer-request-function" },
   { folder: "40-cache-lookup", build: () => lookupCache, responds: "cache" },
   // §1.1 step 12: runs only when going to the origin; a generated answer is cached (§1.3).
   { folder: "50-origin-request-function", build: buildOriginRequestFunction, responds: "origin-request-function" },
@@ -72,14 +66,7 @@ export const RESPONSE_STAGES: readonly ResponseEntry[] = [
   // §1.3: an origin-request function's answer is cached by its key; viewer-request answers are not.
   { folder: "80-cache-store", build: () => storeInCache, runsFor: ["origin", "origin-request-function"], side: "origin" },
   // §1.1 step 18: not for viewer-request answers nor CloudFront's redirects/errors; the stage itself skips status ≥ 400.
-  {
-    folder: "85-viewer-response-function",
-    // Lambda@Edge is wired here; the CloudFront Function half of the slot is still open (issue 10).
-    build: (b) => (b?.lambdaEdge?.["viewer-response"] ? buildLambdaEdgeResponseStage(b.lambdaEdge["viewer-response"]) : undefined),
-    runsFor: ["origin", "cache", "origin-request-function"],
-    side: "viewer",
-    slot: "viewer-response CloudFront Function (issue 10)",
-  },
+  { folder: "85-viewer-response-function", build: buildViewerResponseFunction, runsFor: ["origin", "cache", "origin-request-function"], side: "viewer" },
   // §1.1 step 16, before the policy (step 17), so a custom error page carries the policy's headers.
   // §1.3: a viewer-request function's status ≥ 400 is returned as-is (no custom error page).
   { folder: "88-custom-error", build: () => substituteCustomError, runsFor: ["origin", "cache", "edge", "origin-request-function"], side: "viewer" },

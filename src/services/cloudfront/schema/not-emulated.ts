@@ -55,7 +55,6 @@ export function findNotEmulated(dc: DistributionConfig): NotEmulated[] {
     if (on(b.TrustedSigners) || on(b.TrustedKeyGroups))
       add([...p, on(b.TrustedSigners) ? "TrustedSigners" : "TrustedKeyGroups"], "not emulated yet: signed URLs and cookies are not checked");
     if (b.SmoothStreaming) add([...p, "SmoothStreaming"], "not emulated: Microsoft Smooth Streaming");
-    if (listItems(b.FunctionAssociations).length > 0) add([...p, "FunctionAssociations"], "not emulated yet: CloudFront Functions");
     if (b.FieldLevelEncryptionId) add([...p, "FieldLevelEncryptionId"], "not emulated: field-level encryption");
     if (b.RealtimeLogConfigArn) add([...p, "RealtimeLogConfigArn"], "not emulated: real-time logs");
     if (b.GrpcConfig?.Enabled) add([...p, "GrpcConfig"], "not emulated: gRPC");

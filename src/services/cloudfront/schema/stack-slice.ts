@@ -2,6 +2,14 @@ import { z } from "zod";
 import type { StackSlice } from "../../../core/stack-slice.js";
 import { DistributionConfigSchema, type DistributionConfig } from "./distribution-config.js";
 import { findNotEmulated } from "./not-emulated.js";
+import {
+  FunctionEntrySchema,
+  KeyValueStoreEntrySchema,
+  validateFunctionAssociations,
+  validateFunctions,
+  type FunctionEntry,
+  type KeyValueStoreEntry,
+} from "./functions.js";
 import { OriginAccessControlConfigSchema } from "./origin-access-control.js";
 import { CachePolicyConfigSchema, OriginRequestPolicyConfigSchema, type CachePolicyConfig, type OriginRequestPolicyConfig } from "./policies.js";
 import { ResponseHeadersPolicyConfigSchema, type ResponseHeadersPolicyConfig } from "./response-headers-policy.js";
@@ -23,6 +31,10 @@ const sections = {
   responseHeadersPolicies: z.record(ResponseHeadersPolicyConfigSchema).default({}),
   /** OriginAccessControlConfig by the Id an origin's OriginAccessControlId names (cloudfront.md §10.4). */
   originAccessControls: z.record(OriginAccessControlConfigSchema).default({}),
+  /** CloudFront Functions by name: `{ FunctionConfig, FunctionCode }` as CreateFunction takes them (cloudfront.md §13). */
+  functions: z.record(FunctionEntrySchema).default({}),
+  /** KeyValueStores by name, each bound to a local import-source JSON file (§13.5). */
+  keyValueStores: z.record(KeyValueStoreEntrySchema).default({}),
 };
 
 const local = {
@@ -49,6 +61,8 @@ export interface CloudFrontSections {
   cachePolicies: Record<string, CachePolicyConfig>;
   originRequestPolicies: Record<string, OriginRequestPolicyConfig>;
   responseHeadersPolicies: Record<string, ResponseHeadersPolicyConfig>;
+  functions: Record<string, FunctionEntry>;
+  keyValueStores: Record<string, KeyValueStoreEntry>;
 }
 
 export const CLOUDFRONT_STACK_SLICE = {
@@ -66,6 +80,7 @@ export const CLOUDFRONT_STACK_SLICE = {
       const prefix = ["distributions", name];
       for (const [path, message] of validateDistribution(dc, catalog)) problems.push([[...prefix, ...path], message]);
       for (const w of findNotEmulated(dc)) notEmulated.push({ path: [...prefix, ...w.path], message: w.message });
+      for (const [path, message] of validateFunctionAssociations(dc, stack.functions)) problems.push([[...prefix, ...path], message]);
     }
     // API:ResponseHeadersPolicyConfig: "The name must be unique for response headers policies in this AWS account."
     const names = new Map<string, string>();
@@ -84,6 +99,7 @@ export const CLOUDFRONT_STACK_SLICE = {
           path: ["responseHeadersPolicies", id, "ServerTimingHeadersConfig"],
           message: "approximated: cdn-upstream-dns and cdn-upstream-connect are 0 (local origins, pooled connections); one cache layer (EDGE)",
         });
+    problems.push(...validateFunctions(stack.functions, stack.keyValueStores));
     return { problems, notEmulated };
   },
 } satisfies StackSlice<CloudFrontSections>;

@@ -15,10 +15,13 @@ import { forwardUpload } from "./forward-upload.js";
  * (cloudfront.md §9.3, §9.5, §10.3; Choice on the 502/504 message pairing, spec §17 item 11).
  */
 export async function fetchOrigin(ctx: EdgeContext): Promise<StageResult> {
-  // An origin-request function's request goes where it says; a switched origin has no group (§10.7).
+  // An origin-request function's switched origin goes where it says; otherwise an origin a viewer-request
+  // CloudFront Function picked replaces the behaviour's; either way without its group (§10.7).
   const chosen = ctx.originRequest;
-  const group = chosen?.isSwitched ? undefined : ctx.behavior!.originGroup;
-  ctx.response = group ? await fetchWithFailover(ctx.method, group, (o) => fetchFrom(ctx, o)) : await fetchFrom(ctx, chosen?.origin ?? ctx.behavior!.origin);
+  const override = ctx.originOverride;
+  const group = chosen?.isSwitched || override ? undefined : ctx.behavior!.originGroup;
+  const origin = chosen?.isSwitched ? chosen.origin : (override ?? chosen?.origin ?? ctx.behavior!.origin);
+  ctx.response = group ? await fetchWithFailover(ctx.method, group, (o) => fetchFrom(ctx, o)) : await fetchFrom(ctx, origin);
   // The response phase takes it from here (pipeline.ts).
   return RESPOND;
 }

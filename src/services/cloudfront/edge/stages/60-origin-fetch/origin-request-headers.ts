@@ -143,7 +143,7 @@ function filterCookies(header: string, set: { mode: string; names: ReadonlySet<s
  * US / 16509); the finer geo family (city, region, postal code…) is omitted, as AWS omits it for
  * requests from its own network. JA3/JA4 are computed from the viewer's real ClientHello.
  */
-function cloudFrontHeaderValue(name: string, ctx: EdgeContext): string | undefined {
+export function cloudFrontHeaderValue(name: string, ctx: EdgeContext): string | undefined {
   const ua = String(ctx.req.headers["user-agent"] ?? "");
   switch (name.toLowerCase()) {
     case "cloudfront-forwarded-proto":

@@ -1,0 +1,104 @@
+import { readFile } from "node:fs/promises";
+import { isAbsolute, resolve } from "node:path";
+import { listItems } from "../../../model/aws-list.js";
+import type { Stack } from "../../../model/stack.js";
+import {
+  checkFunctionSyntax,
+  compileCloudFrontFunction,
+  KeyValueStore,
+  MAX_FUNCTION_CODE_BYTES,
+  parseKeyValueStoreFile,
+  type CloudFrontFunction,
+} from "../functions/index.js";
+import { isFunctionCodePath, keyValueStoreArn, keyValueStoreRefOf } from "../schema/functions.js";
+
+/**
+ * The stack's CloudFront Functions and KeyValueStores, in two steps. `loadFunctionSources`
+ * (bind: I/O) reads each FunctionCode file and KeyValueStore file and refuses what CreateFunction
+ * would: code over 10 KB (`FunctionSizeLimitExceeded`), syntax the runtime does not support
+ * (`InvalidArgument` with line and column, functions/syntax-gate.ts), an import file AWS would not
+ * import. `compileFunctions` (compile) makes each function's sandbox once for the revision.
+ */
+export interface FunctionSources {
+  code: ReadonlyMap<string, { code: string; file: string | undefined }>;
+  keyValueStores: ReadonlyMap<string, { file: string; data: ReadonlyMap<string, string> }>;
+}
+
+export async function loadFunctionSources(stack: Stack, baseDir: string): Promise<{ sources: FunctionSources; problems: string[] }> {
+  const problems: string[] = [];
+  const code = new Map<string, { code: string; file: string | undefined }>();
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  for (const [name, f] of Object.entries(stack.functions)) {
+    const at = `functions.${name}.FunctionCode`;
+    let text = f.FunctionCode;
+    let file: string | undefined;
+    if (isFunctionCodePath(text)) {
+      file = abs(text.trim());
+      const read = await readFile(file, "utf8").catch((e: NodeJS.ErrnoException) => e);
+      if (typeof read !== "string") {
+        problems.push(`${at}: cannot read ${text} (${read.code ?? read.message}); write the function's code there, or put the code itself in FunctionCode`);
+        continue;
+      }
+      text = read;
+    }
+    const where = file ? f.FunctionCode.trim() : "the inline code";
+    const bytes = Buffer.byteLength(text);
+    if (bytes > MAX_FUNCTION_CODE_BYTES) {
+      problems.push(
+        `${at}: FunctionSizeLimitExceeded: The function is too large. ${where} is ${bytes} bytes; CloudFront takes at most ${MAX_FUNCTION_CODE_BYTES} (10 KB)`,
+      );
+      continue;
+    }
+    const refusal = checkFunctionSyntax(text, f.FunctionConfig.Runtime);
+    if (refusal) {
+      problems.push(
+        `${at}: InvalidArgument: ${refusal.message} in ${file ? f.FunctionCode.trim() : name}:${refusal.line}:${refusal.column} (runtime ${f.FunctionConfig.Runtime})`,
+      );
+      continue;
+    }
+    code.set(name, { code: text, file });
+  }
+  const keyValueStores = new Map<string, { file: string; data: ReadonlyMap<string, string> }>();
+  for (const [name, k] of Object.entries(stack.keyValueStores)) {
+    const file = abs(k.file);
+    const read = await readFile(file, "utf8").catch((e: NodeJS.ErrnoException) => e);
+    if (typeof read !== "string") {
+      problems.push(`keyValueStores.${name}.file: cannot read ${k.file} (${read.code ?? read.message}); create it as {"data":[{"key":"…","value":"…"}]}`);
+      continue;
+    }
+    const data = parseKeyValueStoreFile(read);
+    if ("error" in data) {
+      problems.push(`keyValueStores.${name}.file: InvalidArgument: ${k.file}: ${data.error}`);
+      continue;
+    }
+    keyValueStores.set(name, { file, data });
+  }
+  return { sources: { code, keyValueStores }, problems };
+}
+
+export function compileFunctions(
+  stack: Stack,
+  sources: FunctionSources,
+  now: Date,
+): { functions: Map<string, CloudFrontFunction>; keyValueStores: KeyValueStore[] } {
+  const stores = new Map<string, KeyValueStore>();
+  for (const [name, k] of sources.keyValueStores) stores.set(name, new KeyValueStore(name, name, keyValueStoreArn(name), k.file, k.data, now));
+  const functions = new Map<string, CloudFrontFunction>();
+  for (const [name, f] of Object.entries(stack.functions)) {
+    const src = sources.code.get(name);
+    if (!src) throw new Error(`invariant: function ${name} was loaded at bind`);
+    const kvsRef = listItems(f.FunctionConfig.KeyValueStoreAssociations)[0]?.KeyValueStoreARN;
+    functions.set(
+      name,
+      compileCloudFrontFunction({
+        name,
+        runtime: f.FunctionConfig.Runtime,
+        comment: f.FunctionConfig.Comment,
+        code: src.code,
+        keyValueStore: kvsRef === undefined ? undefined : stores.get(keyValueStoreRefOf(kvsRef)),
+        now,
+      }),
+    );
+  }
+  return { functions, keyValueStores: [...stores.values()] };
+}

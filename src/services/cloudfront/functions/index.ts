@@ -1,0 +1,9 @@
+/** CloudFront Functions (cloudfront.md §13): the syntax gate, the sandbox, the edge's two places to run them, TestFunction. */
+export { checkFunctionSyntax, type SyntaxRefusal } from "./syntax-gate.js";
+export { compileCloudFrontFunction, functionArn, type CloudFrontFunction } from "./cloudfront-function.js";
+export { KeyValueStore, parseKeyValueStoreFile, watchKeyValueStore } from "./key-value-store.js";
+export { runViewerRequestFunction, runViewerResponseFunction } from "./run-function.js";
+export type { FunctionRun } from "./function-run.js";
+export { testCloudFrontFunction, type TestResult } from "./test-function.js";
+export { isDisallowedHeader, READ_ONLY_HEADERS } from "./header-rules.js";
+export { MAX_FUNCTION_CODE_BYTES, type FunctionRuntime, type FunctionStage, type FunctionEventType } from "./function-runtime.js";
