@@ -453,9 +453,10 @@ class ModuleRun {
     if (r.mode === "data") {
       state.lazy = new Lazy(
         address,
-        () => Object.keys(this.#dataValue(r, values, address)),
+        () => Object.keys(this.#dataValue(r, values, address) ?? {}),
         (attr, at) => {
           const v = this.#dataValue(r, values, address);
+          if (v === undefined) return `${address}.${attr} (not resolvable locally)`;
           if (!Object.hasOwn(v, attr)) throw new EvalError(`${address} has no attribute "${attr}" edgeparity can answer`, at);
           return v[attr];
         },
@@ -481,19 +482,14 @@ class ModuleRun {
     return this.#memoized(key, at, compute);
   }
 
-  #dataValue(r: ResourceDecl, values: () => { values: Record<string, unknown> }, address: string): Record<string, unknown> {
+  /** The data source's answer, or undefined (warned once) when it is not resolvable locally. */
+  #dataValue(r: ResourceDecl, values: () => { values: Record<string, unknown> }, address: string): Record<string, unknown> | undefined {
     const key = `data-answer:${address}`;
-    if (this.#memo.has(key)) return this.#memo.get(key) as Record<string, unknown>;
+    if (this.#memo.has(key)) return this.#memo.get(key) as Record<string, unknown> | undefined;
     const answer = answerDataSource(r.type, values().values);
-    let v: Record<string, unknown>;
-    if ("unresolvable" in answer) {
-      this.#warn(r.block.at, address, `${answer.unresolvable}; a stand-in value is used wherever it is referenced`);
-      v = new Proxy({} as Record<string, unknown>, {
-        has: () => true,
-        get: (_t, p) => (typeof p === "string" ? `${address}.${p} (not resolvable locally)` : undefined),
-        ownKeys: () => [],
-      });
-    } else v = answer.value;
+    let v: Record<string, unknown> | undefined;
+    if ("unresolvable" in answer) this.#warn(r.block.at, address, `${answer.unresolvable}; a stand-in value is used wherever it is referenced`);
+    else v = answer.value;
     this.#memo.set(key, v);
     return v;
   }
