@@ -175,9 +175,14 @@ export function assignedAttribute(f: InstanceFacts, attr: string): unknown {
       return table[attr]?.();
     }
     case "aws_api_gateway_stage":
-    case "aws_apigatewayv2_stage":
-      if (attr === "id") return `${f.key}`;
+    case "aws_apigatewayv2_stage": {
+      const api = f.arg(f.type === "aws_api_gateway_stage" ? "rest_api_id" : "api_id");
+      const stage = f.arg(f.type === "aws_api_gateway_stage" ? "stage_name" : "name");
+      if (attr === "invoke_url" && typeof api === "string" && typeof stage === "string") return invokeUrl(api, stage);
+      if (attr === "execution_arn" && typeof api === "string" && typeof stage === "string") return `arn:aws:execute-api:${REGION}:${ACCOUNT_ID}:${api}/${stage}`;
+      if (attr === "id") return `${f.type}.${f.key}`;
       return undefined;
+    }
     default:
       // Ids of the API Gateway parts a configuration wires together (resource, method, integration, route).
       if (attr === "id") return `${f.type}.${f.key}`;

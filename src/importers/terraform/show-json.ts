@@ -4,6 +4,7 @@ import { EdgeparityError } from "../../core/errors.js";
 import type { ImportWarning } from "../importer.js";
 import { assignedAttribute, type InstanceFacts } from "./assigned-attributes.js";
 import type { ResourceInstance } from "./resource-instance.js";
+import { IGNORED_TYPES } from "./terraform-stack.js";
 
 /**
  * `terraform show -json` output (Terraform docs, "JSON Output Format"): a saved plan
@@ -71,9 +72,9 @@ export async function readTerraformJson(file: string): Promise<{ instances: Reso
     const config = isRecord(doc.configuration) && isRecord(doc.configuration.root_module) ? doc.configuration.root_module : {};
     for (const inst of instances) {
       const u = unknown.get(inst.address);
-      if (!isRecord(u)) continue;
+      if (!isRecord(u) || IGNORED_TYPES.has(inst.type)) continue;
       const conf = configFor(config, inst.address);
-      fillUnknown(inst.values, u, conf, (ref) => resolveReference(ref, inst.address, byAddress), (path) =>
+      fillUnknown(inst.values, u, conf, (ref) => resolveReference(ref, inst.address, byAddress, config), (path) =>
         warnings.push({
           file,
           path: `${inst.address}.${path}`,
@@ -116,10 +117,13 @@ function fillUnknown(values: Json, unknown: Json, conf: Json | undefined, resolv
     const expr = conf?.[k];
     if (u === true) {
       const refs = isRecord(expr) && Array.isArray(expr.references) ? (expr.references as string[]) : [];
-      // A plain reference lists the attribute and its resource (`[aws_lb.x.dns_name, aws_lb.x]`); an
+      // A plain reference lists the attribute and its prefixes (`[aws_lb.x.dns_name, aws_lb.x]`); an
       // expression naming more (a jsonencode() of several ARNs) cannot be rebuilt from the plan.
-      const plain = refs.length === 1 || (refs.length === 2 && refs[0]!.startsWith(`${refs[1]}.`));
-      const v = plain ? resolve(refs[0]!) : undefined;
+      const plain = refs.length > 0 && refs.slice(1).every((r) => refs[0]!.startsWith(`${r}.`) || refs[0]!.startsWith(`${r}[`));
+      let v = plain ? resolve(refs[0]!) : undefined;
+      // An origin's domain_name read from an invoke URL or API endpoint is its host: a plan lists the
+      // reference of `replace(x.invoke_url, "/^https?://([^/]*).*/", "$1")` like a plain one.
+      if (k === "domain_name" && typeof v === "string" && /^https?:\/\//.test(v)) v = new URL(v).host;
       if (v !== undefined) values[k] = v;
       else if (conf && k in conf) missing(here);
       continue;
@@ -138,8 +142,16 @@ function fillUnknown(values: Json, unknown: Json, conf: Json | undefined, resolv
 }
 
 /** `aws_lb.api.dns_name`, `aws_lb.api[0].arn`, `aws_lb.api["a"].arn` (module-relative) → its value. */
-function resolveReference(ref: string, from: string, byAddress: Map<string, ResourceInstance>): unknown {
+function resolveReference(ref: string, from: string, byAddress: Map<string, ResourceInstance>, config: Json): unknown {
   const prefix = from.slice(0, from.length - from.replace(/^(module\.[^.]+(\[[^\]]*\])?\.)+/, "").length);
+  const out = /^module\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(ref);
+  if (out) {
+    // A module output: follow its own expression, when that is a plain reference inside the module.
+    const call = moduleCall(config, prefix, out[1]!);
+    const o = isRecord(call?.outputs) ? call.outputs[out[2]!] : undefined;
+    const refs = isRecord(o) && isRecord(o.expression) && Array.isArray(o.expression.references) ? (o.expression.references as string[]) : [];
+    return refs.length ? resolveReference(refs[0]!, `${prefix}module.${out[1]}.x`, byAddress, config) : undefined;
+  }
   const m = /^((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)(\[[^\]]+\])?\.([a-z0-9_]+)$/.exec(ref);
   if (!m) return undefined;
   const target = byAddress.get(`${prefix}${m[1]}${m[2] ?? ""}`);
@@ -173,4 +185,17 @@ function replaceRealIds(instances: ResourceInstance[]): void {
     return v;
   };
   for (const inst of instances) for (const [k, v] of Object.entries(inst.values)) if (k !== "id" && k !== "arn") inst.values[k] = fix(v);
+}
+
+/** The module of a module call under the module at `prefix` (`module.a.`), in the plan's configuration. */
+function moduleCall(root: Json, prefix: string, name: string): Json | undefined {
+  let mod: Json | undefined = root;
+  for (const m of prefix.matchAll(/module\.([^.[\]]+)/g)) {
+    const calls: unknown = mod?.module_calls;
+    const c: unknown = isRecord(calls) ? calls[m[1]!] : undefined;
+    mod = isRecord(c) && isRecord(c.module) ? c.module : undefined;
+  }
+  const calls: unknown = mod?.module_calls;
+  const c: unknown = isRecord(calls) ? calls[name] : undefined;
+  return isRecord(c) && isRecord(c.module) ? c.module : undefined;
 }

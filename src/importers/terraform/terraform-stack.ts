@@ -46,7 +46,7 @@ const NOT_YET = new Map([
 ]);
 
 /** Types read for their effect elsewhere, or meaningless locally: no warning. */
-const QUIET = new Set([
+export const IGNORED_TYPES: ReadonlySet<string> = new Set([
   "aws_lambda_permission",
   "aws_api_gateway_deployment",
   "aws_api_gateway_method_response",
@@ -85,7 +85,9 @@ export function buildStack(c: StackContext): ImportResult {
     const at = inst?.locate(argPath) ?? inst?.at;
     c.warnings.push({ file: at?.file ?? inst?.file ?? c.defaultFile, ...(at ? { line: at.line, column: at.column } : {}), path, message });
   };
-  const ofType = (...types: string[]) => c.instances.filter((i) => i.mode === "managed" && types.includes(i.type));
+  // A plan lists resources by address; a folder is read in that order too, so both give one model.
+  const ordered = [...c.instances].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const ofType = (...types: string[]) => ordered.filter((i) => i.mode === "managed" && types.includes(i.type));
   /** Every id/ARN an instance is known by (assigned, or the state's own) → the instance. */
   const byRef = new Map<string, ResourceInstance>();
   for (const inst of c.instances) {
@@ -209,8 +211,11 @@ export function buildStack(c: StackContext): ImportResult {
       continue;
     }
     const rules = l.listener.Rules as Values[];
-    rules.push(toRule(inst.values, targetGroupName));
-    sources.push({ stack: ["loadBalancers", l.lb, "Listeners", l.index, "Rules", rules.length - 1], inst, translate: (r) => r.map((s) => (typeof s === "string" ? snake(s) : s)) });
+    const rule = toRule(inst.values, targetGroupName);
+    // Rules are kept in priority order (the order ELBv2 evaluates them; alb.md §3).
+    const at = rules.findIndex((r) => Number(r.Priority) > Number(rule.Priority));
+    rules.splice(at < 0 ? rules.length : at, 0, rule);
+    sources.push({ stack: ["loadBalancers", l.lb, "Listeners", l.index, "Rules", rules.indexOf(rule)], inst, translate: (r) => r.map((s) => (typeof s === "string" ? snake(s) : s)) });
   }
 
   // --- Lambda --------------------------------------------------------------------------------
@@ -399,7 +404,7 @@ export function buildStack(c: StackContext): ImportResult {
 
   const skipped = new Map<string, ResourceInstance[]>();
   for (const inst of c.instances) {
-    if (inst.mode !== "managed" || handled.has(inst) || QUIET.has(inst.type)) continue;
+    if (inst.mode !== "managed" || handled.has(inst) || IGNORED_TYPES.has(inst.type)) continue;
     const notYet = NOT_YET.get(inst.type);
     if (notYet) warn(inst, inst.address, `${inst.type} ${inst.address}: ${notYet}`);
     else skipped.set(inst.type, [...(skipped.get(inst.type) ?? []), inst]);
@@ -433,7 +438,9 @@ function findHandler(fn: ResourceInstance, archives: readonly ResourceInstance[]
   if (!handler || dot <= 0) return undefined;
   const filename = fn.values.filename;
   const archive = archives.find((a) => a.values.output_path === filename && isSet(filename));
-  const dir = archive && typeof archive.values.source_dir === "string" ? archive.values.source_dir : undefined;
+  // Without archive_file, `lambda.zip` is taken to be built from the folder `lambda` beside it.
+  const zipFolder = !archive && typeof filename === "string" && /\.zip$/i.test(filename) ? filename.replace(/\.zip$/i, "") : undefined;
+  const dir = archive && typeof archive.values.source_dir === "string" ? archive.values.source_dir : zipFolder;
   const file = archive && typeof archive.values.source_file === "string" ? archive.values.source_file : undefined;
   const moduleName = handler.slice(0, dot);
   const candidates = dir ? [".mjs", ".js", ".cjs"].map((ext) => posix.join(dir, `${moduleName}${ext}`)) : file ? [file] : [];
