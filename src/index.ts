@@ -45,6 +45,10 @@ export interface StartEdgeparityOptions {
   ids?: Ids;
   /** CloudFormation template parameter overrides (`--parameter Key=Value`); defaults fill the rest. */
   parameters?: Readonly<Record<string, string>>;
+  /** Terraform input variables (`--var name=value`). */
+  variables?: Readonly<Record<string, string>>;
+  /** Terraform variable files (`--var-file`), in order. */
+  varFiles?: readonly string[];
   /** Default: kept in memory (`stack.log`). */
   log?: Log;
 }
@@ -138,7 +142,7 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
   const stateDir = options.stateDir ? resolve(options.stateDir) : await mkdtemp(join(tmpdir(), "edgeparity-"));
   const loaded =
     typeof options.config === "string"
-      ? await importStack(options.config, { parameters: options.parameters })
+      ? await importStack(options.config, { parameters: options.parameters, variables: options.variables, varFiles: options.varFiles })
       : importObject(options.config, "(config object)", resolve(options.baseDir ?? "."));
   for (const w of loaded.warnings) log.warn(`${formatWarningSource(w)}${w.path}: ${w.message}`);
   // One process per state dir (a second `edgeparity up` fails here, before any port is bound).
@@ -252,7 +256,7 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     async update(config, o) {
       const next =
         typeof config === "string"
-          ? await importStack(config, { parameters: options.parameters })
+          ? await importStack(config, { parameters: options.parameters, variables: options.variables, varFiles: options.varFiles })
           : importObject(config, "(config object)", resolve(o?.baseDir ?? options.baseDir ?? "."));
       await running.update(next.stack, next.baseDir);
       for (const w of next.warnings) log.warn(`${formatWarningSource(w)}${w.path}: ${w.message}`);

@@ -21,6 +21,10 @@ export interface CliFlags {
   version: boolean;
   /** `--parameter Key=Value` (repeatable): CloudFormation template parameter overrides. */
   parameters: Record<string, string>;
+  /** `--var name=value` (repeatable): Terraform input variables. */
+  variables: Record<string, string>;
+  /** `--var-file path` (repeatable): Terraform variable files, in order. */
+  varFiles: string[];
   positionals: string[];
 }
 
@@ -39,6 +43,8 @@ const OPTIONS = {
   verbose: { type: "boolean", short: "v", default: false },
   version: { type: "boolean", default: false },
   parameter: { type: "string", multiple: true },
+  var: { type: "string", multiple: true },
+  "var-file": { type: "string", multiple: true },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -60,8 +66,16 @@ export function parseFlags(argv: string[]): CliFlags {
     if (eq <= 0) throw new EdgeparityError("CLI_USAGE", `--parameter takes Key=Value (a CloudFormation template parameter), not '${p}'`);
     parameters[p.slice(0, eq)] = p.slice(eq + 1);
   }
+  const variables: Record<string, string> = {};
+  for (const p of o.var ?? []) {
+    const eq = p.indexOf("=");
+    if (eq <= 0) throw new EdgeparityError("CLI_USAGE", `--var takes name=value (a Terraform input variable), not '${p}'`);
+    variables[p.slice(0, eq)] = p.slice(eq + 1);
+  }
   return {
     parameters,
+    variables,
+    varFiles: o["var-file"] ?? [],
     config: o.config,
     demo: o.demo ?? false,
     httpPort: o["http-port"] === undefined ? DEFAULT_HTTP_PORT : port(o["http-port"], "--http-port"),
