@@ -35,6 +35,7 @@ for dir in "${@:-test/fixtures/stacks/tf-spa test/fixtures/stacks/tf-modules tes
       delete doc.timestamp;
       fs.writeFileSync(process.argv[2], JSON.stringify(doc, null, 1).split(process.argv[3]).join(".") + "\n");
     ' "$work/plan.json" "$d/plan.json" "$copy"
+    npx --no-install prettier --write "$d/plan.json" >/dev/null
     echo "wrote $d/plan.json"
   done
 done

@@ -84,8 +84,7 @@ async function watchStack(stack: EdgeparityStack, config: string, json: boolean,
     configIsFolder,
     // The importers' patterns: the YAML stack's names, DistributionConfig `*.json`, CloudFormation templates,
     // Terraform files and variable files.
-    isStackFileName: (name) =>
-      (STACK_FILE_NAMES as readonly string[]).includes(name.toLowerCase()) || /\.(json|ya?ml|template|tf|tfvars)$/i.test(name),
+    isStackFileName: (name) => (STACK_FILE_NAMES as readonly string[]).includes(name.toLowerCase()) || /\.(json|ya?ml|template|tf|tfvars)$/i.test(name),
     clock: systemClock,
     log,
     onApplied({ revision, changes, ms }) {

@@ -18,7 +18,13 @@ import { YAML_STACK_IMPORTER } from "./yaml/index.js";
  */
 
 /** Tried in order; a file goes to the first importer that detects it. */
-const IMPORTERS: readonly Importer[] = [YAML_STACK_IMPORTER, TERRAFORM_IMPORTER, TERRAFORM_JSON_IMPORTER, CLOUDFORMATION_IMPORTER, DISTRIBUTION_CONFIG_IMPORTER];
+const IMPORTERS: readonly Importer[] = [
+  YAML_STACK_IMPORTER,
+  TERRAFORM_IMPORTER,
+  TERRAFORM_JSON_IMPORTER,
+  CLOUDFORMATION_IMPORTER,
+  DISTRIBUTION_CONFIG_IMPORTER,
+];
 /** Larger files in a folder are not offered to detect() (a package-lock.json is no stack). */
 const MAX_DETECT_BYTES = 8 * 1024 * 1024;
 

@@ -42,7 +42,8 @@ describe("importers: Terraform — folder, plan JSON and edgeparity.yaml give on
     const golden = await importStack(join(FIXTURES, "cfn-spa-golden"));
     const tf = await importStack(join(FIXTURES, "tf-spa"));
     assert.deepEqual(normaliseStack(tf.stack), normaliseStack(golden.stack));
-    const modelWarnings = (s: ImportedStack) => s.warnings.filter((w) => /^(distributions|buckets|loadBalancers|targetGroups)/.test(w.path)).map((w) => w.path.replace(/\[\d+\]/g, "[]"));
+    const modelWarnings = (s: ImportedStack) =>
+      s.warnings.filter((w) => /^(distributions|buckets|loadBalancers|targetGroups)/.test(w.path)).map((w) => w.path.replace(/\[\d+\]/g, "[]"));
     assert.deepEqual(modelWarnings(tf), modelWarnings(golden));
   });
 
@@ -100,21 +101,32 @@ describe("importers: Terraform — folder, plan JSON and edgeparity.yaml give on
     assert.equal(s.stack.targetGroups[0]!.Port, 8081, "--var of a number variable is parsed as HCL");
     assert.equal(s.stack.distributions.Distribution!.Comment, "production SPA", "TF_VAR_env feeds local.is_prod");
     const tg = s.warnings.find((w) => w.path === "targetGroups[0]");
-    assert.ok(tg?.message.includes("local:\n        targetGroups:\n          other-api:\n            targets:\n              - http://127.0.0.1:PORT"), tg?.message);
+    assert.ok(
+      tg?.message.includes("local:\n        targetGroups:\n          other-api:\n            targets:\n              - http://127.0.0.1:PORT"),
+      tg?.message,
+    );
     const bucket = s.warnings.find((w) => w.path === "buckets.other-site");
     assert.ok(bucket?.message.includes("buckets:\n          other-site:\n            folder: ./site"), bucket?.message);
   });
 
   it("importers: an undeclared reference, a missing variable value and an HCL syntax error name file:line", async () => {
-    const ghost = await variant("tf-spa", "ghost", "main.tf", (t) => t.replace("target_group_arn = aws_lb_target_group.api.arn", "target_group_arn = aws_lb_target_group.ghost.arn"));
+    const ghost = await variant("tf-spa", "ghost", "main.tf", (t) =>
+      t.replace("target_group_arn = aws_lb_target_group.api.arn", "target_group_arn = aws_lb_target_group.ghost.arn"),
+    );
     const line = (await readFile(join(ghost, "main.tf"), "utf8")).split("\n").findIndex((l) => l.includes("aws_lb_target_group.ghost")) + 1;
     await assert.rejects(importStack(ghost), (e: Error & { code?: string }) => {
       assert.equal(e.code, "STACK_INVALID");
-      assert.match(e.message, new RegExp(`^main\\.tf:${line}: aws_lb_listener_rule\\.api\\.action\\.0\\.target_group_arn: there is no aws_lb_target_group\\.ghost in this module`));
+      assert.match(
+        e.message,
+        new RegExp(`^main\\.tf:${line}: aws_lb_listener_rule\\.api\\.action\\.0\\.target_group_arn: there is no aws_lb_target_group\\.ghost in this module`),
+      );
       return true;
     });
     const noDefault = await variant("tf-spa", "no-default", "variables.tf", (t) => t.replace('  default = "cfn-spa"\n', ""));
-    await assert.rejects(importStack(noDefault, { env: {} }), /variables\.tf:1: var\.site_name: variable "site_name" has no default and no value: pass --var site_name=VALUE/);
+    await assert.rejects(
+      importStack(noDefault, { env: {} }),
+      /variables\.tf:1: var\.site_name: variable "site_name" has no default and no value: pass --var site_name=VALUE/,
+    );
     const syntax = await variant("tf-spa", "syntax", "main.tf", (t) => t.replace('bucket = "${var.site_name}-site"', 'bucket = "${var.site_name-site"'));
     await assert.rejects(importStack(syntax), /main\.tf:6:\d+: not valid HCL/);
   });
@@ -131,11 +143,20 @@ describe("importers: Terraform — folder, plan JSON and edgeparity.yaml give on
     );
     await writeFile(
       join(d, "main.tf"),
-      (await readFile(join(d, "main.tf"), "utf8")).replace('"4135ea2d-6df8-44a3-9df3-4b5a84be39ad" # Managed-CachingDisabled', "data.aws_cloudfront_cache_policy.disabled.id"),
+      (await readFile(join(d, "main.tf"), "utf8")).replace(
+        '"4135ea2d-6df8-44a3-9df3-4b5a84be39ad" # Managed-CachingDisabled',
+        "data.aws_cloudfront_cache_policy.disabled.id",
+      ),
     );
     const s = await importStack(d);
     assert.equal(s.stack.distributions.Distribution!.CacheBehaviors!.Items![0]!.CachePolicyId, "4135ea2d-6df8-44a3-9df3-4b5a84be39ad");
-    await writeFile(join(d, "main.tf"), (await readFile(join(d, "main.tf"), "utf8")).replace('comment             = local.is_prod', "comment = data.aws_acm_certificate.cert.arn != \"\" && local.is_prod"));
+    await writeFile(
+      join(d, "main.tf"),
+      (await readFile(join(d, "main.tf"), "utf8")).replace(
+        "comment             = local.is_prod",
+        'comment = data.aws_acm_certificate.cert.arn != "" && local.is_prod',
+      ),
+    );
     const w = (await importStack(d)).warnings.find((x) => x.path === "data.aws_acm_certificate.cert");
     assert.equal(w?.line, 6);
     assert.match(w?.message ?? "", /data source aws_acm_certificate is read from AWS at plan time, which is not resolvable locally/);

@@ -91,7 +91,10 @@ describe("e2e: edgeparity up --config <Terraform folder>", () => {
         const r = await curlExchange({ url: base, method: "GET", http: "2", cacert: s.caPath });
         return r.status === 200 && /custom 404 page/.test(r.body.toString());
       });
-      assert.ok(s.lines.some((l) => l.includes('"event":"revision"')), s.lines.join("\n"));
+      assert.ok(
+        s.lines.some((l) => l.includes('"event":"revision"')),
+        s.lines.join("\n"),
+      );
     });
   });
 

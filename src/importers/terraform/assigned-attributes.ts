@@ -179,7 +179,8 @@ export function assignedAttribute(f: InstanceFacts, attr: string): unknown {
       const api = f.arg(f.type === "aws_api_gateway_stage" ? "rest_api_id" : "api_id");
       const stage = f.arg(f.type === "aws_api_gateway_stage" ? "stage_name" : "name");
       if (attr === "invoke_url" && typeof api === "string" && typeof stage === "string") return invokeUrl(api, stage);
-      if (attr === "execution_arn" && typeof api === "string" && typeof stage === "string") return `arn:aws:execute-api:${REGION}:${ACCOUNT_ID}:${api}/${stage}`;
+      if (attr === "execution_arn" && typeof api === "string" && typeof stage === "string")
+        return `arn:aws:execute-api:${REGION}:${ACCOUNT_ID}:${api}/${stage}`;
       if (attr === "id") return `${f.type}.${f.key}`;
       return undefined;
     }

@@ -64,7 +64,9 @@ export function answerDataSource(type: string, args: Record<string, unknown>): D
       const id = typeof args.id === "string" ? args.id : name !== undefined ? table[name] : undefined;
       if (id === undefined || !Object.values(table).includes(id))
         return {
-          unresolvable: `${type} ${JSON.stringify(args.name ?? args.id)} is not a managed policy (only managed policies can be looked up locally: ${Object.keys(table)
+          unresolvable: `${type} ${JSON.stringify(args.name ?? args.id)} is not a managed policy (only managed policies can be looked up locally: ${Object.keys(
+            table,
+          )
             .map((n) => `Managed-${n}`)
             .join(", ")}); reference a resource of this configuration instead`,
         };

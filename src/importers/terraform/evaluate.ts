@@ -94,7 +94,7 @@ export function evaluate(e: Expr, scope: Scope): unknown {
     }
     case "conditional": {
       const c = evaluate(e.cond, scope);
-      return truthy(c, e.cond.at) ? evaluate(e.then, scope) : evaluate(e.else, scope);
+      return truthy(c, e.cond.at) ? evaluate(e.whenTrue, scope) : evaluate(e.whenFalse, scope);
     }
     case "unary": {
       const v = force(evaluate(e.operand, scope));
@@ -250,7 +250,7 @@ function renderParts(parts: TemplatePart[], scope: Scope, at: Pos): string {
         if (err instanceof FunctionError) throw new EvalError(err.message, p.expr.at);
         throw err;
       }
-    } else if (p.kind === "if") out += renderParts(truthy(evaluate(p.cond, scope), at) ? p.then : p.else, scope, at);
+    } else if (p.kind === "if") out += renderParts(truthy(evaluate(p.cond, scope), at) ? p.whenTrue : p.whenFalse, scope, at);
     else {
       const coll = force(evaluate(p.coll, scope));
       const entries: [unknown, unknown][] = Array.isArray(coll) ? coll.map((v, i) => [i, v]) : isObject(coll) ? Object.entries(coll) : [];

@@ -145,9 +145,18 @@ const FUNCTIONS: Record<string, Fn> = {
   formatlist: ([spec, ...rest]) => {
     const lists = rest.filter(Array.isArray);
     const len = lists.length ? lists[0]!.length : 1;
-    return Array.from({ length: len }, (_, i) => format(str(spec, "formatlist"), rest.map((a) => (Array.isArray(a) ? a[i] : a))));
+    return Array.from({ length: len }, (_, i) =>
+      format(
+        str(spec, "formatlist"),
+        rest.map((a) => (Array.isArray(a) ? a[i] : a)),
+      ),
+    );
   },
-  join: ([sep, ...lists]) => lists.flatMap((l) => list(l, "join")).map((x) => toText(x, "join")).join(str(sep, "join")),
+  join: ([sep, ...lists]) =>
+    lists
+      .flatMap((l) => list(l, "join"))
+      .map((x) => toText(x, "join"))
+      .join(str(sep, "join")),
   split: ([sep, s]) => str(s, "split").split(str(sep, "split")),
   lower: ([s]) => str(s, "lower").toLowerCase(),
   upper: ([s]) => str(s, "upper").toUpperCase(),
@@ -238,7 +247,8 @@ const FUNCTIONS: Record<string, Fn> = {
   reverse: ([l]) => [...list(l, "reverse")].reverse(),
   sort: ([l]) => [...list(l, "sort")].map((x) => toText(x, "sort")).sort(),
   range: (a) => {
-    const [start, end, step] = a.length === 1 ? [0, num(a[0], "range"), 1] : [num(a[0], "range"), num(a[1], "range"), a[2] === undefined ? 1 : num(a[2], "range")];
+    const [start, end, step] =
+      a.length === 1 ? [0, num(a[0], "range"), 1] : [num(a[0], "range"), num(a[1], "range"), a[2] === undefined ? 1 : num(a[2], "range")];
     const out: number[] = [];
     if (step === 0) return fail("range: step cannot be 0");
     for (let x = start; step > 0 ? x < end : x > end; x += step) {
@@ -249,7 +259,8 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   zipmap: ([ks, vs]) => Object.fromEntries(list(ks, "zipmap").map((k, i) => [str(k, "zipmap"), list(vs, "zipmap")[i]])),
   setunion: (sets) => unique(sets.flatMap((s) => list(s, "setunion"))),
-  setintersection: ([first, ...rest]) => unique(list(first, "setintersection")).filter((x) => rest.every((s) => list(s, "setintersection").some((y) => JSON.stringify(y) === JSON.stringify(x)))),
+  setintersection: ([first, ...rest]) =>
+    unique(list(first, "setintersection")).filter((x) => rest.every((s) => list(s, "setintersection").some((y) => JSON.stringify(y) === JSON.stringify(x)))),
   setsubtract: ([a, b]) => list(a, "setsubtract").filter((x) => !list(b, "setsubtract").some((y) => JSON.stringify(y) === JSON.stringify(x))),
   chunklist: ([l, n]) => {
     const a = list(l, "chunklist");
@@ -298,9 +309,18 @@ const FUNCTIONS: Record<string, Fn> = {
   file: ([p], h) => h.readFile(str(p, "file")),
   fileexists: ([p], h) => h.fileExists(str(p, "fileexists")),
   filebase64: ([p], h) => Buffer.from(h.readFile(str(p, "filebase64"))).toString("base64"),
-  filemd5: ([p], h) => createHash("md5").update(h.readFile(str(p, "filemd5"))).digest("hex"),
-  filesha256: ([p], h) => createHash("sha256").update(h.readFile(str(p, "filesha256"))).digest("hex"),
-  filebase64sha256: ([p], h) => createHash("sha256").update(h.readFile(str(p, "filebase64sha256"))).digest("base64"),
+  filemd5: ([p], h) =>
+    createHash("md5")
+      .update(h.readFile(str(p, "filemd5")))
+      .digest("hex"),
+  filesha256: ([p], h) =>
+    createHash("sha256")
+      .update(h.readFile(str(p, "filesha256")))
+      .digest("hex"),
+  filebase64sha256: ([p], h) =>
+    createHash("sha256")
+      .update(h.readFile(str(p, "filebase64sha256")))
+      .digest("base64"),
   templatefile: ([p, vars], h) => h.renderTemplate(str(p, "templatefile"), isObject(vars) ? vars : {}),
   abspath: ([p]) => str(p, "abspath"),
   basename: ([p]) => str(p, "basename").replace(/\/+$/, "").split("/").pop() ?? "",

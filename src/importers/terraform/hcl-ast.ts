@@ -36,7 +36,7 @@ export type Step = { kind: "attr"; name: string; at: Pos } | { kind: "index"; ke
 export type TemplatePart =
   | { kind: "text"; text: string }
   | { kind: "interp"; expr: Expr }
-  | { kind: "if"; cond: Expr; then: TemplatePart[]; else: TemplatePart[] }
+  | { kind: "if"; cond: Expr; whenTrue: TemplatePart[]; whenFalse: TemplatePart[] }
   | { kind: "for"; keyVar: string | undefined; valueVar: string; coll: Expr; body: TemplatePart[] };
 
 export type Expr =
@@ -49,7 +49,7 @@ export type Expr =
   | { kind: "call"; name: string; args: Expr[]; expandLast: boolean; at: Pos }
   | { kind: "tuple"; items: Expr[]; at: Pos }
   | { kind: "object"; items: { key: Expr; value: Expr; at: Pos }[]; at: Pos }
-  | { kind: "conditional"; cond: Expr; then: Expr; else: Expr; at: Pos }
+  | { kind: "conditional"; cond: Expr; whenTrue: Expr; whenFalse: Expr; at: Pos }
   | { kind: "unary"; op: "!" | "-"; operand: Expr; at: Pos }
   | { kind: "binary"; op: string; left: Expr; right: Expr; at: Pos }
   | {

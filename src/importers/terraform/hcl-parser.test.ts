@@ -18,7 +18,7 @@ describe("hcl: parser", () => {
       [
         "# a comment",
         'resource "aws_lb" "api" {',
-        "  name = \"api\" // trailing",
+        '  name = "api" // trailing',
         "  /* block",
         "     comment */",
         "  internal = false",
@@ -91,12 +91,12 @@ describe("hcl: expressions", () => {
     assert.deepEqual(ev("[for x in [1, 2, 3] : x * 2 if x != 2]"), [2, 6]);
     assert.deepEqual(ev("{for k, v in var.tags : upper(k) => v}"), { A: "1" });
     assert.deepEqual(ev('{for s in ["a1", "a2", "b1"] : substr(s, 0, 1) => s...}'), { a: ["a1", "a2"], b: ["b1"] });
-    assert.deepEqual(ev("[for i, o in var.list : \"${i}:${o.id}\"]"), ["0:x", "1:y"]);
+    assert.deepEqual(ev('[for i, o in var.list : "${i}:${o.id}"]'), ["0:x", "1:y"]);
   });
 
   it("hcl: functions the edge uses (Terraform Functions)", () => {
     assert.equal(ev('jsonencode({ b = 1, a = ["x"] })'), '{"a":["x"],"b":1}');
-    assert.deepEqual(ev("jsondecode(\"{\\\"a\\\": [1]}\")"), { a: [1] });
+    assert.deepEqual(ev('jsondecode("{\\"a\\": [1]}")'), { a: [1] });
     assert.equal(ev('lookup({ a = 1 }, "b", 2)'), 2);
     assert.deepEqual(ev("merge({ a = 1 }, { b = 2 }, { a = 3 })"), { a: 3, b: 2 });
     assert.deepEqual(ev("concat([1], [2, 3])"), [1, 2, 3]);
@@ -109,13 +109,13 @@ describe("hcl: expressions", () => {
     assert.deepEqual(ev("keys({ b = 1, a = 2 })"), ["a", "b"]);
     assert.deepEqual(ev("values({ b = 1, a = 2 })"), [2, 1]);
     assert.deepEqual(ev('toset(["a", "a", "b"])'), ["a", "b"]);
-    assert.equal(ev("try(var.nope, \"fallback\")"), "fallback");
+    assert.equal(ev('try(var.nope, "fallback")'), "fallback");
     assert.equal(ev("can(var.nope)"), false);
     assert.equal(ev('coalesce("", null, "x")'), "x");
     assert.equal(ev("element([1, 2], 3)"), 2);
     assert.equal(ev('file("a.txt")'), "content of a.txt");
     assert.equal(ev('templatefile("t.tpl", {})'), "rendered t.tpl");
     assert.deepEqual(ev("concat([[1], [2]]...)"), [1, 2]);
-    assert.throws(() => ev("cidrsubnet(\"10.0.0.0/8\", 8, 1)"), /function cidrsubnet\(\) is not supported/);
+    assert.throws(() => ev('cidrsubnet("10.0.0.0/8", 8, 1)'), /function cidrsubnet\(\) is not supported/);
   });
 });

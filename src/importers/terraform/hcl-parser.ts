@@ -198,12 +198,12 @@ class Parser {
     if (this.#peek("?")) {
       this.#i++;
       this.#skip(true);
-      const then = this.#expression(true);
+      const whenTrue = this.#expression(true);
       this.#skip(true);
       this.#expect(":", "':' of a conditional");
       this.#skip(true);
       const otherwise = this.#expression(nl);
-      return { kind: "conditional", cond, then, else: otherwise, at };
+      return { kind: "conditional", cond, whenTrue, whenFalse: otherwise, at };
     }
     this.#i = save;
     return cond;
@@ -604,14 +604,14 @@ class Parser {
         this.#skip(true);
         if (word === "if") {
           const cond = this.#expression(true);
-          const node: TemplatePart = { kind: "if", cond, then: [], else: [] };
+          const node: TemplatePart = { kind: "if", cond, whenTrue: [], whenFalse: [] };
           top().parts.push(node);
-          stack.push({ parts: node.then, kind: "if", node });
+          stack.push({ parts: node.whenTrue, kind: "if", node });
         } else if (word === "else") {
           const f = top();
           if (f.kind !== "if" || f.node?.kind !== "if") this.#fail("%{else} without %{if}");
           stack.pop();
-          stack.push({ parts: f.node.else, kind: "else", node: f.node });
+          stack.push({ parts: f.node.whenFalse, kind: "else", node: f.node });
         } else if (word === "endif") {
           if (top().kind !== "if" && top().kind !== "else") this.#fail("%{endif} without %{if}");
           stack.pop();

@@ -36,7 +36,10 @@ export function readModuleFiles(dir: string): ModuleFiles {
   for (const name of names) {
     const file = join(dir, name);
     if (/^(.*_)?override\.tf(\.json)?$/i.test(name))
-      throw new EdgeparityError("STACK_INVALID", `${file}: Terraform override files are not supported by edgeparity's import; merge it into the file it overrides`);
+      throw new EdgeparityError(
+        "STACK_INVALID",
+        `${file}: Terraform override files are not supported by edgeparity's import; merge it into the file it overrides`,
+      );
     const text = readFileSync(file, "utf8");
     const body = name.toLowerCase().endsWith(".json") ? parseTfJson(text, file) : parseHcl(text, file);
     if (body.attributes.length)

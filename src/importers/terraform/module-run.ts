@@ -79,7 +79,10 @@ function rootVariables(ctx: RunContext, files: ModuleFiles, inputs: RootInputs):
   };
   readTfvars(join(files.dir, "terraform.tfvars"), false);
   readTfvars(join(files.dir, "terraform.tfvars.json"), false);
-  for (const n of readdirSync(files.dir).filter((n) => /\.auto\.tfvars(\.json)?$/.test(n)).sort()) readTfvars(join(files.dir, n), false);
+  for (const n of readdirSync(files.dir)
+    .filter((n) => /\.auto\.tfvars(\.json)?$/.test(n))
+    .sort())
+    readTfvars(join(files.dir, n), false);
   for (const f of inputs.varFiles) readTfvars(isAbsolute(f) ? f : resolve(f), true);
   for (const [k, v] of Object.entries(inputs.vars)) out.set(k, { value: v, raw: true });
   return out;
@@ -167,7 +170,14 @@ class ModuleRun {
     this.#lazyInputs = lazyInputs;
     ctx.files.push(...files.files);
     for (const b of files.blocks) this.#declare(b);
-    this.scope = { root: (n, at) => this.#root(n, at), host: fileHost(files.dir, () => this.scope, (f) => this.#noteFile(f)) };
+    this.scope = {
+      root: (n, at) => this.#root(n, at),
+      host: fileHost(
+        files.dir,
+        () => this.scope,
+        (f) => this.#noteFile(f),
+      ),
+    };
     if (!lazyInputs)
       for (const [name, v] of inputs)
         if (!this.#variables.has(name) && !v.raw)
@@ -337,7 +347,12 @@ class ModuleRun {
 
   #moduleOutputs(name: string, at: Pos): unknown {
     const run = this.#childModule(name, at);
-    if (run === null) return new Lazy(`module.${name}`, () => [], (k) => `module.${name}.${k} (not resolvable locally)`);
+    if (run === null)
+      return new Lazy(
+        `module.${name}`,
+        () => [],
+        (k) => `module.${name}.${k} (not resolvable locally)`,
+      );
     return new Lazy(
       `module.${name}`,
       () => [...run.#outputs.keys()],
@@ -399,7 +414,8 @@ class ModuleRun {
     const id = `${this.#prefix()}${r.mode === "data" ? "data." : ""}${r.type}.${r.name}`;
     if (count) {
       const n = force(this.#evalAt(count.expr, this.scope, `${id}.count`));
-      if (typeof n !== "number" || !Number.isInteger(n) || n < 0) throw errorAt(count.at, `${id}.count`, `count must be a whole number, not ${JSON.stringify(n)}`);
+      if (typeof n !== "number" || !Number.isInteger(n) || n < 0)
+        throw errorAt(count.at, `${id}.count`, `count must be a whole number, not ${JSON.stringify(n)}`);
       r.expansion = { kind: "count", keys: Array.from({ length: n }, (_, i) => i) };
     } else if (forEach) {
       const v = force(this.#evalAt(forEach.expr, this.scope, `${id}.for_each`));

@@ -46,7 +46,8 @@ export async function readTerraformJson(file: string): Promise<{ instances: Reso
   const planned = isRecord(doc.planned_values) ? doc.planned_values : undefined;
   const state = isRecord(doc.values) ? doc.values : undefined;
   const root = (planned ?? state)?.root_module;
-  if (!isRecord(root)) throw new EdgeparityError("STACK_INVALID", `${file}: neither planned_values (a plan) nor values (a state): not terraform show -json output`);
+  if (!isRecord(root))
+    throw new EdgeparityError("STACK_INVALID", `${file}: neither planned_values (a plan) nor values (a state): not terraform show -json output`);
   const resources: PlanResource[] = [];
   collect(root, resources);
   // Data sources read during planning (archive_file) sit in the prior state.
@@ -63,9 +64,21 @@ export async function readTerraformJson(file: string): Promise<{ instances: Reso
   const instances: ResourceInstance[] = resources.map((r) => {
     const modules = [...r.address.matchAll(/module\.([^.[\]]+)(?:\[[^\]]*\])?\./g)].map((m) => m[1]!);
     const key = [...modules, r.name, ...(r.index === undefined ? [] : [String(r.index).replace(/[^A-Za-z0-9_-]/g, "-")])].join("-");
-    const values = { ...(r.values ?? {}) };
+    const values = { ...r.values };
     const facts: InstanceFacts = { type: r.type, key, address: r.address, arg: (n) => (values[n] === null ? undefined : values[n]) };
-    return { address: r.address, mode: r.mode, type: r.type, name: r.name, key, values, dir: dirname(file), file, at: undefined, facts, locate: () => undefined };
+    return {
+      address: r.address,
+      mode: r.mode,
+      type: r.type,
+      name: r.name,
+      key,
+      values,
+      dir: dirname(file),
+      file,
+      at: undefined,
+      facts,
+      locate: () => undefined,
+    };
   });
   const byAddress = new Map(instances.map((i) => [i.address, i]));
   if (planned) {
@@ -74,12 +87,18 @@ export async function readTerraformJson(file: string): Promise<{ instances: Reso
       const u = unknown.get(inst.address);
       if (!isRecord(u) || IGNORED_TYPES.has(inst.type)) continue;
       const conf = configFor(config, inst.address);
-      fillUnknown(inst.values, u, conf, (ref) => resolveReference(ref, inst.address, byAddress, config), (path) =>
-        warnings.push({
-          file,
-          path: `${inst.address}.${path}`,
-          message: "the plan leaves this value unknown (computed by AWS at apply) and it is not a plain reference edgeparity can answer; import the folder instead for the full value",
-        }),
+      fillUnknown(
+        inst.values,
+        u,
+        conf,
+        (ref) => resolveReference(ref, inst.address, byAddress, config),
+        (path) =>
+          warnings.push({
+            file,
+            path: `${inst.address}.${path}`,
+            message:
+              "the plan leaves this value unknown (computed by AWS at apply) and it is not a plain reference edgeparity can answer; import the folder instead for the full value",
+          }),
       );
     }
   } else replaceRealIds(instances);
@@ -134,7 +153,10 @@ function fillUnknown(values: Json, unknown: Json, conf: Json | undefined, resolv
       u.forEach((ui, i) => {
         const vi = list[i];
         if (!isRecord(ui) || !isRecord(vi)) return;
-        const match = confs.find((c) => Object.entries(c).every(([ck, ce]) => !isRecord(ce) || !("constant_value" in ce) || JSON.stringify(ce.constant_value) === JSON.stringify(vi[ck]))) ?? confs[i];
+        const match =
+          confs.find((c) =>
+            Object.entries(c).every(([ck, ce]) => !isRecord(ce) || !("constant_value" in ce) || JSON.stringify(ce.constant_value) === JSON.stringify(vi[ck])),
+          ) ?? confs[i];
         fillUnknown(vi, ui, match, resolve, missing, `${here}[${i}]`);
       });
     }
@@ -166,7 +188,17 @@ function resolveReference(ref: string, from: string, byAddress: Map<string, Reso
 function replaceRealIds(instances: ResourceInstance[]): void {
   const swap = new Map<string, string>();
   for (const inst of instances)
-    for (const attr of ["id", "arn", "dns_name", "bucket_regional_domain_name", "bucket_domain_name", "domain_name", "invoke_arn", "root_resource_id", "api_endpoint"]) {
+    for (const attr of [
+      "id",
+      "arn",
+      "dns_name",
+      "bucket_regional_domain_name",
+      "bucket_domain_name",
+      "domain_name",
+      "invoke_arn",
+      "root_resource_id",
+      "api_endpoint",
+    ]) {
       const real = inst.values[attr];
       const mine = assignedAttribute(inst.facts, attr);
       if (typeof real === "string" && real.length > 3 && typeof mine === "string" && real !== mine) swap.set(real, mine);

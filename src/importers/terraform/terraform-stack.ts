@@ -120,7 +120,8 @@ export function buildStack(c: StackContext): ImportResult {
   const bucketOf = (inst: ResourceInstance) => {
     const b = inst.values.bucket;
     const named = typeof b === "string" ? (out.buckets[b] ? b : [...bucketName].find(([i]) => i.values.id === b)?.[1]) : undefined;
-    if (!named) warn(inst, `${inst.address}.bucket`, `${inst.type} names bucket ${JSON.stringify(b)}, which is not a bucket of this configuration; ignored`, ["bucket"]);
+    if (!named)
+      warn(inst, `${inst.address}.bucket`, `${inst.type} names bucket ${JSON.stringify(b)}, which is not a bucket of this configuration; ignored`, ["bucket"]);
     return named;
   };
   for (const [type, field, map] of [
@@ -178,7 +179,9 @@ export function buildStack(c: StackContext): ImportResult {
     handled.add(inst);
     const type = inst.values.load_balancer_type ?? "application";
     if (type !== "application") {
-      warn(inst, inst.address, `a load balancer of type ${String(type)} is not emulated (only application); ignored with its listeners`, ["load_balancer_type"]);
+      warn(inst, inst.address, `a load balancer of type ${String(type)} is not emulated (only application); ignored with its listeners`, [
+        "load_balancer_type",
+      ]);
       continue;
     }
     out.loadBalancers.push(toLoadBalancer(inst.values, physicalName(inst.facts)));
@@ -192,9 +195,12 @@ export function buildStack(c: StackContext): ImportResult {
     const lb = ref(inst.values.load_balancer_arn, "aws_lb", "aws_alb");
     const i = lb === undefined ? undefined : lbIndex.get(lb);
     if (i === undefined) {
-      warn(inst, inst.address, `listener is on ${JSON.stringify(inst.values.load_balancer_arn)}, not an application load balancer of this configuration; ignored`, [
-        "load_balancer_arn",
-      ]);
+      warn(
+        inst,
+        inst.address,
+        `listener is on ${JSON.stringify(inst.values.load_balancer_arn)}, not an application load balancer of this configuration; ignored`,
+        ["load_balancer_arn"],
+      );
       continue;
     }
     const listener = toListener(inst.values, targetGroupName);
@@ -207,7 +213,9 @@ export function buildStack(c: StackContext): ImportResult {
     handled.add(inst);
     const l = [...listeners].find(([li]) => ref(inst.values.listener_arn, li.type) === li)?.[1];
     if (!l) {
-      warn(inst, inst.address, `listener rule is on ${JSON.stringify(inst.values.listener_arn)}, not a listener of this configuration; ignored`, ["listener_arn"]);
+      warn(inst, inst.address, `listener rule is on ${JSON.stringify(inst.values.listener_arn)}, not a listener of this configuration; ignored`, [
+        "listener_arn",
+      ]);
       continue;
     }
     const rules = l.listener.Rules as Values[];
@@ -215,7 +223,11 @@ export function buildStack(c: StackContext): ImportResult {
     // Rules are kept in priority order (the order ELBv2 evaluates them; alb.md §3).
     const at = rules.findIndex((r) => Number(r.Priority) > Number(rule.Priority));
     rules.splice(at < 0 ? rules.length : at, 0, rule);
-    sources.push({ stack: ["loadBalancers", l.lb, "Listeners", l.index, "Rules", rules.indexOf(rule)], inst, translate: (r) => r.map((s) => (typeof s === "string" ? snake(s) : s)) });
+    sources.push({
+      stack: ["loadBalancers", l.lb, "Listeners", l.index, "Rules", rules.indexOf(rule)],
+      inst,
+      translate: (r) => r.map((s) => (typeof s === "string" ? snake(s) : s)),
+    });
   }
 
   // --- Lambda --------------------------------------------------------------------------------
@@ -248,7 +260,9 @@ export function buildStack(c: StackContext): ImportResult {
     const fn = ref(inst.values.target_id, "aws_lambda_function");
     const name = tg ? tgName.get(tg) : undefined;
     if (!name) {
-      warn(inst, inst.address, `the attachment's target group ${JSON.stringify(inst.values.target_group_arn)} is not one of this configuration; ignored`, ["target_group_arn"]);
+      warn(inst, inst.address, `the attachment's target group ${JSON.stringify(inst.values.target_group_arn)} is not one of this configuration; ignored`, [
+        "target_group_arn",
+      ]);
       continue;
     }
     const file = fn ? fnFiles.get(physicalName(fn.facts)) : undefined;
@@ -272,7 +286,10 @@ export function buildStack(c: StackContext): ImportResult {
       Resources: { "/": { Methods: {} } },
       Stages: {},
     };
-    if (isSet(inst.values.body)) warn(inst, `${inst.address}.body`, "an OpenAPI body is not emulated yet: define the API with aws_api_gateway_resource / _method / _integration", ["body"]);
+    if (isSet(inst.values.body))
+      warn(inst, `${inst.address}.body`, "an OpenAPI body is not emulated yet: define the API with aws_api_gateway_resource / _method / _integration", [
+        "body",
+      ]);
     out.restApis[name] = api;
     restByInst.set(inst, api);
     local.restApis[name] = { apiId: id };
@@ -316,7 +333,8 @@ export function buildStack(c: StackContext): ImportResult {
   for (const inst of ofType("aws_api_gateway_integration")) {
     handled.add(inst);
     const m = methodOf(inst);
-    if (m) m.Integration = { ...toRestIntegration(inst.values), ...(isRecord(m.Integration) ? { IntegrationResponses: m.Integration.IntegrationResponses } : {}) };
+    if (m)
+      m.Integration = { ...toRestIntegration(inst.values), ...(isRecord(m.Integration) ? { IntegrationResponses: m.Integration.IntegrationResponses } : {}) };
   }
   for (const inst of ofType("aws_api_gateway_integration_response")) {
     handled.add(inst);
@@ -331,7 +349,10 @@ export function buildStack(c: StackContext): ImportResult {
     const stage = inst.values.stage_name;
     if (!api || typeof stage !== "string" || !stage) continue;
     const vars = isRecord(inst.values.variables) && Object.keys(inst.values.variables).length ? { Variables: inst.values.variables } : {};
-    (api.Stages as Values)[stage] = { ...(isSet(inst.values.description) && inst.type === "aws_api_gateway_stage" ? { Description: inst.values.description } : {}), ...vars };
+    (api.Stages as Values)[stage] = {
+      ...(isSet(inst.values.description) && inst.type === "aws_api_gateway_stage" ? { Description: inst.values.description } : {}),
+      ...vars,
+    };
   }
   const httpByInst = new Map<ResourceInstance, Values>();
   for (const inst of ofType("aws_apigatewayv2_api")) {
@@ -365,7 +386,10 @@ export function buildStack(c: StackContext): ImportResult {
     handled.add(inst);
     const api = httpOf(inst.values.api_id);
     if (!api) continue;
-    const target = typeof inst.values.target === "string" ? inst.values.target.replace(/^integrations\/(.+)$/, (_m, id: string) => `integrations/${integrationKey.get(id) ?? id}`) : undefined;
+    const target =
+      typeof inst.values.target === "string"
+        ? inst.values.target.replace(/^integrations\/(.+)$/, (_m, id: string) => `integrations/${integrationKey.get(id) ?? id}`)
+        : undefined;
     (api.Routes as Values)[String(inst.values.route_key)] = {
       ...(target ? { Target: target } : {}),
       AuthorizationType: inst.values.authorization_type ?? "NONE",
@@ -385,7 +409,8 @@ export function buildStack(c: StackContext): ImportResult {
   // --- what is left ----------------------------------------------------------------------------
   const locateStack = (path: (string | number)[]): SourcePosition | undefined => {
     let best: Source | undefined;
-    for (const s of sources) if (s.stack.length <= path.length && s.stack.every((seg, i) => seg === path[i]) && (!best || s.stack.length > best.stack.length)) best = s;
+    for (const s of sources)
+      if (s.stack.length <= path.length && s.stack.every((seg, i) => seg === path[i]) && (!best || s.stack.length > best.stack.length)) best = s;
     return best ? best.inst.locate(best.translate(path.slice(best.stack.length))) : undefined;
   };
   for (const w of findUnbound({
@@ -409,8 +434,7 @@ export function buildStack(c: StackContext): ImportResult {
     if (notYet) warn(inst, inst.address, `${inst.type} ${inst.address}: ${notYet}`);
     else skipped.set(inst.type, [...(skipped.get(inst.type) ?? []), inst]);
   }
-  for (const [type, list] of skipped)
-    for (const inst of list) warn(inst, inst.address, `${type} is not emulated; ignored (${inst.address})`);
+  for (const [type, list] of skipped) for (const inst of list) warn(inst, inst.address, `${type} is not emulated; ignored (${inst.address})`);
 
   const input: Values = {};
   for (const [k, v] of Object.entries(out)) if (Array.isArray(v) ? v.length : Object.keys(v).length) input[k] = v;
@@ -421,7 +445,20 @@ export function buildStack(c: StackContext): ImportResult {
 }
 
 /** Arguments a plan or state lists that the configuration never sets. */
-const COMPUTED = new Set(["id", "arn", "tags_all", "etag", "status", "domain_name", "hosted_zone_id", "caller_reference", "last_modified_time", "in_progress_validation_batches", "trusted_signers", "trusted_key_groups"]);
+const COMPUTED = new Set([
+  "id",
+  "arn",
+  "tags_all",
+  "etag",
+  "status",
+  "domain_name",
+  "hosted_zone_id",
+  "caller_reference",
+  "last_modified_time",
+  "in_progress_validation_batches",
+  "trusted_signers",
+  "trusted_key_groups",
+]);
 
 function snake(s: string): string {
   return s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
@@ -447,7 +484,6 @@ function findHandler(fn: ResourceInstance, archives: readonly ResourceInstance[]
   const found = candidates.find((p) => existsSync(resolve(rootDir, p)));
   return found ? { handler: found, export: handler.slice(dot + 1) } : undefined;
 }
-
 
 /** A policy argument is JSON text; anything else (a stand-in) is left for the model to refuse with its path. */
 function parsePolicy(text: string): unknown {

@@ -11,7 +11,19 @@ import { parseHclExpression } from "./hcl-parser.js";
  */
 
 /** Labels per top-level block type. */
-const LABELS: Record<string, number> = { resource: 2, data: 2, variable: 1, output: 1, module: 1, provider: 1, locals: 0, terraform: 0, moved: 0, import: 0, check: 1 };
+const LABELS: Record<string, number> = {
+  resource: 2,
+  data: 2,
+  variable: 1,
+  output: 1,
+  module: 1,
+  provider: 1,
+  locals: 0,
+  terraform: 0,
+  moved: 0,
+  import: 0,
+  check: 1,
+};
 
 export function parseTfJson(text: string, file: string): Body {
   const root = parseHclExpression(text, file);
@@ -45,7 +57,8 @@ function toBody(v: Expr, file: string): Body {
     // Meta blocks Terraform reads as blocks in JSON too; dynamic blocks keep their label level.
     if (name === "lifecycle" || name === "provisioner" || name === "connection") continue;
     if (name === "dynamic" && item.value.kind === "object") {
-      for (const d of item.value.items) for (const x of asList(d.value)) body.blocks.push({ type: "dynamic", labels: [keyOf(d.key, file)], body: toBody(x, file), at: d.at });
+      for (const d of item.value.items)
+        for (const x of asList(d.value)) body.blocks.push({ type: "dynamic", labels: [keyOf(d.key, file)], body: toBody(x, file), at: d.at });
       continue;
     }
     body.attributes.push({ name, expr: item.value, at: item.at });

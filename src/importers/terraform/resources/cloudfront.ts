@@ -58,7 +58,9 @@ export function toDistributionConfig(v0: Values, indexes: IndexMaps): Values {
     IsIPV6Enabled: v.is_ipv6_enabled === true ? true : undefined,
     PriceClass: v.price_class === "PriceClass_All" ? undefined : opt(v.price_class),
     WebACLId: opt(v.web_acl_id),
-    Logging: logging ? compact({ Enabled: true, Bucket: opt(logging.bucket), Prefix: opt(logging.prefix), IncludeCookies: logging.include_cookies === true }) : undefined,
+    Logging: logging
+      ? compact({ Enabled: true, Bucket: opt(logging.bucket), Prefix: opt(logging.prefix), IncludeCookies: logging.include_cookies === true })
+      : undefined,
     Restrictions: toRestrictions(block(v.restrictions)),
     ViewerCertificate: toViewerCertificate(block(v.viewer_certificate)),
     Origins: apiList(origins.map(toOrigin)),
@@ -82,7 +84,10 @@ export function toDistributionConfig(v0: Values, indexes: IndexMaps): Values {
 
 function sortBy(list: Values[], key: (v: Values) => string | number, indexes: IndexMaps, name: string): Values[] {
   const tagged = list.map((v, i) => ({ v, i })).sort((a, b) => (key(a.v) < key(b.v) ? -1 : key(a.v) > key(b.v) ? 1 : 0));
-  indexes.set(name, tagged.map((t) => t.i));
+  indexes.set(
+    name,
+    tagged.map((t) => t.i),
+  );
   return tagged.map((t) => t.v);
 }
 
@@ -121,7 +126,8 @@ function toOrigin(o0: Values): Values {
     OriginPath: opt(o.origin_path),
     CustomHeaders: apiList(headers),
     // The provider sends an empty S3OriginConfig when an origin has neither config (an S3 origin with OAC).
-    S3OriginConfig: s3 || (!custom && !isSet(o.vpc_origin_config)) ? { OriginAccessIdentity: (s3?.origin_access_identity as string | undefined) ?? "" } : undefined,
+    S3OriginConfig:
+      s3 || (!custom && !isSet(o.vpc_origin_config)) ? { OriginAccessIdentity: (s3?.origin_access_identity as string | undefined) ?? "" } : undefined,
     CustomOriginConfig: c
       ? compact({
           HTTPPort: c.http_port,
@@ -188,7 +194,9 @@ function toBehavior(b0: Values): Values {
           QueryString: fv.query_string === true,
           Cookies: compact({ Forward: cookies?.forward ?? "none", WhitelistedNames: apiList(sortedSet(cookies?.whitelisted_names)) }),
           Headers: apiList(sortedSet(fv.headers)),
-          QueryStringCacheKeys: apiList(Array.isArray(fv.query_string_cache_keys) && fv.query_string_cache_keys.length ? fv.query_string_cache_keys : undefined),
+          QueryStringCacheKeys: apiList(
+            Array.isArray(fv.query_string_cache_keys) && fv.query_string_cache_keys.length ? fv.query_string_cache_keys : undefined,
+          ),
         })
       : undefined,
     // TTLs belong to the legacy cache settings; with a cache policy the provider writes 0s that mean nothing.

@@ -134,10 +134,21 @@ function toAction(a: Values, targetGroupName: (ref: string) => string): Values {
           })
         : undefined,
     RedirectConfig: redirect
-      ? compact({ Protocol: keep("protocol"), Port: keep("port"), Host: keep("host"), Path: keep("path"), Query: keep("query"), StatusCode: redirect.status_code })
+      ? compact({
+          Protocol: keep("protocol"),
+          Port: keep("port"),
+          Host: keep("host"),
+          Path: keep("path"),
+          Query: keep("query"),
+          StatusCode: redirect.status_code,
+        })
       : undefined,
     FixedResponseConfig: fixed
-      ? compact({ StatusCode: isSet(fixed.status_code) ? String(fixed.status_code) : undefined, ContentType: opt(fixed.content_type), MessageBody: opt(fixed.message_body) })
+      ? compact({
+          StatusCode: isSet(fixed.status_code) ? String(fixed.status_code) : undefined,
+          ContentType: opt(fixed.content_type),
+          MessageBody: opt(fixed.message_body),
+        })
       : undefined,
     AuthenticateOidcConfig: opt(a.authenticate_oidc),
     AuthenticateCognitoConfig: opt(a.authenticate_cognito),
@@ -164,7 +175,8 @@ export function toTargetGroup(v: Values, name: string): Values {
   if (st?.enabled === true) {
     attrs.push({ Key: "stickiness.enabled", Value: "true" });
     if (isSet(st.type)) attrs.push({ Key: "stickiness.type", Value: String(st.type) });
-    if (isSet(st.cookie_duration)) attrs.push({ Key: `stickiness.${st.type === "app_cookie" ? "app_cookie" : "lb_cookie"}.duration_seconds`, Value: String(st.cookie_duration) });
+    if (isSet(st.cookie_duration))
+      attrs.push({ Key: `stickiness.${st.type === "app_cookie" ? "app_cookie" : "lb_cookie"}.duration_seconds`, Value: String(st.cookie_duration) });
     if (isSet(st.cookie_name)) attrs.push({ Key: "stickiness.app_cookie.cookie_name", Value: String(st.cookie_name) });
   }
   return compact({
