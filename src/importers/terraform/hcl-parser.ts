@@ -31,9 +31,12 @@ export function parseHcl(text: string, file: string): Body {
   return new Parser(text, file).parseFile();
 }
 
-/** One expression (a whole `.tf.json` file is one object expression; also for tests). */
-export function parseHclExpression(text: string, file: string): Expr {
-  const p = new Parser(text, file);
+/**
+ * One expression (for tests, variable values and template files). With `json`, the text is a
+ * `.tf.json` document: each string is decoded as JSON first, then read as a template.
+ */
+export function parseHclExpression(text: string, file: string, json = false): Expr {
+  const p = new Parser(text, file, json);
   const e = p.parseWholeExpression();
   return e;
 }
@@ -44,8 +47,10 @@ class Parser {
   readonly #lines: number[] = [0];
   readonly #s: string;
   readonly #file: string;
+  readonly #json: boolean;
 
-  constructor(text: string, file: string) {
+  constructor(text: string, file: string, json = false) {
+    this.#json = json;
     // A BOM is not part of the first token.
     this.#s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     this.#file = file;
@@ -497,10 +502,28 @@ class Parser {
 
   #quoted(): Expr {
     const at = this.#pos();
+    if (this.#json) return this.#jsonString(at);
     this.#i++;
     const parts = this.#templateParts('"', false);
     this.#i++;
     return templateNode(parts, at);
+  }
+
+  /** A JSON string: its escapes decoded, then its text read as a template (Terraform: JSON syntax, "String Values"). */
+  #jsonString(at: Pos): Expr {
+    const start = this.#i;
+    let i = start + 1;
+    while (i < this.#s.length && this.#s[i] !== '"') i += this.#s[i] === "\\" ? 2 : 1;
+    if (i >= this.#s.length) this.#fail("a JSON string is not closed");
+    let decoded: string;
+    try {
+      decoded = JSON.parse(this.#s.slice(start, i + 1)) as string;
+    } catch (e) {
+      this.#fail(`not a valid JSON string: ${(e as Error).message}`);
+    }
+    this.#i = i + 1;
+    const sub = new Parser(decoded, this.#file);
+    return templateNode(sub.#templateParts(undefined, true), at);
   }
 
   #heredoc(): Expr {

@@ -5,7 +5,7 @@ import type { ImportWarning } from "../importer.js";
 import { assignedAttribute, type InstanceFacts } from "./assigned-attributes.js";
 import { answerDataSource } from "./data-sources.js";
 import { EvalError, evaluate, force, Lazy, withVariables, type Scope } from "./evaluate.js";
-import type { FunctionHost } from "./functions.js";
+import { FunctionError, type FunctionHost } from "./functions.js";
 import type { Attribute, Block, Body, Expr, Pos } from "./hcl-ast.js";
 import { parseHcl, parseHclExpression } from "./hcl-parser.js";
 import { readModuleFiles, type ModuleFiles } from "./module-files.js";
@@ -101,14 +101,19 @@ function fileHost(dir: string, scopeFor: () => Scope, onRead?: (file: string) =>
       try {
         return readFileSync(f, "utf8");
       } catch (e) {
-        throw new Error(`file(${JSON.stringify(p)}): ${(e as Error).message}`);
+        throw new FunctionError(`file(${JSON.stringify(p)}): ${(e as Error).message}`);
       }
     },
     fileExists: (p) => existsSync(abs(p)),
     renderTemplate(p, vars) {
       const f = abs(p);
       onRead?.(f);
-      const text = readFileSync(f, "utf8");
+      let text: string;
+      try {
+        text = readFileSync(f, "utf8");
+      } catch (e) {
+        throw new FunctionError(`templatefile(${JSON.stringify(p)}): ${(e as Error).message}`);
+      }
       // The file is a template: its text parsed as a heredoc body and evaluated with `vars` only (Terraform: templatefile).
       const expr = parseHclExpression(`<<EDGEPARITY_TEMPLATE_END\n${text}${text.endsWith("\n") ? "" : "\n"}EDGEPARITY_TEMPLATE_END\n`, f);
       const v = evaluate(expr, { root: (n) => (Object.hasOwn(vars, n) ? vars[n] : undefined), host: scopeFor().host });
@@ -170,10 +175,12 @@ class ModuleRun {
     this.#lazyInputs = lazyInputs;
     ctx.files.push(...files.files);
     for (const b of files.blocks) this.#declare(b);
+    // Relative paths in file() and templatefile() are the working directory's, the root module's
+    // folder (Terraform docs, "Filesystem and Workspace Info"); path.module says where a module is.
     this.scope = {
       root: (n, at) => this.#root(n, at),
       host: fileHost(
-        files.dir,
+        ctx.rootDir,
         () => this.scope,
         (f) => this.#noteFile(f),
       ),

@@ -26,7 +26,7 @@ const LABELS: Record<string, number> = {
 };
 
 export function parseTfJson(text: string, file: string): Body {
-  const root = parseHclExpression(text, file);
+  const root = parseHclExpression(text, file, true);
   if (root.kind !== "object") throw new EdgeparityError("STACK_INVALID", `${file}: a .tf.json file holds one JSON object`);
   const body: Body = { attributes: [], blocks: [], at: root.at };
   for (const item of root.items) {
