@@ -63,6 +63,45 @@ describe("importers: Terraform — folder, plan JSON and edgeparity.yaml give on
       assert.deepEqual(p, f);
     });
 
+  it("importers: a state (terraform show -json of terraform.tfstate) holding AWS's real ARNs and DNS names binds like the folder (Terraform JSON output format)", async () => {
+    const folder = await importStack(join(FIXTURES, "tf-alb"));
+    const d = await planOnly("tf-alb");
+    const plan = JSON.parse(await readFile(join(d, "plan.json"), "utf8")) as {
+      planned_values: { root_module: { resources: { type: string; name: string; index?: string; values: Record<string, unknown> }[] } };
+    };
+    await rm(join(d, "plan.json"));
+    // What AWS would have answered at apply: account 123456789012, its own ids and DNS name.
+    const elb = (kind: string, path: string) => `arn:aws:elasticloadbalancing:us-east-1:123456789012:${kind}/${path}`;
+    const lbArn = elb("loadbalancer", "app/tf-alb-web/50dc6c495c0c9188");
+    const lbDns = "tf-alb-web-1234567890.us-east-1.elb.amazonaws.com";
+    const tgArn = (k: string) => elb("targetgroup", `tf-alb-${k}/${k === "app" ? "73e2d6bc24d8a067" : "2453ed029918f21f"}`);
+    const listenerArn = (name: string) => elb("listener", `app/tf-alb-web/50dc6c495c0c9188/${name === "https" ? "f2f7dc8efc522ab2" : "0467ef3c8400ae65"}`);
+    const resources = plan.planned_values.root_module.resources.map((r) => {
+      const v = { ...r.values };
+      if (r.type === "aws_lb") Object.assign(v, { arn: lbArn, id: lbArn, dns_name: lbDns });
+      if (r.type === "aws_lb_target_group") Object.assign(v, { arn: tgArn(String(r.index)), id: tgArn(String(r.index)) });
+      if (r.type === "aws_lb_listener") {
+        Object.assign(v, { arn: listenerArn(r.name), id: listenerArn(r.name), load_balancer_arn: lbArn });
+        if (r.name === "https") v.default_action = [{ ...(v.default_action as object[])[0], target_group_arn: tgArn("app") }];
+      }
+      if (r.type === "aws_lb_listener_rule") {
+        v.listener_arn = listenerArn("https");
+        if (r.name === "static") v.action = [{ ...(v.action as object[])[0], target_group_arn: tgArn("static") }];
+      }
+      if (r.type === "aws_cloudfront_distribution") {
+        v.id = "E2QWRUHAPOMQZL";
+        v.origin = (v.origin as Record<string, unknown>[]).map((o) => ({ ...o, domain_name: lbDns }));
+      }
+      return { address: `${r.type}.${r.name}${r.index === undefined ? "" : `["${r.index}"]`}`, mode: "managed", ...r, values: v };
+    });
+    await writeFile(
+      join(d, "state.json"),
+      JSON.stringify({ format_version: "1.0", terraform_version: "1.11.4", values: { root_module: { resources } } }, null, 1),
+    );
+    const state = await importStack(d);
+    assert.deepEqual(normaliseStack(state.stack), normaliseStack(folder.stack));
+  });
+
   it("importers: Terraform warnings carry file:line and the resource address; other types are listed once, never an error", async () => {
     const s = await importStack(join(FIXTURES, "tf-spa"));
     const main = join(FIXTURES, "tf-spa", "main.tf");
