@@ -93,5 +93,22 @@ export function findUnbound(u: UnboundInput): UnboundWarning[] {
       message: `Lambda function ${fn} has no local handler file, so its integrations answer 502. ${tail}\n        functions:\n          ${fn}:\n            handler: ./index.mjs`,
     });
   }
+  // An overlay line for a name the source does not define binds nothing (a typo, or a renamed resource).
+  const defined: Record<string, Set<string>> = {
+    buckets: new Set(u.buckets.map((b) => b.toLowerCase())),
+    targetGroups: new Set(u.targetGroups.map((t) => String(t.Name).toLowerCase())),
+    functions: new Set(Object.keys(u.functions ?? {}).map((f) => f.toLowerCase())),
+  };
+  for (const [section, names] of Object.entries(defined)) {
+    const s = u.overlayLocal[section];
+    if (!isRecord(s)) continue;
+    for (const key of Object.keys(s))
+      if (!names.has(key.toLowerCase()))
+        out.push({
+          at: undefined,
+          path: `local.${section}.${key}`,
+          message: `the overlay binds ${section === "buckets" ? "bucket" : section === "targetGroups" ? "target group" : "function"} ${key}, which ${u.beside} do not define; it binds nothing${names.size ? ` (defined: ${[...names].join(", ")})` : ""}`,
+        });
+  }
   return out;
 }

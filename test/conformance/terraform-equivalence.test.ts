@@ -148,6 +148,14 @@ describe("importers: Terraform — folder, plan JSON and edgeparity.yaml give on
     assert.ok(bucket?.message.includes("buckets:\n          other-site:\n            folder: ./site"), bucket?.message);
   });
 
+  it("importers: an overlay binding a name the Terraform files do not define is a warning that names it (binding honesty)", async () => {
+    const d = await variant("tf-spa", "typo", "edgeparity.yaml", (t) => t.replace("cfn-spa-api:", "cfn-spa-apl:"));
+    const s = await importStack(d);
+    const w = s.warnings.find((x) => x.path === "local.targetGroups.cfn-spa-apl");
+    assert.equal(w?.message, "the overlay binds target group cfn-spa-apl, which the Terraform files do not define; it binds nothing (defined: cfn-spa-api)");
+    assert.ok(s.warnings.some((x) => x.path === "targetGroups[0]" && /has no local target/.test(x.message)));
+  });
+
   it("importers: an undeclared reference, a missing variable value and an HCL syntax error name file:line", async () => {
     const ghost = await variant("tf-spa", "ghost", "main.tf", (t) =>
       t.replace("target_group_arn = aws_lb_target_group.api.arn", "target_group_arn = aws_lb_target_group.ghost.arn"),

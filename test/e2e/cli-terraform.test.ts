@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { runCli } from "../support/cli.js";
 import { startCliSession, type CliSession } from "../support/cli-session.js";
 import { curlExchange, writeBodies } from "../support/curl-exchange.js";
 import { assertComplete, describeResult, HTTP_VERSIONS } from "../support/e2e-matrix.js";
@@ -20,7 +21,7 @@ const FIXTURES = fileURLToPath(new URL("../fixtures/stacks/", import.meta.url));
 
 async function copyFixture(work: string, name: string): Promise<string> {
   const d = join(work, name);
-  await cp(join(FIXTURES, name), d, { recursive: true });
+  await cp(join(FIXTURES, name === "tf-validate" ? "tf-spa" : name), d, { recursive: true });
   await rm(join(d, "plan.json"), { force: true });
   return d;
 }
@@ -43,6 +44,22 @@ describe("e2e: edgeparity up --config <Terraform folder>", () => {
     bodies = await writeBodies(work);
   });
   after(() => rm(work, { recursive: true, force: true }));
+
+  it("tf e2e: edgeparity validate reads a Terraform folder with --var and --var-file and lists what to bind with file:line", async () => {
+    const dir = await copyFixture(work, "tf-validate");
+    await rm(join(dir, "edgeparity.yaml"));
+    await writeFile(join(work, "port.tfvars"), "api_port = 8080\n");
+    const r = await runCli(["validate", "--config", dir, "--var", "site_name=other", "--var-file", join(work, "port.tfvars")], undefined, {
+      TF_VAR_env: "prod",
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /: valid — 1 distribution\(s\), 1 bucket\(s\), 1 load balancer\(s\), 1 target group\(s\)/);
+    assert.match(r.stderr, /warning: .*main\.tf:\d+: buckets\.other-site: bucket other-site has no local folder/);
+    assert.match(r.stderr, /warning: .*main\.tf:\d+: targetGroups\[0\]: target group other-api has no local target/);
+    const bad = await runCli(["validate", "--config", dir, "--var", "nope"]);
+    assert.equal(bad.code === 0, false);
+    assert.match(bad.stderr, /--var takes name=value/);
+  });
 
   describe("tf-spa (the golden stack)", () => {
     let s: CliSession;
@@ -120,7 +137,7 @@ describe("e2e: edgeparity up --config <Terraform folder>", () => {
           assert.match(r.body.toString(), home);
           const css = await get("/assets/site.css");
           assert.equal(css.status, 200, describeResult(css));
-          assert.equal(css.body.toString(), `body{color:${color}}\n`);
+          assert.match(css.body.toString(), new RegExp(`color: ?${color}`));
           const nf = await get("/nope");
           assert.equal(nf.status, 404, describeResult(nf));
           assert.match(nf.body.toString(), new RegExp(`${site} 404`));
