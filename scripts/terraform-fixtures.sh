@@ -27,6 +27,21 @@ for dir in "${@:-test/fixtures/stacks/tf-spa test/fixtures/stacks/tf-modules tes
     [ -d "$d" ] || continue
     copy="$work/$(basename "$d")"
     rm -rf "$copy" && cp -r "$d" "$copy" && rm -f "$copy/plan.json"
+    # The provider block only `terraform plan` needs (edgeparity ignores providers): offline, no AWS calls.
+    cat >"$copy/edgeparity_provider.tf" <<'TF'
+terraform {
+  required_providers {
+    aws = { source = "hashicorp/aws" }
+  }
+}
+provider "aws" {
+  region                      = "us-east-1"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+TF
     (cd "$copy" && terraform init -input=false -no-color >/dev/null && terraform plan -input=false -no-color -lock=false -refresh=false -out=plan.out >/dev/null && terraform show -json plan.out) >"$work/plan.json"
     # Machine paths and timestamps out: the fixture is the same on every machine.
     node -e '
