@@ -202,6 +202,88 @@ output "policy" {
     assert.deepEqual(s.stack, { ...golden.stack, local: { ...golden.stack.local, buckets: { "cfn-spa-site": { folder: "site" } } } });
   });
 
+  it("terraform: an ALB target group of type lambda binds to the function archive_file zips (alb.md §10; provider docs, aws_lb_target_group_attachment)", async () => {
+    const d = await folder("alb-lambda", {
+      "main.tf": `
+data "archive_file" "fn" {
+  type        = "zip"
+  source_dir  = "\${path.module}/src"
+  output_path = "\${path.module}/build/fn.zip"
+}
+resource "aws_lambda_function" "fn" {
+  function_name = "hello"
+  role          = "arn:aws:iam::000000000000:role/x"
+  handler       = "app.main"
+  runtime       = "nodejs20.x"
+  filename      = data.archive_file.fn.output_path
+}
+resource "aws_lb_target_group" "fn" {
+  name        = "hello-fn"
+  target_type = "lambda"
+}
+resource "aws_lb_target_group_attachment" "fn" {
+  target_group_arn = aws_lb_target_group.fn.arn
+  target_id        = aws_lambda_function.fn.arn
+}
+`,
+      "src/app.mjs": "export const main = async () => ({ statusCode: 200, body: 'hi' });\n",
+    });
+    const s = await importStack(d);
+    assert.deepEqual(s.stack.local.targetGroups["hello-fn"]?.targets, [{ lambda: "src/app.mjs", handler: "main" }]);
+    assert.equal(s.stack.local.functions.hello?.handler, "src/app.mjs");
+    assert.equal(
+      s.warnings.find((w) => /has no local target/.test(w.message)),
+      undefined,
+    );
+  });
+
+  it("terraform: an HTTP API's integration, route and stage map to httpApis; a route's target names the integration (provider docs, aws_apigatewayv2_*)", async () => {
+    const d = await folder("http-api", {
+      "main.tf": `
+resource "aws_lambda_function" "fn" {
+  function_name = "http-fn"
+  role          = "arn:aws:iam::000000000000:role/x"
+  handler       = "index.handler"
+  runtime       = "nodejs20.x"
+  filename      = "fn.zip"
+}
+resource "aws_apigatewayv2_api" "api" {
+  name          = "http-api"
+  protocol_type = "HTTP"
+  cors_configuration {
+    allow_origins = ["https://example.com"]
+    allow_methods = ["POST", "GET"]
+  }
+}
+resource "aws_apigatewayv2_integration" "fn" {
+  api_id                 = aws_apigatewayv2_api.api.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = aws_lambda_function.fn.invoke_arn
+  payload_format_version = "2.0"
+}
+resource "aws_apigatewayv2_route" "any" {
+  api_id    = aws_apigatewayv2_api.api.id
+  route_key = "ANY /{proxy+}"
+  target    = "integrations/\${aws_apigatewayv2_integration.fn.id}"
+}
+resource "aws_apigatewayv2_stage" "default" {
+  api_id      = aws_apigatewayv2_api.api.id
+  name        = "$default"
+  auto_deploy = true
+}
+`,
+      "fn/index.mjs": "export const handler = async () => ({ statusCode: 200 });\n",
+    });
+    const s = await importStack(d);
+    const api = s.stack.httpApis["http-api"]!;
+    assert.deepEqual(api.Routes["ANY /{proxy+}"]?.Target, "integrations/fn");
+    assert.equal(api.Integrations.fn?.PayloadFormatVersion, "2.0");
+    assert.deepEqual(api.CorsConfiguration?.AllowMethods, ["GET", "POST"]);
+    assert.deepEqual(api.Stages.$default, { AutoDeploy: true });
+    assert.equal(s.stack.local.functions["http-fn"]?.handler, "fn/index.mjs", "fn.zip is built from the folder fn beside it");
+    assert.match(s.stack.local.httpApis["http-api"]?.apiId ?? "", /^[a-z0-9]{10}$/);
+  });
+
   it("terraform: a cycle between locals, a for_each over a list of objects and count on a module call are errors with file:line", async () => {
     const cycle = await folder("cycle", { "main.tf": 'locals {\n  a = local.b\n  b = local.a\n}\nresource "aws_s3_bucket" "x" {\n  bucket = local.a\n}\n' });
     await assert.rejects(importStack(cycle), /main\.tf:\d+: .*local\.a refers to itself/);
