@@ -119,3 +119,14 @@ describe("hcl: expressions", () => {
     assert.throws(() => ev('cidrsubnet("10.0.0.0/8", 8, 1)'), /function cidrsubnet\(\) is not supported/);
   });
 });
+
+describe("hcl: line endings and less common forms", () => {
+  it("hcl: CRLF line endings, provider functions, nested heredoc markers and a block label as a quoted string (HCL spec §lexical elements)", () => {
+    const body = parseHcl('locals {\r\n  a = <<EOT\r\nx\r\nEOT\r\n  b = provider::aws::arn_parse("x")\r\n}\r\nresource "t" "n" {}\r\n', "crlf.tf");
+    assert.equal(body.blocks[0]!.body.attributes[0]!.name, "a");
+    assert.equal(body.blocks[0]!.body.attributes[1]!.expr.kind, "call");
+    assert.deepEqual(body.blocks[1]!.labels, ["t", "n"]);
+    assert.equal(body.blocks[1]!.at.line, 7);
+    assert.throws(() => ev('provider::aws::arn_parse("x")'), /function provider::aws::arn_parse\(\) is not supported/);
+  });
+});

@@ -1,4 +1,4 @@
-import { block, blocks, compact, isSet, opt, sortedSet, withDefaults, type Values } from "./values.js";
+import { block, blocks, compact, isSet, num, opt, sortedSet, withDefaults, type Values } from "./values.js";
 
 /**
  * aws_lb / aws_lb_listener / aws_lb_listener_rule / aws_lb_target_group arguments → CreateLoadBalancer,
@@ -71,7 +71,7 @@ export function toListener(v: Values, targetGroupName: (ref: string) => string):
   const protocol = opt(v.protocol) ?? (isSet(v.certificate_arn) ? "HTTPS" : "HTTP");
   return compact({
     Protocol: protocol,
-    Port: v.port ?? (protocol === "HTTPS" ? 443 : 80),
+    Port: num(v.port) ?? (protocol === "HTTPS" ? 443 : 80),
     DefaultActions: sortActions(blocks(v.default_action)).map((a) => toAction(a, targetGroupName)),
     Certificates: isSet(v.certificate_arn) ? [{ CertificateArn: v.certificate_arn }] : undefined,
     SslPolicy: protocol === "HTTPS" ? opt(v.ssl_policy) : undefined,
@@ -82,7 +82,7 @@ export function toListener(v: Values, targetGroupName: (ref: string) => string):
 
 export function toRule(v: Values, targetGroupName: (ref: string) => string): Values {
   return compact({
-    Priority: v.priority,
+    Priority: num(v.priority),
     Conditions: blocks(v.condition).flatMap(toConditions),
     Actions: sortActions(blocks(v.action)).map((a) => toAction(a, targetGroupName)),
   });
@@ -183,17 +183,17 @@ export function toTargetGroup(v: Values, name: string): Values {
     Name: name,
     Protocol: lambda ? undefined : opt(v.protocol),
     ProtocolVersion: lambda || v.protocol_version === "HTTP1" ? undefined : opt(v.protocol_version),
-    Port: lambda ? undefined : (v.port ?? undefined),
+    Port: lambda ? undefined : (num(v.port) ?? undefined),
     VpcId: opt(v.vpc_id),
     TargetType: v.target_type ?? "instance",
     HealthCheckEnabled: hc ? hc.enabled : undefined,
     HealthCheckPath: opt(hc?.path),
     HealthCheckPort: hc && hc.port !== "traffic-port" ? String(hc.port) : undefined,
     HealthCheckProtocol: opt(hc?.protocol),
-    HealthCheckIntervalSeconds: hc?.interval ?? undefined,
-    HealthCheckTimeoutSeconds: hc?.timeout ?? undefined,
-    HealthyThresholdCount: hc?.healthy_threshold ?? undefined,
-    UnhealthyThresholdCount: hc?.unhealthy_threshold ?? undefined,
+    HealthCheckIntervalSeconds: num(hc?.interval) ?? undefined,
+    HealthCheckTimeoutSeconds: num(hc?.timeout) ?? undefined,
+    HealthyThresholdCount: num(hc?.healthy_threshold) ?? undefined,
+    UnhealthyThresholdCount: num(hc?.unhealthy_threshold) ?? undefined,
     Matcher: isSet(hc?.matcher) ? { HttpCode: String(hc!.matcher) } : undefined,
     IpAddressType: v.ip_address_type === "ipv4" ? undefined : opt(v.ip_address_type),
     Attributes: attrs.length ? attrs : undefined,

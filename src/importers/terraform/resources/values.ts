@@ -49,3 +49,8 @@ export function withDefaults(v: Values, defaults: Readonly<Values>): Values {
   for (const [k, d] of Object.entries(defaults)) if (out[k] === undefined || out[k] === null) out[k] = d;
   return out;
 }
+
+/** Terraform converts a string to a number where the schema wants one (`port = "8080"`); a plan already holds numbers. */
+export function num(v: unknown): unknown {
+  return typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v)) ? Number(v) : v;
+}
