@@ -57,8 +57,8 @@ function errorAt(at: Pos, where: string, message: string): EdgeparityError {
 }
 
 /** Variable values for the root module, by Terraform's precedence (docs: "Variable definition precedence"), later wins. */
-function rootVariables(ctx: RunContext, files: ModuleFiles, inputs: RootInputs): Map<string, { value: unknown; raw: boolean; at?: Pos }> {
-  const out = new Map<string, { value: unknown; raw: boolean; at?: Pos }>();
+function rootVariables(ctx: RunContext, files: ModuleFiles, inputs: RootInputs): Map<string, VariableValue> {
+  const out = new Map<string, VariableValue>();
   for (const [k, v] of Object.entries(inputs.env)) if (k.startsWith("TF_VAR_") && v !== undefined) out.set(k.slice(7), { value: v, raw: true });
   const readTfvars = (file: string, required: boolean) => {
     if (!existsSync(file)) {
@@ -84,7 +84,7 @@ function rootVariables(ctx: RunContext, files: ModuleFiles, inputs: RootInputs):
     .sort())
     readTfvars(join(files.dir, n), false);
   for (const f of inputs.varFiles) readTfvars(isAbsolute(f) ? f : resolve(f), true);
-  for (const [k, v] of Object.entries(inputs.vars)) out.set(k, { value: v, raw: true });
+  for (const [k, v] of Object.entries(inputs.vars)) out.set(k, { value: v, raw: true, cli: true });
   return out;
 }
 
@@ -126,6 +126,14 @@ function fileHost(dir: string, scopeFor: () => Scope, onRead?: (file: string) =>
 
 type Declared = { block: Block; file: string };
 
+/** A root variable's value and where it came from (`raw`: a string from --var or TF_VAR_, still to be typed). */
+interface VariableValue {
+  value: unknown;
+  raw: boolean;
+  cli?: boolean;
+  at?: Pos;
+}
+
 /** A resource or data block, with its expansion (`count` / `for_each`) once computed. */
 interface ResourceDecl extends Declared {
   mode: "managed" | "data";
@@ -157,17 +165,11 @@ class ModuleRun {
   readonly #moduleRuns = new Map<string, ModuleRun | null>();
   readonly #memo = new Map<string, unknown>();
   readonly #busy = new Set<string>();
-  readonly #inputs: Map<string, { value: unknown; raw: boolean; at?: Pos }>;
+  readonly #inputs: Map<string, VariableValue>;
   readonly #lazyInputs: Map<string, () => unknown> | undefined;
   readonly scope: Scope;
 
-  constructor(
-    ctx: RunContext,
-    files: ModuleFiles,
-    path: string[],
-    inputs: Map<string, { value: unknown; raw: boolean; at?: Pos }>,
-    lazyInputs?: Map<string, () => unknown>,
-  ) {
+  constructor(ctx: RunContext, files: ModuleFiles, path: string[], inputs: Map<string, VariableValue>, lazyInputs?: Map<string, () => unknown>) {
     this.#ctx = ctx;
     this.#files = files;
     this.#path = path;
@@ -187,7 +189,8 @@ class ModuleRun {
     };
     if (!lazyInputs)
       for (const [name, v] of inputs)
-        if (!this.#variables.has(name) && !v.raw)
+        // Terraform refuses a -var for an undeclared variable and ignores an undeclared TF_VAR_; here both tfvars and --var warn.
+        if (!this.#variables.has(name) && (!v.raw || v.cli))
           this.#warn(v.at, `var.${name}`, `a value is given for variable "${name}", which this configuration does not declare; ignored`);
   }
 
@@ -321,11 +324,11 @@ class ModuleRun {
     if (given) {
       if (!given.raw || typeName === "string" || typeName === undefined) return given.value;
       // A -var or TF_VAR_ value of a non-string type is an HCL expression (Terraform docs, "Input variables").
-      if (typeName === "number" || typeName === "bool") {
-        const v = force(evaluate(parseHclExpression(String(given.value), `--var ${name}`), emptyScope(this.#files.dir)));
-        return v;
+      try {
+        return force(evaluate(parseHclExpression(String(given.value), `--var ${name}`), emptyScope(this.#files.dir)));
+      } catch (e) {
+        throw errorAt(decl.block.at, `var.${name}`, `the value ${JSON.stringify(given.value)} is not a valid ${typeName}: ${(e as Error).message}`);
       }
-      return force(evaluate(parseHclExpression(String(given.value), `--var ${name}`), emptyScope(this.#files.dir)));
     }
     const def = attrs.get("default");
     if (def) return force(evaluate(def.expr, emptyScope(this.#files.dir)));
