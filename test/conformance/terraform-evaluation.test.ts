@@ -284,16 +284,45 @@ resource "aws_apigatewayv2_stage" "default" {
     assert.match(s.stack.local.httpApis["http-api"]?.apiId ?? "", /^[a-z0-9]{10}$/);
   });
 
-  it("terraform: a cycle between locals, a for_each over a list of objects and count on a module call are errors with file:line", async () => {
+  it("terraform: a cycle between locals, a for_each over a list of objects and an unknown module argument are errors with file:line", async () => {
     const cycle = await folder("cycle", { "main.tf": 'locals {\n  a = local.b\n  b = local.a\n}\nresource "aws_s3_bucket" "x" {\n  bucket = local.a\n}\n' });
     await assert.rejects(importStack(cycle), /main\.tf:\d+: .*local\.a refers to itself/);
     const fe = await folder("for-each-list", { "main.tf": 'resource "aws_s3_bucket" "x" {\n  for_each = [{ a = 1 }]\n  bucket = "x"\n}\n' });
     await assert.rejects(importStack(fe), /main\.tf:2: aws_s3_bucket\.x\.for_each: for_each takes a map or a set of strings/);
-    const mod = await folder("module-count", {
-      "main.tf": 'module "m" {\n  source = "./m"\n  count  = 2\n}\n',
-      "m/main.tf": 'resource "aws_s3_bucket" "x" {\n  bucket = "x"\n}\n',
+    const mod = await folder("module-unknown-arg", {
+      "main.tf": 'module "m" {\n  source = "./m"\n  nope   = 2\n}\n',
+      "m/main.tf": 'resource "aws_s3_bucket" "x" {\n  bucket = "xyz-assets"\n}\n',
     });
-    await assert.rejects(importStack(mod), /main\.tf:3: module\.m: count on a module call is not supported/);
+    await assert.rejects(importStack(mod), /main\.tf:3: module\.m: the module at \.\/m has no variable "nope"/);
+  });
+
+  it("terraform: for_each and count on a module call make one module instance per key, keyed module-key-resource (Terraform: Modules)", async () => {
+    const d = await folder("module-for-each", {
+      "main.tf": `
+module "site" {
+  source   = "./site"
+  for_each = toset(["blog", "docs"])
+  name     = "acme-\${each.key}"
+}
+module "extra" {
+  source = "./site"
+  count  = 1
+  name   = "acme-extra-\${count.index}"
+}
+output "buckets" {
+  value = [for k, m in module.site : m.bucket]
+}
+resource "aws_s3_bucket" "all" {
+  bucket = join("-", concat(["all"], [for m in values(module.site) : m.bucket], [module.extra[0].bucket]))
+}
+`,
+      "site/main.tf":
+        'variable "name" {\n  type = string\n}\nresource "aws_s3_bucket" "b" {\n  bucket = var.name\n}\noutput "bucket" {\n  value = aws_s3_bucket.b.bucket\n}\n',
+    });
+    const s = await importStack(d);
+    assert.deepEqual(Object.keys(s.stack.buckets).sort(), ["acme-blog", "acme-docs", "acme-extra-0", "all-acme-blog-acme-docs-acme-extra-0"]);
+    const w = s.warnings.find((x) => x.path === "buckets.acme-blog");
+    assert.equal(w?.file, join(d, "site", "main.tf"));
   });
 
   it("terraform: a registry module is listed as not resolvable locally, not an error (Terraform: Module Sources)", async () => {

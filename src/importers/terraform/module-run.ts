@@ -162,7 +162,8 @@ class ModuleRun {
   readonly #outputs = new Map<string, { block: Block }>();
   readonly #resources = new Map<string, ResourceDecl>();
   readonly #modules = new Map<string, Declared>();
-  readonly #moduleRuns = new Map<string, ModuleRun | null>();
+  /** Module call name → its instances (`[undefined, run]` without count/for_each), or null when its source is not local. */
+  readonly #moduleRuns = new Map<string, [string | number | undefined, ModuleRun][] | null>();
   readonly #memo = new Map<string, unknown>();
   readonly #busy = new Set<string>();
   readonly #inputs: Map<string, VariableValue>;
@@ -356,18 +357,24 @@ class ModuleRun {
   }
 
   #moduleOutputs(name: string, at: Pos): unknown {
-    const run = this.#childModule(name, at);
-    if (run === null)
+    const runs = this.#childModules(name, at);
+    if (runs === null)
       return new Lazy(
         `module.${name}`,
         () => [],
         (k) => `module.${name}.${k} (not resolvable locally)`,
       );
-    return new Lazy(
-      `module.${name}`,
-      () => [...run.#outputs.keys()],
-      (k, at2) => run.output(k, at2),
-    );
+    const outputs = (run: ModuleRun) =>
+      new Lazy(
+        `module.${name}`,
+        () => [...run.#outputs.keys()],
+        (k, at2) => run.output(k, at2),
+      );
+    const [first] = runs;
+    if (runs.length === 1 && first![0] === undefined) return outputs(first![1]);
+    // With count a list of output objects, with for_each a map of them (Terraform docs, "Modules": count and for_each).
+    if (runs.every(([k]) => typeof k === "number")) return runs.map(([, r]) => outputs(r));
+    return Object.fromEntries(runs.map(([k, r]) => [String(k), outputs(r)]));
   }
 
   output(name: string, at: Pos): unknown {
@@ -378,7 +385,7 @@ class ModuleRun {
     return this.#memoized(`output.${name}`, at, () => this.#evalAt(value.expr, this.scope, `${this.#prefix()}output.${name}`));
   }
 
-  #childModule(name: string, at: Pos): ModuleRun | null {
+  #childModules(name: string, at: Pos): [string | number | undefined, ModuleRun][] | null {
     if (this.#moduleRuns.has(name)) return this.#moduleRuns.get(name)!;
     const decl = this.#modules.get(name);
     if (!decl) throw new EvalError(`there is no module "${name}" in this configuration`, at);
@@ -386,8 +393,6 @@ class ModuleRun {
     const source = attrs.find((a) => a.name === "source");
     const src = source ? force(this.#evalAt(source.expr, this.scope, `module.${name}.source`)) : undefined;
     const where = `${this.#prefix()}module.${name}`;
-    for (const a of attrs)
-      if (a.name === "count" || a.name === "for_each") throw errorAt(a.at, where, `${a.name} on a module call is not supported by edgeparity's import yet`);
     if (typeof src !== "string" || !(src.startsWith("./") || src.startsWith("../"))) {
       this.#warn(
         decl.block.at,
@@ -399,50 +404,65 @@ class ModuleRun {
     }
     if (this.#ctx.depth > 16) throw errorAt(decl.block.at, where, "modules nest more than 16 deep");
     const files = readModuleFiles(resolve(this.#files.dir, src));
-    const lazyInputs = new Map<string, () => unknown>();
-    for (const a of attrs) {
-      if (a.name === "source" || a.name === "version" || META_ATTRIBUTES.has(a.name)) continue;
-      lazyInputs.set(a.name, () => force(this.#evalAt(a.expr, this.scope, `${where}.${a.name}`)));
+    const ex = this.#expand(attrs, where);
+    const keys: [string | number | undefined, unknown][] =
+      ex.kind === "single" ? [[undefined, undefined]] : ex.kind === "count" ? ex.keys.map((k) => [k, undefined]) : ex.entries;
+    const runs: [string | number | undefined, ModuleRun][] = [];
+    for (const [key, each] of keys) {
+      const scope = withVariables(this.scope, {
+        ...(typeof key === "number" ? { count: { index: key } } : {}),
+        ...(typeof key === "string" ? { each: { key, value: each } } : {}),
+      });
+      const lazyInputs = new Map<string, () => unknown>();
+      for (const a of attrs) {
+        if (a.name === "source" || a.name === "version" || META_ATTRIBUTES.has(a.name)) continue;
+        lazyInputs.set(a.name, () => force(this.#evalAt(a.expr, scope, `${where}.${a.name}`)));
+      }
+      const segment = key === undefined ? name : `${name}[${typeof key === "number" ? key : JSON.stringify(key)}]`;
+      this.#ctx.depth++;
+      const run = new ModuleRun(this.#ctx, files, [...this.#path, segment], new Map(), lazyInputs);
+      this.#ctx.depth--;
+      for (const a of attrs)
+        if (lazyInputs.has(a.name) && !run.#variables.has(a.name))
+          throw errorAt(a.at, where, `the module at ${src} has no variable "${a.name}" (Terraform: Unsupported argument)`);
+      runs.push([key, run]);
     }
-    this.#ctx.depth++;
-    const run = new ModuleRun(this.#ctx, files, [...this.#path, name], new Map(), lazyInputs);
-    this.#ctx.depth--;
-    for (const a of attrs)
-      if (!lazyInputs.has(a.name) || run.#variables.has(a.name)) continue;
-      else throw errorAt(a.at, where, `the module at ${src} has no variable "${a.name}" (Terraform: Unsupported argument)`);
-    this.#moduleRuns.set(name, run);
-    return run;
+    this.#moduleRuns.set(name, runs);
+    return runs;
   }
 
   // --- resources --------------------------------------------------------------------------------
 
   #expansion(r: ResourceDecl): NonNullable<ResourceDecl["expansion"]> {
-    if (r.expansion) return r.expansion;
-    const attrs = r.block.body.attributes;
+    r.expansion ??= this.#expand(r.block.body.attributes, `${this.#prefix()}${r.mode === "data" ? "data." : ""}${r.type}.${r.name}`);
+    return r.expansion;
+  }
+
+  /** `count` / `for_each` of a resource or module call (Terraform docs, "The count / for_each Meta-Argument"). */
+  #expand(attrs: readonly Attribute[], id: string): NonNullable<ResourceDecl["expansion"]> {
     const count = attrs.find((a) => a.name === "count");
     const forEach = attrs.find((a) => a.name === "for_each");
-    const id = `${this.#prefix()}${r.mode === "data" ? "data." : ""}${r.type}.${r.name}`;
     if (count) {
       const n = force(this.#evalAt(count.expr, this.scope, `${id}.count`));
       if (typeof n !== "number" || !Number.isInteger(n) || n < 0)
         throw errorAt(count.at, `${id}.count`, `count must be a whole number, not ${JSON.stringify(n)}`);
-      r.expansion = { kind: "count", keys: Array.from({ length: n }, (_, i) => i) };
-    } else if (forEach) {
-      const v = force(this.#evalAt(forEach.expr, this.scope, `${id}.for_each`));
-      if (Array.isArray(v)) {
-        if (!v.every((x) => typeof x === "string"))
-          throw errorAt(forEach.at, `${id}.for_each`, "for_each takes a map or a set of strings (Terraform: Invalid for_each argument)");
-        r.expansion = { kind: "for_each", entries: [...new Set(v as string[])].sort().map((k) => [k, k]) };
-      } else if (v && typeof v === "object")
-        r.expansion = {
-          kind: "for_each",
-          entries: Object.keys(v)
-            .sort()
-            .map((k) => [k, (v as Record<string, unknown>)[k]]),
-        };
-      else throw errorAt(forEach.at, `${id}.for_each`, `for_each takes a map or a set of strings, not ${JSON.stringify(v)}`);
-    } else r.expansion = { kind: "single" };
-    return r.expansion;
+      return { kind: "count", keys: Array.from({ length: n }, (_, i) => i) };
+    }
+    if (!forEach) return { kind: "single" };
+    const v = force(this.#evalAt(forEach.expr, this.scope, `${id}.for_each`));
+    if (Array.isArray(v)) {
+      if (!v.every((x) => typeof x === "string"))
+        throw errorAt(forEach.at, `${id}.for_each`, "for_each takes a map or a set of strings (Terraform: Invalid for_each argument)");
+      return { kind: "for_each", entries: [...new Set(v as string[])].sort().map((k) => [k, k]) };
+    }
+    if (v && typeof v === "object")
+      return {
+        kind: "for_each",
+        entries: Object.keys(v)
+          .sort()
+          .map((k) => [k, (v as Record<string, unknown>)[k]]),
+      };
+    throw errorAt(forEach.at, `${id}.for_each`, `for_each takes a map or a set of strings, not ${JSON.stringify(v)}`);
   }
 
   #resourceValue(id: string, at: Pos): unknown {
@@ -460,7 +480,7 @@ class ModuleRun {
     if (known) return known;
     const base = `${this.#prefix()}${r.mode === "data" ? "data." : ""}${r.type}.${r.name}`;
     const address = key === undefined ? base : `${base}[${typeof key === "number" ? key : JSON.stringify(key)}]`;
-    const modelKey = [...this.#path, r.name, ...(key === undefined ? [] : [String(key).replace(/[^A-Za-z0-9_-]/g, "-")])].join("-");
+    const modelKey = [...this.#path.map(keySegment), r.name, ...(key === undefined ? [] : [String(key).replace(/[^A-Za-z0-9_-]/g, "-")])].join("-");
     const scope = withVariables(this.scope, {
       ...(typeof key === "number" ? { count: { index: key } } : {}),
       ...(typeof key === "string" ? { each: { key, value: each } } : {}),
@@ -584,7 +604,7 @@ class ModuleRun {
         this.#pushInstance(r, s);
       }
     }
-    for (const name of this.#modules.keys()) this.#childModule(name, this.#modules.get(name)!.block.at)?.expandAll();
+    for (const name of this.#modules.keys()) for (const [, run] of this.#childModules(name, this.#modules.get(name)!.block.at) ?? []) run.expandAll();
   }
 
   #pushInstance(r: ResourceDecl, s: InstanceState): void {
@@ -628,4 +648,9 @@ function eachVars(s: InstanceState): Record<string, unknown> {
 function relativePath(root: string, dir: string): string {
   const r = relative(root, dir);
   return r === "" ? "." : r.split("\\").join("/");
+}
+
+/** A module address segment in a model key: `site["blog"]` → `site-blog`, `site[0]` → `site-0`. */
+export function keySegment(segment: string): string {
+  return segment.replace(/\["?([^"\]]*)"?\]/, "-$1").replace(/[^A-Za-z0-9_-]/g, "-");
 }

@@ -4,6 +4,7 @@ import { EdgeparityError } from "../../core/errors.js";
 import type { ImportWarning } from "../importer.js";
 import { assignedAttribute, type InstanceFacts } from "./assigned-attributes.js";
 import type { ResourceInstance } from "./resource-instance.js";
+import { keySegment } from "./module-run.js";
 import { IGNORED_TYPES } from "./terraform-stack.js";
 
 /**
@@ -62,7 +63,7 @@ export async function readTerraformJson(file: string): Promise<{ instances: Reso
     if (isRecord(rc) && isRecord(rc.change) && typeof rc.address === "string") unknown.set(rc.address, rc.change.after_unknown);
 
   const instances: ResourceInstance[] = resources.map((r) => {
-    const modules = [...r.address.matchAll(/module\.([^.[\]]+)(?:\[[^\]]*\])?\./g)].map((m) => m[1]!);
+    const modules = [...r.address.matchAll(/module\.([^.[\]]+(?:\[[^\]]*\])?)\./g)].map((m) => keySegment(m[1]!));
     const key = [...modules, r.name, ...(r.index === undefined ? [] : [String(r.index).replace(/[^A-Za-z0-9_-]/g, "-")])].join("-");
     const values = { ...r.values };
     const facts: InstanceFacts = { type: r.type, key, address: r.address, arg: (n) => (values[n] === null ? undefined : values[n]) };
