@@ -209,7 +209,9 @@ export function buildStack(c: StackContext): ImportResult {
     listeners.set(inst, { listener, lb: i, index: list.length - 1 });
     sources.push({ stack: ["loadBalancers", i, "Listeners", list.length - 1], inst, translate: (r) => r.map((s) => (typeof s === "string" ? snake(s) : s)) });
   }
-  for (const inst of ofType("aws_lb_listener_rule", "aws_alb_listener_rule")) {
+  // Rules are kept in priority order, the order ELBv2 evaluates them (alb.md §3).
+  const byPriority = ofType("aws_lb_listener_rule", "aws_alb_listener_rule").sort((a, b) => Number(a.values.priority) - Number(b.values.priority));
+  for (const inst of byPriority) {
     handled.add(inst);
     const l = [...listeners].find(([li]) => ref(inst.values.listener_arn, li.type) === li)?.[1];
     if (!l) {
@@ -219,12 +221,9 @@ export function buildStack(c: StackContext): ImportResult {
       continue;
     }
     const rules = l.listener.Rules as Values[];
-    const rule = toRule(inst.values, targetGroupName);
-    // Rules are kept in priority order (the order ELBv2 evaluates them; alb.md §3).
-    const at = rules.findIndex((r) => Number(r.Priority) > Number(rule.Priority));
-    rules.splice(at < 0 ? rules.length : at, 0, rule);
+    rules.push(toRule(inst.values, targetGroupName));
     sources.push({
-      stack: ["loadBalancers", l.lb, "Listeners", l.index, "Rules", rules.indexOf(rule)],
+      stack: ["loadBalancers", l.lb, "Listeners", l.index, "Rules", rules.length - 1],
       inst,
       translate: (r) => r.map((s) => (typeof s === "string" ? snake(s) : s)),
     });
