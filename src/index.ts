@@ -46,6 +46,10 @@ export interface StartEdgeparityOptions {
   ids?: Ids;
   /** CloudFormation template parameter overrides (`--parameter Key=Value`); defaults fill the rest. */
   parameters?: Readonly<Record<string, string>>;
+  /** Terraform input variables (`--var name=value`). */
+  variables?: Readonly<Record<string, string>>;
+  /** Terraform variable files (`--var-file`), in order. */
+  varFiles?: readonly string[];
   /** Default: kept in memory (`stack.log`). */
   log?: Log;
 }
@@ -155,7 +159,7 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
   const stateDir = options.stateDir ? resolve(options.stateDir) : await mkdtemp(join(tmpdir(), "edgeparity-"));
   const readSources = (config: string | object, baseDir: string | undefined): Promise<StackSources> | StackSources =>
     typeof config === "string"
-      ? readStackSources(config, { parameters: options.parameters })
+      ? readStackSources(config, { parameters: options.parameters, variables: options.variables, varFiles: options.varFiles })
       : objectSources(config, "(config object)", resolve(baseDir ?? "."));
   let fileSources = await readSources(options.config, options.baseDir);
   // One process per state dir (a second `edgeparity up` fails here, before any port is bound).

@@ -29,6 +29,10 @@ export interface CliFlags {
   event: string | undefined;
   /** `function test --stage DEVELOPMENT|LIVE`. */
   stage: "DEVELOPMENT" | "LIVE";
+  /** `--var name=value` (repeatable): Terraform input variables. */
+  variables: Record<string, string>;
+  /** `--var-file path` (repeatable): Terraform variable files, in order. */
+  varFiles: string[];
   positionals: string[];
 }
 
@@ -51,6 +55,8 @@ const OPTIONS = {
   out: { type: "string", short: "o" },
   event: { type: "string" },
   stage: { type: "string", default: "DEVELOPMENT" },
+  var: { type: "string", multiple: true },
+  "var-file": { type: "string", multiple: true },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -76,12 +82,20 @@ export function parseFlags(argv: string[]): CliFlags {
   }
   const stage = o.stage;
   if (stage !== "DEVELOPMENT" && stage !== "LIVE") throw new EdgeparityError("CLI_USAGE", `--stage must be DEVELOPMENT or LIVE, not '${stage}'`);
+  const variables: Record<string, string> = {};
+  for (const p of o.var ?? []) {
+    const eq = p.indexOf("=");
+    if (eq <= 0) throw new EdgeparityError("CLI_USAGE", `--var takes name=value (a Terraform input variable), not '${p}'`);
+    variables[p.slice(0, eq)] = p.slice(eq + 1);
+  }
   return {
     event: o.event,
     stage,
     parameters,
     format,
     out: o.out,
+    variables,
+    varFiles: o["var-file"] ?? [],
     config: o.config,
     demo: o.demo ?? false,
     httpPort: o["http-port"] === undefined ? DEFAULT_HTTP_PORT : port(o["http-port"], "--http-port"),

@@ -15,7 +15,7 @@ import { stackPath } from "./stack-path.js";
  * what `up` serves: the API persists every change before answering it.
  */
 export async function runExport(flags: CliFlags): Promise<number> {
-  const sources = await readStackSources(stackPath(flags), { parameters: flags.parameters });
+  const sources = await readStackSources(stackPath(flags), { parameters: flags.parameters, variables: flags.variables, varFiles: flags.varFiles });
   const api = await ApiState.open(resolve(flags.stateDir));
   const extra = [fragmentSource(api.fragment, `the resources created through the AWS API (${api.path})`)];
   composeStack(sources, extra);

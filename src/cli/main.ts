@@ -19,7 +19,8 @@ Usage:
                                                run a CloudFront Function on an event, as aws cloudfront test-function
 
 Options:
-  -c, --config FILE|DIR   stack file (edgeparity.yaml or a DistributionConfig JSON), or a folder of them
+  -c, --config FILE|DIR   stack file (edgeparity.yaml, a DistributionConfig JSON, a CloudFormation template,
+                          terraform show -json output), or a folder of them (a Terraform folder of .tf files)
       --demo              serve the embedded demo stack (SPA in S3 + API behind an ALB)
       --http-port N       HTTP port for every host (default 4480; 0 = any free port)
       --https-port N      HTTPS port for every host (default 4443; 0 = any free port)
@@ -29,6 +30,9 @@ Options:
       --json              print one JSON line with every endpoint when ready (then one per revision)
       --no-watch          do not apply edits of the stack file(s) and Lambda handler files while serving
       --log-format F      access log on stdout: text (default) or cloudfront
+      --parameter K=V     a CloudFormation template parameter (repeatable)
+      --var NAME=VALUE    a Terraform input variable (repeatable; wins over tfvars and TF_VAR_*)
+      --var-file FILE     a Terraform variable file (repeatable, in order)
   -v, --verbose           debug logging on stderr
       --version           print the version
 `;

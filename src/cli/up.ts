@@ -36,6 +36,8 @@ export async function runUp(flags: CliFlags): Promise<number> {
     caDir: flags.caDir,
     host: flags.host,
     parameters: flags.parameters,
+    variables: flags.variables,
+    varFiles: flags.varFiles,
     log,
   });
   const readyMs = performance.now() - started;
@@ -87,8 +89,9 @@ async function watchStack(stack: EdgeparityStack, config: string, json: boolean,
     stack,
     config,
     configIsFolder,
-    // The importers' patterns: the YAML stack's names, DistributionConfig `*.json`, CloudFormation templates.
-    isStackFileName: (name) => (STACK_FILE_NAMES as readonly string[]).includes(name.toLowerCase()) || /\.(json|ya?ml|template)$/i.test(name),
+    // The importers' patterns: the YAML stack's names, DistributionConfig `*.json`, CloudFormation templates,
+    // Terraform files and variable files.
+    isStackFileName: (name) => (STACK_FILE_NAMES as readonly string[]).includes(name.toLowerCase()) || /\.(json|ya?ml|template|tf|tfvars)$/i.test(name),
     clock: systemClock,
     log,
     onApplied({ revision, changes, ms }) {

@@ -9,7 +9,7 @@ import { stackPath } from "./stack-path.js";
 
 /** Schema, AWS's cross-field checks and bindings; nothing listens. */
 export async function runValidate(flags: CliFlags): Promise<number> {
-  const loaded = await importStack(stackPath(flags), { parameters: flags.parameters });
+  const loaded = await importStack(stackPath(flags), { parameters: flags.parameters, variables: flags.variables, varFiles: flags.varFiles });
   // Every service binds and compiles exactly as `up` would; origin doors are stand-ins, nothing listens.
   const door = { httpUrl: "http://127.0.0.1:9", httpsUrl: "https://127.0.0.1:9" };
   await planRevision(

@@ -9,6 +9,7 @@ import type { Importer, ImportOptions, ImportResult, ImportWarning, SourcePositi
 import { isCodePath } from "../core/code-path.js";
 import { mergeSources } from "./merge-sources.js";
 import { parseStructuredText } from "./structured-file.js";
+import { TERRAFORM_IMPORTER, TERRAFORM_JSON_IMPORTER } from "./terraform/index.js";
 import { YAML_STACK_IMPORTER } from "./yaml/index.js";
 
 /**
@@ -18,7 +19,13 @@ import { YAML_STACK_IMPORTER } from "./yaml/index.js";
  */
 
 /** Tried in order; a file goes to the first importer that detects it. */
-const IMPORTERS: readonly Importer[] = [YAML_STACK_IMPORTER, CLOUDFORMATION_IMPORTER, DISTRIBUTION_CONFIG_IMPORTER];
+const IMPORTERS: readonly Importer[] = [
+  YAML_STACK_IMPORTER,
+  TERRAFORM_IMPORTER,
+  TERRAFORM_JSON_IMPORTER,
+  CLOUDFORMATION_IMPORTER,
+  DISTRIBUTION_CONFIG_IMPORTER,
+];
 /** Larger files in a folder are not offered to detect() (a package-lock.json is no stack). */
 const MAX_DETECT_BYTES = 8 * 1024 * 1024;
 
@@ -91,7 +98,7 @@ async function importFile(path: string, options: ImportOptions): Promise<ImportR
   if (/\.(ya?ml|json)$/i.test(path)) parseStructuredText(bytes.toString("utf8"), path);
   throw new EdgeparityError(
     "FORMAT_UNKNOWN",
-    `${path}: not a stack edgeparity knows. Expected an edgeparity stack (top-level keys: distributions, buckets, loadBalancers, targetGroups, local) a CloudFormation template (with Resources), or a CloudFront DistributionConfig (with Origins and DefaultCacheBehavior).`,
+    `${path}: not a stack edgeparity knows. Expected an edgeparity stack (top-level keys: distributions, buckets, loadBalancers, targetGroups, local) a Terraform folder (*.tf) or terraform show -json output, a CloudFormation template (with Resources), or a CloudFront DistributionConfig (with Origins and DefaultCacheBehavior).`,
   );
 }
 
@@ -126,9 +133,11 @@ async function importFolder(dir: string, options: ImportOptions): Promise<Import
       `nothing importable in ${dir}. Looked for:\n${looked}${skipped.length ? `\nUnreadable candidates:\n${skipped.join("\n")}` : ""}`,
     );
   }
+  const claimedBy = new Set(claimed.map((c) => c.importer.name));
+  const kept = claimed.filter((c) => c.importer.shadowedBy === undefined || !claimedBy.has(c.importer.shadowedBy));
   const results: ImportResult[] = [];
   const foldersDone = new Set<Importer>();
-  for (const { importer, path } of claimed) {
+  for (const { importer, path } of kept) {
     if (importer.scope === "folder") {
       if (foldersDone.has(importer)) continue;
       foldersDone.add(importer);

@@ -38,6 +38,12 @@ export interface ImportResult {
 export interface ImportOptions {
   /** Template parameter values (`--parameter Key=Value` on `up` / `validate`); a template's Defaults fill the rest. */
   parameters?: Readonly<Record<string, string>>;
+  /** Terraform input variables (`--var name=value`); they win over every other source. */
+  variables?: Readonly<Record<string, string>>;
+  /** Terraform variable files (`--var-file`), in order, after terraform.tfvars and *.auto.tfvars. */
+  varFiles?: readonly string[];
+  /** Where `TF_VAR_*` are read (default: the process environment). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface Importer {
@@ -52,6 +58,11 @@ export interface Importer {
    * its files is detected (a Terraform module is a folder of `.tf` files, not one file).
    */
   scope: "file" | "folder";
+  /**
+   * In a folder that this other importer also reads, this one's files are skipped (a plan JSON
+   * saved beside the .tf files it was planned from is the same configuration, not a second one).
+   */
+  shadowedBy?: string;
   /** Cheap check on one file's name and raw bytes; never throws. */
   detect(path: string, bytes: Uint8Array): boolean;
   import(path: string, options?: ImportOptions): Promise<ImportResult>;

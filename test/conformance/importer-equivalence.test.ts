@@ -103,7 +103,7 @@ describe("importers: one stack, every format, one model", () => {
       assert.equal(e.code, "FILE_NOT_FOUND");
       assert.match(
         e.message,
-        /nothing importable in .*empty\. Looked for:\n {2}edgeparity-yaml: edgeparity\.yaml, edgeparity\.yml, edgeparity\.json\n {2}cloudformation: \*\.yaml, \*\.yml, \*\.json, \*\.template\n {2}distribution-config: \*\.json/,
+        /nothing importable in .*empty\. Looked for:\n {2}edgeparity-yaml: edgeparity\.yaml, edgeparity\.yml, edgeparity\.json\n {2}terraform: \*\.tf, \*\.tf\.json\n {2}terraform-show-json: \*\.json\n {2}cloudformation: \*\.yaml, \*\.yml, \*\.json, \*\.template\n {2}distribution-config: \*\.json/,
       );
       assert.match(e.message, /Unreadable candidates:\n {2}broken\.json \(line 1, column \d+\): not valid YAML or JSON/);
       return true;

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { EdgeparityError } from "../../core/errors.js";
 import type { Importer, ImportOptions } from "../importer.js";
-import { parseStructuredText } from "../structured-file.js";
+import { readOverlayLocal } from "../overlay-local.js";
 import { STACK_FILE_NAMES } from "../yaml/index.js";
 import { readCdkAssets } from "./cdk-assets.js";
 import { looksLikeTemplate, parseTemplateText } from "./template-file.js";
@@ -43,20 +43,4 @@ async function stackNameOf(path: string): Promise<string> {
     if (a.type === "aws:cloudformation:stack" && a.properties?.templateFile === file) return a.properties.stackName ?? id;
   const name = file.replace(/(\.template)?\.(json|ya?ml|template)$/i, "").replace(/[^A-Za-z0-9-]/g, "-");
   return /^[A-Za-z]/.test(name) ? name : `stack-${name}`;
-}
-
-/** `local:` of an edgeparity.yaml beside the template (merged later by importStack), to know what is bound. */
-async function readOverlayLocal(dir: string): Promise<Record<string, unknown>> {
-  for (const name of STACK_FILE_NAMES) {
-    const file = join(dir, name);
-    const text = await readFile(file, "utf8").catch(() => undefined);
-    if (text === undefined) continue;
-    try {
-      const v = parseStructuredText(text, file).value as { local?: unknown } | null;
-      if (v && typeof v.local === "object" && v.local !== null) return v.local as Record<string, unknown>;
-    } catch {
-      // The overlay's own import reports its syntax error.
-    }
-  }
-  return {};
 }

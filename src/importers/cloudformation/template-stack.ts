@@ -1,4 +1,5 @@
 import { EdgeparityError } from "../../core/errors.js";
+import { findUnbound } from "../binding-report.js";
 import type { ImportResult, ImportWarning, SourcePosition } from "../importer.js";
 import { findAssetFolder, findHandlerFile, type CdkAssets } from "./cdk-assets.js";
 import { evaluateCondition, NO_VALUE, resolveValue, templateError, type ResolveScope, type Where } from "./intrinsics.js";
@@ -646,64 +647,17 @@ class TemplateStack implements ResolveScope {
    * the `local:` lines to add to an edgeparity.yaml overlay beside the template.
    */
   #reportUnbound(): void {
-    const overlay = this.#c.overlayLocal;
-    const has = (section: string, key: string) => {
-      const s = overlay[section];
-      return isRecord(s) && Object.keys(s).some((k) => k.toLowerCase() === key.toLowerCase());
-    };
-    const claimed = new Set<string>();
-    for (const b of Object.keys(this.#out.buckets))
-      for (const h of [
-        `${b}.s3.amazonaws.com`,
-        `${b}.s3.${REGION}.amazonaws.com`,
-        `${b}.s3-${REGION}.amazonaws.com`,
-        `${b}.s3-website-${REGION}.amazonaws.com`,
-        `${b}.s3-website.${REGION}.amazonaws.com`,
-      ])
-        claimed.add(h);
-    const lbNames = new Set(this.#out.loadBalancers.map((l) => String(l.Name).toLowerCase()));
-    for (const [name, dc] of Object.entries(this.#out.distributions)) {
-      const origins = (dc as { Origins?: { Items?: unknown[] } }).Origins?.Items ?? [];
-      origins.forEach((o, i) => {
-        const domain = isRecord(o) && typeof o.DomainName === "string" ? o.DomainName.toLowerCase() : undefined;
-        if (!domain || claimed.has(domain) || has("origins", domain)) return;
-        const lb = /^(?:internal-)?([a-z0-9-]+?)-\d+\.[a-z0-9-]+\.elb\.amazonaws\.com$/.exec(domain)?.[1];
-        if (lb && lbNames.has(lb)) return;
-        const at = this.#c.template.locate(["Resources", ...this.#distributionId(name), "Properties", "DistributionConfig", "Origins", i]);
-        this.#warnings.push({
-          file: this.file,
-          ...(at ? { line: at.line, column: at.column } : {}),
-          path: `distributions.${name}.Origins.Items[${i}].DomainName`,
-          message: `origin ${domain} is not a bucket or load balancer of this template, so nothing local serves it. Add to edgeparity.yaml beside the template:\n      local:\n        origins:\n          ${domain}: http://127.0.0.1:PORT`,
-        });
-      });
-    }
-    this.#out.targetGroups.forEach((tg, i) => {
-      const name = String(tg.Name);
-      if (name in this.#local.targetGroups || has("targetGroups", name)) return;
-      const lambda = tg.TargetType === "lambda";
-      const at = this.#locateOut(["targetGroups", i]);
-      this.#warnings.push({
-        file: this.file,
-        ...(at ? { line: at.line, column: at.column } : {}),
-        path: `targetGroups[${i}]`,
-        message: `target group ${name} has no local target, so its load balancer answers 503. Add to edgeparity.yaml beside the template:\n      local:\n        targetGroups:\n          ${name}:\n            targets:\n              - ${lambda ? "lambda: ./handler.mjs" : "http://127.0.0.1:PORT   # or: command: node server.mjs"}`,
-      });
-    });
-    for (const name of Object.keys(this.#out.buckets)) {
-      if (name in this.#local.buckets || has("buckets", name)) continue;
-      const at = this.#locateOut(["buckets", name]);
-      this.#warnings.push({
-        file: this.file,
-        ...(at ? { line: at.line, column: at.column } : {}),
-        path: `buckets.${name}`,
-        message: `bucket ${name} has no local folder, so it starts empty. To seed it, add to edgeparity.yaml beside the template:\n      local:\n        buckets:\n          ${name}:\n            folder: ./site`,
-      });
-    }
-  }
-
-  #distributionId(name: string): string[] {
-    return [Object.keys(this.#resources).find((id) => this.#names.get(id) === name && this.#resources[id]!.Type === "AWS::CloudFront::Distribution") ?? name];
+    for (const w of findUnbound({
+      beside: "the template",
+      distributions: this.#out.distributions,
+      loadBalancerNames: this.#out.loadBalancers.map((l) => String(l.Name)),
+      targetGroups: this.#out.targetGroups,
+      buckets: Object.keys(this.#out.buckets),
+      bound: { targetGroups: new Set(Object.keys(this.#local.targetGroups)), buckets: new Set(Object.keys(this.#local.buckets)) },
+      overlayLocal: this.#c.overlayLocal,
+      locate: (path) => this.#locateOut(path),
+    }))
+      this.#warnings.push({ file: this.file, ...(w.at ? { line: w.at.line, column: w.at.column } : {}), path: w.path, message: w.message });
   }
 
   #locateOut(path: Path): SourcePosition | undefined {
