@@ -11,6 +11,9 @@ import { lockStateDir } from "./engine/state-dir-lock.js";
 import { defaultCaDir } from "./gateway/local-ca.js";
 import { importObject, importStack, type ImportWarning } from "./importers/index.js";
 import type { Stack, StackInput } from "./model/stack.js";
+import { EdgeparityError } from "./core/errors.js";
+import type { TraceScope } from "./core/trace.js";
+import { collectTraces, type RequestTrace, type TraceCollector } from "./observe/trace/request-trace.js";
 import { loadBalancerHosts, type Invalidation, type ListenerEndpoint, type LoadBalancerHandle, type TargetGroupHandle } from "./services/index.js";
 
 export { EdgeparityError, type EdgeparityErrorCode } from "./core/errors.js";
@@ -22,6 +25,8 @@ export type { ImportWarning } from "./importers/index.js";
 export type StackWarning = ImportWarning;
 export type { ListenerEndpoint, TargetGroupHandle, TargetHealth } from "./services/index.js";
 export type { Invalidation } from "./services/index.js";
+export type { RequestTrace } from "./observe/trace/request-trace.js";
+export type { TraceEvent, TraceRequestEvent } from "./core/trace.js";
 
 export interface StartEdgeparityOptions {
   /** A stack file or folder path, or the stack itself as an object (AWS shapes + `local:`). */
@@ -47,6 +52,13 @@ export interface StartEdgeparityOptions {
   parameters?: Readonly<Record<string, string>>;
   /** Default: kept in memory (`stack.log`). */
   log?: Log;
+  /**
+   * Per-request traces (issue 15): `true` keeps the last 200 for `stack.trace(id)` /
+   * `stack.lastTrace()` and adds `X-Edgeparity-Trace: <id>` to every response; `onTrace` also
+   * gets each finished trace (`edgeparity up --trace` prints them). Off by default: then no
+   * decision event is built at all.
+   */
+  trace?: boolean | { header?: boolean; onTrace?: (trace: RequestTrace) => void };
 }
 
 export interface DistributionEndpoint {
@@ -110,6 +122,13 @@ export interface EdgeparityStack {
   invalidate(distribution: string, paths: readonly string[], callerReference?: string): Promise<Invalidation>;
   /** A distribution's cache contents: keys, TTL left, size, hits (also at `/_edgeparity/cache`). */
   cacheView(distribution: string): ReturnType<CloudFrontLive["cacheView"]>;
+  /**
+   * A finished request's trace by id (the `X-Edgeparity-Trace` response header, which is the
+   * X-Amz-Cf-Id of a CloudFront request): every decision made for it, in order. Needs `trace`.
+   */
+  trace(id: string): RequestTrace | undefined;
+  /** The trace of the request that finished last. Needs `trace`. */
+  lastTrace(): RequestTrace | undefined;
   /** The undici dispatcher behind `fetch`, for other clients. */
   dispatcher: Agent;
   /** The revision being served: 1 at start, +1 for every successful update(). */
@@ -135,6 +154,13 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
   const log = options.log ?? new MemoryLog();
   const clock = options.clock === "manual" ? new ManualClock() : options.clock === undefined || options.clock === "system" ? systemClock : options.clock;
   const ownState = options.stateDir === undefined;
+  const traceOptions = options.trace === true ? {} : options.trace || undefined;
+  const traceScope: TraceScope = { header: traceOptions !== undefined && traceOptions.header !== false };
+  const traces = traceOptions ? collectTraces({ scope: traceScope, onTrace: traceOptions.onTrace }) : undefined;
+  const mustTrace = (): TraceCollector => {
+    if (!traces) throw new EdgeparityError("TRACE_OFF", "traces are kept only for a stack started with `trace: true` (startEdgeparity({ …, trace: true }))");
+    return traces;
+  };
   const stateDir = options.stateDir ? resolve(options.stateDir) : await mkdtemp(join(tmpdir(), "edgeparity-"));
   const loaded =
     typeof options.config === "string"
@@ -154,7 +180,9 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     clock,
     ids: options.ids ?? randomIds,
     log,
+    trace: traceScope,
   }).catch(async (e: unknown) => {
+    traces?.close();
     await lock.release();
     throw e;
   });
@@ -284,9 +312,12 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     invalidate: (distribution, paths, callerReference) => cloudfront().invalidate(distribution, paths, callerReference),
     cacheView: (distribution) => cloudfront().cacheView(distribution),
     fetch: (input, init) => undiciFetch(input, { ...init, dispatcher }),
+    trace: (id) => mustTrace().get(id),
+    lastTrace: () => mustTrace().last(),
     async close() {
       if (closed) return;
       closed = true;
+      traces?.close();
       await dispatcher.close();
       await running.close();
       await lock.release();

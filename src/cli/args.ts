@@ -17,6 +17,8 @@ export interface CliFlags {
   /** `up` watches the stack and handler files and applies edits (off with --no-watch). */
   watch: boolean;
   logFormat: "text" | "cloudfront";
+  /** `up --trace`: every request's trace on stderr, and `X-Edgeparity-Trace` on responses. */
+  trace: boolean;
   verbose: boolean;
   version: boolean;
   /** `--parameter Key=Value` (repeatable): CloudFormation template parameter overrides. */
@@ -37,6 +39,7 @@ const OPTIONS = {
   "no-watch": { type: "boolean", default: false },
   "log-format": { type: "string", default: "text" },
   verbose: { type: "boolean", short: "v", default: false },
+  trace: { type: "boolean", default: false },
   version: { type: "boolean", default: false },
   parameter: { type: "string", multiple: true },
   help: { type: "boolean", short: "h", default: false },
@@ -73,6 +76,7 @@ export function parseFlags(argv: string[]): CliFlags {
     json: o.json ?? false,
     watch: !o["no-watch"],
     logFormat,
+    trace: o.trace ?? false,
     verbose: o.verbose ?? false,
     version: o.version ?? false,
     positionals: o.help ? ["help", ...v.positionals] : v.positionals,

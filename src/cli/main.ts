@@ -24,6 +24,7 @@ Options:
       --json              print one JSON line with every endpoint when ready (then one per revision)
       --no-watch          do not apply edits of the stack file(s) and Lambda handler files while serving
       --log-format F      access log on stdout: text (default) or cloudfront
+      --trace             print every request's trace (decisions, why) on stderr; responses carry X-Edgeparity-Trace
   -v, --verbose           debug logging on stderr
       --version           print the version
 `;

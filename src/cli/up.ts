@@ -5,6 +5,7 @@ import { StreamLog, type Log } from "../core/log.js";
 import { startEdgeparity, type EdgeparityStack } from "../index.js";
 import { STACK_FILE_NAMES } from "../importers/index.js";
 import { subscribeAccessLog } from "../observe/access-log/edge-log.js";
+import { formatTrace } from "../observe/trace/format-trace.js";
 import type { CliFlags } from "./args.js";
 import { describeUpdateError, startLiveReload, type LiveReload } from "./live-reload.js";
 import { superviseProcess } from "./process-lifecycle.js";
@@ -30,6 +31,8 @@ export async function runUp(flags: CliFlags): Promise<number> {
     host: flags.host,
     parameters: flags.parameters,
     log,
+    // Traces go to stderr with the operator's messages; stdout keeps the access log and --json.
+    trace: flags.trace ? { onTrace: (t) => process.stderr.write(formatTrace(t)) } : undefined,
   });
   const readyMs = performance.now() - started;
   // Watching starts before the ready line: an edit made as soon as it is read is not missed, and

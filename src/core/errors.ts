@@ -26,7 +26,9 @@ export type EdgeparityErrorCode =
   /** A TLS client asked (SNI) for a host the running stack does not serve; the handshake is refused. */
   | "TLS_HOST_NOT_SERVED"
   /** The stack was closed; it takes no more updates. */
-  | "STACK_CLOSED";
+  | "STACK_CLOSED"
+  /** `stack.trace()` / `stack.lastTrace()` on a stack started without `trace: true`. */
+  | "TRACE_OFF";
 
 export class EdgeparityError<C extends EdgeparityErrorCode = EdgeparityErrorCode> extends Error {
   override readonly name = "EdgeparityError";

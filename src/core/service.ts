@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock } from "./clock.js";
 import type { Ids } from "./ids.js";
 import type { Log } from "./log.js";
+import type { TraceScope } from "./trace.js";
 
 /**
  * What a running service gives the gateway: the hosts it answers for, a handler per host, and per
@@ -17,6 +18,8 @@ export interface ConnectionInfo {
   clientHello?: Buffer;
   /** Set on origin doors: the origin DomainName this connection was opened for (never from Host). */
   origin?: string;
+  /** The stack the connection was accepted by (its traces, `X-Edgeparity-Trace`); absent on a service's own listener port. */
+  trace?: TraceScope;
 }
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse, conn: ConnectionInfo) => void;
@@ -150,6 +153,8 @@ export interface ServiceContext {
   caPem: string;
   /** A certificate (leaf + chain) covering these names, for a service's own HTTPS listener port. */
   certificateFor(hosts: readonly string[]): Promise<{ keyPem: string; certPem: string }>;
+  /** The stack's trace scope, for connections a service accepts on its own ports (core/trace.ts). */
+  trace?: TraceScope;
 }
 
 /** A running service: its routes follow the plan it was last given. */

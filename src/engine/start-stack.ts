@@ -2,6 +2,7 @@ import type { Clock } from "../core/clock.js";
 import { EdgeparityError } from "../core/errors.js";
 import type { Ids } from "../core/ids.js";
 import type { Log } from "../core/log.js";
+import type { TraceScope } from "../core/trace.js";
 import type {
   BindContext,
   CompileContext,
@@ -41,6 +42,8 @@ export interface StartOptions {
   clock: Clock;
   ids: Ids;
   log: Log;
+  /** Carried by every viewer connection: traces are told apart per stack, and `X-Edgeparity-Trace` is added when `header` is set. */
+  trace?: TraceScope;
 }
 
 /** One revision of the stack as it is served. */
@@ -78,7 +81,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
   const ca = await openLocalCa({ dir: o.caDir, serves: (name) => router.handlerFor(name) !== undefined || router.policyFor(name) !== undefined });
   const loopback = await ca.certificateForHosts(["localhost", "127.0.0.1", "::1"]);
   const tls: TlsMaterial = { keyPem: loopback.keyPem, certPem: loopback.certPem, contextFor: (name) => ca.secureContextFor(name).catch(() => undefined) };
-  const listeners = await startListeners({ host: o.host, httpPort: o.httpPort, httpsPort: o.httpsPort, tls, router, log: o.log });
+  const listeners = await startListeners({ host: o.host, httpPort: o.httpPort, httpsPort: o.httpsPort, tls, router, log: o.log, trace: o.trace });
   const doors = new Map<string, OriginDoor>();
   const region = REGION;
   const serviceCtx: ServiceContext = {
@@ -92,6 +95,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
     httpsPort: listeners.httpsPort,
     caPem: ca.caPem,
     certificateFor: (hosts) => ca.certificateForHosts(hosts),
+    trace: o.trace,
   };
 
   const plan = async (stack: Stack, baseDir: string) => {

@@ -3,7 +3,8 @@ import { EdgeparityError } from "../../core/errors.js";
 import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
 import type { HostPolicy, HttpHandler, RunningService } from "../../core/service.js";
-import { EDGE_REQUEST, type EdgeRequestEvent } from "../../core/trace.js";
+import { EDGE_REQUEST, traceIdOf, type EdgeRequestEvent } from "../../core/trace.js";
+import { traceRequest } from "../../core/trace-request.js";
 import { join } from "node:path";
 import {
   ADMIN_PREFIX,
@@ -198,6 +199,9 @@ function distributionHandler(plan: DistributionPlan, runtime: EdgeRuntime, cache
     try {
       const socket = req.socket;
       const ctx = new EdgeContext(req, res, plan, runtime, conn, requestId, normaliseIp(socket.remoteAddress), socket.remotePort ?? 0);
+      // A distribution behind another one files its decisions under the viewer's request (core/trace.ts).
+      if (conn.origin !== undefined) ctx.traceId = traceIdOf(req.headers, true, requestId);
+      traceRequest(req, res, conn, "cloudfront", ctx.traceId);
       if (EDGE_REQUEST.hasSubscribers) res.once("close", () => publish(ctx, socket));
       if (req.url === "*") {
         // `OPTIONS *` (RFC 9110 §9.3.7) names no object: CloudFront answers it without an origin.

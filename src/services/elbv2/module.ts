@@ -24,6 +24,8 @@ export interface Elbv2Plan {
   loadBalancers: readonly LoadBalancer[];
   targetGroups: readonly TargetGroup[];
   targets: Readonly<Record<string, readonly TargetBinding[]>>;
+  /** Per target group: command targets' start deadline (ms) and where their output goes. */
+  commandOptions: Readonly<Record<string, { startTimeoutMs: number; output: "info" | "debug" | "off" }>>;
   listenerPorts: Readonly<Record<string, Readonly<Record<string, number>>>>;
   baseDir: string;
   certificateHosts: readonly string[];
@@ -54,6 +56,9 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
       loadBalancers: stack.loadBalancers,
       targetGroups: stack.targetGroups,
       targets: Object.fromEntries(Object.entries(stack.local.targetGroups).map(([tg, b]) => [tg, b.targets])),
+      commandOptions: Object.fromEntries(
+        Object.entries(stack.local.targetGroups).map(([tg, b]) => [tg, { startTimeoutMs: (b.startTimeout ?? 15) * 1000, output: b.output ?? "info" }]),
+      ),
       listenerPorts: Object.fromEntries(Object.entries(stack.local.loadBalancers).map(([name, b]) => [name, b.listeners])),
       baseDir: ctx.baseDir,
       certificateHosts: [...certificateHosts, ...ctx.claimed],
@@ -61,7 +66,7 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
   },
   async start(first, ctx) {
     const commands = new Map<string, CommandTarget>();
-    const inner = startElbv2({ clock: ctx.clock, ids: ctx.ids, log: ctx.log, region: ctx.region, host: ctx.host });
+    const inner = startElbv2({ clock: ctx.clock, ids: ctx.ids, log: ctx.log, region: ctx.region, host: ctx.host, trace: ctx.trace });
     let cert: { hosts: string; tls: { keyPem: string; certPem: string } } | undefined;
 
     /** Each target group's targets; commands not running yet are started and added to `started`. */
@@ -74,12 +79,13 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
           else if ("url" in t) urls.push(t.url);
           else if ("lambda" in t) urls.push({ lambda: t.lambda, handler: t.handler });
           else {
-            const key = `${tg}\u0000${plan.baseDir}\u0000${JSON.stringify(t)}`;
+            const key = `${tg}\u0000${plan.baseDir}\u0000${JSON.stringify(t)}\u0000${JSON.stringify(plan.commandOptions[tg])}`;
             keep.add(key);
             let c = commands.get(key);
             if (!c) {
               const cwd = t.cwd ? new URL(t.cwd, `file://${plan.baseDir}/`).pathname : plan.baseDir;
-              c = await startCommandTarget({ command: t.command, cwd, env: t.env, port: t.port }, tg, ctx.log);
+              const o = plan.commandOptions[tg]!;
+              c = await startCommandTarget({ command: t.command, cwd, env: t.env, port: t.port, ...o }, tg, ctx.log, ctx.clock);
               commands.set(key, c);
               started.push(key);
             }

@@ -24,6 +24,8 @@ export class EdgeContext {
   /** Who handed `response` to the response stages (set by pipeline.ts, cloudfront.md §1.3). */
   responseSource: ResponseSource | undefined = undefined;
   readonly startedAt: number;
+  /** The request's trace id (core/trace.ts): its request id, or the X-Amz-Cf-Id of a distribution in front of this one. */
+  traceId: string;
   /** Set by the origin stage: the origin the response came from, for the log. */
   originId = "-";
   /** True for the internal fetch of a custom error page. */
@@ -56,6 +58,7 @@ export class EdgeContext {
     this.query = overrides?.query ?? (q === -1 ? "" : url!.slice(q + 1));
     this.hasQuery = overrides ? overrides.query !== "" : q !== -1;
     this.uri = this.viewerPath;
+    this.traceId = requestId;
     this.startedAt = performance.now();
     this.isBackgroundRefresh = overrides?.isBackgroundRefresh === true;
     this.isErrorPageFetch = overrides !== undefined && !this.isBackgroundRefresh;
