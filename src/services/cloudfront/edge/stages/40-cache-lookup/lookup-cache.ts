@@ -134,7 +134,7 @@ function traceCache(ctx: EdgeContext, verdict: string, why: string, key?: string
 
 /** The lookup's verdict with its key (cloudfront.md §4): fresh, stale (and how it is refreshed), another recipe's object, or none. */
 function traceLookup(ctx: EdgeContext, k: CacheKey, stored: CachedObject | undefined, found: CachedObject | undefined, now: number): void {
-  const key = k.key.replace(/\u0000/g, " | ");
+  const key = k.key.split("\u0000").join(" | ");
   if (ctx.isBackgroundRefresh) return traceCache(ctx, "Refresh", "CloudFront's own stale-while-revalidate fetch", key);
   if (found === undefined)
     return traceCache(ctx, "Miss", stored !== undefined ? "an object is cached under an older cache-key recipe, not served" : "no object under this key", key);
