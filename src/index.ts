@@ -184,7 +184,7 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
   }).catch(async (e: unknown) => {
     traces?.close();
     await lock.release();
-    throw e;
+    throw loaded.locateProblems(e);
   });
   const { httpPort, httpsPort } = running;
   const https = (host: string) => `https://${host}${httpsPort === 443 ? "" : `:${httpsPort}`}/`;
@@ -282,7 +282,9 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
         typeof config === "string"
           ? await importStack(config, { parameters: options.parameters })
           : importObject(config, "(config object)", resolve(o?.baseDir ?? options.baseDir ?? "."));
-      await running.update(next.stack, next.baseDir);
+      await running.update(next.stack, next.baseDir).catch((e: unknown) => {
+        throw next.locateProblems(e);
+      });
       for (const w of next.warnings) log.warn(`${formatWarningSource(w)}${w.path}: ${w.message}`);
       warnings = next.warnings;
       sources = next.sources;

@@ -1,3 +1,4 @@
+import { didYouMean } from "../../core/did-you-mean.js";
 import type { LiveService, ServiceModule } from "../../core/service.js";
 import type { TargetBinding } from "./schema/stack-slice.js";
 import type { Stack } from "../../model/stack.js";
@@ -37,9 +38,14 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
   name: "elbv2",
   async bind(stack, ctx) {
     const names = new Map(stack.loadBalancers.map((l) => [l.Name.toLowerCase(), l.Name]));
+    // A binding for a group nobody declared is a typo more often than not: refuse it, with the nearest names.
+    const groups = stack.targetGroups.map((t) => t.Name);
+    const problems = Object.keys(stack.local.targetGroups)
+      .filter((n) => !groups.includes(n))
+      .map((n) => `local.targetGroups.${n}: no target group named '${n}' is declared under targetGroups${didYouMean(n, groups)}`);
     return {
       binding: undefined,
-      problems: [],
+      problems,
       claimOrigin(domain) {
         const lb = loadBalancerFromHost(domain);
         const name = lb === undefined ? undefined : names.get(lb.toLowerCase());
