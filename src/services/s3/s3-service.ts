@@ -9,6 +9,7 @@ import { LOCAL_ACCOUNT_ID } from "../../core/account.js";
 import type { ConnectionInfo } from "../../core/service.js";
 import { isTraced, publishTrace, traceIdOf } from "../../core/trace.js";
 import { traceRequest } from "../../core/trace-request.js";
+import { isClientAbort } from "../../core/http/client-abort.js";
 import { SigV4Verifier, type Credential } from "./auth/sigv4.js";
 import { encodeHeaderText } from "./header-text.js";
 import { BucketState } from "./bucket-state.js";
@@ -157,6 +158,13 @@ export class S3Service {
   }
 
   #fail(req: IncomingMessage, res: ServerResponse, call: S3Call | undefined, requestId: string, e: unknown): void {
+    if (isClientAbort(req, e)) {
+      this.deps.log.info(
+        `s3: ${req.method} ${req.url} (request ${requestId}): client abort: the connection closed before the request was complete; nothing was stored`,
+      );
+      res.destroy();
+      return;
+    }
     this.deps.log.error(`s3: ${req.method} ${req.url} (request ${requestId}) failed inside edgeparity: ${(e as Error)?.stack ?? String(e)}`);
     answerInternalError(req, res, call, requestId);
   }

@@ -36,6 +36,12 @@ export class EdgeContext {
   cache: CacheState | undefined = undefined;
   /** Set while an origin reads the viewer's body (until its answer is complete): stops forwarding and drains the rest. */
   stopUpload: (() => void) | undefined = undefined;
+  /**
+   * Set when the access log listens on HTTP/2, where the connection's byte count covers every
+   * stream: 99-respond counts this response's body bytes into `sentBodyBytes` (sc-bytes, §16.1).
+   */
+  isCountingBodyBytes = false;
+  sentBodyBytes = 0;
   /** Served stale within stale-while-revalidate: pipeline.ts refreshes the object after responding (§4.7). */
   shouldRefreshInBackground = false;
 
