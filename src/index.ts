@@ -28,9 +28,13 @@ export type { Invalidation } from "./services/index.js";
 export type { RequestTrace } from "./observe/trace/request-trace.js";
 export type { TraceEvent, TraceRequestEvent } from "./core/trace.js";
 
-export interface StartEdgeparityOptions {
-  /** A stack file or folder path, or the stack itself as an object (AWS shapes + `local:`). */
-  config: string | object;
+export interface StartEdgeparityOptions<C extends StackInput | string | object = StackInput | string | object> {
+  /**
+   * A stack file or folder path, or the stack itself as an object (AWS shapes + `local:`). An object
+   * is typed as the stack's input: editors complete its fields and refuse misspelt ones, and the
+   * stack's endpoint maps are keyed by its own names (`stack.distributions.web`).
+   */
+  config: C;
   /** Folder relative paths in an object config resolve against. Default: the current directory. */
   baseDir?: string;
   /** 0 (default) picks a free port. */
@@ -91,14 +95,74 @@ export interface LoadBalancerEndpoint extends Endpoint, Omit<LoadBalancerHandle,
   listeners: ListenerEndpoint[];
 }
 
-export interface EdgeparityStack {
-  distributions: Record<string, DistributionEndpoint>;
-  loadBalancers: Record<string, LoadBalancerEndpoint>;
+/**
+ * The names a stack declares, for its endpoint maps: from an object config's own keys and
+ * `Name`s, or any string for a file (its names are known only once it is read).
+ */
+export interface StackNames {
+  distributions: string;
+  loadBalancers: string;
+  targetGroups: string;
+  buckets: string;
+  apis: string;
+}
+
+type KeysOf<T> = [T] extends [undefined] ? never : T extends Readonly<Record<string, unknown>> ? keyof T & string : never;
+type NamesOf<T> = T extends readonly { Name: infer N }[] ? N & string : never;
+/** StackNames of a config: an object's own names, any string for a file path. */
+export type NamesOfConfig<C> = C extends string
+  ? StackNames
+  : C extends StackInput
+    ? {
+        distributions: KeysOf<C["distributions"]>;
+        loadBalancers: NamesOf<C["loadBalancers"]>;
+        targetGroups: NamesOf<C["targetGroups"]>;
+        buckets: KeysOf<C["buckets"]> | KeysOf<NonNullable<C["local"]>["buckets"]>;
+        apis: KeysOf<C["restApis"]> | KeysOf<C["httpApis"]>;
+      }
+    : StackNames;
+
+/**
+ * A stack object written apart from `startEdgeparity()` (a fixture module, a helper), checked as
+ * the stack's input and keeping its own names: `export const stack = defineStack({ … })`.
+ * An object whose strings TypeScript widened (built by a helper) is still checked for unknown
+ * field names, while its values are checked when the stack loads.
+ */
+export function defineStack<const C extends StackInput>(config: C & ExactConfig<C, StackInput>): C {
+  return config;
+}
+
+/** The clock a stack runs on: `clock: "manual"` gives a ManualClock (`advance()` callable under strict). */
+export type ClockOf<K> = K extends "manual" ? ManualClock : K extends Clock ? K : Clock & Partial<Pick<ManualClock, "advance">>;
+
+/**
+ * Refuses (at compile time) fields a stack object does not have, at any depth: `config` is checked
+ * against the stack's input type while its own literal names are kept for the endpoint maps.
+ */
+export type ExactConfig<T, S> = unknown extends S
+  ? T
+  : [S] extends [T]
+    ? T
+    : S extends unknown
+      ? T extends readonly (infer E)[]
+        ? S extends readonly (infer SE)[]
+          ? readonly ExactConfig<E, SE>[]
+          : T
+        : T extends object
+          ? S extends object
+            ? { [K in keyof T]: string extends K ? T[K] : K extends keyof S ? ExactConfig<T[K], Exclude<S[K], undefined>> : never }
+            : T
+          : T
+      : never;
+
+export interface EdgeparityStack<N extends StackNames = StackNames, C extends Clock = Clock & Partial<Pick<ManualClock, "advance">>, L extends Log = Log> {
+  distributions: Record<N["distributions"], DistributionEndpoint>;
+  loadBalancers: Record<N["loadBalancers"], LoadBalancerEndpoint>;
   /** Target groups by Name: health (DescribeTargetHealth), CloudWatch counters, register/deregister (alb.md §4, §12). */
-  targetGroups: Record<string, TargetGroupHandle>;
-  buckets: Record<string, Endpoint & { folder: string }>;
+  targetGroups: Record<N["targetGroups"], TargetGroupHandle>;
+  buckets: Record<N["buckets"], Endpoint & { folder: string }>;
   /** API Gateway REST and HTTP APIs by name: id, kind, stages and the invoke URL of each stage (apigateway.md). */
-  apis: Record<string, ApiEndpoint>;
+  apis: Record<N["apis"], ApiEndpoint>;
   httpPort: number;
   httpsPort: number;
   /** PEM file of the local CA every HTTPS endpoint chains to. */
@@ -110,8 +174,9 @@ export interface EdgeparityStack {
   warnings: StackWarning[];
   /** Files and bound folders the stack was read from (absolute); empty for an object config. */
   sources: string[];
-  clock: Clock & Partial<Pick<ManualClock, "advance">>;
-  log: Log;
+  clock: C;
+  /** The log: a MemoryLog (`stack.log.lines`) unless `log` was given. */
+  log: L;
   /** fetch() that reaches this stack's hosts on loopback without DNS and trusts its CA. */
   fetch(input: RequestInfo, init?: RequestInit): Promise<Response>;
   /**
@@ -149,7 +214,18 @@ export interface EdgeparityStack {
   close(): Promise<void>;
 }
 
-/** Starts a stack in-process on ephemeral ports (by default) with its own state dir. */
+/**
+ * Starts a stack in-process on ephemeral ports (by default) with its own state dir. The result's
+ * types follow the options: endpoint maps keyed by an object config's names, a ManualClock for
+ * `clock: "manual"`, a MemoryLog (with `lines`) unless a `log` is given.
+ */
+export async function startEdgeparity<
+  const C extends StackInput | string | object,
+  const K extends StartEdgeparityOptions["clock"] = undefined,
+  L extends Log = MemoryLog,
+>(
+  options: StartEdgeparityOptions<C> & { config: C extends string ? C : ExactConfig<C, StackInput>; clock?: K; log?: L },
+): Promise<EdgeparityStack<NamesOfConfig<C>, ClockOf<K>, L>>;
 export async function startEdgeparity(options: StartEdgeparityOptions): Promise<EdgeparityStack> {
   const log = options.log ?? new MemoryLog();
   const clock = options.clock === "manual" ? new ManualClock() : options.clock === undefined || options.clock === "system" ? systemClock : options.clock;

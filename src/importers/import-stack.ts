@@ -160,7 +160,7 @@ function withLines(e: EdgeparityError, locate: (path: readonly (string | number)
     const at = m ? locate(parseFieldPath(m[1]!)) : undefined;
     return at ? `  ${basename(at.file)}:${at.line}: ${line.slice(2)}` : line;
   });
-  return new EdgeparityError("STACK_INVALID", lines.join("\n"), { cause: e });
+  return new EdgeparityError("STACK_INVALID", lines.join("\n"), { cause: e, awsCode: e.awsCode });
 }
 
 /** Folders and files `local:` points at: bucket folders, Lambda handler files, target command folders. */
