@@ -12,6 +12,7 @@ import { defaultCaDir } from "./gateway/local-ca.js";
 import { importObject, importStack, type ImportWarning } from "./importers/index.js";
 import type { Stack, StackInput } from "./model/stack.js";
 import { EdgeparityError } from "./core/errors.js";
+import { LOCAL_ACCOUNT_ID } from "./core/account.js";
 import type { TraceScope } from "./core/trace.js";
 import { collectTraces, type RequestTrace, type TraceCollector } from "./observe/trace/request-trace.js";
 import { loadBalancerHosts, type Invalidation, type ListenerEndpoint, type LoadBalancerHandle, type TargetGroupHandle } from "./services/index.js";
@@ -194,6 +195,12 @@ export interface EdgeparityStack<N extends StackNames = StackNames, C extends Cl
   trace(id: string): RequestTrace | undefined;
   /** The trace of the request that finished last. Needs `trace`. */
   lastTrace(): RequestTrace | undefined;
+  /**
+   * One line per distribution on how each of its origins will answer CloudFront now: a bucket's
+   * object count and whether its policy lets the distribution read (OAC or not), a load balancer's
+   * target health, a bound URL (issue 15; `edgeparity up` prints these at start).
+   */
+  originHealth(): Record<string, string>;
   /** The undici dispatcher behind `fetch`, for other clients. */
   dispatcher: Agent;
   /** The revision being served: 1 at start, +1 for every successful update(). */
@@ -391,6 +398,20 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     cacheView: (distribution) => cloudfront().cacheView(distribution),
     fetch: (input, init) => undiciFetch(input, { ...init, dispatcher }),
     trace: (id) => mustTrace().get(id),
+    originHealth() {
+      const out: Record<string, string> = {};
+      for (const p of cloudfront().plans) {
+        if (!p.enabled) continue;
+        const sourceArn = `arn:aws:cloudfront::${LOCAL_ACCOUNT_ID}:distribution/${p.id}`;
+        const sampleKey = p.defaultRootPath.replace(/^\//, "") || "index.html";
+        const parts = [...p.origins.values()].map((o) => {
+          const caller = { service: "cloudfront.amazonaws.com", sourceArn, signed: o.oac !== undefined && o.oac.signingBehavior !== "never", sampleKey };
+          return `${o.id} → ${running.describeOrigin(o.domainName, caller) ?? `${o.domainName} bound to ${o.http.connectUrl}`}`;
+        });
+        out[p.name] = parts.join(" | ");
+      }
+      return out;
+    },
     lastTrace: () => mustTrace().last(),
     async close() {
       if (closed) return;

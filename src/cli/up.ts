@@ -51,6 +51,9 @@ export async function runUp(flags: CliFlags): Promise<number> {
       }
       lines.push(`  distribution ${name} ${d.id}`, `    ${d.url}`, `    ${d.httpUrl}`);
       for (const a of d.aliases) lines.push(`    alias https://${a}:${stack.httpsPort}/`);
+      // How its origins will answer right now: the tour's private bucket explains its own 403.
+      const health = stack.originHealth()[name];
+      if (health) lines.push(`    origins: ${health}`);
     }
     for (const [name, lb] of Object.entries(stack.loadBalancers)) lines.push(`  load balancer ${name}  ${lb.httpUrl}`);
     for (const [name, b] of Object.entries(stack.buckets)) lines.push(`  bucket ${name}  ${b.httpUrl}  (${b.folder})`);

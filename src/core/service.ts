@@ -61,7 +61,25 @@ export interface RunningService {
   controlPlane?: { signingName: string; handler: HttpHandler };
   /** Hosts the route table cannot list (wildcard aliases, buckets created at run time), or undefined. */
   resolveHost?(host: string): HttpHandler | undefined;
+  /**
+   * One phrase on how an origin DomainName this service serves will answer `caller` right now
+   * (`bucket site: 3 objects; s3:GetObject allowed by Statement[0]`), or undefined when it is not
+   * this service's: the start-up health line of each distribution (issue 15).
+   */
+  describeOrigin?(domain: string, caller: OriginCaller): string | undefined;
   close(): Promise<void>;
+}
+
+/** Who an origin request comes from: CloudFront, signing with OAC (or not), for one distribution. */
+export interface OriginCaller {
+  /** `cloudfront.amazonaws.com` */
+  service: string;
+  /** The distribution's ARN (`aws:SourceArn`). */
+  sourceArn: string;
+  /** Signed with OAC; unsigned requests are anonymous. */
+  signed: boolean;
+  /** The object a viewer most likely asks first (DefaultRootObject, else `index.html`). */
+  sampleKey: string;
 }
 
 /**

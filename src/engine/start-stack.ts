@@ -10,6 +10,7 @@ import type {
   HttpHandler,
   LiveService,
   Offers,
+  OriginCaller,
   ServiceBinding,
   ServiceContext,
   ServiceModule,
@@ -63,6 +64,8 @@ export interface RunningStack {
   httpPort: number;
   httpsPort: number;
   router: HostRouter;
+  /** How the service that serves an origin domain will answer `caller` now, or undefined (not served here). */
+  describeOrigin(domain: string, caller: OriginCaller): string | undefined;
   /**
    * Serve `stack` as the next revision. Resolves when every new request is served by it; throws
    * EdgeparityError listing every problem, and then the previous revision keeps serving.
@@ -169,6 +172,13 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
       return current;
     },
     service: <T>(name: string) => live.get(name) as T,
+    describeOrigin(domain, caller) {
+      for (const s of live.values()) {
+        const d = s.describeOrigin?.(domain, caller);
+        if (d !== undefined) return d;
+      }
+      return undefined;
+    },
     ca,
     httpPort: listeners.httpPort,
     httpsPort: listeners.httpsPort,

@@ -12,6 +12,7 @@ import {
   type ResolvedTarget,
 } from "./index.js";
 import type { LoadBalancer, TargetGroup } from "./schema/load-balancer.js";
+import { targetGroupName } from "./schema/validate-load-balancers.js";
 
 /**
  * ELBv2 as the engine drives it. Bind claims the AWS DNS names origins use for a declared load
@@ -163,6 +164,25 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
       },
       apply,
       reloadFunctions: () => inner.reloadFunctions(),
+      describeOrigin(domain) {
+        const name = loadBalancerFromHost(domain);
+        const lb = current?.loadBalancers.find((l) => l.Name.toLowerCase() === name?.toLowerCase());
+        if (!lb) return undefined;
+        // The groups its listeners forward to, with their targets' health as DescribeTargetHealth has it now.
+        const groups = new Set<string>();
+        for (const l of lb.Listeners)
+          for (const a of [...l.DefaultActions, ...l.Rules.flatMap((r) => r.Actions)])
+            for (const arn of a.ForwardConfig?.TargetGroups.map((t) => t.TargetGroupArn) ?? (a.TargetGroupArn ? [a.TargetGroupArn] : []))
+              groups.add(targetGroupName(arn));
+        const parts = [...groups].map((g) => {
+          const health = inner.targetGroups.get(g)?.health() ?? [];
+          if (health.length === 0) return `target group ${g}: no targets → 503`;
+          const counts = new Map<string, number>();
+          for (const h of health) counts.set(h.state, (counts.get(h.state) ?? 0) + 1);
+          return `target group ${g}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(", ")}`;
+        });
+        return `load balancer ${lb.Name}: ${parts.join("; ") || "no forward actions"}`;
+      },
       async close() {
         await inner.close();
         await stop([...commands.keys()]);

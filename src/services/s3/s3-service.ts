@@ -6,7 +6,7 @@ import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
 import { safeDecode } from "../../core/uri.js";
 import { LOCAL_ACCOUNT_ID } from "../../core/account.js";
-import type { ConnectionInfo } from "../../core/service.js";
+import type { ConnectionInfo, OriginCaller } from "../../core/service.js";
 import { isTraced, publishTrace, traceIdOf } from "../../core/trace.js";
 import { traceRequest } from "../../core/trace-request.js";
 import { isClientAbort } from "../../core/http/client-abort.js";
@@ -27,7 +27,7 @@ import {
   operationNotImplemented,
   type S3Error,
 } from "./errors.js";
-import { evaluatePolicy, explainPolicy } from "./policy/evaluate-policy.js";
+import { evaluatePolicy, explainPolicy, type Principal } from "./policy/evaluate-policy.js";
 import {
   deleteBucketCors,
   deleteBucketPolicy,
@@ -112,6 +112,21 @@ export class S3Service {
       },
     };
     this.#operations = this.#buildOperations();
+  }
+
+  /**
+   * How the bucket will answer CloudFront: its object count and the policy's verdict on
+   * s3:GetObject of the sample key (the README tour's private bucket says why it answers 403).
+   */
+  describeBucketFor(name: string, caller: OriginCaller): string {
+    const b = this.buckets.get(name);
+    if (!b) return `bucket ${name}: does not exist (NoSuchBucket)`;
+    const count = b.store.size;
+    const principal: Principal = caller.signed ? { kind: "service", service: caller.service } : { kind: "anonymous" };
+    const context = new Map([["aws:sourcearn", caller.sourceArn]]);
+    const x = explainPolicy(b.policy, { principal, action: "s3:GetObject", resource: `arn:aws:s3:::${name}/${caller.sampleKey}`, context });
+    const objects = count === 0 ? "empty" : `${count} object${count === 1 ? "" : "s"}`;
+    return `bucket ${name}: ${objects}; ${caller.signed ? "OAC-signed" : "unsigned (no OAC)"} s3:GetObject ${x.reason}${x.decision === "allow" ? "" : " → 403 AccessDenied"}`;
   }
 
   /** Opens every bucket found on disk under storeRoot (buckets made through the API earlier). */
