@@ -108,18 +108,19 @@ export interface StackNames {
   apis: string;
 }
 
-type KeysOf<T> = [T] extends [undefined] ? never : T extends Readonly<Record<string, unknown>> ? keyof T & string : never;
-type NamesOf<T> = T extends readonly { Name: infer N }[] ? N & string : never;
-/** StackNames of a config: an object's own names, any string for a file path. */
+type KeysOf<T> = unknown extends T ? string : [T] extends [undefined] ? never : T extends Readonly<Record<string, unknown>> ? keyof T & string : never;
+type NamesOf<T> = unknown extends T ? string : T extends readonly { Name: infer N }[] ? N & string : never;
+type Field<C, K extends string> = C extends { readonly [P in K]?: infer V } ? V : undefined;
+/** StackNames of a config: an object's own names (literal or `as const`), any string for a file path. */
 export type NamesOfConfig<C> = C extends string
   ? StackNames
-  : C extends StackInput
+  : C extends object
     ? {
-        distributions: KeysOf<C["distributions"]>;
-        loadBalancers: NamesOf<C["loadBalancers"]>;
-        targetGroups: NamesOf<C["targetGroups"]>;
-        buckets: KeysOf<C["buckets"]> | KeysOf<NonNullable<C["local"]>["buckets"]>;
-        apis: KeysOf<C["restApis"]> | KeysOf<C["httpApis"]>;
+        distributions: KeysOf<Field<C, "distributions">>;
+        loadBalancers: NamesOf<Field<C, "loadBalancers">>;
+        targetGroups: NamesOf<Field<C, "targetGroups">>;
+        buckets: KeysOf<Field<C, "buckets">> | KeysOf<Field<Field<C, "local">, "buckets">>;
+        apis: KeysOf<Field<C, "restApis">> | KeysOf<Field<C, "httpApis">>;
       }
     : StackNames;
 
