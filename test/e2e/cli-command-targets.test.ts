@@ -16,11 +16,14 @@ import { runCli } from "../support/cli.js";
  * still routed to: fail open, §4.3).
  */
 const CRASHING = `import { createServer } from "node:http";
-createServer((req, res) => { res.writeHead(200, { "content-type": "text/plain" }); res.end("up"); }).listen(Number(process.env.PORT), "127.0.0.1", () => {
+createServer((req, res) => {
+  // Crashes when asked to, after it has served: the CLI must report it.
+  if (req.url === "/crash") process.exit(3);
+  res.writeHead(200, { "content-type": "text/plain" });
+  res.end("up");
+}).listen(Number(process.env.PORT), "127.0.0.1", () => {
   console.log("listening on " + process.env.PORT);
   console.error("a line on stderr");
-  // Crashes once it has served for a while: the CLI must report it.
-  setTimeout(() => process.exit(3), 1500);
 });
 `;
 
@@ -69,6 +72,9 @@ describe("e2e: command targets are visible (issue 15)", () => {
     assert.match(err(), /^info: target group crashy: starting node crash\.mjs… \(PORT=\d+, up to 15 s to listen\)$/m);
     assert.match(err(), /^info: crashy \| listening on \d+$/m);
     assert.match(err(), /^info: crashy \| stderr: a line on stderr$/m);
+    // The request that makes it exit gets ALB's 502 (the target closed the connection).
+    const boom = await curlExchange({ url: new URL("/crash", lb.url).href, method: "GET", http: "1.1", cacert: s.caPath });
+    assert.equal(boom.status, 502);
     const crashed =
       /^error: target group crashy: command "node crash\.mjs" exited with code 3 after it started; its target 127\.0\.0\.1:(\d+) refuses connections and fails its health checks \(edgeparity does not restart it; save the stack file to start it again\)$/m;
     for (let i = 0; i < 100 && !crashed.test(err()); i++) await new Promise((r) => setTimeout(r, 50));

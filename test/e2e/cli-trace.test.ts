@@ -164,6 +164,21 @@ describe("e2e: edgeparity up --trace explains each decision (issue 15)", () => {
       const r = await send(`https://${apiHost}:${httpsPort}/hello`, http);
       has(await traceOf(r), "apigateway route         HTTP API trace-http stage $default: route GET /hello → http integration");
     });
+
+    it(`trace: a REST API's TOKEN authorizer allows or refuses, after the resource match (apigateway.md §10.1) — HTTP/${http}`, async () => {
+      const rest = (s.ready.apis as Record<string, { stages: Record<string, string> }>)["trace-rest"]!.stages["prod"]!;
+      const url = new URL("hello", rest.endsWith("/") ? rest : `${rest}/`).href;
+      const ok = await send(url, http, { headers: ["Authorization: let-me-in"] });
+      assert.equal(ok.status, 200);
+      has(
+        await traceOf(ok),
+        "apigateway route         REST API trace-rest stage prod: resource /hello method GET → mock integration",
+        "apigateway authorizer    TOKEN authorizer tok: allowed principal trace-user",
+      );
+      const refused = await send(url, http);
+      assert.equal(refused.status, 401);
+      has(await traceOf(refused), "apigateway authorizer    TOKEN authorizer tok: identity source header.Authorization is missing → 401");
+    });
   }
 
   it("trace: ViewerProtocolPolicy redirect-to-https over plain HTTP (cloudfront.md §3.1; HTTP/1.1 only: there is no HTTP/2 without TLS)", async () => {
