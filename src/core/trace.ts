@@ -58,7 +58,9 @@ export const ALB_REQUEST = channel("edgeparity:elbv2:request");
  * Per-request decisions (issue 15): one diagnostics channel per decision kind. A producer checks
  * `channel.hasSubscribers` before it builds an event, so a kind nobody listens to costs one
  * property read on the hot path. Events of one request share its trace id: the CloudFront request
- * id (X-Amz-Cf-Id), which CloudFront also sends to its origins, so the bucket, load balancer or API
+ * id (X-Amz-Cf-Id), which CloudFront also sends to its origins (it is one of the headers CloudFront
+ * puts in every origin request, with Host and User-Agent: CloudFormation User Guide,
+ * AWS::CloudFront::OriginRequestPolicy), so the bucket, load balancer or API
  * behind it files its decisions under the viewer's request. A service answering a viewer directly
  * uses its own request id. The `request` kind closes a trace; `observe/trace/` assembles them.
  */
