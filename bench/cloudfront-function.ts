@@ -57,7 +57,7 @@ const stack = await startEdgeparity({
       },
     },
     local: { origins: { "app.example.com": `http://127.0.0.1:${port}` } },
-  } as never,
+  } as Record<string, unknown>,
   stateDir: join(dir, "state"),
 });
 const host = stack.distributions.bench!.domain;

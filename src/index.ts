@@ -12,6 +12,10 @@ import { defaultCaDir } from "./gateway/local-ca.js";
 import { composeStack, fragmentSource, objectSources, readStackSources, type ImportWarning, type StackSources } from "./importers/index.js";
 import { ApiState } from "./engine/api-state.js";
 import type { Stack, StackInput } from "./model/stack.js";
+import { EdgeparityError } from "./core/errors.js";
+import { LOCAL_ACCOUNT_ID } from "./core/account.js";
+import type { TraceScope } from "./core/trace.js";
+import { collectTraces, type RequestTrace, type TraceCollector } from "./observe/trace/request-trace.js";
 import { loadBalancerHosts, type Invalidation, type ListenerEndpoint, type LoadBalancerHandle, type TargetGroupHandle } from "./services/index.js";
 
 export { EdgeparityError, type EdgeparityErrorCode } from "./core/errors.js";
@@ -23,10 +27,16 @@ export type { ImportWarning } from "./importers/index.js";
 export type StackWarning = ImportWarning;
 export type { ListenerEndpoint, TargetGroupHandle, TargetHealth } from "./services/index.js";
 export type { Invalidation, FunctionStage, TestResult } from "./services/index.js";
+export type { RequestTrace } from "./observe/trace/request-trace.js";
+export type { TraceEvent, TraceRequestEvent } from "./core/trace.js";
 
-export interface StartEdgeparityOptions {
-  /** A stack file or folder path, or the stack itself as an object (AWS shapes + `local:`). */
-  config: string | object;
+export interface StartEdgeparityOptions<C extends StackInput | string | object = StackInput | string | object> {
+  /**
+   * A stack file or folder path, or the stack itself as an object (AWS shapes + `local:`). An object
+   * is typed as the stack's input: editors complete its fields and refuse misspelt ones, and the
+   * stack's endpoint maps are keyed by its own names (`stack.distributions.web`).
+   */
+  config: C;
   /** Folder relative paths in an object config resolve against. Default: the current directory. */
   baseDir?: string;
   /** 0 (default) picks a free port. */
@@ -52,6 +62,13 @@ export interface StartEdgeparityOptions {
   varFiles?: readonly string[];
   /** Default: kept in memory (`stack.log`). */
   log?: Log;
+  /**
+   * Per-request traces (issue 15): `true` keeps the last 200 for `stack.trace(id)` /
+   * `stack.lastTrace()` and adds `X-Edgeparity-Trace: <id>` to every response; `onTrace` also
+   * gets each finished trace (`edgeparity up --trace` prints them). Off by default: then no
+   * decision event is built at all.
+   */
+  trace?: boolean | { header?: boolean; onTrace?: (trace: RequestTrace) => void };
 }
 
 export interface DistributionEndpoint {
@@ -88,18 +105,79 @@ export interface LoadBalancerEndpoint extends Endpoint, Omit<LoadBalancerHandle,
   listeners: ListenerEndpoint[];
 }
 
-export interface EdgeparityStack {
-  distributions: Record<string, DistributionEndpoint>;
-  loadBalancers: Record<string, LoadBalancerEndpoint>;
+/**
+ * The names a stack declares, for its endpoint maps: from an object config's own keys and
+ * `Name`s, or any string for a file (its names are known only once it is read).
+ */
+export interface StackNames {
+  distributions: string;
+  loadBalancers: string;
+  targetGroups: string;
+  buckets: string;
+  apis: string;
+}
+
+type KeysOf<T> = unknown extends T ? string : [T] extends [undefined] ? never : T extends Readonly<Record<string, unknown>> ? keyof T & string : never;
+type NamesOf<T> = unknown extends T ? string : T extends readonly { Name: infer N }[] ? N & string : never;
+type Field<C, K extends string> = C extends { readonly [P in K]?: infer V } ? V : undefined;
+/** StackNames of a config: an object's own names (literal or `as const`), any string for a file path. */
+export type NamesOfConfig<C> = C extends string
+  ? StackNames
+  : C extends object
+    ? {
+        distributions: KeysOf<Field<C, "distributions">>;
+        loadBalancers: NamesOf<Field<C, "loadBalancers">>;
+        targetGroups: NamesOf<Field<C, "targetGroups">>;
+        buckets: KeysOf<Field<C, "buckets">> | KeysOf<Field<Field<C, "local">, "buckets">>;
+        apis: KeysOf<Field<C, "restApis">> | KeysOf<Field<C, "httpApis">>;
+      }
+    : StackNames;
+
+/**
+ * A stack object written apart from `startEdgeparity()` (a fixture module, a helper), checked as
+ * the stack's input and keeping its own names: `export const stack = defineStack({ … })`.
+ * An object whose strings TypeScript widened (built by a helper) is still checked for unknown
+ * field names, while its values are checked when the stack loads.
+ */
+export function defineStack<const C extends StackInput>(config: C & ExactConfig<C, StackInput>): C {
+  return config;
+}
+
+/** The clock a stack runs on: `clock: "manual"` gives a ManualClock (`advance()` callable under strict). */
+export type ClockOf<K> = K extends "manual" ? ManualClock : K extends Clock ? K : Clock & Partial<Pick<ManualClock, "advance">>;
+
+/**
+ * Refuses (at compile time) fields a stack object does not have, at any depth: `config` is checked
+ * against the stack's input type while its own literal names are kept for the endpoint maps.
+ */
+export type ExactConfig<T, S> = unknown extends S
+  ? T
+  : [S] extends [T]
+    ? T
+    : S extends unknown
+      ? T extends readonly (infer E)[]
+        ? S extends readonly (infer SE)[]
+          ? readonly ExactConfig<E, SE>[]
+          : T
+        : T extends object
+          ? S extends object
+            ? { [K in keyof T]: string extends K ? T[K] : K extends keyof S ? ExactConfig<T[K], Exclude<S[K], undefined>> : never }
+            : T
+          : T
+      : never;
+
+export interface EdgeparityStack<N extends StackNames = StackNames, C extends Clock = Clock & Partial<Pick<ManualClock, "advance">>, L extends Log = Log> {
+  distributions: Record<N["distributions"], DistributionEndpoint>;
+  loadBalancers: Record<N["loadBalancers"], LoadBalancerEndpoint>;
   /** Target groups by Name: health (DescribeTargetHealth), CloudWatch counters, register/deregister (alb.md §4, §12). */
-  targetGroups: Record<string, TargetGroupHandle>;
-  buckets: Record<string, Endpoint & { folder: string }>;
+  targetGroups: Record<N["targetGroups"], TargetGroupHandle>;
+  buckets: Record<N["buckets"], Endpoint & { folder: string }>;
   /**
    * API Gateway REST and HTTP APIs by name: id, kind, stages and the invoke URL of each stage
    * (apigateway.md). A REST and an HTTP API may share a name (they live in separate sections):
    * such a pair is listed as `rest:<name>` and `http:<name>` instead. `apisById` has every API.
    */
-  apis: Record<string, ApiEndpoint>;
+  apis: Record<N["apis"] | `rest:${N["apis"]}` | `http:${N["apis"]}`, ApiEndpoint>;
   /** Every API by its id (10 characters, the `<id>.execute-api.localhost` host), which never collides. */
   apisById: Record<string, ApiEndpoint>;
   httpPort: number;
@@ -113,8 +191,9 @@ export interface EdgeparityStack {
   warnings: StackWarning[];
   /** Files and bound folders the stack was read from (absolute); empty for an object config. */
   sources: string[];
-  clock: Clock & Partial<Pick<ManualClock, "advance">>;
-  log: Log;
+  clock: C;
+  /** The log: a MemoryLog (`stack.log.lines`) unless `log` was given. */
+  log: L;
   /** fetch() that reaches this stack's hosts on loopback without DNS and trusts its CA. */
   fetch(input: RequestInfo, init?: RequestInit): Promise<Response>;
   /**
@@ -131,6 +210,19 @@ export interface EdgeparityStack {
   testFunction(name: string, event: unknown, options?: { stage?: FunctionStage }): TestResult;
   /** A distribution's cache contents: keys, TTL left, size, hits (also at `/_edgeparity/cache`). */
   cacheView(distribution: string): ReturnType<CloudFrontLive["cacheView"]>;
+  /**
+   * A finished request's trace by id (the `X-Edgeparity-Trace` response header, which is the
+   * X-Amz-Cf-Id of a CloudFront request): every decision made for it, in order. Needs `trace`.
+   */
+  trace(id: string): RequestTrace | undefined;
+  /** The trace of the request that finished last. Needs `trace`. */
+  lastTrace(): RequestTrace | undefined;
+  /**
+   * One line per distribution on how each of its origins will answer CloudFront now: a bucket's
+   * object count and whether its policy lets the distribution read (OAC or not), a load balancer's
+   * target health, a bound URL (issue 15; `edgeparity up` prints these at start).
+   */
+  originHealth(): Record<string, string>;
   /** The undici dispatcher behind `fetch`, for other clients. */
   dispatcher: Agent;
   /** The revision being served: 1 at start, +1 for every successful update(). */
@@ -151,11 +243,29 @@ export interface EdgeparityStack {
   close(): Promise<void>;
 }
 
-/** Starts a stack in-process on ephemeral ports (by default) with its own state dir. */
+/**
+ * Starts a stack in-process on ephemeral ports (by default) with its own state dir. The result's
+ * types follow the options: endpoint maps keyed by an object config's names, a ManualClock for
+ * `clock: "manual"`, a MemoryLog (with `lines`) unless a `log` is given.
+ */
+export async function startEdgeparity<
+  const C extends StackInput | string | object,
+  const K extends StartEdgeparityOptions["clock"] = undefined,
+  L extends Log = MemoryLog,
+>(
+  options: StartEdgeparityOptions<C> & { config: C extends string ? C : ExactConfig<C, StackInput>; clock?: K; log?: L },
+): Promise<EdgeparityStack<NamesOfConfig<C>, ClockOf<K>, L>>;
 export async function startEdgeparity(options: StartEdgeparityOptions): Promise<EdgeparityStack> {
   const log = options.log ?? new MemoryLog();
   const clock = options.clock === "manual" ? new ManualClock() : options.clock === undefined || options.clock === "system" ? systemClock : options.clock;
   const ownState = options.stateDir === undefined;
+  const traceOptions = options.trace === true ? {} : options.trace || undefined;
+  const traceScope: TraceScope = { header: traceOptions !== undefined && traceOptions.header !== false };
+  const traces = traceOptions ? collectTraces({ scope: traceScope, onTrace: traceOptions.onTrace }) : undefined;
+  const mustTrace = (): TraceCollector => {
+    if (!traces) throw new EdgeparityError("TRACE_OFF", "traces are kept only for a stack started with `trace: true` (startEdgeparity({ …, trace: true }))");
+    return traces;
+  };
   const stateDir = options.stateDir ? resolve(options.stateDir) : await mkdtemp(join(tmpdir(), "edgeparity-"));
   const readSources = (config: string | object, baseDir: string | undefined): Promise<StackSources> | StackSources =>
     typeof config === "string"
@@ -202,9 +312,11 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     ids: options.ids ?? randomIds,
     log,
     stackApi,
+    trace: traceScope,
   }).catch(async (e: unknown) => {
+    traces?.close();
     await lock.release();
-    throw e;
+    throw loaded.locateProblems(e);
   });
   const { httpPort, httpsPort } = running;
   const https = (host: string) => `https://${host}${httpsPort === 443 ? "" : `:${httpsPort}`}/`;
@@ -311,7 +423,9 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
       // One at a time with API mutations: each composes the other half as last committed.
       return api.serialize(async () => {
         const next = composeStack(read, [apiSource(api.fragment)]);
-        await running.update(next.stack, next.baseDir);
+        await running.update(next.stack, next.baseDir).catch((e: unknown) => {
+          throw next.locateProblems(e);
+        });
         fileSources = read;
         for (const w of next.warnings) log.warn(`${formatWarningSource(w)}${w.path}: ${w.message}`);
         warnings = next.warnings;
@@ -344,9 +458,26 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     testFunction: (name, event, options) => cloudfront().testFunction(name, event, options?.stage),
     cacheView: (distribution) => cloudfront().cacheView(distribution),
     fetch: (input, init) => undiciFetch(input, { ...init, dispatcher }),
+    trace: (id) => mustTrace().get(id),
+    originHealth() {
+      const out: Record<string, string> = {};
+      for (const p of cloudfront().plans) {
+        if (!p.enabled) continue;
+        const sourceArn = `arn:aws:cloudfront::${LOCAL_ACCOUNT_ID}:distribution/${p.id}`;
+        const sampleKey = p.defaultRootPath.replace(/^\//, "") || "index.html";
+        const parts = [...p.origins.values()].map((o) => {
+          const caller = { service: "cloudfront.amazonaws.com", sourceArn, signed: o.oac !== undefined && o.oac.signingBehavior !== "never", sampleKey };
+          return `${o.id} → ${running.describeOrigin(o.domainName, caller) ?? `${o.domainName} bound to ${o.http.connectUrl}`}`;
+        });
+        out[p.name] = parts.join(" | ");
+      }
+      return out;
+    },
+    lastTrace: () => mustTrace().last(),
     async close() {
       if (closed) return;
       closed = true;
+      traces?.close();
       await dispatcher.close();
       await running.close();
       await lock.release();

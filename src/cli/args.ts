@@ -17,6 +17,8 @@ export interface CliFlags {
   /** `up` watches the stack and handler files and applies edits (off with --no-watch). */
   watch: boolean;
   logFormat: "text" | "cloudfront";
+  /** `up --trace`: every request's trace on stderr, and `X-Edgeparity-Trace` on responses. */
+  trace: boolean;
   verbose: boolean;
   version: boolean;
   /** `export --format`: yaml (default) or json. */
@@ -49,6 +51,7 @@ const OPTIONS = {
   "no-watch": { type: "boolean", default: false },
   "log-format": { type: "string", default: "text" },
   verbose: { type: "boolean", short: "v", default: false },
+  trace: { type: "boolean", default: false },
   version: { type: "boolean", default: false },
   parameter: { type: "string", multiple: true },
   format: { type: "string", default: "yaml" },
@@ -107,6 +110,7 @@ export function parseFlags(argv: string[]): CliFlags {
     json: o.json ?? false,
     watch: !o["no-watch"],
     logFormat,
+    trace: o.trace ?? false,
     verbose: o.verbose ?? false,
     version: o.version ?? false,
     positionals: o.help ? ["help", ...v.positionals] : v.positionals,

@@ -33,6 +33,7 @@ Options:
       --parameter K=V     a CloudFormation template parameter (repeatable)
       --var NAME=VALUE    a Terraform input variable (repeatable; wins over tfvars and TF_VAR_*)
       --var-file FILE     a Terraform variable file (repeatable, in order)
+      --trace             print every request's trace (decisions, why) on stderr; responses carry X-Edgeparity-Trace
   -v, --verbose           debug logging on stderr
       --version           print the version
 `;

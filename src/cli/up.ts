@@ -6,6 +6,7 @@ import { APIGATEWAY_REQUEST, type ApiGatewayRequestEvent } from "../core/trace.j
 import { startEdgeparity, type EdgeparityStack } from "../index.js";
 import { STACK_FILE_NAMES } from "../importers/index.js";
 import { subscribeAccessLog } from "../observe/access-log/edge-log.js";
+import { formatTrace } from "../observe/trace/format-trace.js";
 import type { CliFlags } from "./args.js";
 import { describeUpdateError, startLiveReload, type LiveReload } from "./live-reload.js";
 import { superviseProcess } from "./process-lifecycle.js";
@@ -39,6 +40,8 @@ export async function runUp(flags: CliFlags): Promise<number> {
     variables: flags.variables,
     varFiles: flags.varFiles,
     log,
+    // Traces go to stderr with the operator's messages; stdout keeps the access log and --json.
+    trace: flags.trace ? { onTrace: (t) => process.stderr.write(formatTrace(t)) } : undefined,
   });
   const readyMs = performance.now() - started;
   // Watching starts before the ready line: an edit made as soon as it is read is not missed, and
@@ -57,6 +60,9 @@ export async function runUp(flags: CliFlags): Promise<number> {
       }
       lines.push(`  distribution ${name} ${d.id}`, `    ${d.url}`, `    ${d.httpUrl}`);
       for (const a of d.aliases) lines.push(`    alias https://${a}:${stack.httpsPort}/`);
+      // How its origins will answer right now: the tour's private bucket explains its own 403.
+      const health = stack.originHealth()[name];
+      if (health) lines.push(`    origins: ${health}`);
     }
     for (const [name, lb] of Object.entries(stack.loadBalancers)) lines.push(`  load balancer ${name}  ${lb.httpUrl}`);
     for (const [name, b] of Object.entries(stack.buckets)) lines.push(`  bucket ${name}  ${b.httpUrl}  (${b.folder})`);

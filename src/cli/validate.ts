@@ -16,7 +16,9 @@ export async function runValidate(flags: CliFlags): Promise<number> {
     loaded.stack,
     { baseDir: loaded.baseDir, stateDir: resolve(flags.stateDir), region: REGION, log: new MemoryLog(), ids: randomIds, clock: systemClock },
     async () => door,
-  );
+  ).catch((e: unknown) => {
+    throw loaded.locateProblems(e);
+  });
   for (const w of loaded.warnings) process.stderr.write(`warning: ${w.file}${w.line === undefined ? "" : `:${w.line}`}: ${w.path}: ${w.message}\n`);
   const s = loaded.stack;
   process.stdout.write(

@@ -28,15 +28,26 @@ export type EdgeparityErrorCode =
   /** A TLS client asked (SNI) for a host the running stack does not serve; the handshake is refused. */
   | "TLS_HOST_NOT_SERVED"
   /** The stack was closed; it takes no more updates. */
-  | "STACK_CLOSED";
+  | "STACK_CLOSED"
+  /** `stack.trace()` / `stack.lastTrace()` on a stack started without `trace: true`. */
+  | "TRACE_OFF";
 
+/**
+ * `name` carries the code (`EdgeparityError[STACK_INVALID]`), so a test runner's failure line and
+ * `String(err)` say which error it was without printing `code`; a stack refused for one AWS error
+ * names that instead (`EdgeparityError[NoSuchCachePolicy]`, `awsCode`).
+ */
 export class EdgeparityError<C extends EdgeparityErrorCode = EdgeparityErrorCode> extends Error {
-  override readonly name = "EdgeparityError";
+  override readonly name: `EdgeparityError[${string}]`;
+  /** The AWS error code when every problem is the same AWS refusal (`NoSuchCachePolicy`), else undefined. */
+  readonly awsCode: string | undefined;
   constructor(
     readonly code: C,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; awsCode?: string },
   ) {
     super(message, options);
+    this.awsCode = options?.awsCode;
+    this.name = `EdgeparityError[${options?.awsCode ?? code}]`;
   }
 }

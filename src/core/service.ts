@@ -3,6 +3,7 @@ import type { Stack } from "../model/stack.js";
 import type { Clock } from "./clock.js";
 import type { Ids } from "./ids.js";
 import type { Log } from "./log.js";
+import type { TraceScope } from "./trace.js";
 
 /**
  * What a running service gives the gateway: the hosts it answers for, a handler per host, and per
@@ -18,6 +19,8 @@ export interface ConnectionInfo {
   clientHello?: Buffer;
   /** Set on origin doors: the origin DomainName this connection was opened for (never from Host). */
   origin?: string;
+  /** The stack the connection was accepted by (its traces, `X-Edgeparity-Trace`); absent on a service's own listener port. */
+  trace?: TraceScope;
 }
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse, conn: ConnectionInfo) => void;
@@ -59,7 +62,25 @@ export interface RunningService {
   controlPlane?: ControlPlane;
   /** Hosts the route table cannot list (wildcard aliases, buckets created at run time), or undefined. */
   resolveHost?(host: string): HttpHandler | undefined;
+  /**
+   * One phrase on how an origin DomainName this service serves will answer `caller` right now
+   * (`bucket site: 3 objects; s3:GetObject allowed by Statement[0]`), or undefined when it is not
+   * this service's: the start-up health line of each distribution (issue 15).
+   */
+  describeOrigin?(domain: string, caller: OriginCaller): string | undefined;
   close(): Promise<void>;
+}
+
+/** Who an origin request comes from: CloudFront, signing with OAC (or not), for one distribution. */
+export interface OriginCaller {
+  /** `cloudfront.amazonaws.com` */
+  service: string;
+  /** The distribution's ARN (`aws:SourceArn`). */
+  sourceArn: string;
+  /** Signed with OAC; unsigned requests are anonymous. */
+  signed: boolean;
+  /** The object a viewer most likely asks first (DefaultRootObject, else `index.html`). */
+  sampleKey: string;
 }
 
 /**
@@ -252,6 +273,8 @@ export interface ServiceContext {
   certificateFor(hosts: readonly string[]): Promise<{ keyPem: string; certPem: string }>;
   /** The API's share of the running stack (control-plane operations create and change resources here). */
   stackApi: StackApi;
+  /** The stack's trace scope, for connections a service accepts on its own ports (core/trace.ts). */
+  trace?: TraceScope;
 }
 
 /** A running service: its routes follow the plan it was last given. */

@@ -2,6 +2,7 @@ import type { Clock } from "../core/clock.js";
 import { EdgeparityError } from "../core/errors.js";
 import type { Ids } from "../core/ids.js";
 import type { Log } from "../core/log.js";
+import type { TraceScope } from "../core/trace.js";
 import type {
   BindContext,
   CompileContext,
@@ -11,6 +12,7 @@ import type {
   LiveService,
   StackApi,
   Offers,
+  OriginCaller,
   ServiceBinding,
   ServiceContext,
   ServiceModule,
@@ -45,6 +47,8 @@ export interface StartOptions {
   log: Log;
   /** The API's share of the stack, handed to every service (engine/api-state.ts). */
   stackApi: StackApi;
+  /** Carried by every viewer connection: traces are told apart per stack, and `X-Edgeparity-Trace` is added when `header` is set. */
+  trace?: TraceScope;
 }
 
 /** One revision of the stack as it is served. */
@@ -64,6 +68,8 @@ export interface RunningStack {
   httpPort: number;
   httpsPort: number;
   router: HostRouter;
+  /** How the service that serves an origin domain will answer `caller` now, or undefined (not served here). */
+  describeOrigin(domain: string, caller: OriginCaller): string | undefined;
   /**
    * Serve `stack` as the next revision. Resolves when every new request is served by it; throws
    * EdgeparityError listing every problem, and then the previous revision keeps serving.
@@ -82,7 +88,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
   const ca = await openLocalCa({ dir: o.caDir, serves: (name) => router.handlerFor(name) !== undefined || router.policyFor(name) !== undefined });
   const loopback = await ca.certificateForHosts(["localhost", "127.0.0.1", "::1"]);
   const tls: TlsMaterial = { keyPem: loopback.keyPem, certPem: loopback.certPem, contextFor: (name) => ca.secureContextFor(name).catch(() => undefined) };
-  const listeners = await startListeners({ host: o.host, httpPort: o.httpPort, httpsPort: o.httpsPort, tls, router, log: o.log });
+  const listeners = await startListeners({ host: o.host, httpPort: o.httpPort, httpsPort: o.httpsPort, tls, router, log: o.log, trace: o.trace });
   const doors = new Map<string, OriginDoor>();
   const region = REGION;
   const serviceCtx: ServiceContext = {
@@ -97,6 +103,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
     caPem: ca.caPem,
     certificateFor: (hosts) => ca.certificateForHosts(hosts),
     stackApi: o.stackApi,
+    trace: o.trace,
   };
 
   const plan = async (stack: Stack, baseDir: string) => {
@@ -170,6 +177,13 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
       return current;
     },
     service: <T>(name: string) => live.get(name) as T,
+    describeOrigin(domain, caller) {
+      for (const s of live.values()) {
+        const d = s.describeOrigin?.(domain, caller);
+        if (d !== undefined) return d;
+      }
+      return undefined;
+    },
     ca,
     httpPort: listeners.httpPort,
     httpsPort: listeners.httpsPort,

@@ -5,6 +5,7 @@ import { createServer as createNetServer } from "node:net";
 import { EdgeparityError } from "../core/errors.js";
 import type { Log } from "../core/log.js";
 import type { ConnectionInfo } from "../core/service.js";
+import type { TraceScope } from "../core/trace.js";
 import type { HostRouter } from "./host-router.js";
 import { closeServer, createHttpFront } from "./http-front.js";
 import { createTlsFront } from "./tls-front.js";
@@ -33,8 +34,11 @@ export async function startListeners(opts: {
   tls: TlsMaterial;
   router: HostRouter;
   log: Log;
+  /** The stack's trace scope, carried by every viewer connection (core/trace.ts). */
+  trace?: TraceScope;
 }): Promise<Listeners> {
   const { router, log } = opts;
+  const HTTP: ConnectionInfo = Object.freeze({ protocol: "http", trace: opts.trace });
   const front = createHttpFront({ dispatch: (req, res, conn) => router.route(req, res, conn), policyFor: (h) => router.policyFor(h), log });
   const tls = opts.tls;
   const context = createSecureContext({ key: tls.keyPem, cert: tls.certPem });
@@ -53,7 +57,7 @@ export async function startListeners(opts: {
     },
     allowHttp2: (servername) => router.policyFor(servername?.toLowerCase())?.http2 !== false,
     onSecure(socket, clientHello) {
-      const conn: ConnectionInfo = { protocol: "https", clientHello };
+      const conn: ConnectionInfo = { protocol: "https", clientHello, trace: opts.trace };
       if (socket.alpnProtocol === "h2") front.acceptHttp2(socket, conn);
       else front.acceptHttp1(socket, conn);
     },
@@ -77,8 +81,6 @@ export async function startListeners(opts: {
     },
   };
 }
-
-const HTTP: ConnectionInfo = Object.freeze({ protocol: "http" });
 
 export function listen(server: Server, port: number, host: string, what: string): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -38,6 +38,12 @@ export interface ImportedStack {
   baseDir: string;
   /** What was read, for messages: the file, or the folder. */
   origin: string;
+  /**
+   * A binding error (BINDING_MISSING: a folder not found, an origin bound to nothing) as the stack's
+   * author needs it: the stack file first, then each problem with the file and line of its field
+   * (issue 15). Other errors are returned unchanged.
+   */
+  locateProblems(e: unknown): unknown;
 }
 
 /** A stack's sources as imported, before they are merged and parsed (see `composeStack`). */
@@ -162,7 +168,28 @@ function finish(results: ImportResult[], origin: string, baseDir: string): Impor
     warnings.push({ file: fileOf(at), ...(at ? { line: at.line, column: at.column } : {}), path: w.path, message: w.message });
   }
   const files = results.flatMap((r) => r.files);
-  return { stack: parsed.stack, warnings, sources: [...new Set([...files, ...boundPaths(parsed.stack, baseDir)])], baseDir, origin };
+  return {
+    stack: parsed.stack,
+    warnings,
+    sources: [...new Set([...files, ...boundPaths(parsed.stack, baseDir)])],
+    baseDir,
+    origin,
+    locateProblems: (e) => (e instanceof EdgeparityError && e.code === "BINDING_MISSING" ? locateBindingProblems(e, origin, merged.locate) : e),
+  };
+}
+
+/** Problems are joined by a newline and two spaces; each starts with the field path it is about. */
+function locateBindingProblems(
+  e: EdgeparityError,
+  origin: string,
+  locate: (path: readonly (string | number)[]) => SourcePosition | undefined,
+): EdgeparityError {
+  const problems = e.message.split(/\n {2}(?=\S)/).map((p) => {
+    const m = /^([A-Za-z][\w$-]*(?:\.[\w$-]+|\[\d+\])*)(?=[ :])/.exec(p);
+    const at = m ? locate(parseFieldPath(m[1]!)) : undefined;
+    return at ? `${basename(at.file)}:${at.line}: ${p}` : p;
+  });
+  return new EdgeparityError("BINDING_MISSING", `${origin}: the stack cannot be served as bound:\n  ${problems.join("\n  ")}`, { cause: e });
 }
 
 /**
@@ -175,7 +202,7 @@ function withLines(e: EdgeparityError, locate: (path: readonly (string | number)
     const at = m ? locate(parseFieldPath(m[1]!)) : undefined;
     return at ? `  ${basename(at.file)}:${at.line}: ${line.slice(2)}` : line;
   });
-  return new EdgeparityError("STACK_INVALID", lines.join("\n"), { cause: e });
+  return new EdgeparityError("STACK_INVALID", lines.join("\n"), { cause: e, awsCode: e.awsCode });
 }
 
 /** Folders and files `local:` points at (bucket folders, Lambda handler files, target command folders) and function code files. */

@@ -28,10 +28,7 @@ export function parseStructuredText(text: string, file: string): StructuredFile 
   const lines = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
   const error = doc.errors[0];
-  if (error) {
-    const where = error.linePos ? ` (line ${error.linePos[0].line}, column ${error.linePos[0].col})` : "";
-    throw new EdgeparityError("STACK_INVALID", `${file}${where}: not valid YAML or JSON: ${error.message.split("\n")[0]}`, { cause: error });
-  }
+  if (error) throw new EdgeparityError("STACK_INVALID", describeSyntaxError(text, file, error.message, error.linePos?.[0]), { cause: error });
   const at = (offset: number): SourcePosition => {
     const p = lines.linePos(offset);
     return { file, line: p.line, column: p.col };
@@ -83,4 +80,16 @@ export function parseQuietly(path: string, bytes: Uint8Array): unknown {
   }
   const doc = parseDocument(text, { uniqueKeys: true });
   return doc.errors.length > 0 ? undefined : doc.toJS({ maxAliasCount: 1000 });
+}
+
+/**
+ * `file (line 4, column 3): not valid YAML or JSON: <what>`, then the offending line and a caret under the column
+ * (issue 15: the parser's own message ends in a snippet that a one-line cut lost).
+ */
+export function describeSyntaxError(text: string, file: string, message: string, at: { line: number; col: number } | undefined): string {
+  const what = message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+  if (!at) return `${file}: not valid YAML or JSON: ${what}`;
+  const source = text.split(/\r?\n/)[at.line - 1] ?? "";
+  const gutter = String(at.line);
+  return `${file} (line ${at.line}, column ${at.col}): not valid YAML or JSON: ${what}\n  ${gutter} | ${source}\n  ${" ".repeat(gutter.length)} | ${" ".repeat(Math.max(0, at.col - 1))}^`;
 }

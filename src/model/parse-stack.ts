@@ -38,5 +38,8 @@ export function parseStack(input: unknown, source: string): ParsedStack {
 }
 
 function invalid(source: string, lines: string[]): EdgeparityError<"STACK_INVALID"> {
-  return new EdgeparityError("STACK_INVALID", `${source}: the stack is not valid:\n  ${lines.join("\n  ")}`);
+  // `<path>: NoSuchCachePolicy: …`: one AWS code for every problem becomes the error's name.
+  const codes = new Set(lines.map((l) => /^[^\s]+: ([A-Z][A-Za-z]+): /.exec(l)?.[1]));
+  const awsCode = codes.size === 1 ? [...codes][0] : undefined;
+  return new EdgeparityError("STACK_INVALID", `${source}: the stack is not valid:\n  ${lines.join("\n  ")}`, { awsCode });
 }

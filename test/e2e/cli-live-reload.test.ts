@@ -181,7 +181,8 @@ describe("e2e: edgeparity up applies edits while serving (issue 9)", () => {
       assert.match(yamlError.error!, /edgeparity\.yaml \(line \d+, column \d+\): not valid YAML or JSON/);
       assert.match(
         live.s.stderr(),
-        /error: revision 2 not applied: .*edgeparity\.yaml \(line \d+, column \d+\): not valid YAML or JSON.*; still serving revision 1/,
+        // The offending line and a caret follow the message (issue 15), so the verdict gets its own line.
+        /error: revision 2 not applied: .*edgeparity\.yaml \(line \d+, column \d+\): not valid YAML or JSON.*\n {2}\d+ \| .*\n {2} *\| *\^\nstill serving revision 1/,
       );
       await assertServes(live, url, "origin web", "after the invalid YAML (revision 1)");
 

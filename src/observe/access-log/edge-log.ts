@@ -62,12 +62,16 @@ export function formatCloudFrontLine(e: EdgeRequestEvent): string {
 /** Subscribes to the request channels; returns an unsubscribe function. */
 export function subscribeAccessLog(format: LogFormat, write: (line: string) => void): () => void {
   const onEdge = (m: unknown) => write(`${format === "cloudfront" ? formatCloudFrontLine(m as EdgeRequestEvent) : formatTextLine(m as EdgeRequestEvent)}\n`);
-  const onAlb = (m: unknown) => write(`${formatAlbTextLine(m as AlbRequestEvent)}\n`);
+  // In the AWS formats a load balancer's request is its own access-log line: ALB's 29 fields (alb.md §11).
+  const onAlb = (m: unknown) => {
+    const e = m as AlbRequestEvent;
+    write(`${format === "cloudfront" && e.accessLogLine !== undefined ? e.accessLogLine : formatAlbTextLine(e)}\n`);
+  };
   if (format === "cloudfront") write(`${CLOUDFRONT_LOG_HEADER}\n`);
   EDGE_REQUEST.subscribe(onEdge);
-  if (format === "text") ALB_REQUEST.subscribe(onAlb);
+  ALB_REQUEST.subscribe(onAlb);
   return () => {
     EDGE_REQUEST.unsubscribe(onEdge);
-    if (format === "text") ALB_REQUEST.unsubscribe(onAlb);
+    ALB_REQUEST.unsubscribe(onAlb);
   };
 }

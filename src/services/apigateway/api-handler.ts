@@ -3,6 +3,8 @@ import type { Clock } from "../../core/clock.js";
 import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
 import type { ConnectionInfo, HttpHandler } from "../../core/service.js";
+import { isTraced, publishTrace, traceIdOf } from "../../core/trace.js";
+import { traceRequest } from "../../core/trace-request.js";
 import { createHash } from "node:crypto";
 import type { LambdaRuntime } from "../lambda/index.js";
 import type { ApiPlan, HttpApiPlan, IntegrationPlan, RestApiPlan, StagePlan } from "./compile/api-plan.js";
@@ -74,6 +76,8 @@ export function createApiHandler(api: ApiPlan, d: ApiHandlerDeps, metrics: ApiMe
         log.add(`Extended Request Id: ${apiReq.extendedRequestId}`);
         log.add(`Starting execution for request: ${apiReq.requestId}`);
       }
+      apiReq.edgeparityTrace = traceIdOf(req.headers, conn.origin !== undefined, apiReq.requestId);
+      traceRequest(req, res, conn, "apigateway", apiReq.edgeparityTrace);
       // API Gateway finds the API by Host: a forwarded viewer Host names none (apigateway.md §12).
       if (!hosts.has(host)) return fail(api.kind === "rest" ? errors.restForbidden() : errors.httpForbidden());
       return api.kind === "rest" ? serveRest(api, apiReq, d, authorizerCache) : serveHttp(api, apiReq, d, httpAuthorizerCache);
@@ -98,11 +102,27 @@ async function serveRest(api: RestApiPlan, r: ApiRequest, d: ApiHandlerDeps, cac
   // The first path segment is the stage (apigateway.md §1).
   const m = /^\/([^/]+)(\/.*)?$/.exec(r.rawPath);
   const stage = m ? api.stages.get(m[1]!) : undefined;
-  if (!stage) return fail(errors.restForbidden());
+  if (!stage) {
+    if (isTraced("apiRoute"))
+      traceApi(
+        "apiRoute",
+        r,
+        `REST API ${api.name}: no stage ${m ? `'${m[1]}'` : "in the path"} (stages: ${[...api.stages.keys()].join(", ") || "none"}) → 403`,
+      );
+    return fail(errors.restForbidden());
+  }
   r.exec.stage = stage.name;
   const path = m![2] ?? "/";
   const scoped: ApiRequest = { ...r, rawPath: path };
   const match = api.matcher.match(r.method, path);
+  if (isTraced("apiRoute"))
+    traceApi(
+      "apiRoute",
+      r,
+      match
+        ? `REST API ${api.name} stage ${stage.name}: resource ${match.value.resourcePath} method ${match.value.method} → ${match.value.integration.type} integration`
+        : `REST API ${api.name} stage ${stage.name}: no resource and method match ${r.method} ${path} → 403 MissingAuthenticationTokenException`,
+    );
   if (!match) {
     const auth = headerValue(r.headerLines, "authorization");
     // A non-SigV4 Authorization header changes the no-match answer (apigateway.md §2 [obs]).
@@ -176,6 +196,14 @@ async function serveRest(api: RestApiPlan, r: ApiRequest, d: ApiHandlerDeps, cac
       },
       { lambda: d.lambda, clock: d.clock, cache },
     );
+    if (isTraced("apiAuthorizer"))
+      traceApi(
+        "apiAuthorizer",
+        r,
+        a.ok
+          ? `${t.authorizer.type} authorizer ${t.authorizer.id}: allowed principal ${String(a.output.principalId)}`
+          : `${t.authorizer.type} authorizer ${t.authorizer.id}: ${a.reason} → ${a.error.status}`,
+      );
     if (!a.ok) {
       d.log.debug(`api ${api.name}: authorizer ${t.authorizer.id}: ${a.reason}`);
       xlog.add(`Authorizer ${t.authorizer.id}: ${a.reason}`);
@@ -241,16 +269,30 @@ async function serveHttp(api: HttpApiPlan, r: ApiRequest, d: ApiHandlerDeps, cac
     r.method === "OPTIONS" &&
     headerValue(r.headerLines, "access-control-request-method") !== undefined &&
     !(api.defaultRouteAuthorized && !api.matcher.match("OPTIONS", path))
-  )
-    return { kind: "response", parts: answerPreflight(api.cors, origin), traced: false };
+  ) {
+    const parts = answerPreflight(api.cors, origin);
+    if (isTraced("apiCors")) traceApi("apiCors", r, `HTTP API ${api.name}: preflight from ${origin} answered by API Gateway: ${corsVerdict(parts)}`);
+    return { kind: "response", parts, traced: false };
+  }
   const outcome = await routeHttp(api, { ...r, rawPath: path }, stage, d, cache);
-  return api.cors && outcome.kind === "response" ? { ...outcome, parts: applyCors(api.cors, origin, outcome.parts) } : outcome;
+  if (!api.cors || outcome.kind !== "response") return outcome;
+  const parts = applyCors(api.cors, origin, outcome.parts);
+  if (isTraced("apiCors") && origin !== undefined) traceApi("apiCors", r, `HTTP API ${api.name}: request from ${origin}: ${corsVerdict(parts)}`);
+  return { ...outcome, parts };
 }
 
 /** Route → throttle → integration, for a request whose rawPath no longer carries the stage. */
 async function routeHttp(api: HttpApiPlan, r: ApiRequest, s: StagePlan, d: ApiHandlerDeps, cache: AuthorizerCache<HttpAuthorizerDecision>): Promise<Outcome> {
   const match = api.matcher.match(r.method, r.rawPath);
   const target = match?.value ?? api.defaultRoute;
+  if (isTraced("apiRoute"))
+    traceApi(
+      "apiRoute",
+      r,
+      target
+        ? `HTTP API ${api.name} stage ${s.name}: route ${target.routeKey}${target.integration ? ` → ${target.integration.type} integration` : " has no integration → 404"}`
+        : `HTTP API ${api.name} stage ${s.name}: no route matches ${r.method} ${r.rawPath} and there is no $default route → 404`,
+    );
   if (!target) return fail(errors.httpNotFound());
   if (!target.integration) return fail(errors.httpNotFound());
   const pathParameters = match?.pathParameters;
@@ -259,6 +301,12 @@ async function routeHttp(api: HttpApiPlan, r: ApiRequest, s: StagePlan, d: ApiHa
   let jwt: { claims: Record<string, string>; scopes: string[] | null } | undefined;
   if (target.jwt) {
     const a = authorizeJwt(target.jwt.authorizer, r, target.jwt.scopes, d.clock.now());
+    if (isTraced("apiAuthorizer"))
+      traceApi(
+        "apiAuthorizer",
+        r,
+        `JWT authorizer ${target.jwt.authorizer.id}: ${a.ok ? `allowed (sub ${a.claims["sub"] ?? "-"})` : `${a.reason} → ${a.error.status}`}`,
+      );
     if (!a.ok) {
       d.log.debug(`api ${api.name}: JWT authorizer ${target.jwt.authorizer.id}: ${a.reason}`);
       return fail(a.error);
@@ -549,4 +597,13 @@ function observe(api: ApiPlan, r: ApiRequest, o: Outcome, bytes: number, d: ApiH
     executionLog: log.lines,
   };
   APIGATEWAY_REQUEST.publish(event);
+}
+
+function traceApi(name: "apiRoute" | "apiAuthorizer" | "apiCors", r: ApiRequest, message: string): void {
+  publishTrace(name, r.edgeparityTrace, "apigateway", message);
+}
+
+function corsVerdict(parts: IntegrationResponseParts): string {
+  const allowed = parts.headers.find(([k]) => k === "access-control-allow-origin");
+  return allowed ? `allowed (Access-Control-Allow-Origin ${allowed[1]})` : "origin not in AllowOrigins: no Access-Control-Allow-* headers";
 }

@@ -3,7 +3,8 @@ import { EdgeparityError } from "../../core/errors.js";
 import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
 import type { HostPolicy, HttpHandler, RunningService } from "../../core/service.js";
-import { EDGE_REQUEST, type EdgeRequestEvent } from "../../core/trace.js";
+import { EDGE_REQUEST, traceIdOf, type EdgeRequestEvent } from "../../core/trace.js";
+import { traceRequest } from "../../core/trace-request.js";
 import type { LambdaRuntime } from "../lambda/index.js";
 import { join } from "node:path";
 import {
@@ -20,7 +21,8 @@ import { EdgeContext } from "./edge/edge-context.js";
 import type { EdgeRuntime } from "./edge/edge-runtime.js";
 import { compilePipeline, runPipeline } from "./edge/pipeline.js";
 import { writeResponse } from "./edge/stages/99-respond/write-response.js";
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { isClientAbort } from "../../core/http/client-abort.js";
 import type { OriginClient } from "./edge/stages/60-origin-fetch/origin-client.js";
 import { OriginClients } from "./edge/origin-clients.js";
 import { malformedRequest, originInvalidResponse } from "./errors.js";
@@ -202,11 +204,18 @@ function distributionHandler(plan: DistributionPlan, runtime: EdgeRuntime, cache
     // A viewer that resets mid-body makes the request emit 'error'; the pipeline reacts through
     // EdgeContext.viewerGone, and this listener keeps it from ever being an uncaught exception.
     req.on("error", noop);
-    const fail = (err: unknown) => failRequest(plan, runtime, requestId, res, err);
+    const fail = (err: unknown) => failRequest(plan, runtime, requestId, req, res, err);
     try {
       const socket = req.socket;
       const ctx = new EdgeContext(req, res, plan, runtime, conn, requestId, normaliseIp(socket.remoteAddress), socket.remotePort ?? 0);
-      if (EDGE_REQUEST.hasSubscribers) res.once("close", () => publish(ctx, socket));
+      // A distribution behind another one files its decisions under the viewer's request (core/trace.ts).
+      if (conn.origin !== undefined) ctx.traceId = traceIdOf(req.headers, true, requestId);
+      traceRequest(req, res, conn, "cloudfront", ctx.traceId);
+      if (EDGE_REQUEST.hasSubscribers) {
+        // Connection facts are read now: after the response the socket may be detached or gone (HTTP/2).
+        const facts = connectionFacts(req, ctx);
+        res.once("close", () => publish(ctx, facts));
+      }
       if (req.url === "*") {
         // `OPTIONS *` (RFC 9110 §9.3.7) names no object: CloudFront answers it without an origin.
         ctx.response = malformedRequest(requestId);
@@ -222,7 +231,14 @@ function distributionHandler(plan: DistributionPlan, runtime: EdgeRuntime, cache
 }
 
 /** The one catch point of a request: logged once with its stack, answered with CloudFront's 502 page. */
-function failRequest(plan: DistributionPlan, runtime: EdgeRuntime, requestId: string, res: ServerResponse, err: unknown): void {
+function failRequest(plan: DistributionPlan, runtime: EdgeRuntime, requestId: string, req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  if (isClientAbort(req, err)) {
+    runtime.log.info(
+      `distribution ${plan.id}: request ${requestId} (${req.method} ${req.url}): client abort: the viewer closed the connection before the request was complete`,
+    );
+    res.destroy();
+    return;
+  }
   runtime.log.error(`distribution ${plan.id}: request ${requestId} failed inside edgeparity: ${(err as Error).stack ?? err}`);
   if (res.headersSent || res.destroyed) {
     res.destroy();
@@ -248,10 +264,45 @@ function normaliseIp(ip: string | undefined): string {
   return ip.startsWith("::ffff:") ? ip.slice(7) : ip;
 }
 
-function publish(ctx: EdgeContext, socket: EdgeContext["req"]["socket"]): void {
+interface ConnectionFacts {
+  /** HTTP/1.x: the connection's bytes written before this response (keep-alive carries earlier ones). */
+  bytesBefore: number;
+  socket: { bytesWritten?: number };
+  tlsProtocol: string;
+  tlsCipher: string;
+}
+
+type TlsFacts = { getProtocol?: () => string | null; getCipher?: () => { name: string } | null };
+
+/**
+ * sc-bytes and the TLS fields of the CloudFront log (cloudfront.md §16.1) per request: on HTTP/1.x
+ * the connection's byte count since the request began (it is shared by keep-alive requests), on
+ * HTTP/2 this stream's counted body bytes plus its header block (the session's count covers every
+ * stream); TLS facts from the session's TLS socket, read when the request starts.
+ */
+function connectionFacts(req: EdgeContext["req"], ctx: EdgeContext): ConnectionFacts {
+  const h2 = (req as unknown as { stream?: { session?: { socket?: unknown } } }).stream?.session?.socket;
+  const socket = (h2 ?? req.socket) as { bytesWritten?: number } & TlsFacts;
+  if (h2 !== undefined) ctx.isCountingBodyBytes = true;
+  const https = ctx.protocol === "https";
+  return {
+    bytesBefore: h2 === undefined ? (socket.bytesWritten ?? 0) : 0,
+    socket: h2 === undefined ? socket : {},
+    tlsProtocol: https ? (socket.getProtocol?.() ?? "-") : "-",
+    tlsCipher: https ? (socket.getCipher?.()?.name ?? "-") : "-",
+  };
+}
+
+/** An HTTP/2 response's header block, as its HTTP/1.1 text would count it (HPACK makes it smaller on the wire). */
+function headerBytes(res: NonNullable<EdgeContext["res"]>): number {
+  let n = 12; // ":status: 200" and its separator
+  for (const [k, v] of Object.entries(res.getHeaders())) for (const one of Array.isArray(v) ? v : [v]) n += k.length + String(one).length + 4;
+  return n;
+}
+
+function publish(ctx: EdgeContext, facts: ConnectionFacts): void {
   const r = ctx.response;
   const res = ctx.res!;
-  const tls = socket as { getProtocol?: () => string | null; getCipher?: () => { name: string } };
   const event: EdgeRequestEvent = {
     time: ctx.runtime.clock.now(),
     distributionId: ctx.plan.id,
@@ -271,16 +322,15 @@ function publish(ctx: EdgeContext, socket: EdgeContext["req"]["socket"]): void {
     clientPort: ctx.clientPort,
     protocol: ctx.protocol,
     httpVersion: ctx.httpVersion,
-    bytesSent: (socket as { bytesWritten?: number }).bytesWritten ?? 0,
+    bytesSent: ctx.isCountingBodyBytes ? (res.headersSent ? headerBytes(res) : 0) + ctx.sentBodyBytes : (facts.socket.bytesWritten ?? 0) - facts.bytesBefore,
     bytesReceived: Number(ctx.req.headers["content-length"] ?? 0),
     userAgent: String(ctx.req.headers["user-agent"] ?? "-"),
     referer: String(ctx.req.headers.referer ?? "-"),
     forwardedFor: String(ctx.req.headers["x-forwarded-for"] ?? "-"),
     contentType: String(res.getHeader("content-type") ?? "-"),
     contentLength: String(res.getHeader("content-length") ?? "-"),
-    tlsProtocol: ctx.protocol === "https" ? (tls.getProtocol?.() ?? "-") : "-",
-    // getCipher() is null once the viewer's TLS socket is gone (a client that aborted mid-upload).
-    tlsCipher: ctx.protocol === "https" ? (tls.getCipher?.()?.name ?? "-") : "-",
+    tlsProtocol: facts.tlsProtocol,
+    tlsCipher: facts.tlsCipher,
     ...(ctx.functionRuns.length ? { functions: ctx.functionRuns.map(({ logs: _logs, ...run }) => run) } : {}),
   };
   EDGE_REQUEST.publish(event);

@@ -1,5 +1,5 @@
 import { LOCAL_ACCOUNT_ID } from "../../core/account.js";
-import { didYouMean } from "../../core/did-you-mean.js";
+import { closestNames, didYouMean } from "../../core/did-you-mean.js";
 import { EdgeparityError } from "../../core/errors.js";
 import { processSecret } from "../../core/ids.js";
 import { InFlight } from "../../core/in-flight.js";
@@ -125,11 +125,12 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
           continue;
         }
         const lb = /^(?:internal-)?([a-z0-9-]+?)-\d+\.[a-z0-9-]+\.elb\.amazonaws\.com$/.exec(domain)?.[1];
+        const lbNames = stack.loadBalancers.map((l) => l.Name);
         problems.push(
           `${where} (Id '${o.Id}', DomainName '${o.DomainName}') is not bound to anything local. ` +
             (lb
-              ? `No load balancer named '${lb}' is declared under loadBalancers; declare it, or bind the name under local.origins.`
-              : `Add a binding to the stack:\n      local:\n        origins:\n          ${o.DomainName}: http://127.0.0.1:PORT`),
+              ? `No load balancer named '${lb}' is declared under loadBalancers${didYouMean(lb, lbNames)}; declare it, or bind the name under local.origins.`
+              : `${nearDeclaredOrigin(domain, stack) ?? "Add"} a binding to the stack:\n      local:\n        origins:\n          ${o.DomainName}: http://127.0.0.1:PORT`),
         );
       }
     }
@@ -313,4 +314,25 @@ export function testFunctionInPlan(
 export function testFunctionOfRevision(plans: ReadonlyMap<string, unknown>, name: string, event: unknown, stage: FunctionStage, now: number): TestResult {
   const plan = plans.get(CLOUDFRONT_SERVICE.name) as CloudFrontPlan;
   return testFunctionInPlan(plan.functions, name, event, stage, now);
+}
+
+/**
+ * A custom origin's DomainName that is a typo of a declared bucket's or load balancer's AWS name
+ * (`my-site.s3.us-east-1.amazonaws.con`, `app-alb-1.us-east-1.elb.amazonaw.com`): said before the
+ * binding advice, which would only hide the typo (issue 15).
+ */
+function nearDeclaredOrigin(domain: string, stack: Stack): string | undefined {
+  const known = new Map<string, string>();
+  for (const b of new Set([...Object.keys(stack.buckets), ...Object.keys(stack.local.buckets)])) {
+    known.set(`${b}.s3.amazonaws.com`, `bucket ${b}`);
+    known.set(`${b}.s3.us-east-1.amazonaws.com`, `bucket ${b}`);
+  }
+  // A load balancer's DNS name carries digits of its own: they are compared as one placeholder.
+  for (const l of stack.loadBalancers) known.set(`${l.Name.toLowerCase()}-0.us-east-1.elb.amazonaws.com`, `load balancer ${l.Name}`);
+  const typed = domain.replace(/-\d+\.([a-z0-9-]+)\.elb\./, "-0.$1.elb.");
+  const near = closestNames(typed, known.keys(), 1)[0];
+  if (near === undefined) return undefined;
+  const what = known.get(near)!;
+  const example = what.startsWith("bucket") ? near : near.replace("-0.", "-1234567890.");
+  return `It is close to the ${what} (${example}): a typo in DomainName? If not, add`;
 }

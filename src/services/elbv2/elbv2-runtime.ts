@@ -5,6 +5,7 @@ import { EdgeparityError } from "../../core/errors.js";
 import type { Ids } from "../../core/ids.js";
 import { InFlight } from "../../core/in-flight.js";
 import type { Log } from "../../core/log.js";
+import type { TraceScope } from "../../core/trace.js";
 import type { ConnectionInfo, HostPolicy, HttpHandler, RunningService } from "../../core/service.js";
 import { startLambdaRuntime, type LambdaRuntime } from "../lambda/index.js";
 import { ListenerSlots, type ListenerSpec, type PreparedListeners } from "./listener/listener-slots.js";
@@ -35,6 +36,8 @@ export interface Elbv2Deps {
   host?: string;
   /** The Lambda runtime Lambda targets run in; one is started (and closed with the service) when absent. */
   lambda?: LambdaRuntime;
+  /** The stack's trace scope, for requests on the listeners' own ports (core/trace.ts). */
+  trace?: TraceScope;
 }
 
 /** A bound target after start: a URL (a command target is already running), or a Lambda handler file. */
@@ -226,6 +229,7 @@ export function startElbv2(deps: Elbv2Deps): Elbv2Service {
             clock: deps.clock,
             ids: deps.ids,
             log: deps.log,
+            trace: deps.trace,
             ...state,
           });
         });

@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock } from "../../core/clock.js";
 import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
-import type { HostPolicy, HttpHandler } from "../../core/service.js";
-import { ALB_REQUEST } from "../../core/trace.js";
+import type { ConnectionInfo, HostPolicy, HttpHandler } from "../../core/service.js";
+import { ALB_REQUEST, TRACE, traceIdOf, type TraceScope } from "../../core/trace.js";
+import { traceRequest } from "../../core/trace-request.js";
 import { formatAccessLogLine, requestBytes } from "./access-log.js";
 import { sendAlbError } from "./errors.js";
 import { captureConnectionFacts, type ConnectionFacts } from "./listener/connection-facts.js";
@@ -78,6 +79,7 @@ export function compileLoadBalancer(
     log: Log;
     counters: Counters;
     accessLog: string[];
+    trace?: TraceScope;
   },
 ): LoadBalancerRuntime {
   const attrs = attributeMap(lb.Attributes, LOAD_BALANCER_ATTRIBUTES);
@@ -166,9 +168,16 @@ export function compileLoadBalancer(
     return ac.signal;
   };
 
-  const serve = (h: ListenerHandler, req: IncomingMessage, res: ServerResponse) => {
+  const serve = (h: ListenerHandler, req: IncomingMessage, res: ServerResponse, gateway?: ConnectionInfo) => {
     const createdAt = d.clock.now();
     const started = performance.now();
+    // Behind CloudFront (an origin door), the decisions join the viewer's trace (core/trace.ts).
+    const scope = gateway?.trace ?? d.trace;
+    let traceId = "";
+    if (TRACE.request.channel.hasSubscribers || scope?.header === true) {
+      traceId = traceIdOf(req.headers, gateway?.origin !== undefined, `${lb.Name}-${d.ids.hex32().slice(0, 16)}`);
+      traceRequest(req, res, gateway, "elbv2", traceId, scope);
+    }
     let conn: ConnectionFacts | undefined;
     let signal: AbortSignal | undefined;
     let priority = "-";
@@ -177,7 +186,7 @@ export function compileLoadBalancer(
       // Socket facts are read now: after the response Node detaches the socket (issue 8 §1).
       conn = captureConnectionFacts(req, h.env.protocol);
       signal = watchClient(req, res, h.env.server);
-      const r = h.handle(req, res, conn, signal);
+      const r = h.handle(req, res, conn, signal, traceId);
       priority = r.priority;
       outcome = r.outcome;
     } catch (e) {
@@ -308,7 +317,7 @@ export function compileLoadBalancer(
     gatewayHandler: (req, res, conn) => {
       const h = conn.protocol === "https" ? forHttps : forHttp;
       if (!h) return void sendAlbError(res, 503);
-      serve(h, req, res);
+      serve(h, req, res, conn);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { didYouMean } from "../../core/did-you-mean.js";
 import type { LiveService, ServiceModule } from "../../core/service.js";
 import type { TargetBinding } from "./schema/stack-slice.js";
 import type { Stack } from "../../model/stack.js";
@@ -13,6 +14,7 @@ import {
 import type { LoadBalancer, TargetGroup } from "./schema/load-balancer.js";
 import { answerElbv2, ELBV2_API_PROTOCOL } from "./api/handler.js";
 import { elbv2ApiDeps } from "./api/stack-api-deps.js";
+import { targetGroupName } from "./schema/validate-load-balancers.js";
 
 /**
  * ELBv2 as the engine drives it. Bind claims the AWS DNS names origins use for a declared load
@@ -26,6 +28,8 @@ export interface Elbv2Plan {
   loadBalancers: readonly LoadBalancer[];
   targetGroups: readonly TargetGroup[];
   targets: Readonly<Record<string, readonly TargetBinding[]>>;
+  /** Per target group: command targets' start deadline (ms) and where their output goes. */
+  commandOptions: Readonly<Record<string, { startTimeoutMs: number; output: "info" | "debug" | "off" }>>;
   listenerPorts: Readonly<Record<string, Readonly<Record<string, number>>>>;
   baseDir: string;
   certificateHosts: readonly string[];
@@ -37,9 +41,14 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
   name: "elbv2",
   async bind(stack, ctx) {
     const names = new Map(stack.loadBalancers.map((l) => [l.Name.toLowerCase(), l.Name]));
+    // A binding for a group nobody declared is a typo more often than not: refuse it, with the nearest names.
+    const groups = stack.targetGroups.map((t) => t.Name);
+    const problems = Object.keys(stack.local.targetGroups)
+      .filter((n) => !groups.includes(n))
+      .map((n) => `local.targetGroups.${n}: no target group named '${n}' is declared under targetGroups${didYouMean(n, groups)}`);
     return {
       binding: undefined,
-      problems: [],
+      problems,
       claimOrigin(domain) {
         const lb = loadBalancerFromHost(domain);
         const name = lb === undefined ? undefined : names.get(lb.toLowerCase());
@@ -56,6 +65,9 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
       loadBalancers: stack.loadBalancers,
       targetGroups: stack.targetGroups,
       targets: Object.fromEntries(Object.entries(stack.local.targetGroups).map(([tg, b]) => [tg, b.targets])),
+      commandOptions: Object.fromEntries(
+        Object.entries(stack.local.targetGroups).map(([tg, b]) => [tg, { startTimeoutMs: (b.startTimeout ?? 15) * 1000, output: b.output ?? "info" }]),
+      ),
       listenerPorts: Object.fromEntries(Object.entries(stack.local.loadBalancers).map(([name, b]) => [name, b.listeners])),
       baseDir: ctx.baseDir,
       certificateHosts: [...certificateHosts, ...ctx.claimed],
@@ -63,7 +75,7 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
   },
   async start(first, ctx) {
     const commands = new Map<string, CommandTarget>();
-    const inner = startElbv2({ clock: ctx.clock, ids: ctx.ids, log: ctx.log, region: ctx.region, host: ctx.host });
+    const inner = startElbv2({ clock: ctx.clock, ids: ctx.ids, log: ctx.log, region: ctx.region, host: ctx.host, trace: ctx.trace });
     let cert: { hosts: string; tls: { keyPem: string; certPem: string } } | undefined;
 
     /** Each target group's targets; commands not running yet are started and added to `started`. */
@@ -76,12 +88,13 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
           else if ("url" in t) urls.push(t.url);
           else if ("lambda" in t) urls.push({ lambda: t.lambda, handler: t.handler });
           else {
-            const key = `${tg}\u0000${plan.baseDir}\u0000${JSON.stringify(t)}`;
+            const key = `${tg}\u0000${plan.baseDir}\u0000${JSON.stringify(t)}\u0000${JSON.stringify(plan.commandOptions[tg])}`;
             keep.add(key);
             let c = commands.get(key);
             if (!c) {
               const cwd = t.cwd ? new URL(t.cwd, `file://${plan.baseDir}/`).pathname : plan.baseDir;
-              c = await startCommandTarget({ command: t.command, cwd, env: t.env, port: t.port }, tg, ctx.log);
+              const o = plan.commandOptions[tg]!;
+              c = await startCommandTarget({ command: t.command, cwd, env: t.env, port: t.port, ...o }, tg, ctx.log, ctx.clock);
               commands.set(key, c);
               started.push(key);
             }
@@ -158,6 +171,25 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
       },
       apply,
       reloadFunctions: () => inner.reloadFunctions(),
+      describeOrigin(domain) {
+        const name = loadBalancerFromHost(domain);
+        const lb = current?.loadBalancers.find((l) => l.Name.toLowerCase() === name?.toLowerCase());
+        if (!lb) return undefined;
+        // The groups its listeners forward to, with their targets' health as DescribeTargetHealth has it now.
+        const groups = new Set<string>();
+        for (const l of lb.Listeners)
+          for (const a of [...l.DefaultActions, ...l.Rules.flatMap((r) => r.Actions)])
+            for (const arn of a.ForwardConfig?.TargetGroups.map((t) => t.TargetGroupArn) ?? (a.TargetGroupArn ? [a.TargetGroupArn] : []))
+              groups.add(targetGroupName(arn));
+        const parts = [...groups].map((g) => {
+          const health = inner.targetGroups.get(g)?.health() ?? [];
+          if (health.length === 0) return `target group ${g}: no targets → 503`;
+          const counts = new Map<string, number>();
+          for (const h of health) counts.set(h.state, (counts.get(h.state) ?? 0) + 1);
+          return `target group ${g}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(", ")}`;
+        });
+        return `load balancer ${lb.Name}: ${parts.join("; ") || "no forward actions"}`;
+      },
       async close() {
         await inner.close();
         await stop([...commands.keys()]);

@@ -187,6 +187,11 @@ export async function startS3(buckets: readonly BucketRuntime[], deps: S3Deps): 
       return restHandler(name);
     },
     applyBuckets,
+    describeOrigin(domain, caller) {
+      const name = bucketFromHost(domain);
+      if (name === undefined) return undefined;
+      return service.describeBucketFor(name, caller);
+    },
     async close() {
       for (const stop of watchers.values()) stop();
       watchers.clear();

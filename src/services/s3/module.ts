@@ -1,3 +1,4 @@
+import { didYouMean } from "../../core/did-you-mean.js";
 import { stat } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import type { ServiceModule } from "../../core/service.js";
@@ -23,6 +24,8 @@ export const S3_SERVICE: ServiceModule<Stack, BucketRuntime[], S3Plan, S3Live> =
     const buckets: BucketRuntime[] = [];
     const names = new Set([...Object.keys(stack.buckets), ...Object.keys(stack.local.buckets)]);
     for (const name of [...names].sort()) {
+      const near = name in stack.buckets ? "" : didYouMean(name, Object.keys(stack.buckets));
+      if (near) ctx.log.warn(`local.buckets.${name}: binds a bucket no entry under buckets declares${near}; it is served as a bucket of its own`);
       const bound = stack.local.buckets[name]?.folder;
       if (bound === undefined) {
         buckets.push({ name, folder: join(ctx.stateDir, "s3", name), config: stack.buckets[name] });
@@ -49,7 +52,10 @@ export const S3_SERVICE: ServiceModule<Stack, BucketRuntime[], S3Plan, S3Live> =
       const name = bucketFromHost(domain)!;
       if (declared.has(name)) continue;
       declared.add(name);
-      ctx.log.info(`bucket ${name}: created empty (an origin names it); bind it to a folder with local.buckets.${name}.folder`);
+      const near = didYouMean(name, Object.keys(_stack.buckets));
+      // A name close to a declared bucket is most likely a typo in the origin's DomainName (issue 15).
+      if (near) ctx.log.warn(`bucket ${name}: created empty because an origin's DomainName names it${near}`);
+      else ctx.log.info(`bucket ${name}: created empty (an origin names it); bind it to a folder with local.buckets.${name}.folder`);
       implicit.push({ name, folder: join(ctx.stateDir, "s3", name) });
     }
     const credentials = [...DEFAULT_CREDENTIALS, ...ctx.offers.signingPrincipals];

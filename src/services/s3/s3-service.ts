@@ -6,11 +6,14 @@ import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
 import { safeDecode } from "../../core/uri.js";
 import { LOCAL_ACCOUNT_ID } from "../../core/account.js";
-import type { ConnectionInfo } from "../../core/service.js";
+import type { ConnectionInfo, OriginCaller } from "../../core/service.js";
+import { isTraced, publishTrace, traceIdOf } from "../../core/trace.js";
+import { traceRequest } from "../../core/trace-request.js";
+import { isClientAbort } from "../../core/http/client-abort.js";
 import { SigV4Verifier, type Credential } from "./auth/sigv4.js";
 import { encodeHeaderText } from "./header-text.js";
 import { BucketState } from "./bucket-state.js";
-import { CORS_NO_BUCKET, CORS_NOT_ALLOWED, CORS_NOT_ENABLED, evaluateCors } from "./cors/evaluate-cors.js";
+import { CORS_NO_BUCKET, CORS_NOT_ALLOWED, CORS_NOT_ENABLED, evaluateCors, explainCors, type CompiledCorsRule } from "./cors/evaluate-cors.js";
 import {
   accessDenied,
   bucketAlreadyOwnedByYou,
@@ -24,7 +27,7 @@ import {
   operationNotImplemented,
   type S3Error,
 } from "./errors.js";
-import { evaluatePolicy } from "./policy/evaluate-policy.js";
+import { evaluatePolicy, explainPolicy, type Principal } from "./policy/evaluate-policy.js";
 import {
   deleteBucketCors,
   deleteBucketPolicy,
@@ -132,6 +135,21 @@ export class S3Service {
     this.#operations = this.#buildOperations();
   }
 
+  /**
+   * How the bucket will answer CloudFront: its object count and the policy's verdict on
+   * s3:GetObject of the sample key (the README tour's private bucket says why it answers 403).
+   */
+  describeBucketFor(name: string, caller: OriginCaller): string {
+    const b = this.buckets.get(name);
+    if (!b) return `bucket ${name}: does not exist (NoSuchBucket)`;
+    const count = b.store.size;
+    const principal: Principal = caller.signed ? { kind: "service", service: caller.service } : { kind: "anonymous" };
+    const context = new Map([["aws:sourcearn", caller.sourceArn]]);
+    const x = explainPolicy(b.policy, { principal, action: "s3:GetObject", resource: `arn:aws:s3:::${name}/${caller.sampleKey}`, context });
+    const objects = count === 0 ? "empty" : `${count} object${count === 1 ? "" : "s"}`;
+    return `bucket ${name}: ${objects}; ${caller.signed ? "OAC-signed" : "unsigned (no OAC)"} s3:GetObject ${x.reason}${x.decision === "allow" ? "" : " → 403 AccessDenied"}`;
+  }
+
   /** Opens every bucket found on disk under storeRoot (buckets made through the API earlier). */
   /** A new revision's keys (the account's and every signing principal's); requests already verified keep their verdict. */
   setCredentials(credentials: readonly Credential[]): void {
@@ -166,6 +184,7 @@ export class S3Service {
     let call: S3Call | undefined;
     try {
       call = this.#address(req, res, conn, virtualBucket, requestId);
+      traceRequest(req, res, conn, "s3", call.traceId);
       const pending = this.#dispatch(call);
       const c = call;
       pending.catch((e: unknown) => this.#fail(req, res, c, requestId, e));
@@ -175,6 +194,13 @@ export class S3Service {
   }
 
   #fail(req: IncomingMessage, res: ServerResponse, call: S3Call | undefined, requestId: string, e: unknown): void {
+    if (isClientAbort(req, e)) {
+      this.deps.log.info(
+        `s3: ${req.method} ${req.url} (request ${requestId}): client abort: the connection closed before the request was complete; nothing was stored`,
+      );
+      res.destroy();
+      return;
+    }
     this.deps.log.error(`s3: ${req.method} ${req.url} (request ${requestId}) failed inside edgeparity: ${(e as Error)?.stack ?? String(e)}`);
     answerInternalError(req, res, call, requestId);
   }
@@ -204,6 +230,7 @@ export class S3Service {
       key: rawKey === undefined ? undefined : safeDecode(rawKey),
       bucket: bucketName === undefined ? undefined : this.buckets.get(bucketName),
       requestId,
+      traceId: traceIdOf(req.headers, conn.origin !== undefined, requestId),
       hostId: Buffer.from(requestId + requestId).toString("base64"),
       principal: { kind: "anonymous" },
       isSigned: false,
@@ -350,7 +377,15 @@ export class S3Service {
     if (referer) context.set("aws:referer", referer);
     const ua = call.req.headers["user-agent"];
     if (ua) context.set("aws:useragent", ua);
-    const decision = evaluatePolicy(bucket?.policy, { principal: call.principal, action, resource, context });
+    const r = { principal: call.principal, action, resource, context };
+    if (isTraced("s3Authorization")) {
+      const x = explainPolicy(bucket?.policy, r);
+      publishTrace("s3Authorization", call.traceId, "s3", `bucket ${bucketName}: ${action} ${x.reason}`, {
+        details: x.details,
+        data: { decision: x.decision },
+      });
+    }
+    const decision = evaluatePolicy(bucket?.policy, r);
     return decision === "allow" ? undefined : accessDenied();
   }
 
@@ -427,9 +462,14 @@ export class S3Service {
     const resourceType = call.key === undefined ? "BUCKET" : "OBJECT";
     const bucket = call.bucket;
     if (!bucket) return sendError(call, corsForbidden(CORS_NO_BUCKET, methodLabel, "BUCKET"));
-    if (!bucket.cors) return sendError(call, corsForbidden(CORS_NOT_ENABLED, methodLabel, "BUCKET"));
+    if (!bucket.cors) {
+      if (isTraced("s3Cors"))
+        publishTrace("s3Cors", call.traceId, "s3", `bucket ${bucket.name}: preflight from ${origin} refused: the bucket has no CORS configuration`);
+      return sendError(call, corsForbidden(CORS_NOT_ENABLED, methodLabel, "BUCKET"));
+    }
     // Choice: an OPTIONS without Access-Control-Request-Method is evaluated with method OPTIONS, which no rule allows.
     const verdict = evaluateCors(bucket.cors.compiled, origin, acrm ?? "OPTIONS", call.req.headers["access-control-request-headers"]);
+    if (isTraced("s3Cors")) traceCors(call, bucket.name, "preflight", origin, acrm ?? "OPTIONS", verdict.matched, bucket.cors.compiled);
     if (!verdict.matched) return sendError(call, corsForbidden(CORS_NOT_ALLOWED, methodLabel, resourceType));
     call.extraHeaders = verdict.headers;
     sendEmpty(call, 200);
@@ -441,8 +481,23 @@ export class S3Service {
     if (origin === undefined || !cors) return;
     const method = call.req.headers["access-control-request-method"] ?? call.method;
     const verdict = evaluateCors(cors.compiled, origin, method, call.req.headers["access-control-request-headers"]);
+    if (isTraced("s3Cors")) traceCors(call, call.bucket!.name, "request", origin, method, verdict.matched, cors.compiled);
     if (verdict.matched) call.extraHeaders = verdict.headers;
   }
+}
+
+/** The CORS verdict and each rule's reason (s3.md §6.2; issue 15). */
+function traceCors(call: S3Call, bucket: string, what: string, origin: string, method: string, matched: boolean, rules: readonly CompiledCorsRule[]): void {
+  const reasons = explainCors(rules, origin, method, call.req.headers["access-control-request-headers"]);
+  const verdict = matched
+    ? `${reasons.find((r) => r.endsWith(": matches"))!.replace(/: matches$/, "")} matched: Access-Control-Allow-* headers added`
+    : what === "preflight"
+      ? "no CORSRule matched → 403 AccessForbidden"
+      : "no CORSRule matched: no Access-Control-Allow-* headers";
+  publishTrace("s3Cors", call.traceId, "s3", `bucket ${bucket}: ${what} from ${origin} for ${method}: ${verdict}`, {
+    details: matched ? [] : reasons,
+    data: { matched },
+  });
 }
 
 /** The signer becomes the principal: the account, or the service a credential stands for (s3.md §8). */

@@ -30,6 +30,8 @@ export interface ApiRequest {
   /** x-amz-apigw-id / HTTP API requestId: 16 base64 characters (`Mc7UVioPPHcEKPA=`). */
   extendedRequestId: string;
   traceId: string;
+  /** The edgeparity trace this request's decisions go to (core/trace.ts): CloudFront's X-Amz-Cf-Id behind a distribution, else requestId. */
+  edgeparityTrace: string;
   timeEpoch: number;
   /** `09/Apr/2015:12:34:56 +0000` */
   time: string;
@@ -123,6 +125,7 @@ export function readApiRequest(req: IncomingMessage, body: Buffer, secure: boole
     userAgent,
     domainName: host.replace(/:\d+$/, "").toLowerCase(),
     requestId: id,
+    edgeparityTrace: id,
     extendedRequestId: Buffer.from(hex.slice(8, 30), "hex").toString("base64"),
     traceId,
     timeEpoch: now,

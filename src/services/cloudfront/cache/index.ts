@@ -5,5 +5,5 @@ export { DistributionCache, type CacheView } from "./distribution-cache.js";
 export type { Invalidation } from "./invalidation.js";
 export { DEFAULT_STORE_LIMITS, openDistributionStore } from "./memory-store.js";
 export { serveCached } from "./serve-cached.js";
-export { decideTtl } from "./ttl.js";
+export { decideTtl, describeTtl } from "./ttl.js";
 export { ADMIN_PREFIX, handleCacheAdmin } from "./admin-routes.js";

@@ -84,3 +84,35 @@ export function decideTtl(input: TtlInput): TtlDecision {
   else ttl = Math.min(Math.max(origin, policy.MinTTL), policy.MaxTTL);
   return ttl > 0 ? { isCached: true, ttl, cacheControl: cc, reason: origin === undefined ? "DefaultTTL" : "origin lifetime" } : no("TTL is 0");
 }
+
+/**
+ * Where a TTL decision came from, in words (issue 15's trace): the origin's `s-maxage`, `max-age`
+ * or `Expires`, or the policy's DefaultTTL, and whether MinTTL or MaxTTL clamped it (§4.3, §4.4).
+ */
+export function describeTtl(input: TtlInput, d: TtlDecision): string {
+  if (!d.isCached) return `not stored: ${d.reason}`;
+  const p = input.policy;
+  const policy = `MinTTL ${p.MinTTL}, DefaultTTL ${p.DefaultTTL}, MaxTTL ${p.MaxTTL}`;
+  if (d.reason !== "origin lifetime" && d.reason !== "DefaultTTL") return `stored for ${d.ttl} s (${d.reason}; ${policy})`;
+  const cc = d.cacheControl;
+  const origin = originLifetime(cc, input.headers["expires"], input.now);
+  const source =
+    origin === undefined
+      ? `DefaultTTL (the origin sent no s-maxage, max-age or Expires)`
+      : cc.sMaxAge !== undefined
+        ? `s-maxage=${cc.sMaxAge}`
+        : cc.maxAge !== undefined
+          ? `max-age=${cc.maxAge}`
+          : `Expires (${origin} s from now)`;
+  const clamp =
+    origin === undefined
+      ? p.MinTTL > p.DefaultTTL
+        ? ", raised to MinTTL"
+        : ""
+      : origin < p.MinTTL
+        ? `, raised to MinTTL ${p.MinTTL}`
+        : origin > p.MaxTTL
+          ? `, capped at MaxTTL ${p.MaxTTL}`
+          : "";
+  return `stored for ${d.ttl} s from ${source}${clamp} (${policy})`;
+}

@@ -41,6 +41,8 @@ export class EdgeContext {
   originOverride: OriginPlan | undefined = undefined;
   /** Edge functions run for this request, with their compute utilization (for the trace). */
   readonly functionRuns: FunctionRun[] = [];
+  /** The request's trace id (core/trace.ts): its request id, or the X-Amz-Cf-Id of a distribution in front of this one. */
+  traceId: string;
   /** Set by the origin stage: the origin the response came from, for the log. */
   originId = "-";
   /** True for the internal fetch of a custom error page. */
@@ -51,6 +53,12 @@ export class EdgeContext {
   cache: CacheState | undefined = undefined;
   /** Set while an origin reads the viewer's body (until its answer is complete): stops forwarding and drains the rest. */
   stopUpload: (() => void) | undefined = undefined;
+  /**
+   * Set when the access log listens on HTTP/2, where the connection's byte count covers every
+   * stream: 99-respond counts this response's body bytes into `sentBodyBytes` (sc-bytes, §16.1).
+   */
+  isCountingBodyBytes = false;
+  sentBodyBytes = 0;
   /** Served stale within stale-while-revalidate: pipeline.ts refreshes the object after responding (§4.7). */
   shouldRefreshInBackground = false;
   /** The body the origin gets instead of reading `req`: a Lambda@Edge function read or replaced it (cloudfront.md §14.2). */
@@ -80,6 +88,7 @@ export class EdgeContext {
     this.query = overrides?.query ?? (q === -1 ? "" : url!.slice(q + 1));
     this.hasQuery = overrides ? overrides.query !== "" : q !== -1;
     this.uri = this.viewerPath;
+    this.traceId = requestId;
     this.startedAt = performance.now();
     this.isBackgroundRefresh = overrides?.isBackgroundRefresh === true;
     this.isErrorPageFetch = overrides !== undefined && !this.isBackgroundRefresh;

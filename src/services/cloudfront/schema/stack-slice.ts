@@ -16,10 +16,16 @@ import { ResponseHeadersPolicyConfigSchema, type ResponseHeadersPolicyConfig } f
 import { validateDistribution } from "./validate-distribution.js";
 
 /** A distribution entry is a DistributionConfig, or `{ DistributionConfig }` as `get-distribution-config` prints it. */
+type DistributionConfigInput = z.input<typeof DistributionConfigSchema>;
+/** A distribution as written: its DistributionConfig, or wrapped as `aws cloudfront get-distribution-config` prints it. */
+export type DistributionEntryInput = DistributionConfigInput | { DistributionConfig: DistributionConfigInput; ETag?: string };
+
+// The cast only names the input type (a preprocess step's input is `unknown` to zod), so the stack's
+// input type completes and refuses typos in editors (issue 15); parsing is unchanged.
 const DistributionEntrySchema = z.preprocess(
   (v) => (v && typeof v === "object" && "DistributionConfig" in v ? (v as { DistributionConfig: unknown }).DistributionConfig : v),
   DistributionConfigSchema,
-);
+) as unknown as z.ZodType<z.output<typeof DistributionConfigSchema>, z.ZodTypeDef, DistributionEntryInput>;
 
 const sections = {
   /** Logical name → DistributionConfig. The logical name seeds the local distribution id. */

@@ -1,4 +1,4 @@
-import { didYouMean } from "../../../core/did-you-mean.js";
+import { closestNames, didYouMean } from "../../../core/did-you-mean.js";
 import { listItems } from "../../../model/aws-list.js";
 import type { DistributionConfig } from "./distribution-config.js";
 import { validateLambdaAssociations } from "./lambda-function-associations.js";
@@ -133,7 +133,7 @@ export function validateDistribution(dc: DistributionConfig, catalog: PolicyCata
     if (!originIds.has(b.TargetOriginId)) {
       issues.push([
         [...path, "TargetOriginId"],
-        `NoSuchOrigin: TargetOriginId '${b.TargetOriginId}' names no origin or origin group (have: ${[...originIds].join(", ") || "none"})`,
+        `NoSuchOrigin: TargetOriginId '${b.TargetOriginId}' names no origin or origin group${didYouMean(b.TargetOriginId, originIds)} (have: ${[...originIds].join(", ") || "none"})`,
       ]);
     }
     if (b.AllowedMethods) {
@@ -165,7 +165,7 @@ export function validateDistribution(dc: DistributionConfig, catalog: PolicyCata
       if (!catalog.cachePolicies.has(b.CachePolicyId) && !findManaged(MANAGED_CACHE_POLICIES, b.CachePolicyId)) {
         issues.push([
           [...path, "CachePolicyId"],
-          `NoSuchCachePolicy: '${b.CachePolicyId}' is neither an AWS managed cache policy nor one under cachePolicies${didYouMean(b.CachePolicyId, policyNames(MANAGED_CACHE_POLICIES, catalog.cachePolicies))}`,
+          `NoSuchCachePolicy: '${b.CachePolicyId}' is neither an AWS managed cache policy nor one under cachePolicies${didYouMeanPolicy(b.CachePolicyId, MANAGED_CACHE_POLICIES, catalog.cachePolicies)}`,
         ]);
       }
       if (b.ForwardedValues) issues.push([[...path, "ForwardedValues"], "InvalidArgument: a behaviour with CachePolicyId cannot also set ForwardedValues"]);
@@ -179,7 +179,7 @@ export function validateDistribution(dc: DistributionConfig, catalog: PolicyCata
       if (!catalog.originRequestPolicies.has(b.OriginRequestPolicyId) && !findManaged(MANAGED_ORIGIN_REQUEST_POLICIES, b.OriginRequestPolicyId)) {
         issues.push([
           [...path, "OriginRequestPolicyId"],
-          `NoSuchOriginRequestPolicy: '${b.OriginRequestPolicyId}' is neither an AWS managed origin request policy nor one under originRequestPolicies${didYouMean(b.OriginRequestPolicyId, policyNames(MANAGED_ORIGIN_REQUEST_POLICIES, catalog.originRequestPolicies))}`,
+          `NoSuchOriginRequestPolicy: '${b.OriginRequestPolicyId}' is neither an AWS managed origin request policy nor one under originRequestPolicies${didYouMeanPolicy(b.OriginRequestPolicyId, MANAGED_ORIGIN_REQUEST_POLICIES, catalog.originRequestPolicies)}`,
         ]);
       }
       if (b.CachePolicyId === undefined)
@@ -220,4 +220,15 @@ export function validateDistribution(dc: DistributionConfig, catalog: PolicyCata
 /** What a behaviour may name: managed policies by ID and by `Managed-<Name>`, and the stack's own. */
 function policyNames(managed: ReadonlyMap<string, { Name: string }>, own: ReadonlySet<string>): string[] {
   return [...own, ...[...managed].flatMap(([id, p]) => [id, p.Name.startsWith("Managed-") ? p.Name : `Managed-${p.Name}`])];
+}
+
+/** did-you-mean over managed names and IDs and the stack's own policies; a managed ID is shown with its name. */
+function didYouMeanPolicy(typed: string, managed: ReadonlyMap<string, { Name: string }>, own: ReadonlySet<string>): string {
+  const names = closestNames(typed, policyNames(managed, own));
+  if (names.length === 0) return "";
+  const label = (n: string) => {
+    const p = managed.get(n);
+    return p ? `'${n}' (${p.Name.startsWith("Managed-") ? p.Name : `Managed-${p.Name}`})` : `'${n}'`;
+  };
+  return ` (did you mean ${names.map(label).join(" or ")}?)`;
 }

@@ -32,6 +32,9 @@ export class RequestFacts {
     readonly closeAfter: boolean,
   ) {}
 
+  /** The request's trace id (core/trace.ts); "" when nobody traces. */
+  traceId = "";
+
   /** key/value pairs, split at the first `=`, not decoded (Choice: alb.md §2.1 decoding UNCONFIRMED). */
   get queryPairs(): [string, string][] {
     if (this.#pairs) return this.#pairs;
@@ -53,6 +56,8 @@ export interface CompiledRule {
   /** 0 for the default rule. */
   priority: number;
   conditions: readonly Predicate[];
+  /** The conditions in words (`path-pattern /api/*`), for the trace; "" for the default rule. */
+  describe: string;
   /** Actions in Order; the terminal action is last (validated at load). */
   actions: readonly Action[];
 }
@@ -60,8 +65,13 @@ export interface CompiledRule {
 export function compileRules(listener: Listener): CompiledRule[] {
   const rules: CompiledRule[] = [...listener.Rules]
     .sort((a, b) => a.Priority - b.Priority)
-    .map((r) => ({ priority: r.Priority, conditions: r.Conditions.map(compileCondition), actions: sortActions(r.Actions) }));
-  rules.push({ priority: 0, conditions: [], actions: sortActions(listener.DefaultActions) });
+    .map((r) => ({
+      priority: r.Priority,
+      conditions: r.Conditions.map(compileCondition),
+      describe: describeConditions(r.Conditions),
+      actions: sortActions(r.Actions),
+    }));
+  rules.push({ priority: 0, conditions: [], describe: "", actions: sortActions(listener.DefaultActions) });
   return rules;
 }
 
@@ -131,4 +141,22 @@ export function compileCondition(c: RuleCondition): Predicate {
       return (f) => m(f.sourceIp);
     }
   }
+}
+
+/** `path-pattern /api/*, host-header api.example.com`: a rule's conditions as written, for the trace. */
+function describeConditions(conditions: readonly RuleCondition[]): string {
+  return conditions
+    .map((c) => {
+      const values =
+        c.HostHeaderConfig?.Values ??
+        c.PathPatternConfig?.Values ??
+        c.HttpRequestMethodConfig?.Values ??
+        c.SourceIpConfig?.Values ??
+        c.QueryStringConfig?.Values.map((v) => (v.Key === undefined ? v.Value : `${v.Key}=${v.Value}`)) ??
+        c.HttpHeaderConfig?.Values ??
+        c.Values ??
+        [];
+      return `${c.Field}${c.HttpHeaderConfig ? ` ${c.HttpHeaderConfig.HttpHeaderName}` : ""} ${values.join(" | ")}`;
+    })
+    .join(" and ");
 }

@@ -11,6 +11,8 @@ import type { ConnectionFacts } from "./connection-facts.js";
 import { classifyRequest, desyncAction } from "./desync.js";
 import { countForwardedFor, stripPort } from "./forward-headers.js";
 import type { ListenerEnv, Outcome } from "./outcome.js";
+import { isTraced, publishTrace } from "../../../core/trace.js";
+import { targetGroupName } from "../schema/validate-load-balancers.js";
 
 /**
  * One listener's request path: ALB's own request checks (alb.md §7.1, §7.5, §8.1), rule match
@@ -25,6 +27,8 @@ export interface ListenerHandler {
     res: ServerResponse,
     conn: ConnectionFacts,
     signal: AbortSignal,
+    /** The request's trace id; "" when nobody traces (core/trace.ts). */
+    traceId: string,
   ): { facts: RequestFacts | undefined; priority: string; outcome: Outcome | Promise<Outcome> };
 }
 
@@ -61,7 +65,7 @@ export function compileListener(
   });
   return {
     env,
-    handle(req, res, conn, signal) {
+    handle(req, res, conn, signal, traceId) {
       // alb.md §8.1: TRACE is not supported.
       if (req.method === "TRACE") return reject(res, 405);
       const url = req.url ?? "/";
@@ -118,7 +122,9 @@ export function compileListener(
         signal,
         desync === "allow-and-close",
       );
+      facts.traceId = traceId;
       const rule = matchRule(rules, facts);
+      if (isTraced("albRule")) traceRule(env, rules, rule, facts);
       const outcome = execs.get(rule)!(req, res, facts);
       if (!verdict) return { facts, priority: String(rule.priority), outcome };
       return {
@@ -136,4 +142,29 @@ function isChunkedOnly(te: string): boolean {
     if (c !== "chunked" && c !== "identity" && c !== "") return false;
   }
   return true;
+}
+
+/** Which rule matched, and why the rules before it did not (alb.md §2; issue 15). */
+function traceRule(env: ListenerEnv, rules: readonly CompiledRule[], rule: CompiledRule, f: RequestFacts): void {
+  const details: string[] = [];
+  for (const r of rules) {
+    if (r === rule) break;
+    details.push(`priority ${r.priority} (${r.describe}): does not match ${f.method} ${f.host}${f.path}`);
+  }
+  const a = rule.actions[rule.actions.length - 1]!;
+  const action =
+    a.Type === "forward"
+      ? `forward to ${(a.ForwardConfig?.TargetGroups ?? [{ TargetGroupArn: a.TargetGroupArn! }]).map((m) => targetGroupName(m.TargetGroupArn)).join(", ")}`
+      : a.Type;
+  const which = rule.priority === 0 ? "the default rule" : `rule priority ${rule.priority} (${rule.describe})`;
+  publishTrace(
+    "albRule",
+    f.traceId,
+    "elbv2",
+    `load balancer ${env.loadBalancer} listener ${env.protocol.toUpperCase()}:${env.port}: ${which} matched → ${action}`,
+    {
+      details: details.slice(0, 5),
+      data: { priority: rule.priority },
+    },
+  );
 }

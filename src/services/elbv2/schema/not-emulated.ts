@@ -24,8 +24,9 @@ export function findNotEmulatedElbv2(lbs: readonly LoadBalancer[], tgs: readonly
     if (lb.Scheme !== undefined) add([...p, "Scheme"], "no local effect: every load balancer listens on loopback");
     if (lb.IpAddressType !== undefined && lb.IpAddressType !== "ipv4")
       add([...p, "IpAddressType"], "not emulated: listeners bind the configured local address only");
-    for (const k of ["Subnets", "SubnetMappings", "SecurityGroups"] as const)
-      if (lb[k] !== undefined) add([...p, k], "no local effect: there is no VPC locally");
+    // Subnets / SubnetMappings are required inputs of an ALB: their local meaning (none) is said once
+    // in docs/fidelity.md, not warned on every start (issue 15). SecurityGroups are optional.
+    if (lb.SecurityGroups !== undefined) add([...p, "SecurityGroups"], "no local effect: there is no VPC locally");
     attrs(lb.Attributes, LOAD_BALANCER_ATTRIBUTES, [...p, "Attributes"]);
     lb.Listeners.forEach((l, j) => {
       const lp = [...p, "Listeners", j];
@@ -50,9 +51,9 @@ export function findNotEmulatedElbv2(lbs: readonly LoadBalancer[], tgs: readonly
     if (tg.Protocol === "HTTPS") add([...p, "Protocol"], "approximated: the bound target URL's scheme decides how targets are reached");
     if (tg.HealthCheckProtocol === "HTTPS") add([...p, "HealthCheckProtocol"], "approximated: health checks use the bound target URL's scheme");
     if (tg.Matcher?.GrpcCode !== undefined) add([...p, "Matcher", "GrpcCode"], "not emulated: gRPC health checks");
-    if (tg.VpcId !== undefined) add([...p, "VpcId"], "no local effect: there is no VPC locally");
+    // Port and VpcId are required CreateTargetGroup inputs for instance/ip targets: documented once
+    // in docs/fidelity.md (each bound target URL carries its own port; no VPC), never warned (issue 15).
     if (tg.IpAddressType !== undefined) add([...p, "IpAddressType"], "no local effect: targets are the bound URLs");
-    if (tg.Port !== undefined) add([...p, "Port"], "no local effect: each bound target URL carries its own port");
     attrs(tg.Attributes, TARGET_GROUP_ATTRIBUTES, [...p, "Attributes"]);
   });
   return out;

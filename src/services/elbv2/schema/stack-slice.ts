@@ -41,7 +41,19 @@ export const ELBV2_STACK_SLICE = {
     targetGroups: z.array(TargetGroupSchema).default([]),
   },
   local: {
-    targetGroups: z.record(z.object({ targets: z.array(TargetSchema).default([]) }).strict()).default({}),
+    targetGroups: z
+      .record(
+        z
+          .object({
+            targets: z.array(TargetSchema).default([]),
+            /** Seconds a command target has to listen on its PORT before start fails (default 15), on the stack's clock. */
+            startTimeout: z.number().positive().optional(),
+            /** Where a command target's stdout/stderr go: `info` (default, prefixed with the group's name), `debug` (only with -v) or `off`. */
+            output: z.enum(["info", "debug", "off"]).optional(),
+          })
+          .strict(),
+      )
+      .default({}),
     /** Load balancer name → `listeners: { <listener Port>: <local port> }`; unlisted listeners take a free port. */
     loadBalancers: z.record(z.object({ listeners: z.record(z.string().regex(/^\d+$/), z.number().int().min(0).max(65535)).default({}) }).strict()).default({}),
   },

@@ -1,3 +1,4 @@
+import { didYouMean } from "../../../core/did-you-mean.js";
 import { isIP } from "node:net";
 import { LISTENER_ATTRIBUTES, LOAD_BALANCER_ATTRIBUTES, TARGET_GROUP_ATTRIBUTES, attributeMap, type AttributeSpec } from "./attributes.js";
 import type { Action, LoadBalancer, Rule, RuleCondition, TargetGroup } from "./load-balancer.js";
@@ -107,7 +108,11 @@ export function validateLoadBalancers(lbs: LoadBalancer[], tgs: TargetGroup[]): 
       const name = targetGroupName(ref);
       const tg = tgByName.get(name);
       const fp = fc ? [...ap, "ForwardConfig", "TargetGroups", k, "TargetGroupArn"] : [...ap, "TargetGroupArn"];
-      if (!tg) return void issues.push([fp, `TargetGroupNotFound: One or more target groups not found ('${ref}' names no entry under targetGroups)`]);
+      if (!tg)
+        return void issues.push([
+          fp,
+          `TargetGroupNotFound: One or more target groups not found ('${ref}' names no entry under targetGroups${didYouMean(name, tgByName.keys())})`,
+        ]);
       used.add(name);
       if (refs.length > 1 && attributeMap(tg.Attributes, TARGET_GROUP_ATTRIBUTES).get("stickiness.type") === "app_cookie" && isSticky(tg))
         issues.push([fp, "InvalidConfigurationRequest: Application-based stickiness is not supported with weighted target groups"]);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, connect } from "node:net";
 import { EdgeparityError } from "../../../core/errors.js";
 import type { Log } from "../../../core/log.js";
+import { systemClock, type Clock } from "../../../core/clock.js";
 import { trackProcessGroup } from "../../../core/process-groups.js";
 
 /**
@@ -14,12 +15,27 @@ export interface CommandTarget {
   stop(): Promise<void>;
 }
 
-export async function startCommandTarget(
-  spec: { command: string; cwd: string; env?: Record<string, string>; port?: number },
-  name: string,
-  log: Log,
-): Promise<CommandTarget> {
+export interface CommandTargetSpec {
+  command: string;
+  cwd: string;
+  env?: Record<string, string>;
+  port?: number;
+  /** How long it has to listen on its port (`local.targetGroups.<name>.startTimeout`), on the stack's clock. Default 15 s. */
+  startTimeoutMs?: number;
+  /** Its stdout/stderr as log lines prefixed with the target group's name: info (default), debug, or off. */
+  output?: "info" | "debug" | "off";
+}
+
+/**
+ * Starts the command and waits until its port accepts connections: "starting <command>…" first,
+ * its output as log lines, and a crash after start reported with its exit code (the target then
+ * fails its health checks as an ALB would see it: connections refused).
+ */
+export async function startCommandTarget(spec: CommandTargetSpec, name: string, log: Log, clock: Clock = systemClock): Promise<CommandTarget> {
   const port = spec.port || (await freePort());
+  const prefix = `target group ${name}`;
+  const timeoutMs = spec.startTimeoutMs ?? 15_000;
+  log.info(`${prefix}: starting ${spec.command}… (PORT=${port}, up to ${timeoutMs / 1000} s to listen)`);
   const child = spawn(spec.command, {
     cwd: spec.cwd,
     shell: true,
@@ -30,29 +46,49 @@ export async function startCommandTarget(
   // Its own process group (detached): ending the group ends a wrapper's children too, and the CLI
   // ends every tracked group however it exits (src/core/process-groups.ts).
   if (child.pid !== undefined && process.platform !== "win32") trackProcessGroup(child.pid);
-  const prefix = `target ${name}`;
-  child.stdout?.on("data", (d: Buffer) => log.debug(`${prefix}: ${d.toString().trimEnd()}`));
-  child.stderr?.on("data", (d: Buffer) => log.info(`${prefix}: ${d.toString().trimEnd()}`));
-  let exited: number | null | undefined;
-  child.once("exit", (code) => {
-    exited = code;
+  const output = spec.output ?? "info";
+  const emit = (stream: string) => (d: Buffer) => {
+    if (output === "off") return;
+    for (const line of d.toString().trimEnd().split("\n")) log[output](`${name} | ${stream === "stderr" ? "stderr: " : ""}${line}`);
+  };
+  child.stdout?.on("data", emit("stdout"));
+  child.stderr?.on("data", emit("stderr"));
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  let listening = false;
+  let stopping = false;
+  child.once("exit", (code, signal) => {
+    exited = { code, signal };
+    if (!listening || stopping) return;
+    log.error(
+      `${prefix}: command "${spec.command}" exited ${signal ? `on ${signal}` : `with code ${code}`} after it started; its target 127.0.0.1:${port} refuses connections and fails its health checks (edgeparity does not restart it; save the stack file to start it again)`,
+    );
   });
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (exited !== undefined)
-      throw new EdgeparityError("LISTEN_FAILED", `${prefix}: command "${spec.command}" exited with code ${exited} before listening on port ${port}`);
-    if (await canConnect(port)) break;
-    if (Date.now() > deadline) {
-      killGroup(child, "SIGKILL");
-      throw new EdgeparityError("LISTEN_FAILED", `${prefix}: command "${spec.command}" did not listen on port ${port} (env PORT) within 15 s`);
+  let timedOut = false;
+  const timer = clock.setTimeout(() => (timedOut = true), timeoutMs);
+  try {
+    for (;;) {
+      if (exited !== undefined)
+        throw new EdgeparityError("LISTEN_FAILED", `${prefix}: command "${spec.command}" exited with code ${exited.code} before listening on port ${port}`);
+      if (await canConnect(port)) break;
+      if (timedOut) {
+        killGroup(child, "SIGKILL");
+        throw new EdgeparityError(
+          "LISTEN_FAILED",
+          `${prefix}: command "${spec.command}" did not listen on port ${port} (env PORT) within ${timeoutMs / 1000} s; raise local.targetGroups.${name}.startTimeout if it needs longer`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 25));
     }
-    await new Promise((r) => setTimeout(r, 25));
+  } finally {
+    clock.clearTimeout(timer);
   }
+  listening = true;
   return {
     url: `http://127.0.0.1:${port}`,
     process: child,
     stop: () =>
       new Promise<void>((resolve) => {
+        stopping = true;
         if (exited !== undefined) return resolve();
         child.once("exit", () => resolve());
         // Kill the whole process group: `shell: true` puts a shell between us and the server.

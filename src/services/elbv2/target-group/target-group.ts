@@ -311,6 +311,15 @@ export class TargetGroupRuntime {
     return this.#eligible;
   }
 
+  /** `2 registered: 1 healthy, 1 unhealthy (failing open: all routable)`, for the trace (§4.3). */
+  describeTargets(): string {
+    const registered = this.#targets.filter((t) => t.state !== "draining");
+    const counts = new Map<string, number>();
+    for (const t of registered) counts.set(t.state, (counts.get(t.state) ?? 0) + 1);
+    const failOpen = this.eligible().length === registered.length && registered.some((t) => t.state === "unhealthy" || t.state === "initial");
+    return `${registered.length} registered: ${[...counts].map(([s, n]) => `${n} ${s}`).join(", ")}${failOpen ? " (fewer healthy than the minimum: failing open, every target routable)" : ""}`;
+  }
+
   /** The target a sticky cookie value names, if it is still routable and unexpired. */
   stickyTarget(raw: string | undefined): Target | undefined {
     const v = decodeSticky(raw);

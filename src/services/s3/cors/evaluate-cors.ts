@@ -73,3 +73,19 @@ export function evaluateCors(rules: readonly CompiledCorsRule[], origin: string,
   }
   return { matched: false };
 }
+
+/** Why each rule does or does not match (the trace's CORS verdict, issue 15); same order as evaluateCors. */
+export function explainCors(rules: readonly CompiledCorsRule[], origin: string, method: string, requestHeaders: string | undefined): string[] {
+  const requested = (requestHeaders ?? "")
+    .split(",")
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== "");
+  return rules.map((rule, i) => {
+    const at = `CORSRules[${i}]`;
+    if (!rule.methods.has(method)) return `${at}: AllowedMethods ${rule.allowMethods} has no ${method}`;
+    if (!rule.origins.some((matches) => matches(origin))) return `${at}: no AllowedOrigins entry matches ${origin}`;
+    const refused = requested.filter((h) => !rule.headers.some((matches) => matches(h)));
+    if (refused.length > 0) return `${at}: AllowedHeaders does not cover ${refused.join(", ")}`;
+    return `${at}: matches`;
+  });
+}

@@ -22,6 +22,8 @@ export type PolicyDecision = "allow" | "deny" | "implicit-deny";
 type Matcher = (s: string) => boolean;
 
 interface CompiledStatement {
+  /** `Sid "…"` or `Statement[i]`, for the trace. */
+  label: string;
   effect: "Allow" | "Deny";
   principal: (p: Principal) => boolean;
   action: Matcher;
@@ -128,7 +130,7 @@ export function compilePolicy(text: string): CompiledPolicy {
     throw new PolicyError("Policies must be valid JSON and the first byte must be '{'");
   }
   if (doc["Statement"] === undefined) throw new PolicyError("Missing required field Statement");
-  const statements = asArray(doc["Statement"] as Record<string, unknown> | Record<string, unknown>[]).map((s): CompiledStatement => {
+  const statements = asArray(doc["Statement"] as Record<string, unknown> | Record<string, unknown>[]).map((s, i): CompiledStatement => {
     const effect = s["Effect"];
     if (effect !== "Allow" && effect !== "Deny") throw new PolicyError("Invalid effect: " + String(effect));
     const principal =
@@ -147,6 +149,7 @@ export function compilePolicy(text: string): CompiledPolicy {
       for (const [key, v] of Object.entries(body)) conditions.push(compileCondition(op, key, asArray(v as string | string[]).map(String)));
     }
     return {
+      label: typeof s["Sid"] === "string" && s["Sid"] !== "" ? `Statement[${i}] (Sid ${s["Sid"]})` : `Statement[${i}]`,
       effect,
       principal,
       action: anyOf(asArray(actions as string | string[]), true, s["Action"] === undefined),
@@ -167,4 +170,39 @@ export function evaluatePolicy(policy: CompiledPolicy | undefined, r: PolicyRequ
   }
   if (allowed || r.principal.kind === "account") return "allow";
   return "implicit-deny";
+}
+
+/**
+ * The decision and why, in words (issue 15's trace): the statement that denied or allowed, or for
+ * an implicit deny what each statement lacked. Evaluated like `evaluatePolicy`; only traced requests pay for it.
+ */
+export function explainPolicy(policy: CompiledPolicy | undefined, r: PolicyRequest): { decision: PolicyDecision; reason: string; details: string[] } {
+  const decision = evaluatePolicy(policy, r);
+  const who = describePrincipal(r.principal, r.context.get("aws:sourcearn"));
+  const details: string[] = [];
+  let allowedBy: string | undefined;
+  for (const s of policy?.statements ?? []) {
+    const lacks = !s.principal(r.principal)
+      ? "its Principal does not name " + who
+      : !s.action(r.action)
+        ? `its Action does not cover ${r.action}`
+        : !s.resource(r.resource)
+          ? `its Resource does not cover ${r.resource}`
+          : !s.conditions.every((c) => c(r.context))
+            ? "its Condition is not met"
+            : undefined;
+    if (lacks === undefined && s.effect === "Deny") return { decision, reason: `denied by ${s.label} (Effect Deny)`, details };
+    if (lacks === undefined) allowedBy ??= s.label;
+    details.push(`${s.label} (${s.effect}): ${lacks ?? "applies"}`);
+  }
+  if (allowedBy !== undefined) return { decision, reason: `allowed by ${allowedBy}`, details: [] };
+  if (r.principal.kind === "account")
+    return { decision, reason: "allowed: signed by the account (same-account requests are allowed unless a policy denies them)", details: [] };
+  if (!policy) return { decision, reason: `implicit deny: private object, no bucket policy grants ${who} ${r.action}`, details };
+  return { decision, reason: `implicit deny: no statement of the bucket policy allows ${r.action} on ${r.resource} for ${who}`, details };
+}
+
+function describePrincipal(p: Principal, sourceArn: string | undefined): string {
+  if (p.kind === "service") return sourceArn ? `${p.service} (aws:SourceArn ${sourceArn})` : p.service;
+  return p.kind === "account" ? "the account" : "an anonymous caller (Principal *)";
 }

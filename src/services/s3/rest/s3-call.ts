@@ -16,6 +16,8 @@ export interface S3Call {
   key: string | undefined;
   bucket: BucketState | undefined;
   requestId: string;
+  /** Its trace id (core/trace.ts): the X-Amz-Cf-Id of CloudFront's origin request, else requestId. */
+  traceId: string;
   hostId: string;
   principal: Principal;
   isSigned: boolean;

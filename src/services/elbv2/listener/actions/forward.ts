@@ -9,6 +9,7 @@ import { appCookies, decodeSticky, durationCookies, encodeSticky, parseCookies, 
 import { random, type Target, type TargetGroupRuntime } from "../../target-group/target-group.js";
 import { buildForwardHeaders, traceIdFor } from "../forward-headers.js";
 import type { ListenerEnv, Outcome } from "../outcome.js";
+import { isTraced, publishTrace } from "../../../../core/trace.js";
 
 /**
  * forward (alb.md §3.1): one target group, or several by weight with optional group stickiness
@@ -76,6 +77,12 @@ function dispatch(
   groupCookies: string[] | undefined,
 ): Outcome | Promise<Outcome> {
   const fail = (status: number, extra?: Partial<Outcome>): Outcome => {
+    if (isTraced("albTarget"))
+      traceTarget(
+        f,
+        tg,
+        `no target can take the request → ${status}${status === 503 ? " (no registered targets that are not draining)" : " (the group's ProtocolVersion cannot carry this request)"}`,
+      );
     sendAlbError(res, status, { server: env.server, headers: withCookies(env.responseHeaders, groupCookies) });
     tg.counters.addElbStatus(status);
     return { status, action: "forward", targetGroup: tg, ...extra };
@@ -99,9 +106,16 @@ function dispatch(
       else tg.counters.add("NonStickyRequestCount");
     }
   }
+  const isSticky = target !== undefined;
   target ??= tg.pick();
   // Choice: alb.md §4.3 — only draining targets left: 503, as for an empty group.
   if (!target) return fail(503);
+  if (isTraced("albTarget"))
+    traceTarget(
+      f,
+      tg,
+      `target ${target.id} (${target.state}) picked ${isSticky ? "by its stickiness cookie" : `by ${tg.algorithm}`} of ${tg.describeTargets()}`,
+    );
   const now = env.clock.now();
   let cookies = groupCookies ? [...groupCookies] : [];
   if (st?.type === "lb_cookie") {
@@ -142,6 +156,16 @@ function dispatch(
   return proxyToTarget(chosen, req, res, { path: f.targetPath, headers, signal: f.signal, reset: f.closeAfter }, decorate, (status) => {
     sendAlbError(res, status, { server: env.server, headers: withCookies(env.responseHeaders, cookies) });
   }).then((r) => {
+    if (isTraced("albTarget"))
+      traceTarget(
+        f,
+        tg,
+        r.clientGone
+          ? `the client left before ${chosen.id} answered`
+          : r.targetStatus !== undefined
+            ? `target ${chosen.id} answered ${r.targetStatus} in ${(r.targetSeconds! * 1000).toFixed(1)} ms`
+            : `target ${chosen.id} could not answer${r.connectionError ? " (connection refused or reset)" : ""} → ${r.status}`,
+      );
     if (r.clientGone) return { status: r.status, target: chosen.id, targetGroup: tg, action: "forward" as const, traceId };
     if (r.targetStatus !== undefined) {
       tg.counters.addTargetStatus(r.targetStatus);
@@ -212,4 +236,8 @@ async function invokeLambda(
 
 function withCookies(h: Readonly<Record<string, string>>, cookies: string[] | undefined): Record<string, string | string[]> {
   return cookies && cookies.length ? { ...h, "set-cookie": cookies } : h;
+}
+
+function traceTarget(f: RequestFacts, tg: TargetGroupRuntime, message: string): void {
+  publishTrace("albTarget", f.traceId, "elbv2", `target group ${tg.name}: ${message}`, { data: { targetGroup: tg.name } });
 }

@@ -1,3 +1,5 @@
+import { isTraced, publishTrace } from "../../../../../core/trace.js";
+import type { BehaviorPlan } from "../../../compile/plan.js";
 import type { EdgeContext } from "../../edge-context.js";
 import { CONTINUE, type StageResult } from "../stage.js";
 
@@ -15,8 +17,39 @@ export function matchBehavior(ctx: EdgeContext): StageResult {
     const b = behaviors[i]!;
     if (b.matches(path)) {
       ctx.behavior = b;
+      if (isTraced("behavior")) traceBehavior(ctx, behaviors, i);
       return CONTINUE;
     }
   }
   throw new Error("invariant: the default behaviour matches every path");
+}
+
+/** How many of the behaviours listed before the match the trace explains. */
+const EXPLAINED_MISSES = 3;
+
+/** The match and, for the first behaviours before it, why they did not match (issue 15). */
+function traceBehavior(ctx: EdgeContext, behaviors: readonly BehaviorPlan[], matched: number): void {
+  const b = behaviors[matched]!;
+  const plan = ctx.plan;
+  const root = ctx.uri !== ctx.viewerPath ? ` (DefaultRootObject turned / into ${ctx.uri})` : "";
+  const details: string[] = [];
+  for (let i = 0; i < matched && i < EXPLAINED_MISSES; i++) {
+    const miss = behaviors[i]!;
+    // Path patterns are case-sensitive (cloudfront.md §2): say so when only the case differs.
+    const caseOnly = miss.matches(ctx.uri.toLowerCase()) || miss.pathPattern.toLowerCase() === ctx.uri.toLowerCase();
+    details.push(`CacheBehaviors[${i}] ${miss.pathPattern}: does not match ${ctx.uri}${caseOnly ? " (path patterns are case-sensitive)" : ""}`);
+  }
+  if (matched > EXPLAINED_MISSES) details.push(`… and ${matched - EXPLAINED_MISSES} more before it`);
+  const which = b.pathPattern === "*" && matched === behaviors.length - 1 ? "DefaultCacheBehavior (*)" : `CacheBehaviors[${matched}] ${b.pathPattern}`;
+  const own = ctx.isErrorPageFetch ? "custom error page fetch: " : ctx.isBackgroundRefresh ? "background refresh: " : "";
+  publishTrace(
+    "behavior",
+    ctx.traceId,
+    "cloudfront",
+    `${own}distribution ${plan.name} (${plan.id}): ${which} for ${ctx.uri}${root} → origin ${b.originGroup?.id ?? b.origin.id}`,
+    {
+      details,
+      data: { distribution: plan.id, pathPattern: b.pathPattern, index: matched },
+    },
+  );
 }

@@ -1,4 +1,5 @@
 import { badRequest, httpsRequired, methodNotAllowed, redirectToHttps } from "../../../errors.js";
+import { isTraced, publishTrace } from "../../../../../core/trace.js";
 import type { EdgeContext } from "../../edge-context.js";
 import { CONTINUE, RESPOND, type StageResult } from "../stage.js";
 
@@ -8,6 +9,12 @@ import { CONTINUE, RESPOND, type StageResult } from "../stage.js";
  */
 export function checkViewerPolicy(ctx: EdgeContext): StageResult {
   if (ctx.isErrorPageFetch) return CONTINUE;
+  const r = decideViewerPolicy(ctx);
+  if (isTraced("viewerPolicy")) traceViewerPolicy(ctx, r);
+  return r;
+}
+
+function decideViewerPolicy(ctx: EdgeContext): StageResult {
   const b = ctx.behavior!;
   if (ctx.protocol === "http" && b.viewerProtocolPolicy !== "allow-all") {
     if (b.viewerProtocolPolicy === "https-only") {
@@ -42,4 +49,22 @@ function httpsLocation(ctx: EdgeContext): string {
   const host = ctx.host.replace(/:\d+$/, "");
   const port = ctx.runtime.httpsPort === 443 ? "" : `:${ctx.runtime.httpsPort}`;
   return `https://${host}${port}${ctx.viewerPath}${ctx.hasQuery ? `?${ctx.query}` : ""}`;
+}
+
+/** The verdict in words: which rule refused the request, or what let it through (issue 15). */
+function traceViewerPolicy(ctx: EdgeContext, r: StageResult): void {
+  const b = ctx.behavior!;
+  const methods = [...b.allowedMethods].join(",");
+  let message: string;
+  if (r === CONTINUE) message = `${ctx.method} over ${ctx.protocol} allowed (ViewerProtocolPolicy ${b.viewerProtocolPolicy}, AllowedMethods ${methods})`;
+  else {
+    const status = ctx.response!.status;
+    message =
+      ctx.protocol === "http" && b.viewerProtocolPolicy !== "allow-all"
+        ? `ViewerProtocolPolicy ${b.viewerProtocolPolicy} refuses ${ctx.method} over http → ${status}`
+        : !b.allowedMethods.has(ctx.method)
+          ? `AllowedMethods ${methods} has no ${ctx.method} → ${status}`
+          : `a GET with a body is refused → ${status}`;
+  }
+  publishTrace("viewerPolicy", ctx.traceId, "cloudfront", message, { data: { verdict: r === CONTINUE ? "allowed" : "refused" } });
 }

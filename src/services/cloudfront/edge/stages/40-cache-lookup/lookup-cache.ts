@@ -1,5 +1,6 @@
 import { ASK_GET, serveCached, type CachedObject, type CacheState, type DistributionCache } from "../../../cache/index.js";
 import { computeCacheKey, type CacheKey } from "../../../compile/cache-key.js";
+import { isTraced, publishTrace } from "../../../../../core/trace.js";
 import type { EdgeContext } from "../../edge-context.js";
 import { CONTINUE, RESPOND, type StageResult } from "../stage.js";
 
@@ -14,10 +15,21 @@ import { CONTINUE, RESPOND, type StageResult } from "../stage.js";
 export function lookupCache(ctx: EdgeContext): StageResult | Promise<StageResult> {
   const b = ctx.behavior!;
   const recipe = b.cacheKey;
-  if (!recipe.isEnabled) return CONTINUE;
+  if (!recipe.isEnabled) {
+    if (isTraced("cache"))
+      traceCache(
+        ctx,
+        "caching off",
+        `MaxTTL is 0 in ${b.cachePolicyId ? `cache policy ${b.cachePolicyId}` : "the behaviour's TTLs"}: every request goes to the origin`,
+      );
+    return CONTINUE;
+  }
   const m = ctx.method;
   // §3.2: GET and HEAD are always cacheable, OPTIONS only when CachedMethods lists it.
-  if (m !== "GET" && m !== "HEAD" && !(m === "OPTIONS" && b.cachedMethods.has("OPTIONS"))) return CONTINUE;
+  if (m !== "GET" && m !== "HEAD" && !(m === "OPTIONS" && b.cachedMethods.has("OPTIONS"))) {
+    if (isTraced("cache")) traceCache(ctx, "not cacheable", `${m} is not a cached method (CachedMethods ${[...b.cachedMethods].join(",")})`);
+    return CONTINUE;
+  }
   const cache = ctx.runtime.caches.get(ctx.plan.id);
   if (cache === undefined) return CONTINUE;
   const req = ctx.req;
@@ -40,6 +52,7 @@ function decide(ctx: EdgeContext, cache: DistributionCache, k: CacheKey, stored:
   const found = stored !== undefined && stored.recipe === fingerprint ? stored : undefined;
   const now = ctx.runtime.clock.now();
   const req = ctx.req;
+  if (isTraced("cache")) traceLookup(ctx, k, stored, found, now);
   if (found !== undefined && !ctx.isBackgroundRefresh) {
     if (now < found.expiresAt) return serveHit(ctx, cache, found, now);
     // §4.7 stale-while-revalidate: serve the stale copy now, revalidate once in the background
@@ -105,9 +118,35 @@ async function afterCollapse(ctx: EdgeContext, state: CacheState): Promise<Stage
   const peeked = store.peek(state.key);
   const o = peeked === ASK_GET ? await store.get(state.key) : peeked;
   const now = ctx.runtime.clock.now();
-  if (o !== undefined && o.recipe === ctx.behavior!.cacheKey.fingerprint && now < o.expiresAt) return serveHit(ctx, state.cache, o, now);
+  if (o !== undefined && o.recipe === ctx.behavior!.cacheKey.fingerprint && now < o.expiresAt) {
+    if (isTraced("cache")) traceCache(ctx, "Hit", "collapsed onto the identical miss in flight, served its object");
+    return serveHit(ctx, state.cache, o, now);
+  }
   // The leader's response was not cacheable: this request goes to the origin itself.
   return CONTINUE;
 }
 
 function noop(): void {}
+
+function traceCache(ctx: EdgeContext, verdict: string, why: string, key?: string): void {
+  publishTrace("cache", ctx.traceId, "cloudfront", `${verdict}: ${why}`, { details: key === undefined ? undefined : [`key ${key}`], data: { verdict } });
+}
+
+/** The lookup's verdict with its key (cloudfront.md §4): fresh, stale (and how it is refreshed), another recipe's object, or none. */
+function traceLookup(ctx: EdgeContext, k: CacheKey, stored: CachedObject | undefined, found: CachedObject | undefined, now: number): void {
+  const key = k.key.split("\u0000").join(" | ");
+  if (ctx.isBackgroundRefresh) return traceCache(ctx, "Refresh", "CloudFront's own stale-while-revalidate fetch", key);
+  if (found === undefined)
+    return traceCache(ctx, "Miss", stored !== undefined ? "an object is cached under an older cache-key recipe, not served" : "no object under this key", key);
+  const left = Math.round((found.expiresAt - now) / 1000);
+  if (left > 0) return traceCache(ctx, "Hit", `fresh for ${left} s more`, key);
+  const swr = found.staleWhileRevalidateMs;
+  if (swr !== undefined && now < found.expiresAt + swr)
+    return traceCache(ctx, "Hit", `stale by ${-left} s, within stale-while-revalidate: served, refreshed after`, key);
+  traceCache(
+    ctx,
+    "Miss",
+    `expired ${-left} s ago${found.etag !== undefined || found.lastModified !== undefined ? ", revalidated with its validators" : ""}`,
+    key,
+  );
+}

@@ -1,3 +1,4 @@
+import { isTraced, publishTrace } from "../../../../../core/trace.js";
 import { originConnectError, originInvalidResponse, originReadTimeout } from "../../../errors.js";
 import type { EdgeContext } from "../../edge-context.js";
 import { RESPOND, type StageResult } from "../stage.js";
@@ -53,6 +54,9 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
   if (origin.oac) await signOac(origin.oac, m, path, originHeaders, ctx.runtime.clock.now());
   const upload = hasBody ? forwardUpload(ctx.requestBody ?? ctx.req, ctx.res) : undefined;
   ctx.stopUpload = upload?.stop;
+  const traced = isTraced("attempt");
+  const sent = traced ? performance.now() : 0;
+  if (isTraced("origin")) traceOrigin(ctx, origin, scheme, path);
   try {
     ctx.originSentAt = performance.now();
     const reply = await client.request(
@@ -72,6 +76,7 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
       if (v !== undefined) headers[k] = v;
     }
     if (b.recipe.stripsSetCookie) delete headers["set-cookie"];
+    if (traced) traceAttempt(ctx, origin, `answered ${reply.status} in ${(performance.now() - sent).toFixed(1)} ms (headers)`, reply.status);
     // The origin's answer is complete: whatever of the upload it did not read is drained, and no
     // origin reads it any more (write-response.ts then holds the answer until it is drained).
     if (upload)
@@ -91,11 +96,20 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
     upload?.stop();
     const kind = e instanceof OriginFetchError ? e.kind : "invalid";
     ctx.runtime.log.debug(`distribution ${ctx.plan.id}: origin ${origin.id} ${kind} failure for ${m} ${path}: ${(e as Error).cause ?? e}`);
-    return kind === "timeout" || kind === "blocked"
-      ? originReadTimeout(ctx.requestId)
-      : kind === "connect"
-        ? originConnectError(ctx.requestId)
-        : originInvalidResponse(ctx.requestId);
+    const answer =
+      kind === "timeout" || kind === "blocked"
+        ? originReadTimeout(ctx.requestId)
+        : kind === "connect"
+          ? originConnectError(ctx.requestId)
+          : originInvalidResponse(ctx.requestId);
+    if (traced)
+      traceAttempt(
+        ctx,
+        origin,
+        `${kind} failure after ${(performance.now() - sent).toFixed(1)} ms (${String((e as Error).cause ?? (e as Error).message)}) → CloudFront answers ${answer.status}`,
+        answer.status,
+      );
+    return answer;
   }
 }
 
@@ -115,4 +129,26 @@ function dropUnsentFraming(method: string, headers: Record<string, string | stri
 /** A custom error page is fetched as a plain GET from CloudFront itself. */
 function errorPageHeaders(ctx: EdgeContext, host: string): Record<string, string> {
   return { host, "user-agent": "Amazon CloudFront", via: ctx.plan.via, "x-amz-cf-id": ctx.requestId, "x-forwarded-for": ctx.clientIp };
+}
+
+/** Which origin, how it is reached and whether OAC signs (issue 15); for a group, which member and why. */
+function traceOrigin(ctx: EdgeContext, origin: OriginPlan, scheme: string, path: string): void {
+  const group = ctx.behavior!.originGroup;
+  const member =
+    group === undefined ? "" : origin === group.primary ? ` (origin group ${group.id}: primary)` : ` (origin group ${group.id}: failover to the secondary)`;
+  const oac = origin.oac ? `, signed with OAC (SigningBehavior ${origin.oac.signingBehavior})` : "";
+  publishTrace("origin", ctx.traceId, "cloudfront", `${origin.id}${member}: ${ctx.method} ${scheme}://${origin.domainName}${path}${oac}`, {
+    data: { originId: origin.id, domain: origin.domainName, failover: group !== undefined && origin === group.secondary },
+  });
+}
+
+function traceAttempt(ctx: EdgeContext, origin: OriginPlan, what: string, status: number): void {
+  const group = ctx.behavior!.originGroup;
+  const failover =
+    group !== undefined && origin === group.primary && (ctx.method === "GET" || ctx.method === "HEAD" || ctx.method === "OPTIONS")
+      ? group.failoverStatusCodes.has(status) || status >= 502
+        ? `; ${status} is a failover status for origin group ${group.id}`
+        : ""
+      : "";
+  publishTrace("attempt", ctx.traceId, "cloudfront", `${origin.id} ${what}${failover}`, { data: { originId: origin.id, status } });
 }

@@ -1,7 +1,8 @@
 import { pipeline, Transform, type Readable } from "node:stream";
 import { discardBody } from "../../../../../core/http/discard-body.js";
 import { connectionNamedFields, HOP_BY_HOP } from "../../../../../core/http/hop-by-hop.js";
-import { decideTtl, parseCacheControl, serveCached, type CachedObject, type CacheState } from "../../../cache/index.js";
+import { isTraced, publishTrace } from "../../../../../core/trace.js";
+import { decideTtl, describeTtl, parseCacheControl, serveCached, type CachedObject, type CacheState } from "../../../cache/index.js";
 import type { EdgeContext } from "../../edge-context.js";
 
 /**
@@ -46,13 +47,16 @@ export function storeInCache(ctx: EdgeContext): void {
     return;
   }
   const key = r.status === 206 ? st.rangeKey! : st.key;
-  const d = decideTtl({
+  const input = {
     status: r.status,
     headers: r.headers,
     policy: ctx.behavior!.cachePolicy,
     errorCachingMinTtl: errorCachingMinTtl(ctx, r.status),
     now,
-  });
+  };
+  const d = decideTtl(input);
+  if (isTraced("ttl"))
+    publishTrace("ttl", ctx.traceId, "cloudfront", `${r.status}: ${describeTtl(input, d)}`, { data: { cached: d.isCached, ttl: d.isCached ? d.ttl : 0 } });
   if (!d.isCached) {
     if (stale !== undefined && r.status !== 304) settle(ctx, st, st.cache.store.delete(st.key));
     else st.release();

@@ -54,8 +54,10 @@ function writeBody(ctx: EdgeContext, isBodiless: boolean, isEndGated: boolean): 
     discardBody(body);
     end();
   } else if (Buffer.isBuffer(body)) {
+    if (ctx.isCountingBodyBytes) ctx.sentBodyBytes = body.length;
     end(body);
   } else {
+    if (ctx.isCountingBodyBytes) body.on("data", (c: Buffer) => (ctx.sentBodyBytes += c.length));
     const stages: [Readable, ...Transform[], ServerResponse] = isEndGated ? [body, gateEnd(ctx), res] : [body, res];
     pipeline(stages, (err) => {
       if (err) res.destroy();
