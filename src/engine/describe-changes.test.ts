@@ -171,9 +171,10 @@ describe("describe-changes (issue 9: what an edit changed, in AWS terms)", () =>
   });
 
   it("describe-changes: response headers policies by Id: changed, added, removed (cloudfront.md §6)", () => {
-    const rhp = (value: string) => ({ Name: "h", CustomHeadersConfig: { Items: [{ Header: "X-Team", Value: value, Override: true }] } });
-    const before = stack({ responseHeadersPolicies: { headers: rhp("a"), old: rhp("a") } });
-    const after = stack({ responseHeadersPolicies: { headers: rhp("b"), fresh: rhp("a") } });
+    // Names are unique per account (ResponseHeadersPolicyAlreadyExists), so each policy has its own.
+    const rhp = (value: string, Name: string) => ({ Name, CustomHeadersConfig: { Items: [{ Header: "X-Team", Value: value, Override: true }] } });
+    const before = stack({ responseHeadersPolicies: { headers: rhp("a", "h1"), old: rhp("a", "h2") } });
+    const after = stack({ responseHeadersPolicies: { headers: rhp("b", "h1"), fresh: rhp("a", "h3") } });
     assert.deepEqual(describeChanges(before, after), [
       "response headers policy headers changed",
       "response headers policy fresh added",
