@@ -426,16 +426,17 @@ export class S3Service {
     if (!BUCKET_NAME.test(name)) return sendError(call, invalidBucketName(name));
     call.req.resume();
     const bucket = await this.openBucket(name);
-    sendEmpty(call, 200, { location: `/${name}` });
+    // Recorded before the answer, so the next request already sees the revision that declares it.
     await this.#report(name, bucketConfigOf(bucket));
+    sendEmpty(call, 200, { location: `/${name}` });
   }
 
   async #deleteBucket(call: S3Call, bucket: BucketState): Promise<void> {
     if (bucket.store.size > 0) return sendError(call, bucketNotEmpty(bucket.name));
     this.buckets.delete(bucket.name);
     await bucket.store.destroy();
-    sendEmpty(call, 204);
     await this.#report(bucket.name, undefined);
+    sendEmpty(call, 204);
   }
 
   /** Runs a configuration operation, then reports the bucket's configuration when the operation succeeded. */
