@@ -1,3 +1,4 @@
+import { isoTime } from "./iso-time.js";
 import { ALB_REQUEST, EDGE_REQUEST, type AlbRequestEvent, type EdgeRequestEvent } from "../../core/trace.js";
 
 /** Access-log subscribers: a short human line, or CloudFront's standard log fields (cloudfront.md §16.1). */
@@ -7,18 +8,18 @@ export const CLOUDFRONT_LOG_HEADER =
   "#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end";
 
 export function formatTextLine(e: EdgeRequestEvent): string {
-  return `${new Date(e.time).toISOString()} ${e.method} ${e.host} ${e.path}${e.query ? `?${e.query}` : ""} ${e.status} behavior=${e.behavior} x-cache=${e.resultType} origin=${e.originId} ${e.ms.toFixed(1)}ms`;
+  return `${isoTime(e.time)} ${e.method} ${e.host} ${e.path}${e.query ? `?${e.query}` : ""} ${e.status} behavior=${e.behavior} x-cache=${e.resultType} origin=${e.originId} ${e.ms.toFixed(1)}ms`;
 }
 
 export function formatAlbTextLine(e: AlbRequestEvent): string {
-  return `${new Date(e.time).toISOString()} [alb ${e.loadBalancer}] ${e.method} ${e.host} ${e.path} ${e.status} target-group=${e.targetGroup} target=${e.target} ${e.ms.toFixed(1)}ms`;
+  return `${isoTime(e.time)} [alb ${e.loadBalancer}] ${e.method} ${e.host} ${e.path} ${e.status} target-group=${e.targetGroup} target=${e.target} ${e.ms.toFixed(1)}ms`;
 }
 
 /** Values are URL-encoded, missing ones are `-` (cloudfront.md §16.1). */
 const enc = (v: string | number | undefined) => (v === undefined || v === "" ? "-" : encodeURIComponent(String(v)).replace(/%2F/g, "/").replace(/%3A/g, ":"));
 
 export function formatCloudFrontLine(e: EdgeRequestEvent): string {
-  const iso = new Date(e.time).toISOString();
+  const iso = isoTime(e.time);
   const secs = (e.ms / 1000).toFixed(3);
   return [
     iso.slice(0, 10),
