@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline, Readable } from "node:stream";
-import { errors as undiciErrors } from "undici";
+import { undiciErrors } from "../../../core/http/undici-parts.js";
 import { ALB_HOP_BY_HOP, type HeaderRecord } from "../listener/forward-headers.js";
 import { connectionNamedFields } from "../../../core/http/hop-by-hop.js";
 import { hasRequestBody } from "../../../core/http/has-body.js";
