@@ -432,6 +432,29 @@ const ROWS: Row[] = [
     a: ["100", () => wrk(`${lb100}/1k`, ALB_DNS), rps],
     b: ["1", () => wrk(`${lb1}/1k`, ALB_DNS), rps],
   },
+  {
+    // A process that has served every other row (misses, S3, ALB, HTTP/2) against one that has only
+    // served three hits: the long-running slowdown of issue 14 shows as a ratio below 1.
+    name: "1 KiB hit, long-running ÷ fresh process",
+    target: "≥ 0.97",
+    kind: "ratio",
+    a: ["long-running", () => wrk(`${edge}/1k`, hitHost), rps],
+    b: [
+      "fresh",
+      async () => {
+        const fresh = await startEdgeparity(join(dir, "state-reused"), userCa);
+        try {
+          const url = `http://127.0.0.1:${fresh.ready.httpPort}/1k`;
+          const host = fresh.ready.distributions.hit!.domain;
+          for (let i = 0; i < 3; i++) await get(url, host);
+          return await wrk(url, host);
+        } finally {
+          await stop(fresh.proc);
+        }
+      },
+      rps,
+    ],
+  },
 ];
 const rows = ONLY ? ROWS.filter((r, i) => ONLY.has(String(i + 1))) : ROWS;
 
