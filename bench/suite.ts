@@ -23,6 +23,8 @@ const { values } = parseArgs({
     connections: { type: "string", default: "32" },
     "no-build": { type: "boolean", default: false },
     only: { type: "string" },
+    // Another build's CLI (e.g. a checkout of the base commit): its numbers against the same baselines.
+    cli: { type: "string" },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -33,8 +35,8 @@ const DEADLINE = Date.now() + 10 * 60_000;
 
 (ensureSystemDeps as (names: string[]) => void)(["nginx-light", "wrk", "nghttp2-client"]);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const CLI = join(ROOT, "dist", "cli", "main.js");
-if (!values["no-build"]) {
+const CLI = values.cli ?? join(ROOT, "dist", "cli", "main.js");
+if (!values["no-build"] && !values.cli) {
   const b = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.build.json")], {
     stdio: "inherit",
   });

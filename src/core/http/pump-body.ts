@@ -7,9 +7,9 @@ import type { Readable, Writable } from "node:stream";
  * `stream.pipeline(body, res)` does for two streams, with one listener per event: pipeline adds
  * six `close` listeners to the response (two end-of-stream watchers and pipe's), so with the
  * request's own ones Node warned of a listener leak on every concurrent miss, each warning a
- * stack capture and a synchronous stderr write (issue 14).
+ * stack capture and a synchronous stderr write (issue 14). `done` runs once, however it ends.
  */
-export function pumpBody(body: Readable, res: Writable): void {
+export function pumpBody(body: Readable, res: Writable, done?: () => void): void {
   const onData = (chunk: Buffer) => {
     if (!res.write(chunk)) body.pause();
   };
@@ -30,6 +30,8 @@ export function pumpBody(body: Readable, res: Writable): void {
     if (!body.readableEnded) body.destroy();
   };
   const cleanup = () => {
+    done?.();
+    done = undefined;
     body.off("data", onData);
     body.off("end", onEnd);
     body.off("error", onBodyFailed);
