@@ -6,13 +6,14 @@
 // its order round by round, and each ratio is printed as min / median / max over the rounds.
 // Bounded: about (rounds × 20 + 4) × seconds + ~40 s of set-up and cold starts (≈ 4 min by default).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { writeNginxConf } from "./nginx-conf.js";
 // @ts-expect-error: plain ESM script without types
 import { ensureSystemDeps } from "../scripts/system-deps.mjs";
 
@@ -75,45 +76,8 @@ const origin = (JSON.parse(await firstLine(startChild(1, process.execPath, [fixt
 
 // ---- nginx proxy_cache, one worker; tcp_nopush off, or 100 KiB answers stall 44 ms on loopback ----
 const nginxDir = join(dir, "nginx");
-mkdirSync(join(nginxDir, "cache"), { recursive: true });
-mkdirSync(join(nginxDir, "logs"));
 const nginxPort = 20000 + Math.floor(Math.random() * 20000);
-writeFileSync(
-  join(nginxDir, "nginx.conf"),
-  `worker_processes 1;
-${process.getuid?.() === 0 ? "user root;" : ""}
-daemon off;
-pid ${nginxDir}/nginx.pid;
-error_log ${nginxDir}/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush off;
-  tcp_nodelay on;
-  keepalive_requests 1000000;
-  open_file_cache max=1000 inactive=60s;
-  client_body_temp_path ${nginxDir}/tmp-body;
-  proxy_temp_path ${nginxDir}/tmp-proxy;
-  fastcgi_temp_path ${nginxDir}/tmp-fcgi;
-  uwsgi_temp_path ${nginxDir}/tmp-uwsgi;
-  scgi_temp_path ${nginxDir}/tmp-scgi;
-  proxy_cache_path ${nginxDir}/cache levels=1:2 keys_zone=edge:10m max_size=1g inactive=60m use_temp_path=off;
-  upstream origin { server 127.0.0.1:${origin}; keepalive 16; }
-  server {
-    listen 127.0.0.1:${nginxPort};
-    location / {
-      proxy_pass http://origin;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_cache edge;
-      proxy_cache_valid 200 1h;
-      add_header X-Cache-Status $upstream_cache_status;
-    }
-  }
-}
-`,
-);
+writeNginxConf(nginxDir, nginxPort, origin);
 startChild(0, "/usr/sbin/nginx", ["-p", nginxDir, "-c", join(nginxDir, "nginx.conf")]);
 
 // ---- the stack: every row's resources in one `edgeparity up` ----
