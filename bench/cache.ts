@@ -3,12 +3,13 @@
 // wrk on loopback, targets alternated per round (A B C, then C B A …), bounded in time.
 //   node --import tsx bench/cache.ts [--seconds 4] [--rounds 2] [--connections 32]
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { writeNginxConf } from "./nginx-conf.js";
 // @ts-expect-error: plain ESM script without types
 import { ensureSystemDeps } from "../scripts/system-deps.mjs";
 import { startEdgeparity } from "../src/index.js";
@@ -65,45 +66,8 @@ const edgeHost = stack.distributions.bench!.domain;
 
 // nginx, tuned fairly: 1 worker, sendfile, open_file_cache, proxy_cache in a dir its worker owns.
 const dir = mkdtempSync(join(tmpdir(), "ep-bench-nginx-"));
-mkdirSync(join(dir, "cache"));
-mkdirSync(join(dir, "logs"));
 const nginxPort = 20000 + Math.floor(Math.random() * 20000);
-writeFileSync(
-  join(dir, "nginx.conf"),
-  `worker_processes 1;
-${process.getuid?.() === 0 ? "user root;" : ""}
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nodelay on;
-  keepalive_requests 1000000;
-  open_file_cache max=1000 inactive=60s;
-  open_file_cache_valid 60s;
-  client_body_temp_path ${dir}/tmp-body;
-  proxy_temp_path ${dir}/tmp-proxy;
-  fastcgi_temp_path ${dir}/tmp-fcgi;
-  uwsgi_temp_path ${dir}/tmp-uwsgi;
-  scgi_temp_path ${dir}/tmp-scgi;
-  proxy_cache_path ${dir}/cache levels=1:2 keys_zone=edge:10m max_size=1g inactive=60m use_temp_path=off;
-  upstream origin { server 127.0.0.1:${originPort}; keepalive 16; }
-  server {
-    listen 127.0.0.1:${nginxPort};
-    location / {
-      proxy_pass http://origin;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_cache edge;
-      proxy_cache_valid 200 1h;
-      add_header X-Cache-Status $upstream_cache_status;
-    }
-  }
-}
-`,
-);
+writeNginxConf(dir, nginxPort, originPort);
 const nginx = spawn("/usr/sbin/nginx", ["-p", dir, "-c", join(dir, "nginx.conf")], { stdio: ["ignore", "ignore", "inherit"] });
 await new Promise((r) => setTimeout(r, 500));
 

@@ -10,6 +10,8 @@ const PACKAGES = {
   awscli: "/usr/bin/aws",
   "nginx-light": "/usr/sbin/nginx",
   wrk: "/usr/bin/wrk",
+  // h2load: the HTTP/2 load generator of the benchmark suite (bench/suite.ts).
+  "nghttp2-client": "/usr/bin/h2load",
 };
 
 let updated = false;

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Agent, fetch as undiciFetch, type RequestInfo, type RequestInit, type Response } from "undici";
+import type { Agent, RequestInfo, RequestInit, Response } from "undici";
+import { loadUndici } from "./core/http/undici-parts.js";
 import { ManualClock, systemClock, type Clock } from "./core/clock.js";
 import { randomIds, type Ids } from "./core/ids.js";
 import { MemoryLog, type Log } from "./core/log.js";
@@ -366,16 +367,20 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     return views.views;
   };
 
-  const dispatcher = new Agent({
-    connect: {
-      ca: running.ca.caPem,
-      // Every served host lives on loopback; no DNS is consulted.
-      lookup: (_hostname, opts, cb) => {
-        if ((opts as { all?: boolean }).all) (cb as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: "127.0.0.1", family: 4 }]);
-        else (cb as (e: null, a: string, f: number) => void)(null, "127.0.0.1", 4);
+  // Made on first use: the programmatic fetch needs all of undici, which `edgeparity up` never
+  // loads otherwise (core/http/undici-parts.ts, issue 14: cold start).
+  let agent: Agent | undefined;
+  const dispatcher = (): Agent =>
+    (agent ??= new (loadUndici().Agent)({
+      connect: {
+        ca: running.ca.caPem,
+        // Every served host lives on loopback; no DNS is consulted.
+        lookup: (_hostname, opts, cb) => {
+          if ((opts as { all?: boolean }).all) (cb as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: "127.0.0.1", family: 4 }]);
+          else (cb as (e: null, a: string, f: number) => void)(null, "127.0.0.1", 4);
+        },
       },
-    },
-  });
+    }));
   await lock
     .publish({
       host: options.host ?? "127.0.0.1",
@@ -386,7 +391,7 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
       startedAt: new Date(systemClock.now()).toISOString(),
     })
     .catch(async (e: unknown) => {
-      await dispatcher.close();
+      await agent?.close();
       await running.close();
       await lock.release();
       throw e;
@@ -453,11 +458,13 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     },
     clock: clock as EdgeparityStack["clock"],
     log,
-    dispatcher,
+    get dispatcher() {
+      return dispatcher();
+    },
     invalidate: (distribution, paths, callerReference) => cloudfront().invalidate(distribution, paths, callerReference),
     testFunction: (name, event, options) => cloudfront().testFunction(name, event, options?.stage),
     cacheView: (distribution) => cloudfront().cacheView(distribution),
-    fetch: (input, init) => undiciFetch(input, { ...init, dispatcher }),
+    fetch: (input, init) => loadUndici().fetch(input, { ...init, dispatcher: dispatcher() }),
     trace: (id) => mustTrace().get(id),
     originHealth() {
       const out: Record<string, string> = {};
@@ -478,7 +485,7 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
       if (closed) return;
       closed = true;
       traces?.close();
-      await dispatcher.close();
+      await agent?.close();
       await running.close();
       await lock.release();
       if (ownState) await rm(stateDir, { recursive: true, force: true });

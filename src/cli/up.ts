@@ -7,6 +7,7 @@ import { startEdgeparity, type EdgeparityStack } from "../index.js";
 import { STACK_FILE_NAMES } from "../importers/index.js";
 import { subscribeAccessLog } from "../observe/access-log/edge-log.js";
 import { formatTrace } from "../observe/trace/format-trace.js";
+import { batchLines } from "../observe/access-log/line-batch.js";
 import type { CliFlags } from "./args.js";
 import { describeUpdateError, startLiveReload, type LiveReload } from "./live-reload.js";
 import { superviseProcess } from "./process-lifecycle.js";
@@ -28,6 +29,9 @@ export async function runUp(flags: CliFlags): Promise<number> {
       for (const line of e.executionLog) log.debug(`api ${e.apiName} (${e.apiId}): ${line}`);
     });
   const started = performance.now();
+  const accessLog = batchLines((chunk) => process.stdout.write(chunk));
+  // A crash or process.exit still writes the lines of the last turn (stdout writes are synchronous).
+  process.once("exit", accessLog.flush);
   const config = stackPath(flags);
   const stack = await startEdgeparity({
     config,
@@ -46,7 +50,7 @@ export async function runUp(flags: CliFlags): Promise<number> {
   const readyMs = performance.now() - started;
   // Watching starts before the ready line: an edit made as soon as it is read is not missed, and
   // its revision line (100 ms of debounce later at the earliest) still comes after it.
-  const reload = flags.watch ? await watchStack(stack, config, flags.json, log) : undefined;
+  const reload = flags.watch ? await watchStack(stack, config, flags.json, log, accessLog.flush) : undefined;
   if (flags.json) {
     process.stdout.write(
       `${JSON.stringify({ event: "ready", readyMs: Math.round(readyMs), httpPort: stack.httpPort, httpsPort: stack.httpsPort, caPath: stack.caPath, spkiHash: stack.spkiHash, distributions: stack.distributions, loadBalancers: stack.loadBalancers, buckets: stack.buckets, apis: stack.apis, apisById: stack.apisById, warnings: stack.warnings })}\n`,
@@ -75,10 +79,12 @@ export async function runUp(flags: CliFlags): Promise<number> {
     );
     process.stderr.write(`${lines.join("\n")}\n`);
   }
-  // After the ready line, so `--json` readers always find it first.
-  const unsubscribe = subscribeAccessLog(flags.logFormat, (l) => process.stdout.write(l));
+  // After the ready line, so `--json` readers always find it first. Batched per event-loop turn
+  // (line-batch.ts); a revision line flushes the batch first, so stdout keeps the order of events.
+  const unsubscribe = subscribeAccessLog(flags.logFormat, accessLog.write);
   await lifecycle.stopRequested;
   unsubscribe();
+  accessLog.flush();
   return lifecycle.shutdown(async () => {
     await reload?.close();
     await stack.close();
@@ -89,7 +95,7 @@ export async function runUp(flags: CliFlags): Promise<number> {
  * Revisions on stderr (`revision 2: distribution app: CacheBehaviors[1] /api/* added (41 ms)`);
  * with --json also one line each on stdout: `{"event":"revision",…}` or `{"event":"revision-rejected",…}`.
  */
-async function watchStack(stack: EdgeparityStack, config: string, json: boolean, log: Log): Promise<LiveReload> {
+async function watchStack(stack: EdgeparityStack, config: string, json: boolean, log: Log, flushAccessLog: () => void): Promise<LiveReload> {
   const configIsFolder = (await stat(config).catch(() => undefined))?.isDirectory() ?? false;
   return startLiveReload({
     stack,
@@ -105,12 +111,14 @@ async function watchStack(stack: EdgeparityStack, config: string, json: boolean,
       if (changes.length === 0) log.info(`revision ${revision}: no change to the stack's resources (${took})`);
       else if (changes.length === 1) log.info(`revision ${revision}: ${changes[0]} (${took})`);
       else log.info(`revision ${revision} (${took}):\n  ${changes.join("\n  ")}`);
+      flushAccessLog();
       if (json) process.stdout.write(`${JSON.stringify({ event: "revision", revision, changes, ms: Math.round(ms) })}\n`);
     },
     onRejected({ revision, serving, error }) {
       const text = describeUpdateError(error);
       // A list of problems keeps one per line; the verdict then gets its own line.
       log.error(`revision ${revision} not applied: ${text}${text.includes("\n") ? "\n" : "; "}still serving revision ${serving}`);
+      flushAccessLog();
       if (json) process.stdout.write(`${JSON.stringify({ event: "revision-rejected", revision, serving, error: text })}\n`);
     },
   });

@@ -1,3 +1,4 @@
+import { NO_DELAY } from "../core/http/no-delay.js";
 import type { Server } from "node:net";
 import { createSecureContext, type SecureContext } from "node:tls";
 import type { AddressInfo } from "node:net";
@@ -42,7 +43,7 @@ export async function startListeners(opts: {
   const front = createHttpFront({ dispatch: (req, res, conn) => router.route(req, res, conn), policyFor: (h) => router.policyFor(h), log });
   const tls = opts.tls;
   const context = createSecureContext({ key: tls.keyPem, cert: tls.certPem });
-  const http = createNetServer((socket) => {
+  const http = createNetServer(NO_DELAY, (socket) => {
     socket.on("error", () => socket.destroy());
     front.acceptHttp1(socket, HTTP);
   });

@@ -1,3 +1,4 @@
+import { NO_DELAY } from "../core/http/no-delay.js";
 import { createServer as createNetServer, type AddressInfo, type Server } from "node:net";
 import { createSecureContext } from "node:tls";
 import type { Log } from "../core/log.js";
@@ -35,7 +36,7 @@ export async function openOriginDoor(o: { domain: string; router: HostRouter; tl
     log,
   });
   const plain: ConnectionInfo = Object.freeze({ protocol: "http", origin: domain });
-  const http = createNetServer((socket) => {
+  const http = createNetServer(NO_DELAY, (socket) => {
     socket.on("error", () => socket.destroy());
     front.acceptHttp1(socket, plain);
   });

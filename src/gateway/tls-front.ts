@@ -1,3 +1,4 @@
+import { NO_DELAY } from "../core/http/no-delay.js";
 import { createServer as createNetServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer, type SecureContext, type Server as TlsServer, type TlsOptions, type TLSSocket } from "node:tls";
 import type { Log } from "../core/log.js";
@@ -51,7 +52,7 @@ export function createTlsFront(o: TlsFrontOptions): TlsFront {
     o.onSecure(tls, h?.hello ?? Buffer.alloc(0));
   });
   tlsServer.on("tlsClientError", (e: Error) => o.log.debug(`gateway: TLS handshake failed: ${e.message}`));
-  const net = createNetServer((socket) => acceptTls(socket, tlsServer)) as TlsFront;
+  const net = createNetServer(NO_DELAY, (socket) => acceptTls(socket, tlsServer)) as TlsFront;
   net.setDefaultCertificate = (keyPem, certPem) => tlsServer.setSecureContext({ key: keyPem, cert: certPem });
   return net;
 }

@@ -1,3 +1,4 @@
+import { isoTime } from "./iso-time.js";
 import { ALB_REQUEST, EDGE_REQUEST, type AlbRequestEvent, type EdgeRequestEvent } from "../../core/trace.js";
 
 /** Access-log subscribers: a short human line, or CloudFront's standard log fields (cloudfront.md §16.1). */
@@ -9,18 +10,18 @@ export const CLOUDFRONT_LOG_HEADER =
 export function formatTextLine(e: EdgeRequestEvent): string {
   // Each edge function run: `function=<name>/<event type> compute=<utilization>` (cloudfront.md §13.4).
   const fns = (e.functions ?? []).map((f) => ` function=${f.name}/${f.eventType} compute=${f.computeUtilization}${f.error ? " error" : ""}`).join("");
-  return `${new Date(e.time).toISOString()} ${e.method} ${e.host} ${e.path}${e.query ? `?${e.query}` : ""} ${e.status} behavior=${e.behavior} x-cache=${e.resultType} origin=${e.originId}${fns} ${e.ms.toFixed(1)}ms`;
+  return `${isoTime(e.time)} ${e.method} ${e.host} ${e.path}${e.query ? `?${e.query}` : ""} ${e.status} behavior=${e.behavior} x-cache=${e.resultType} origin=${e.originId}${fns} ${e.ms.toFixed(1)}ms`;
 }
 
 export function formatAlbTextLine(e: AlbRequestEvent): string {
-  return `${new Date(e.time).toISOString()} [alb ${e.loadBalancer}] ${e.method} ${e.host} ${e.path} ${e.status} target-group=${e.targetGroup} target=${e.target} ${e.ms.toFixed(1)}ms`;
+  return `${isoTime(e.time)} [alb ${e.loadBalancer}] ${e.method} ${e.host} ${e.path} ${e.status} target-group=${e.targetGroup} target=${e.target} ${e.ms.toFixed(1)}ms`;
 }
 
 /** Values are URL-encoded, missing ones are `-` (cloudfront.md §16.1). */
 const enc = (v: string | number | undefined) => (v === undefined || v === "" ? "-" : encodeURIComponent(String(v)).replace(/%2F/g, "/").replace(/%3A/g, ":"));
 
 export function formatCloudFrontLine(e: EdgeRequestEvent): string {
-  const iso = new Date(e.time).toISOString();
+  const iso = isoTime(e.time);
   const secs = (e.ms / 1000).toFixed(3);
   return [
     iso.slice(0, 10),

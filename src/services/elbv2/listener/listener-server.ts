@@ -1,3 +1,4 @@
+import { NO_DELAY } from "../../../core/http/no-delay.js";
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import { createServer as createH2Server, type Http2Server, type ServerHttp2Session } from "node:http2";
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
@@ -102,15 +103,18 @@ export async function startListenerServer(
   };
   let server: NetServer;
   if (o.protocol === "http") {
-    server = createNetServer((s) => {
+    server = createNetServer(NO_DELAY, (s) => {
       track(s);
       toHttp1(s);
     });
   } else {
-    const tls = createTlsServer({ key: o.tls.keyPem, cert: o.tls.certPem, ALPNProtocols: h2 ? ["h2", "http/1.1"] : ["http/1.1"] }, (s: TLSSocket) => {
-      if (s.alpnProtocol === "h2" && h2) h2.emit("connection", s);
-      else toHttp1(s);
-    });
+    const tls = createTlsServer(
+      { ...NO_DELAY, key: o.tls.keyPem, cert: o.tls.certPem, ALPNProtocols: h2 ? ["h2", "http/1.1"] : ["http/1.1"] },
+      (s: TLSSocket) => {
+        if (s.alpnProtocol === "h2" && h2) h2.emit("connection", s);
+        else toHttp1(s);
+      },
+    );
     tls.on("connection", track);
     tls.on("tlsClientError", (_e, s) => s.destroy());
     server = tls;

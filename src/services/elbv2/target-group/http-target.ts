@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { pipeline, Readable } from "node:stream";
-import { errors as undiciErrors } from "undici";
+import { Readable } from "node:stream";
+import { pumpBody } from "../../../core/http/pump-body.js";
+import { undiciErrors } from "../../../core/http/undici-parts.js";
 import { ALB_HOP_BY_HOP, type HeaderRecord } from "../listener/forward-headers.js";
 import { connectionNamedFields } from "../../../core/http/hop-by-hop.js";
 import { hasRequestBody } from "../../../core/http/has-body.js";
@@ -118,10 +119,8 @@ export async function proxyToTarget(
       out[k] = prev === undefined ? v : [...(Array.isArray(prev) ? prev : [prev]), ...(Array.isArray(v) ? v : [v])];
     }
     res.writeHead(r.statusCode, out);
-    pipeline(r.body, res, (err) => {
-      release();
-      if (err) res.destroy();
-    });
+    // One listener per event (core/http/pump-body.ts); a failed body destroys the response there.
+    pumpBody(r.body, res, release);
     return { status: r.statusCode, targetStatus: r.statusCode, targetSeconds };
   } catch (e) {
     release();

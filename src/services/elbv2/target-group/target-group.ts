@@ -1,4 +1,4 @@
-import { Pool } from "undici";
+import { Pool } from "../../../core/http/undici-parts.js";
 import type { Clock, TimerHandle } from "../../../core/clock.js";
 import type { Ids } from "../../../core/ids.js";
 import type { Log } from "../../../core/log.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { XMLParser } from "fast-xml-parser";
+import type { XMLParser } from "fast-xml-parser";
 import type { BucketState } from "../bucket-state.js";
 import {
   badDigest,
@@ -21,7 +21,12 @@ import { BodyTooLarge, isoMillis, q, readSmallBody, sendEmpty, sendError, sendXm
 
 /** Bucket-level operations: ListObjects(V2), CORS, policy, website, DeleteObjects (s3.md §4.1, §4.6, §6.1). */
 
-const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, isArray: (name) => ARRAY_TAGS.has(name) });
+/** Loaded with the first XML body: a stack that never sends one does not pay for the parser at start (issue 14). */
+let parser: XMLParser | undefined;
+async function xmlParser(): Promise<XMLParser> {
+  const { XMLParser } = await import("fast-xml-parser");
+  return (parser ??= new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, isArray: (name) => ARRAY_TAGS.has(name) }));
+}
 const ARRAY_TAGS = new Set(["CORSRule", "AllowedMethod", "AllowedOrigin", "AllowedHeader", "ExposeHeader", "Object", "Part", "RoutingRule", "Tag", "Grant"]);
 
 async function readXml(call: S3Call, limit = 1024 * 1024): Promise<Record<string, unknown> | S3Error> {
@@ -38,8 +43,9 @@ async function readXml(call: S3Call, limit = 1024 * 1024): Promise<Record<string
     const got = createHash("md5").update(body).digest();
     if (got.toString("base64") !== md5) return badDigest(Buffer.from(md5, "base64").toString("hex"), got.toString("base64"));
   }
+  const p = parser ?? (await xmlParser());
   try {
-    const doc = parser.parse(body.toString("utf8"), true) as Record<string, unknown>;
+    const doc = p.parse(body.toString("utf8"), true) as Record<string, unknown>;
     return doc;
   } catch {
     return malformedXml();

@@ -12,7 +12,7 @@ import {
   preconditionFailed,
   type S3Error,
 } from "../errors.js";
-import type { ObjectMeta, OpenObject } from "../object-store/bucket-store.js";
+import type { ObjectMeta, OpenObject, SmallObject } from "../object-store/bucket-store.js";
 import { decodeHeaderText, mailSafeHeaderValue } from "../header-text.js";
 import { checkAclHeaders } from "./acl-ops.js";
 import { IngestError, planIngest } from "./ingest-body.js";
@@ -154,9 +154,10 @@ export async function getObject(call: S3Call, bucket: BucketState, key: string, 
   }
   if (overrides.length && !call.isSigned && call.method === "GET")
     return sendError(call, invalidRequest("Request specific response headers cannot be used for anonymous GET requests."));
-  const opened = await bucket.store.open(key);
+  const opened = await bucket.store.openForRead(key);
   if (!opened) return sendError(call, deps.canList(call) ? noSuchKey(key) : accessDenied());
-  const { meta, handle } = opened;
+  const { meta } = opened;
+  const handle = "handle" in opened ? opened.handle : undefined;
   let handed = false;
   try {
     const base = objectHeaders(call, meta);
@@ -210,11 +211,17 @@ export async function getObject(call: S3Call, bucket: BucketState, key: string, 
       call.res.end();
       return;
     }
+    if (handle === undefined) {
+      // A small object (bucket-store.ts): its bytes are in memory, one write with the head.
+      const body = (opened as SmallObject).body;
+      call.res.end(start === 0 && end === body.length - 1 ? body : body.subarray(start, end + 1));
+      return;
+    }
     handed = true;
     const stream = handle.createReadStream({ start, end, autoClose: true });
     streamFileBody(stream, call.res, (e) => deps.reportFault(call, e));
   } finally {
-    if (!handed) await handle.close();
+    if (!handed) await handle?.close();
   }
 }
 

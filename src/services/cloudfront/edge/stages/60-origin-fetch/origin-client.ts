@@ -1,5 +1,7 @@
 import { Readable } from "node:stream";
-import { Pool, buildConnector, errors as undiciErrors, util as undiciUtil, type Dispatcher } from "undici";
+import type * as Undici from "undici";
+import type { Dispatcher } from "undici";
+import { buildConnector, parseHeaders, Pool, undiciErrors } from "../../../../../core/http/undici-parts.js";
 import type { OriginEndpoint, OriginPlan } from "../../../compile/plan.js";
 
 /**
@@ -60,7 +62,7 @@ export class OriginClient {
     const connectMs = origin.connectionTimeoutMs;
     // undici's connect timeout is switched off; ours is a plain setTimeout per attempt.
     const base = buildConnector({ timeout: 0, servername: endpoint.servername, ...(ca ? { ca } : {}) });
-    const connect: buildConnector.connector = (opts, cb) => {
+    const connect: Undici.buildConnector.connector = (opts, cb) => {
       let settled = false;
       const timer = setTimeout(() => {
         if (settled) return;
@@ -139,7 +141,7 @@ export class OriginClient {
           if (status < 200) return true; // 100 Continue and other interim answers
           arm();
           resume = res;
-          const headers = undiciUtil.parseHeaders(rawHeaders as unknown as Buffer[]) as Record<string, string | string[] | undefined>;
+          const headers = parseHeaders(rawHeaders as unknown as Buffer[]) as Record<string, string | string[] | undefined>;
           body = new Readable({
             read: () => resume?.(),
             destroy: (err, cb) => {

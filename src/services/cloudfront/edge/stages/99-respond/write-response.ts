@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { pipeline, Transform, type Readable } from "node:stream";
 import { discardBody } from "../../../../../core/http/discard-body.js";
+import { pumpBody } from "../../../../../core/http/pump-body.js";
 import type { EdgeContext } from "../../edge-context.js";
 import { closeUnfinishedStream, drainUpload, needsUploadDrain } from "./end-after-upload.js";
 import { finalizeHeaders } from "./finalize-headers.js";
@@ -56,9 +57,12 @@ function writeBody(ctx: EdgeContext, isBodiless: boolean, isEndGated: boolean): 
   } else if (Buffer.isBuffer(body)) {
     if (ctx.isCountingBodyBytes) ctx.sentBodyBytes = body.length;
     end(body);
+  } else if (!isEndGated) {
+    if (ctx.isCountingBodyBytes) body.on("data", (c: Buffer) => (ctx.sentBodyBytes += c.length));
+    pumpBody(body, res);
   } else {
     if (ctx.isCountingBodyBytes) body.on("data", (c: Buffer) => (ctx.sentBodyBytes += c.length));
-    const stages: [Readable, ...Transform[], ServerResponse] = isEndGated ? [body, gateEnd(ctx), res] : [body, res];
+    const stages: [Readable, Transform, ServerResponse] = [body, gateEnd(ctx), res];
     pipeline(stages, (err) => {
       if (err) res.destroy();
     });

@@ -1,0 +1,67 @@
+// The benchmark suite's helper servers, in plain JavaScript so they run under bare node (no loader):
+//   node bench/fixtures.mjs bare <dir>    the baselines: node:http serving /1k and /100k from memory,
+//                                         writing each PUT body to a file; node:http2 over TLS serving /1k
+//   node bench/fixtures.mjs origin        the origin / ALB target edgeparity and nginx sit in front of
+// Prints one JSON line with its ports, then serves until killed.
+import { execFileSync } from "node:child_process";
+import { createWriteStream, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { createSecureServer } from "node:http2";
+import { join } from "node:path";
+
+const BODIES = { "/1k": Buffer.alloc(1024, 120), "/100k": Buffer.alloc(100 * 1024, 120) };
+const listen = (s) => new Promise((r) => s.listen(0, "127.0.0.1", () => r(s.address().port)));
+
+/** Same header set for every server: what an origin would send for a cacheable object. */
+function serveBody(req, res) {
+  const body = BODIES[req.url];
+  if (req.url === "/") return void res.writeHead(200, { "content-length": 2 }).end("ok"); // ALB health checks
+  if (!body) return void res.writeHead(404, { "content-length": 0 }).end();
+  res.writeHead(200, { "content-type": "application/octet-stream", "content-length": body.length, "cache-control": "max-age=3600" });
+  res.end(body);
+}
+
+const [role, dir] = process.argv.slice(2);
+if (role === "origin") {
+  const port = await listen(createServer(serveBody));
+  process.stdout.write(`${JSON.stringify({ port })}\n`);
+} else if (role === "bare") {
+  let n = 0;
+  const http1 = createServer((req, res) => {
+    if (req.method !== "PUT") return serveBody(req, res);
+    // The floor S3 PutObject is measured against: stream the body to a file, then answer.
+    const out = createWriteStream(join(dir, `put-${n++ % 8}`));
+    req.pipe(out);
+    out.on("finish", () => res.writeHead(200, { etag: '"x"', "content-length": 0 }).end());
+  });
+  const key = join(dir, "bare-key.pem");
+  const cert = join(dir, "bare-cert.pem");
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-subj",
+      "/CN=localhost",
+      "-days",
+      "2",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+    ],
+    {
+      stdio: "ignore",
+    },
+  );
+  const http2 = createSecureServer({ key: readFileSync(key), cert: readFileSync(cert), allowHTTP1: false }, serveBody);
+  process.stdout.write(`${JSON.stringify({ http1: await listen(http1), http2: await listen(http2) })}\n`);
+} else {
+  console.error("usage: node bench/fixtures.mjs bare <dir> | origin");
+  process.exit(2);
+}

@@ -1,0 +1,473 @@
+// The performance table of issue 14 in one command: `npm run bench:suite [-- --seconds 3 --rounds 3]`.
+// edgeparity runs as users run it (`edgeparity up`, the built CLI, default text access log on
+// stdout into a file), side by side with its baselines in the same run: bare node:http, bare
+// node:http2 over TLS, nginx proxy_cache (one worker, tcp_nopush off). Servers are pinned to CPU 0
+// and the load generators (wrk, h2load) to CPU 1 where `taskset` exists; every comparison alternates
+// its order round by round, and each ratio is printed as min / median / max over the rounds.
+// Bounded: about (rounds × 20 + 4) × seconds + ~40 s of set-up and cold starts (≈ 4 min by default).
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { writeNginxConf } from "./nginx-conf.js";
+// @ts-expect-error: plain ESM script without types
+import { ensureSystemDeps } from "../scripts/system-deps.mjs";
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "3" },
+    rounds: { type: "string", default: "3" },
+    connections: { type: "string", default: "32" },
+    "no-build": { type: "boolean", default: false },
+    only: { type: "string" },
+    // Another build's CLI (e.g. a checkout of the base commit): its numbers against the same baselines.
+    cli: { type: "string" },
+  },
+});
+const SECONDS = Number(values.seconds);
+const ROUNDS = Math.max(1, Number(values.rounds));
+const CONNECTIONS = Number(values.connections);
+const ONLY = values.only ? new Set(values.only.split(",")) : undefined;
+const DEADLINE = Date.now() + 10 * 60_000;
+
+(ensureSystemDeps as (names: string[]) => void)(["nginx-light", "wrk", "nghttp2-client"]);
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const CLI = values.cli ?? join(ROOT, "dist", "cli", "main.js");
+if (!values["no-build"] && !values.cli) {
+  const b = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.build.json")], {
+    stdio: "inherit",
+  });
+  if (b.status !== 0) throw new Error("build failed");
+}
+const HAS_TASKSET = existsSync("/usr/bin/taskset");
+/** Server on CPU 0, load generator on CPU 1 (or unpinned without taskset). */
+const pinned = (cpu: 0 | 1, cmd: string, args: string[]): [string, string[]] =>
+  HAS_TASKSET ? ["/usr/bin/taskset", ["-c", String(cpu), cmd, ...args]] : [cmd, args];
+
+const dir = mkdtempSync(join(tmpdir(), "ep-suite-"));
+const children: ChildProcess[] = [];
+function startChild(cpu: 0 | 1, cmd: string, args: string[], stdout: "pipe" | number = "pipe"): ChildProcess {
+  const [c, a] = pinned(cpu, cmd, args);
+  const p = spawn(c, a, { stdio: ["ignore", stdout, "pipe"] });
+  p.stderr!.on("data", (d: Buffer) => process.stderr.write(`[${args.find((x) => !x.startsWith("-")) ?? cmd}] ${d}`));
+  children.push(p);
+  return p;
+}
+const firstLine = (p: ChildProcess) =>
+  new Promise<string>((resolve, reject) => {
+    createInterface({ input: p.stdout! }).once("line", resolve);
+    p.once("exit", (code) => reject(new Error(`exited ${code} before its first line`)));
+  });
+const cleanup = () => {
+  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+};
+process.on("exit", cleanup);
+process.on("SIGINT", () => process.exit(130));
+
+// ---- fixtures: baselines on CPU 0, the origin / ALB target on CPU 1 (idle during cache hits) ----
+const fixtures = join(ROOT, "bench", "fixtures.mjs");
+const bare = JSON.parse(await firstLine(startChild(0, process.execPath, [fixtures, "bare", dir]))) as { http1: number; http2: number };
+const origin = (JSON.parse(await firstLine(startChild(1, process.execPath, [fixtures, "origin"]))) as { port: number }).port;
+
+// ---- nginx proxy_cache, one worker; tcp_nopush off, or 100 KiB answers stall 44 ms on loopback ----
+const nginxDir = join(dir, "nginx");
+const nginxPort = 20000 + Math.floor(Math.random() * 20000);
+writeNginxConf(nginxDir, nginxPort, origin);
+startChild(0, "/usr/sbin/nginx", ["-p", nginxDir, "-c", join(nginxDir, "nginx.conf")]);
+
+// ---- the stack: every row's resources in one `edgeparity up` ----
+const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
+const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+const ALB_DNS = "lb1-1.us-east-1.elb.amazonaws.com";
+const customOrigin = (domain: string) => ({ Id: "o", DomainName: domain, CustomOriginConfig: { OriginProtocolPolicy: "http-only" } });
+const distribution = (domain: string, cachePolicy: string, behaviors: unknown[] = []) => ({
+  Origins: { Items: [customOrigin(domain)] },
+  ...(behaviors.length ? { CacheBehaviors: { Items: behaviors } } : {}),
+  DefaultCacheBehavior: { TargetOriginId: "o", ViewerProtocolPolicy: "allow-all", CachePolicyId: cachePolicy },
+});
+const behavior = (PathPattern: string) => ({ PathPattern, TargetOriginId: "o", ViewerProtocolPolicy: "allow-all", CachePolicyId: CACHING_OPTIMIZED });
+const forward = (tg: string) => [{ Type: "forward", TargetGroupArn: tg }];
+const stackFile = join(dir, "stack.json");
+writeFileSync(
+  stackFile,
+  JSON.stringify({
+    buckets: {
+      "bench-bucket": {
+        Policy: {
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: "*", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::bench-bucket/*" }],
+        },
+      },
+    },
+    distributions: {
+      hit: distribution("origin.example.com", CACHING_OPTIMIZED),
+      // 24 behaviours that miss, the 25th matches (cloudfront.md: first matching PathPattern wins).
+      many: distribution("origin.example.com", CACHING_DISABLED, [...Array.from({ length: 24 }, (_, i) => behavior(`/svc${i}/*`)), behavior("/1k")]),
+      pass: distribution("origin.example.com", CACHING_DISABLED),
+      toalb: distribution(ALB_DNS, CACHING_DISABLED),
+    },
+    targetGroups: [
+      { Name: "app", Protocol: "HTTP", TargetType: "ip" },
+      { Name: "app100", Protocol: "HTTP", TargetType: "ip" },
+    ],
+    loadBalancers: [
+      {
+        Name: "lb1",
+        Listeners: [
+          {
+            Protocol: "HTTP",
+            Port: 80,
+            DefaultActions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "404" } }],
+            Rules: [{ Priority: 1, Conditions: [{ Field: "path-pattern", PathPatternConfig: { Values: ["/1k"] } }], Actions: forward("app") }],
+          },
+        ],
+      },
+      {
+        Name: "lb100",
+        Listeners: [
+          {
+            Protocol: "HTTP",
+            Port: 80,
+            DefaultActions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "404" } }],
+            // 99 rules that miss, the 100th matches: the worst case of rule evaluation (alb.md §2).
+            Rules: Array.from({ length: 100 }, (_, i) => ({
+              Priority: i + 1,
+              Conditions: [{ Field: "path-pattern", PathPatternConfig: { Values: [i === 99 ? "/1k" : `/svc${i}/*`] } }],
+              Actions: forward("app100"),
+            })),
+          },
+        ],
+      },
+    ],
+    local: {
+      origins: { "origin.example.com": `http://127.0.0.1:${origin}` },
+      targetGroups: { app: { targets: [`http://127.0.0.1:${origin}`] }, app100: { targets: [`http://127.0.0.1:${origin}`] } },
+    },
+  }),
+);
+
+interface Ready {
+  httpPort: number;
+  httpsPort: number;
+  distributions: Record<string, { domain: string }>;
+  loadBalancers: Record<string, { host: string; listeners: { localPort: number }[] }>;
+}
+/** `edgeparity up` as users run it; stdout (the ready line, then the access log) goes to a file. */
+async function startEdgeparity(stateDir: string, caDir: string): Promise<{ proc: ChildProcess; ready: Ready; spawnedAt: number }> {
+  const out = join(dir, `up-${children.length}.log`);
+  const fd = (await import("node:fs")).openSync(out, "w");
+  const spawnedAt = performance.now();
+  const proc = startChild(
+    0,
+    process.execPath,
+    [CLI, "up", "--json", "--http-port", "0", "--https-port", "0", "--config", stackFile, "--state-dir", stateDir, "--ca-dir", caDir],
+    fd,
+  );
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`edgeparity up exited ${proc.exitCode}`);
+    const text = readFileSync(out, "utf8");
+    const nl = text.indexOf("\n");
+    if (nl > 0) return { proc, ready: JSON.parse(text.slice(0, nl)) as Ready, spawnedAt };
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+const stop = async (p: ChildProcess) => {
+  if (p.exitCode !== null) return;
+  p.kill("SIGTERM");
+  await new Promise((r) => p.once("exit", r));
+};
+
+/** One request with an explicit Host (fetch cannot set one); resolves with status and headers once the body is read. */
+function get(
+  url: string,
+  host: string,
+  o: { method?: string; body?: Buffer } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: o.method ?? "GET", headers: { host, "accept-encoding": "identity" } }, (res) => {
+      res.resume();
+      res.once("end", () => resolve({ status: res.statusCode!, headers: res.headers }));
+    });
+    req.once("error", reject);
+    req.end(o.body);
+  });
+}
+
+// ---- load generators ----
+interface Run {
+  rps: number;
+  mbps: number;
+  p50us: number;
+}
+const unitUs = (v: string, u: string) => Number(v) * (u === "us" ? 1 : u === "ms" ? 1000 : 1e6);
+function exec(cmd: string, args: string[]): Promise<string> {
+  const [c, a] = pinned(1, cmd, args);
+  return new Promise((resolve, reject) => {
+    const p = spawn(c, a, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    p.stdout.on("data", (d: Buffer) => (out += d));
+    p.stderr.on("data", (d: Buffer) => (out += d));
+    const killer = setTimeout(() => p.kill("SIGKILL"), (SECONDS + 15) * 1000);
+    p.once("close", (code) => {
+      clearTimeout(killer);
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(" ")} exited ${code}:\n${out}`));
+      else resolve(out);
+    });
+  });
+}
+async function wrk(url: string, host: string | undefined, o: { connections?: number; script?: string; seconds?: number } = {}): Promise<Run> {
+  const args = [
+    "-t1",
+    `-c${o.connections ?? CONNECTIONS}`,
+    `-d${o.seconds ?? SECONDS}s`,
+    "--latency",
+    ...(host ? ["-H", `Host: ${host}`] : []),
+    ...(o.script ? ["-s", o.script] : []),
+    url,
+  ];
+  const out = await exec("/usr/bin/wrk", args);
+  if (/Non-2xx|Socket errors/.test(out)) throw new Error(`wrk saw errors for ${url} (${host}):\n${out}`);
+  const p50 = /50%\s+([\d.]+)(us|ms|s)/.exec(out);
+  const tr = /Transfer\/sec:\s+([\d.]+)(KB|MB|GB|B)/.exec(out);
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
+    mbps: tr ? Number(tr[1]) * ({ B: 1e-6, KB: 1 / 1024, MB: 1, GB: 1024 } as Record<string, number>)[tr[2]!]! : 0,
+    p50us: p50 ? unitUs(p50[1]!, p50[2]!) : NaN,
+  };
+}
+/** `connectTo` keeps the URL's host as SNI and :authority (edgeparity picks certificate and HTTP/2 by SNI). */
+async function h2load(url: string, connectTo: string | undefined): Promise<Run> {
+  const out = await exec("/usr/bin/h2load", ["-t1", "-c4", "-m8", "-D", String(SECONDS), ...(connectTo ? [`--connect-to=${connectTo}`] : []), url]);
+  const ok = Number(/status codes: (\d+) 2xx/.exec(out)?.[1] ?? 0);
+  const bad = /status codes: \d+ 2xx, \d+ 3xx, (\d+) 4xx, (\d+) 5xx/.exec(out);
+  if (ok === 0 || !bad || bad[1] !== "0" || bad[2] !== "0") throw new Error(`h2load saw errors for ${url}:\n${out}`);
+  return { rps: Number(/finished in [\d.]+\w+, ([\d.]+) req\/s/.exec(out)?.[1] ?? 0), mbps: 0, p50us: NaN };
+}
+const putScript = join(dir, "put-1m.lua");
+writeFileSync(putScript, `wrk.method = "PUT"\nwrk.body = string.rep("x", 1048576)\nwrk.headers["Content-Type"] = "application/octet-stream"\n`);
+
+// ---- cold start and idle RSS (before the long-running process, so nothing else is loaded) ----
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+const coldStarts: Record<string, number[]> = { "new CA + fresh state dir": [], "fresh state dir": [], "reused state dir": [] };
+const idleRss: number[] = [];
+const userCa = join(dir, "ca-user");
+async function coldStart(kind: keyof typeof coldStarts, round: number): Promise<void> {
+  const stateDir = kind === "reused state dir" ? join(dir, "state-reused") : join(dir, `state-${kind.length}-${round}`);
+  const caDir = kind === "new CA + fresh state dir" ? join(dir, `ca-${round}`) : userCa;
+  const { proc, ready, spawnedAt } = await startEdgeparity(stateDir, caDir);
+  const r = await get(`http://127.0.0.1:${ready.httpPort}/1k`, ready.distributions.hit!.domain);
+  coldStarts[kind]!.push(performance.now() - spawnedAt);
+  if (r.status !== 200) throw new Error(`cold start: first request answered ${r.status}`);
+  if (kind === "reused state dir") {
+    await new Promise((res) => setTimeout(res, 1000));
+    idleRss.push(rssMb(proc.pid!));
+  }
+  await stop(proc);
+}
+const bareRss: number[] = [];
+if (!ONLY || ONLY.has("cold")) {
+  // Creates the user CA and the reused state dir, then alternates.
+  await stop((await startEdgeparity(join(dir, "state-reused"), userCa)).proc);
+  const kinds = Object.keys(coldStarts) as (keyof typeof coldStarts)[];
+  for (let round = 0; round < ROUNDS; round++) for (const k of round % 2 ? [...kinds].reverse() : kinds) await coldStart(k, round);
+  const idle = startChild(0, process.execPath, ["-e", "require('node:http').createServer().listen(0); setTimeout(() => process.stdout.write('x\\n'), 1000)"]);
+  await firstLine(idle);
+  bareRss.push(rssMb(idle.pid!));
+  idle.kill();
+}
+
+// ---- throughput and latency against one long-running process ----
+const { ready } = await startEdgeparity(join(dir, "state-main"), userCa);
+const edge = `http://127.0.0.1:${ready.httpPort}`;
+const hitHost = ready.distributions.hit!.domain;
+const manyHost = ready.distributions.many!.domain;
+const passHost = ready.distributions.pass!.domain;
+const toAlbHost = ready.distributions.toalb!.domain;
+const lb1 = `http://127.0.0.1:${ready.loadBalancers.lb1!.listeners[0]!.localPort}`;
+const lb100 = `http://127.0.0.1:${ready.loadBalancers.lb100!.listeners[0]!.localPort}`;
+const bucketHost = "bench-bucket.s3.localhost";
+const seed = await get(`${edge}/1k`, bucketHost, { method: "PUT", body: Buffer.alloc(1024, 120) });
+if (seed.status !== 200) throw new Error(`seeding the S3 object answered ${seed.status}`);
+const nginxUrl = `http://127.0.0.1:${nginxPort}`;
+for (const size of ["1k", "100k"]) {
+  for (const host of [hitHost, manyHost]) {
+    for (let i = 0; i < 3; i++) {
+      const r = await get(`${edge}/${size}`, host);
+      if (i === 2 && size === "1k" && r.headers["x-cache"] !== "Hit from cloudfront")
+        throw new Error(`${host}/${size} is not a cache hit: ${r.headers["x-cache"]}`);
+    }
+  }
+  for (let i = 0; i < 3; i++) {
+    const r = await get(`${nginxUrl}/${size}`, "localhost");
+    if (i === 2 && r.headers["x-cache-status"] !== "HIT") throw new Error(`nginx /${size} is not a cache hit`);
+  }
+}
+
+type Measure = () => Promise<Run>;
+interface Row {
+  name: string;
+  target: string;
+  /** A ratio (higher is better) or an added latency in µs (lower is better). */
+  kind: "ratio" | "added-us";
+  a: [string, Measure, (r: Run) => number];
+  b: [string, Measure, (r: Run) => number];
+}
+const rps = (r: Run) => r.rps;
+const p50 = (r: Run) => r.p50us;
+const lat = (url: string, host?: string) => () => wrk(url, host, { connections: 1 });
+const ROWS: Row[] = [
+  {
+    name: "1 KiB hit ÷ bare node:http",
+    target: "≥ 0.85",
+    kind: "ratio",
+    a: ["edge", () => wrk(`${edge}/1k`, hitHost), rps],
+    b: ["bare", () => wrk(`http://127.0.0.1:${bare.http1}/1k`, undefined), rps],
+  },
+  {
+    name: "1 KiB hit ÷ nginx proxy_cache",
+    target: "≥ 0.62",
+    kind: "ratio",
+    a: ["edge", () => wrk(`${edge}/1k`, hitHost), rps],
+    b: ["nginx", () => wrk(`${nginxUrl}/1k`, undefined), rps],
+  },
+  {
+    name: "100 KiB hit MB/s ÷ bare",
+    target: "≥ 0.9",
+    kind: "ratio",
+    a: ["edge", () => wrk(`${edge}/100k`, hitHost), (r) => r.mbps],
+    b: ["bare", () => wrk(`http://127.0.0.1:${bare.http1}/100k`, undefined), (r) => r.mbps],
+  },
+  {
+    name: "HTTP/2 TLS 1 KiB hit ÷ bare node:http2",
+    target: "≥ 0.85",
+    kind: "ratio",
+    a: ["edge", () => h2load(`https://${hitHost}:${ready.httpsPort}/1k`, `127.0.0.1:${ready.httpsPort}`), rps],
+    b: ["bare", () => h2load(`https://127.0.0.1:${bare.http2}/1k`, undefined), rps],
+  },
+  {
+    name: "S3 GET 1 KiB ÷ bare",
+    target: "≥ 0.6",
+    kind: "ratio",
+    a: ["edge", () => wrk(`${edge}/1k`, bucketHost), rps],
+    b: ["bare", () => wrk(`http://127.0.0.1:${bare.http1}/1k`, undefined), rps],
+  },
+  {
+    name: "S3 PUT 1 MiB ÷ node writing to a file",
+    target: "≥ 0.8",
+    kind: "ratio",
+    a: ["edge", () => wrk(`${edge}/put-1m`, bucketHost, { connections: 8, script: putScript }), rps],
+    b: ["bare", () => wrk(`http://127.0.0.1:${bare.http1}/put-1m`, undefined, { connections: 8, script: putScript }), rps],
+  },
+  {
+    name: "added p50 c=1: CachingDisabled → origin",
+    target: "≤ 60 µs",
+    kind: "added-us",
+    a: ["edge", lat(`${edge}/1k`, passHost), p50],
+    b: ["direct", lat(`http://127.0.0.1:${origin}/1k`), p50],
+  },
+  {
+    name: "added p50 c=1: CloudFront → ALB → target",
+    target: "≤ 120 µs",
+    kind: "added-us",
+    a: ["edge", lat(`${edge}/1k`, toAlbHost), p50],
+    b: ["direct", lat(`http://127.0.0.1:${origin}/1k`), p50],
+  },
+  {
+    name: "added p50 c=1: ALB → target",
+    target: "≤ 60 µs",
+    kind: "added-us",
+    a: ["alb", lat(`${lb1}/1k`, ALB_DNS), p50],
+    b: ["direct", lat(`http://127.0.0.1:${origin}/1k`), p50],
+  },
+  {
+    name: "1 KiB hit, 25 behaviours ÷ 1",
+    target: "≥ 0.97",
+    kind: "ratio",
+    a: ["25", () => wrk(`${edge}/1k`, manyHost), rps],
+    b: ["1", () => wrk(`${edge}/1k`, hitHost), rps],
+  },
+  {
+    name: "ALB 100 rules ÷ 1 (last matches)",
+    target: "≥ 0.97",
+    kind: "ratio",
+    a: ["100", () => wrk(`${lb100}/1k`, ALB_DNS), rps],
+    b: ["1", () => wrk(`${lb1}/1k`, ALB_DNS), rps],
+  },
+  {
+    // A process that has served every other row (misses, S3, ALB, HTTP/2) against one that has only
+    // served three hits: the long-running slowdown of issue 14 shows as a ratio below 1.
+    name: "1 KiB hit, long-running ÷ fresh process",
+    target: "≥ 0.97",
+    kind: "ratio",
+    a: ["long-running", () => wrk(`${edge}/1k`, hitHost), rps],
+    b: [
+      "fresh",
+      async () => {
+        const fresh = await startEdgeparity(join(dir, "state-reused"), userCa);
+        try {
+          const url = `http://127.0.0.1:${fresh.ready.httpPort}/1k`;
+          const host = fresh.ready.distributions.hit!.domain;
+          for (let i = 0; i < 3; i++) await get(url, host);
+          return await wrk(url, host);
+        } finally {
+          await stop(fresh.proc);
+        }
+      },
+      rps,
+    ],
+  },
+];
+const rows = ONLY ? ROWS.filter((r, i) => ONLY.has(String(i + 1))) : ROWS;
+
+const results = new Map<Row, number[]>();
+const uptimeBefore = loadavg();
+// Warm-up: one short run per target, so JIT tiers are reached before the first measured round.
+for (const row of rows) for (const [, m] of [row.a, row.b]) await m().catch(() => undefined);
+for (let round = 0; round < ROUNDS; round++) {
+  for (const row of round % 2 ? [...rows].reverse() : rows) {
+    if (Date.now() > DEADLINE) throw new Error("benchmark suite over its 10-minute bound; use fewer --rounds or --seconds");
+    const pair = round % 2 ? [row.b, row.a] : [row.a, row.b];
+    const got: Record<string, number> = {};
+    for (const [label, m, pick] of pair) got[label] = pick(await m());
+    const [a, b] = [got[row.a[0]]!, got[row.b[0]]!];
+    const v = row.kind === "ratio" ? a / b : a - b;
+    results.set(row, [...(results.get(row) ?? []), v]);
+    console.log(
+      `round ${round + 1}  ${row.name.padEnd(42)} ${row.a[0]} ${a.toFixed(1)}  ${row.b[0]} ${b.toFixed(1)}  → ${v.toFixed(row.kind === "ratio" ? 2 : 0)}`,
+    );
+  }
+}
+
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return [s[0]!, s[Math.floor((s.length - 1) / 2)]!, s[s.length - 1]!];
+};
+const fmt = (xs: number[], digits: number, unit = "") =>
+  stats(xs)
+    .map((x) => `${x.toFixed(digits)}${unit}`)
+    .join(" / ");
+console.log(
+  `\nedgeparity benchmark suite: ${ROUNDS} rounds, ${SECONDS} s per run, wrk -t1 -c${CONNECTIONS} (PUT -c8, latency -c1), h2load -c4 -m8, ${HAS_TASKSET ? "servers on CPU 0, load on CPU 1" : "unpinned (no taskset)"}`,
+);
+console.log(
+  `load average before / after: ${uptimeBefore.map((x) => x.toFixed(2)).join(" ")} / ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}\n`,
+);
+console.log(`| figure | min / median / max | target |\n|---|---|---|`);
+for (const row of rows) {
+  const xs = results.get(row)!;
+  console.log(`| ${row.name} | ${row.kind === "ratio" ? fmt(xs, 2) : fmt(xs, 0, " µs")} | ${row.target} |`);
+}
+if (!ONLY || ONLY.has("cold")) {
+  for (const [k, xs] of Object.entries(coldStarts))
+    console.log(`| cold start, spawn → first 200 (${k}) | ${fmt(xs, 0, " ms")} | ${k.startsWith("reused") ? "≤ 100 ms" : "≤ 150 ms"} |`);
+  console.log(`| idle RSS after start (bare node:http ${bareRss[0]?.toFixed(0)} MB) | ${fmt(idleRss, 0, " MB")} | ≤ 60 MB |`);
+}
+// The children's pipes keep the event loop alive; the exit handler kills them and removes the temp dir.
+process.exit(0);
