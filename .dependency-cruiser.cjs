@@ -26,7 +26,10 @@ module.exports = {
       comment: "only pipeline.ts knows the order",
       severity: "error",
       from: { path: "^src/services/cloudfront/edge/stages/([^/]+)/" },
-      to: { path: "^src/services/cloudfront/edge/stages/[^/]+/", pathNot: ["^src/services/cloudfront/edge/stages/$1/", "^src/services/cloudfront/edge/stages/stage\\.ts$"] },
+      to: {
+        path: "^src/services/cloudfront/edge/stages/[^/]+/",
+        pathNot: ["^src/services/cloudfront/edge/stages/$1/", "^src/services/cloudfront/edge/stages/stage\\.ts$"],
+      },
     },
     {
       name: "services-use-each-other-through-index",

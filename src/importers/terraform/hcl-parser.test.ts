@@ -46,7 +46,10 @@ describe("hcl: parser", () => {
   });
 
   it("hcl: a syntax error names file:line:column", () => {
-    assert.throws(() => parseHcl('resource "a" "b" {\n  x = \n}', "main.tf"), /^EdgeparityError(\[\w+\])?: main\.tf:2:7: not valid HCL: expected an expression/);
+    assert.throws(
+      () => parseHcl('resource "a" "b" {\n  x = \n}', "main.tf"),
+      /^EdgeparityError(\[\w+\])?: main\.tf:2:7: not valid HCL: expected an expression/,
+    );
     assert.throws(() => parseHcl('resource "a" "b" {\n  x = 1', "main.tf"), /main\.tf:2:8: not valid HCL: a block is not closed/);
     assert.throws(() => parseHcl("a = 1\na = 2", "main.tf"), /main\.tf:2:1: not valid HCL: attribute 'a' is defined twice/);
   });
