@@ -82,7 +82,7 @@ describe("importers: CloudFormation — one stack, three formats, one model", ()
       s.warnings.find((w) => w.path === "Resources.SecurityHeaders"),
       undefined,
     );
-    const tg = s.warnings.find((w) => w.path === "targetGroups[0]");
+    const tg = s.warnings.find((w) => w.path === "targetGroups[1]");
     assert.ok(tg, JSON.stringify(s.warnings, null, 1));
     assert.match(tg.message, /target group other-api has no local target/);
     assert.ok(
@@ -107,7 +107,7 @@ describe("importers: CloudFormation — one stack, three formats, one model", ()
       assert.equal(e.code, "STACK_INVALID");
       assert.equal(
         e.message,
-        `spa.template.yaml:${line}: Resources.ApiTargets.Properties.VpcId: Fn::ImportValue: 'network-VpcId' is an export of another deployed stack, which is not resolvable locally. Write the value itself here (or a Parameter with a Default) for local use.`,
+        `spa.template.yaml:${line}: Resources.AdminTargets.Properties.VpcId: Fn::ImportValue: 'network-VpcId' is an export of another deployed stack, which is not resolvable locally. Write the value itself here (or a Parameter with a Default) for local use.`,
       );
       return true;
     });

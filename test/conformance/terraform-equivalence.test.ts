@@ -110,9 +110,9 @@ describe("importers: Terraform — folder, plan JSON and edgeparity.yaml give on
     const byPath = new Map(s.warnings.map((w) => [w.path, w]));
     const pab = byPath.get("aws_s3_bucket_public_access_block.site");
     assert.deepEqual([pab?.file, pab?.line], [main, lineOf('resource "aws_s3_bucket_public_access_block"')]);
-    const fn = byPath.get("aws_cloudfront_function.rewrite");
-    assert.equal(fn?.line, lineOf('resource "aws_cloudfront_function"'));
-    assert.match(fn?.message ?? "", /not emulated yet/);
+    // The CloudFront Function is emulated now (cloudfront.md §13): in the model, no warning.
+    assert.equal(byPath.get("aws_cloudfront_function.rewrite"), undefined);
+    assert.equal(s.stack.functions["cfn-spa-rewrite"]?.FunctionCode, await readFile(join(FIXTURES, "tf-spa", "rewrite.js"), "utf8"));
     // A model warning maps back through Terraform's argument names (and the set's own order) to its line.
     const ssl = byPath.get("distributions.Distribution.Origins.Items[0].CustomOriginConfig.OriginSslProtocols");
     assert.deepEqual([ssl?.file, ssl?.line], [main, lineOf("origin_ssl_protocols")]);
@@ -139,7 +139,7 @@ describe("importers: Terraform — folder, plan JSON and edgeparity.yaml give on
     assert.deepEqual(Object.keys(s.stack.buckets), ["other-site"]);
     assert.equal(s.stack.targetGroups[0]!.Port, 8081, "--var of a number variable is parsed as HCL");
     assert.equal(s.stack.distributions.Distribution!.Comment, "production SPA", "TF_VAR_env feeds local.is_prod");
-    const tg = s.warnings.find((w) => w.path === "targetGroups[0]");
+    const tg = s.warnings.find((w) => w.path === "targetGroups[1]");
     assert.ok(
       tg?.message.includes("local:\n        targetGroups:\n          other-api:\n            targets:\n              - http://127.0.0.1:PORT"),
       tg?.message,
@@ -152,8 +152,11 @@ describe("importers: Terraform — folder, plan JSON and edgeparity.yaml give on
     const d = await variant("tf-spa", "typo", "edgeparity.yaml", (t) => t.replace("cfn-spa-api:", "cfn-spa-apl:"));
     const s = await importStack(d);
     const w = s.warnings.find((x) => x.path === "local.targetGroups.cfn-spa-apl");
-    assert.equal(w?.message, "the overlay binds target group cfn-spa-apl, which the Terraform files do not define; it binds nothing (defined: cfn-spa-api)");
-    assert.ok(s.warnings.some((x) => x.path === "targetGroups[0]" && /has no local target/.test(x.message)));
+    assert.equal(
+      w?.message,
+      "the overlay binds target group cfn-spa-apl, which the Terraform files do not define; it binds nothing (defined: cfn-spa-admin, cfn-spa-api)",
+    );
+    assert.ok(s.warnings.some((x) => x.path === "targetGroups[1]" && /has no local target/.test(x.message)));
   });
 
   it("importers: an undeclared reference, a missing variable value and an HCL syntax error name file:line", async () => {
@@ -175,7 +178,7 @@ describe("importers: Terraform — folder, plan JSON and edgeparity.yaml give on
       /variables\.tf:1: var\.site_name: variable "site_name" has no default and no value: pass --var site_name=VALUE/,
     );
     const syntax = await variant("tf-spa", "syntax", "main.tf", (t) => t.replace('bucket = "${var.site_name}-site"', 'bucket = "${var.site_name-site"'));
-    await assert.rejects(importStack(syntax), /main\.tf:6:\d+: not valid HCL/);
+    await assert.rejects(importStack(syntax), /main\.tf:7:\d+: not valid HCL/);
   });
 
   it("importers: data sources — managed policies by name, account and region answered locally; others are 'not resolvable locally' with file:line", async () => {
