@@ -145,4 +145,47 @@ describe("importers: CloudFormation — one stack, three formats, one model", ()
     const w = s.warnings.find((x) => x.path === "distributions.Distribution.Origins.Items[1].DomainName");
     assert.ok(w?.message.includes("local:\n        origins:\n          api.example.com: http://127.0.0.1:PORT"), JSON.stringify(s.warnings, null, 1));
   });
+
+  it("importers: AWS::CloudFront::KeyValueStore takes its JSON file from the overlay's local.keyValueStores; !GetAtt Store.Arn associates it with a Function (cloudfront.md §13.5)", async () => {
+    const store = [
+      "  Routes:",
+      "    Type: AWS::CloudFront::KeyValueStore",
+      "    Properties:",
+      "      Name: spa-routes",
+      "  AbFunction:",
+      "    Type: AWS::CloudFront::Function",
+      "    Properties:",
+      "      Name: spa-ab",
+      "      AutoPublish: false",
+      '      FunctionCode: "function handler(event) { return event.request; }"',
+      "      FunctionConfig:",
+      "        Comment: A/B",
+      "        Runtime: cloudfront-js-2.0",
+      "        KeyValueStoreAssociations:",
+      "          - KeyValueStoreARN: !GetAtt Routes.Arn",
+      "",
+    ].join("\n");
+    const d = await variant("kvs", (t) => t.replace("Resources:\n", `Resources:\n${store}`));
+    const unbound = await importStack(d);
+    assert.equal(unbound.stack.keyValueStores["spa-routes"], undefined);
+    assert.equal(unbound.stack.functions["spa-ab"]?.FunctionConfig.KeyValueStoreAssociations, undefined);
+    const w = unbound.warnings.find((x) => x.path === "keyValueStores.spa-routes");
+    assert.ok(w?.message.includes("keyValueStores:\n          spa-routes: ./kvs/spa-routes.json"), JSON.stringify(unbound.warnings, null, 1));
+    assert.match(unbound.warnings.find((x) => x.path === "Resources.AbFunction.Properties.AutoPublish")?.message ?? "", /AutoPublish false is not emulated/);
+    await writeFile(join(d, "routes.json"), JSON.stringify({ data: [{ key: "a", value: "blue" }] }));
+    await writeFile(
+      join(d, "edgeparity.yaml"),
+      (await readFile(join(d, "edgeparity.yaml"), "utf8")).replace("local:\n", "local:\n  keyValueStores:\n    spa-routes: routes.json\n"),
+    );
+    const bound = await importStack(d);
+    assert.deepEqual(bound.stack.keyValueStores["spa-routes"], { file: "routes.json" });
+    assert.deepEqual(bound.stack.functions["spa-ab"], {
+      FunctionConfig: {
+        Comment: "A/B",
+        Runtime: "cloudfront-js-2.0",
+        KeyValueStoreAssociations: { Quantity: 1, Items: [{ KeyValueStoreARN: "arn:aws:cloudfront::000000000000:key-value-store/spa-routes" }] },
+      },
+      FunctionCode: "function handler(event) { return event.request; }",
+    });
+  });
 });

@@ -159,6 +159,37 @@ describe("importers: Terraform — folder, plan JSON and edgeparity.yaml give on
     assert.ok(s.warnings.some((x) => x.path === "targetGroups[1]" && /has no local target/.test(x.message)));
   });
 
+  it("importers: aws_cloudfront_key_value_store takes its JSON file from the overlay's local.keyValueStores; unbound, it is left out with the local: line to add (cloudfront.md §13.5, binding honesty)", async () => {
+    const kvsTf =
+      'resource "aws_cloudfront_key_value_store" "routes" {\n  name    = "spa-routes"\n  comment = "A/B routes"\n}\n' +
+      'resource "aws_cloudfront_function" "ab" {\n  name    = "spa-ab"\n  runtime = "cloudfront-js-2.0"\n  publish = false\n' +
+      '  code    = "function handler(event) { return event.request; }"\n  key_value_store_associations = [aws_cloudfront_key_value_store.routes.arn]\n}\n';
+    const d = await variant("tf-spa", "kvs", "kvs.tf", () => kvsTf);
+    const unbound = await importStack(d);
+    assert.equal(unbound.stack.keyValueStores["spa-routes"], undefined);
+    assert.equal(unbound.stack.functions["spa-ab"]?.FunctionConfig.KeyValueStoreAssociations, undefined);
+    const w = unbound.warnings.find((x) => x.path === "keyValueStores.spa-routes");
+    assert.ok(w?.message.includes("local:\n        keyValueStores:\n          spa-routes: ./kvs/spa-routes.json"), JSON.stringify(unbound.warnings, null, 1));
+    assert.equal(w?.line, 1);
+    const publish = unbound.warnings.find((x) => x.path === "aws_cloudfront_function.ab.publish");
+    assert.match(publish?.message ?? "", /publish = false is not emulated/);
+    await writeFile(join(d, "routes.json"), JSON.stringify({ data: [{ key: "a", value: "blue" }] }));
+    await writeFile(
+      join(d, "edgeparity.yaml"),
+      (await readFile(join(d, "edgeparity.yaml"), "utf8")).replace("local:\n", "local:\n  keyValueStores:\n    spa-routes: routes.json\n"),
+    );
+    const bound = await importStack(d);
+    assert.deepEqual(bound.stack.keyValueStores["spa-routes"], { Comment: "A/B routes", file: "routes.json" });
+    assert.deepEqual(bound.stack.functions["spa-ab"]?.FunctionConfig.KeyValueStoreAssociations, {
+      Quantity: 1,
+      Items: [{ KeyValueStoreARN: "arn:aws:cloudfront::000000000000:key-value-store/spa-routes" }],
+    });
+    assert.equal(
+      bound.warnings.find((x) => x.path.startsWith("keyValueStores")),
+      undefined,
+    );
+  });
+
   it("importers: an undeclared reference, a missing variable value and an HCL syntax error name file:line", async () => {
     const ghost = await variant("tf-spa", "ghost", "main.tf", (t) =>
       t.replace("target_group_arn = aws_lb_target_group.api.arn", "target_group_arn = aws_lb_target_group.ghost.arn"),
