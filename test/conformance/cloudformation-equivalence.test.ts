@@ -17,7 +17,7 @@ import { parseTemplateText } from "../../src/importers/cloudformation/template-f
 const FIXTURES = fileURLToPath(new URL("../fixtures/stacks/", import.meta.url));
 const TEMPLATE = join(FIXTURES, "cfn-spa", "spa.template.yaml");
 
-describe("importers: CloudFormation — one stack, three formats, one model", () => {
+describe("importers: CloudFormation — one stack, four formats (edgeparity.yaml, template YAML, template JSON, CDK synth output), one model", () => {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "ep-cfn-"));
@@ -40,12 +40,39 @@ describe("importers: CloudFormation — one stack, three formats, one model", ()
     // The JSON template: the YAML's short forms read as long forms (`{ "Fn::GetAtt": [...] }`), written as JSON.
     const json = await variant("json", (t) => JSON.stringify(parseTemplateText(t, "spa.template.yaml").value, null, 2), "spa.template.json");
     const fromJson = await importStack(json);
+    // CDK-style synth output: cdk.out/ with manifest.json naming the stack `spa`, the template as JSON
+    // with CDK's metadata resource, and the overlay (and the folder it binds) beside the template.
+    const cdkOut = join(dir, "cdk", "cdk.out");
+    await cp(join(FIXTURES, "cfn-spa"), cdkOut, { recursive: true, filter: (src) => !src.endsWith(".template.yaml") });
+    const long = parseTemplateText(await readFile(TEMPLATE, "utf8"), "spa.template.yaml").value as { Resources: Record<string, unknown> };
+    long.Resources.CDKMetadata = {
+      Type: "AWS::CDK::Metadata",
+      Properties: { Analytics: "v2:deflate64:H4sIAAAAAAAA/zPSMzLQM1BMLC/WTU7J1s3JTNKrDi5JTM7WcU7LK0otLs5MTQHygFwUAGdKmxkxAAAA" },
+    };
+    await writeFile(join(cdkOut, "SpaStack.template.json"), JSON.stringify(long, null, 1));
+    await writeFile(
+      join(cdkOut, "manifest.json"),
+      JSON.stringify({
+        version: "36.0.0",
+        artifacts: {
+          SpaStack: {
+            type: "aws:cloudformation:stack",
+            environment: "aws://unknown-account/unknown-region",
+            properties: { templateFile: "SpaStack.template.json", stackName: "spa" },
+          },
+          Tree: { type: "cdk:tree", properties: { file: "tree.json" } },
+        },
+      }),
+    );
+    const fromCdk = await importStack(cdkOut);
     assert.deepEqual(yaml.stack, golden.stack);
     assert.deepEqual(fromJson.stack, golden.stack);
+    assert.deepEqual(fromCdk.stack, golden.stack);
     // The model's own not-emulated warnings are the same in every format.
     const modelWarnings = (s: typeof yaml) => s.warnings.filter((w) => !w.path.startsWith("Resources.")).map((w) => w.path);
     assert.deepEqual(modelWarnings(yaml), modelWarnings(golden));
     assert.deepEqual(modelWarnings(fromJson), modelWarnings(golden));
+    assert.deepEqual(modelWarnings(fromCdk), modelWarnings(golden));
   });
 
   it("importers: CloudFormation warnings carry file:line and the resource's logical id path; other types are listed, never an error", async () => {
