@@ -19,6 +19,8 @@ export interface UnboundInput {
   claimedDomains?: ReadonlySet<string>;
   /** FunctionName → true when bound. */
   functions?: Readonly<Record<string, boolean>>;
+  /** KeyValueStore name → true when the overlay names its local JSON file (`local.keyValueStores`). */
+  keyValueStores?: Readonly<Record<string, boolean>>;
   /** `local:` as the source itself and the overlay bind it. */
   bound: { targetGroups: ReadonlySet<string>; buckets: ReadonlySet<string> };
   overlayLocal: Record<string, unknown>;
@@ -93,11 +95,20 @@ export function findUnbound(u: UnboundInput): UnboundWarning[] {
       message: `Lambda function ${fn} has no local handler file, so its integrations answer 502. ${tail}\n        functions:\n          ${fn}:\n            handler: ./index.mjs`,
     });
   }
+  for (const [kvs, bound] of Object.entries(u.keyValueStores ?? {})) {
+    if (bound) continue;
+    out.push({
+      at: u.locate(["keyValueStores", kvs]),
+      path: `keyValueStores.${kvs}`,
+      message: `KeyValueStore ${kvs} has no local JSON file, so it is left out and functions associated with it run without it. ${tail}\n        keyValueStores:\n          ${kvs}: ./kvs/${kvs}.json`,
+    });
+  }
   // An overlay line for a name the source does not define binds nothing (a typo, or a renamed resource).
   const defined: Record<string, Set<string>> = {
     buckets: new Set(u.buckets.map((b) => b.toLowerCase())),
     targetGroups: new Set(u.targetGroups.map((t) => String(t.Name).toLowerCase())),
     functions: new Set(Object.keys(u.functions ?? {}).map((f) => f.toLowerCase())),
+    ...(u.keyValueStores ? { keyValueStores: new Set(Object.keys(u.keyValueStores).map((k) => k.toLowerCase())) } : {}),
   };
   for (const [section, names] of Object.entries(defined)) {
     const s = u.overlayLocal[section];
@@ -107,7 +118,7 @@ export function findUnbound(u: UnboundInput): UnboundWarning[] {
         out.push({
           at: undefined,
           path: `local.${section}.${key}`,
-          message: `the overlay binds ${section === "buckets" ? "bucket" : section === "targetGroups" ? "target group" : "function"} ${key}, which ${u.beside} do not define; it binds nothing${names.size ? ` (defined: ${[...names].join(", ")})` : ""}`,
+          message: `the overlay binds ${section === "buckets" ? "bucket" : section === "targetGroups" ? "target group" : section === "keyValueStores" ? "KeyValueStore" : "function"} ${key}, which ${u.beside} do not define; it binds nothing${names.size ? ` (defined: ${[...names].join(", ")})` : ""}`,
         });
   }
   return out;

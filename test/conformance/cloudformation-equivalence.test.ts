@@ -17,7 +17,7 @@ import { parseTemplateText } from "../../src/importers/cloudformation/template-f
 const FIXTURES = fileURLToPath(new URL("../fixtures/stacks/", import.meta.url));
 const TEMPLATE = join(FIXTURES, "cfn-spa", "spa.template.yaml");
 
-describe("importers: CloudFormation — one stack, three formats, one model", () => {
+describe("importers: CloudFormation — one stack, four formats (edgeparity.yaml, template YAML, template JSON, CDK synth output), one model", () => {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "ep-cfn-"));
@@ -40,12 +40,39 @@ describe("importers: CloudFormation — one stack, three formats, one model", ()
     // The JSON template: the YAML's short forms read as long forms (`{ "Fn::GetAtt": [...] }`), written as JSON.
     const json = await variant("json", (t) => JSON.stringify(parseTemplateText(t, "spa.template.yaml").value, null, 2), "spa.template.json");
     const fromJson = await importStack(json);
+    // CDK-style synth output: cdk.out/ with manifest.json naming the stack `spa`, the template as JSON
+    // with CDK's metadata resource, and the overlay (and the folder it binds) beside the template.
+    const cdkOut = join(dir, "cdk", "cdk.out");
+    await cp(join(FIXTURES, "cfn-spa"), cdkOut, { recursive: true, filter: (src) => !src.endsWith(".template.yaml") });
+    const long = parseTemplateText(await readFile(TEMPLATE, "utf8"), "spa.template.yaml").value as { Resources: Record<string, unknown> };
+    long.Resources.CDKMetadata = {
+      Type: "AWS::CDK::Metadata",
+      Properties: { Analytics: "v2:deflate64:H4sIAAAAAAAA/zPSMzLQM1BMLC/WTU7J1s3JTNKrDi5JTM7WcU7LK0otLs5MTQHygFwUAGdKmxkxAAAA" },
+    };
+    await writeFile(join(cdkOut, "SpaStack.template.json"), JSON.stringify(long, null, 1));
+    await writeFile(
+      join(cdkOut, "manifest.json"),
+      JSON.stringify({
+        version: "36.0.0",
+        artifacts: {
+          SpaStack: {
+            type: "aws:cloudformation:stack",
+            environment: "aws://unknown-account/unknown-region",
+            properties: { templateFile: "SpaStack.template.json", stackName: "spa" },
+          },
+          Tree: { type: "cdk:tree", properties: { file: "tree.json" } },
+        },
+      }),
+    );
+    const fromCdk = await importStack(cdkOut);
     assert.deepEqual(yaml.stack, golden.stack);
     assert.deepEqual(fromJson.stack, golden.stack);
+    assert.deepEqual(fromCdk.stack, golden.stack);
     // The model's own not-emulated warnings are the same in every format.
     const modelWarnings = (s: typeof yaml) => s.warnings.filter((w) => !w.path.startsWith("Resources.")).map((w) => w.path);
     assert.deepEqual(modelWarnings(yaml), modelWarnings(golden));
     assert.deepEqual(modelWarnings(fromJson), modelWarnings(golden));
+    assert.deepEqual(modelWarnings(fromCdk), modelWarnings(golden));
   });
 
   it("importers: CloudFormation warnings carry file:line and the resource's logical id path; other types are listed, never an error", async () => {
@@ -82,7 +109,7 @@ describe("importers: CloudFormation — one stack, three formats, one model", ()
       s.warnings.find((w) => w.path === "Resources.SecurityHeaders"),
       undefined,
     );
-    const tg = s.warnings.find((w) => w.path === "targetGroups[0]");
+    const tg = s.warnings.find((w) => w.path === "targetGroups[1]");
     assert.ok(tg, JSON.stringify(s.warnings, null, 1));
     assert.match(tg.message, /target group other-api has no local target/);
     assert.ok(
@@ -107,7 +134,7 @@ describe("importers: CloudFormation — one stack, three formats, one model", ()
       assert.equal(e.code, "STACK_INVALID");
       assert.equal(
         e.message,
-        `spa.template.yaml:${line}: Resources.ApiTargets.Properties.VpcId: Fn::ImportValue: 'network-VpcId' is an export of another deployed stack, which is not resolvable locally. Write the value itself here (or a Parameter with a Default) for local use.`,
+        `spa.template.yaml:${line}: Resources.AdminTargets.Properties.VpcId: Fn::ImportValue: 'network-VpcId' is an export of another deployed stack, which is not resolvable locally. Write the value itself here (or a Parameter with a Default) for local use.`,
       );
       return true;
     });
@@ -144,5 +171,48 @@ describe("importers: CloudFormation — one stack, three formats, one model", ()
     assert.ok(!(s instanceof Error), String(s));
     const w = s.warnings.find((x) => x.path === "distributions.Distribution.Origins.Items[1].DomainName");
     assert.ok(w?.message.includes("local:\n        origins:\n          api.example.com: http://127.0.0.1:PORT"), JSON.stringify(s.warnings, null, 1));
+  });
+
+  it("importers: AWS::CloudFront::KeyValueStore takes its JSON file from the overlay's local.keyValueStores; !GetAtt Store.Arn associates it with a Function (cloudfront.md §13.5)", async () => {
+    const store = [
+      "  Routes:",
+      "    Type: AWS::CloudFront::KeyValueStore",
+      "    Properties:",
+      "      Name: spa-routes",
+      "  AbFunction:",
+      "    Type: AWS::CloudFront::Function",
+      "    Properties:",
+      "      Name: spa-ab",
+      "      AutoPublish: false",
+      '      FunctionCode: "function handler(event) { return event.request; }"',
+      "      FunctionConfig:",
+      "        Comment: A/B",
+      "        Runtime: cloudfront-js-2.0",
+      "        KeyValueStoreAssociations:",
+      "          - KeyValueStoreARN: !GetAtt Routes.Arn",
+      "",
+    ].join("\n");
+    const d = await variant("kvs", (t) => t.replace("Resources:\n", `Resources:\n${store}`));
+    const unbound = await importStack(d);
+    assert.equal(unbound.stack.keyValueStores["spa-routes"], undefined);
+    assert.equal(unbound.stack.functions["spa-ab"]?.FunctionConfig.KeyValueStoreAssociations, undefined);
+    const w = unbound.warnings.find((x) => x.path === "keyValueStores.spa-routes");
+    assert.ok(w?.message.includes("keyValueStores:\n          spa-routes: ./kvs/spa-routes.json"), JSON.stringify(unbound.warnings, null, 1));
+    assert.match(unbound.warnings.find((x) => x.path === "Resources.AbFunction.Properties.AutoPublish")?.message ?? "", /AutoPublish false is not emulated/);
+    await writeFile(join(d, "routes.json"), JSON.stringify({ data: [{ key: "a", value: "blue" }] }));
+    await writeFile(
+      join(d, "edgeparity.yaml"),
+      (await readFile(join(d, "edgeparity.yaml"), "utf8")).replace("local:\n", "local:\n  keyValueStores:\n    spa-routes: routes.json\n"),
+    );
+    const bound = await importStack(d);
+    assert.deepEqual(bound.stack.keyValueStores["spa-routes"], { file: "routes.json" });
+    assert.deepEqual(bound.stack.functions["spa-ab"], {
+      FunctionConfig: {
+        Comment: "A/B",
+        Runtime: "cloudfront-js-2.0",
+        KeyValueStoreAssociations: { Quantity: 1, Items: [{ KeyValueStoreARN: "arn:aws:cloudfront::000000000000:key-value-store/spa-routes" }] },
+      },
+      FunctionCode: "function handler(event) { return event.request; }",
+    });
   });
 });

@@ -172,6 +172,7 @@ output "policy" {
                   allowed_methods: ["GET", "HEAD"],
                   cached_methods: ["GET", "HEAD"],
                   compress: true,
+                  function_association: { event_type: "viewer-request", function_arn: "${aws_cloudfront_function.rewrite.arn}" },
                 },
                 ordered_cache_behavior: [
                   {

@@ -53,9 +53,9 @@ describe("e2e: edgeparity up --config <Terraform folder>", () => {
       TF_VAR_env: "prod",
     });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /: valid — 1 distribution\(s\), 1 bucket\(s\), 1 load balancer\(s\), 1 target group\(s\)/);
+    assert.match(r.stdout, /: valid — 1 distribution\(s\), 1 bucket\(s\), 1 load balancer\(s\), 2 target group\(s\)/);
     assert.match(r.stderr, /warning: .*main\.tf:\d+: buckets\.other-site: bucket other-site has no local folder/);
-    assert.match(r.stderr, /warning: .*main\.tf:\d+: targetGroups\[0\]: target group other-api has no local target/);
+    assert.match(r.stderr, /warning: .*main\.tf:\d+: targetGroups\[1\]: target group other-api has no local target/);
     const bad = await runCli(["validate", "--config", dir, "--var", "nope"]);
     assert.equal(bad.code === 0, false);
     assert.match(bad.stderr, /--var takes name=value/);
@@ -85,6 +85,27 @@ describe("e2e: edgeparity up --config <Terraform folder>", () => {
         const deep = await get("/app/settings");
         assert.equal(deep.status, 200, describeResult(deep));
         assert.match(deep.body.toString(), /single-page app/);
+      });
+
+      it(`tf e2e: the aws_cloudfront_function on the default behaviour's viewer request rewrites a deep link to /index.html, where a file path still gets the 403 error page (cloudfront.md §13, §9.1) [HTTP/${http}]`, async () => {
+        // The function serves /deep/link as the object /index.html (a normal hit or miss); without it the
+        // bucket's 403 would become the custom error response, which says `Error from cloudfront`.
+        const deep = await get("/deep/link");
+        assert.equal(deep.status, 200, describeResult(deep));
+        assertComplete(deep);
+        assert.equal(deep.httpVersion, http);
+        assert.match(deep.body.toString(), /tf-spa fixture: single-page app/);
+        assert.doesNotMatch(deep.headers["x-cache"] ?? "", /Error from cloudfront/, describeResult(deep));
+        const file = await get("/deep/missing.png");
+        assert.equal(file.status, 200, describeResult(file));
+        assert.match(file.headers["x-cache"] ?? "", /Error from cloudfront/, describeResult(file));
+      });
+
+      it(`tf e2e: /api/admin/* matches the priority-5 rule and reaches the second target group (alb.md §3) [HTTP/${http}]`, async () => {
+        const r = await get("/api/admin/users");
+        assert.equal(r.status, 200, describeResult(r));
+        assertComplete(r);
+        assert.deepEqual(JSON.parse(r.body.toString()), { api: true, method: "GET", path: "/api/admin/users", bytes: 0 });
       });
 
       it(`tf e2e: /api/* reaches the listener rule's target group and its bound command, GET and POST with a body (alb.md §3) [HTTP/${http}]`, async () => {

@@ -53,7 +53,7 @@ export interface TemplateContext {
 
 /** Types edgeparity has a service for but does not emulate yet: a warning per resource. */
 const NOT_YET =
-  /^AWS::(CloudFront::(Function|KeyValueStore|RealtimeLogConfig|KeyGroup|PublicKey|ContinuousDeploymentPolicy|CloudFrontOriginAccessIdentity|MonitoringSubscription)|ApiGateway(V2)?::.*|Lambda::.*)$/;
+  /^AWS::(CloudFront::(RealtimeLogConfig|KeyGroup|PublicKey|ContinuousDeploymentPolicy|CloudFrontOriginAccessIdentity|MonitoringSubscription)|ApiGateway(V2)?::.*|Lambda::.*)$/;
 /** Resources that are CloudFormation's or CDK's own machinery, silently skipped. */
 const MACHINERY = new Set(["AWS::CDK::Metadata", "AWS::CloudFormation::WaitConditionHandle"]);
 
@@ -83,10 +83,14 @@ class TemplateStack implements ResolveScope {
     originRequestPolicies: {} as Record<string, unknown>,
     originAccessControls: {} as Record<string, unknown>,
     responseHeadersPolicies: {} as Record<string, unknown>,
+    functions: {} as Record<string, unknown>,
+    keyValueStores: {} as Record<string, unknown>,
     loadBalancers: [] as Record<string, unknown>[],
     targetGroups: [] as Record<string, unknown>[],
     buckets: {} as Record<string, unknown>,
   };
+  /** KeyValueStore name → true when the overlay names its local JSON file. */
+  readonly #kvsBound: Record<string, boolean> = {};
   readonly #local = { buckets: {} as Record<string, unknown>, targetGroups: {} as Record<string, { targets: unknown[] }> };
   /** Listener logical id → its object in a load balancer's Listeners, and the load balancer's index. */
   readonly #listeners = new Map<string, { listener: Record<string, unknown>; lbIndex: number; index: number }>();
@@ -245,6 +249,10 @@ class TemplateStack implements ResolveScope {
       case "AWS::CloudFront::Function":
         arn = `arn:aws:cloudfront::${ACCOUNT_ID}:function/${name}`;
         break;
+      case "AWS::CloudFront::KeyValueStore":
+        // Locally a store's id is its name (AWS mints a UUID).
+        arn = `arn:aws:cloudfront::${ACCOUNT_ID}:key-value-store/${name}`;
+        break;
       case "AWS::CloudFront::Distribution":
         arn = `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${distributionId(name)}`;
         break;
@@ -355,6 +363,12 @@ class TemplateStack implements ResolveScope {
         if (attr === "FunctionARN" || attr === "FunctionMetadata.FunctionARN") return this.#arn(id, where);
         if (attr === "Stage") return "LIVE";
         throw none();
+      case "AWS::CloudFront::KeyValueStore":
+        // CloudFormation User Guide, AWS::CloudFront::KeyValueStore return values: Arn, Id, Status.
+        if (attr === "Arn") return this.#arn(id, where);
+        if (attr === "Id") return name();
+        if (attr === "Status") return "READY";
+        throw none();
       case "AWS::Lambda::Function":
         if (attr === "Arn") return this.#arn(id, where);
         throw none();
@@ -404,6 +418,8 @@ class TemplateStack implements ResolveScope {
     for (const id of ofType("AWS::CloudFront::OriginAccessControl")) this.#mapConfig(id, "originAccessControls", "OriginAccessControlConfig", (c) => c);
     // CloudFormation spells ResponseHeadersPolicyConfig as the API does (lists without Quantity).
     for (const id of ofType("AWS::CloudFront::ResponseHeadersPolicy")) this.#mapConfig(id, "responseHeadersPolicies", "ResponseHeadersPolicyConfig", (c) => c);
+    for (const id of ofType("AWS::CloudFront::KeyValueStore")) this.#mapKeyValueStore(id);
+    for (const id of ofType("AWS::CloudFront::Function")) this.#mapFunction(id);
     for (const id of ofType("AWS::CloudFront::Distribution")) this.#mapDistribution(id);
     for (const id of ofType("AWS::ElasticLoadBalancingV2::TargetGroup")) this.#mapTargetGroup(id);
     for (const id of ofType("AWS::ElasticLoadBalancingV2::LoadBalancer")) this.#mapLoadBalancer(id);
@@ -477,6 +493,54 @@ class TemplateStack implements ResolveScope {
     const key = this.name(id, this.#where(["Resources", id]));
     this.#out[section][key] = map(props[field]);
     this.#source([section, key], ["Resources", id, "Properties", field], (rest) => rest.filter((s) => s !== "Items" && s !== "Quantity"));
+  }
+
+  /** AWS::CloudFront::KeyValueStore → keyValueStores[Name], its data the JSON file the overlay names (cloudfront.md §13.5). */
+  #mapKeyValueStore(id: string): void {
+    const props = this.#properties(id);
+    const name = this.name(id, this.#where(["Resources", id]));
+    const files = isRecord(this.#c.overlayLocal.keyValueStores) ? this.#c.overlayLocal.keyValueStores : {};
+    const file = Object.entries(files).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+    this.#kvsBound[name] = typeof file === "string";
+    this.#source(["keyValueStores", name], ["Resources", id, "Properties"]);
+    if (props.ImportSource !== undefined)
+      this.#warn(
+        ["Resources", id, "Properties", "ImportSource"],
+        "AWS::CloudFront::KeyValueStore ImportSource (an S3 object) is not emulated; the store's data is the overlay's local.keyValueStores file",
+      );
+    for (const k of Object.keys(props))
+      if (k !== "Name" && k !== "Comment" && k !== "ImportSource")
+        this.#warn(["Resources", id, "Properties", k], `AWS::CloudFront::KeyValueStore property ${k} is not emulated; ignored`);
+    if (typeof file === "string") this.#out.keyValueStores[name] = { ...(typeof props.Comment === "string" ? { Comment: props.Comment } : {}), file };
+  }
+
+  /** AWS::CloudFront::Function → functions[Name] as CreateFunction takes it (cloudfront.md §13). */
+  #mapFunction(id: string): void {
+    const props = this.#properties(id);
+    const name = this.name(id, this.#where(["Resources", id]));
+    const config = isRecord(props.FunctionConfig) ? props.FunctionConfig : {};
+    const stores = Array.isArray(config.KeyValueStoreAssociations) ? config.KeyValueStoreAssociations : [];
+    // An association with a store of this template that has no local file goes with the store (the binding report names it).
+    const kept = stores.filter((a) => {
+      const arn = isRecord(a) ? a.KeyValueStoreARN : undefined;
+      const store = typeof arn === "string" ? this.#arns.get(arn) : undefined;
+      return !store || this.#out.keyValueStores[this.name(store, this.#where(["Resources", store]))] !== undefined;
+    });
+    const { KeyValueStoreAssociations: _, ...rest } = config;
+    this.#out.functions[name] = {
+      FunctionConfig: { ...rest, Comment: config.Comment ?? "", ...(kept.length ? { KeyValueStoreAssociations: { Quantity: kept.length, Items: kept } } : {}) },
+      FunctionCode: props.FunctionCode,
+    };
+    this.#source(["functions", name], ["Resources", id, "Properties"], (rest) => rest.filter((s) => s !== "Items" && s !== "Quantity"));
+    // AutoPublish false leaves the code in the DEVELOPMENT stage; locally associations run it all the same.
+    if (props.AutoPublish === false)
+      this.#warn(
+        ["Resources", id, "Properties", "AutoPublish"],
+        "AutoPublish false is not emulated: associations run the function's code as if it were published (LIVE stage)",
+      );
+    for (const k of Object.keys(props))
+      if (!["Name", "FunctionCode", "FunctionConfig", "AutoPublish", "FunctionMetadata"].includes(k))
+        this.#warn(["Resources", id, "Properties", k], `AWS::CloudFront::Function property ${k} is not emulated; ignored`);
   }
 
   #mapDistribution(id: string): void {
@@ -653,6 +717,7 @@ class TemplateStack implements ResolveScope {
       loadBalancerNames: this.#out.loadBalancers.map((l) => String(l.Name)),
       targetGroups: this.#out.targetGroups,
       buckets: Object.keys(this.#out.buckets),
+      keyValueStores: this.#kvsBound,
       bound: { targetGroups: new Set(Object.keys(this.#local.targetGroups)), buckets: new Set(Object.keys(this.#local.buckets)) },
       overlayLocal: this.#c.overlayLocal,
       locate: (path) => this.#locateOut(path),
@@ -693,6 +758,8 @@ const HANDLED = new Set([
   "AWS::CloudFront::OriginRequestPolicy",
   "AWS::CloudFront::OriginAccessControl",
   "AWS::CloudFront::ResponseHeadersPolicy",
+  "AWS::CloudFront::Function",
+  "AWS::CloudFront::KeyValueStore",
   "AWS::ElasticLoadBalancingV2::LoadBalancer",
   "AWS::ElasticLoadBalancingV2::Listener",
   "AWS::ElasticLoadBalancingV2::ListenerRule",

@@ -138,7 +138,8 @@ export function assignedAttribute(f: InstanceFacts, attr: string): unknown {
       if (attr === "status") return "UNASSOCIATED";
       return undefined;
     case "aws_cloudfront_key_value_store":
-      if (attr === "arn") return `arn:aws:cloudfront::${ACCOUNT_ID}:key-value-store/${hexId(`kvs:${name()}`)}`;
+      // Locally a store's id is its name (AWS mints a UUID), so the ARN ends in the name the model files it under.
+      if (attr === "arn") return `arn:aws:cloudfront::${ACCOUNT_ID}:key-value-store/${name()}`;
       if (attr === "id") return name();
       return undefined;
     case "aws_lambda_function": {

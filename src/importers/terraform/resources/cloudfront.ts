@@ -302,3 +302,77 @@ export function toArgumentPath(rest: readonly (string | number)[], indexes: Inde
   }
   return out;
 }
+
+/**
+ * `{ items = [...] }` (a Terraform set) → `{ Items }` sorted as a plan lists it. Response headers
+ * policy lists are written without Quantity, as CloudFormation spells them, so the Terraform and
+ * CloudFormation imports of one policy give one model (the schema derives Quantity).
+ */
+function itemsList(v: unknown): { Items: unknown[] } | undefined {
+  return listOf(sortedSet(block(v)?.items));
+}
+
+const listOf = (items: unknown[] | undefined) => (items && items.length ? { Items: items } : undefined);
+
+const boolOf = (v: unknown) => (typeof v === "boolean" ? v : undefined);
+
+/**
+ * aws_cloudfront_response_headers_policy → ResponseHeadersPolicyConfig (provider docs,
+ * aws_cloudfront_response_headers_policy; API:ResponseHeadersPolicyConfig). Every nested
+ * `items` is a Terraform set: header lists come out sorted, custom headers by header name.
+ */
+export function toResponseHeadersPolicyConfig(v: Values): Values {
+  const cors = block(v.cors_config);
+  const sec = block(v.security_headers_config);
+  const timing = block(v.server_timing_headers_config);
+  const byHeader = (a: Values, b: Values) => (String(a.Header) < String(b.Header) ? -1 : String(a.Header) > String(b.Header) ? 1 : 0);
+  const custom = blocks(block(v.custom_headers_config)?.items)
+    .map((h) => ({ Header: h.header, Value: h.value ?? "", Override: h.override === true }))
+    .sort(byHeader);
+  const remove = blocks(block(v.remove_headers_config)?.items)
+    .map((h) => ({ Header: h.header }))
+    .sort(byHeader);
+  const part = (name: string, map: (b: Values) => Values) => {
+    const b = block(sec?.[name]);
+    return b ? compact(map(b)) : undefined;
+  };
+  const security = sec
+    ? compact({
+        XSSProtection: part("xss_protection", (b) => ({
+          Override: b.override === true,
+          Protection: b.protection === true,
+          ModeBlock: boolOf(b.mode_block),
+          ReportUri: opt(b.report_uri),
+        })),
+        FrameOptions: part("frame_options", (b) => ({ Override: b.override === true, FrameOption: b.frame_option })),
+        ReferrerPolicy: part("referrer_policy", (b) => ({ Override: b.override === true, ReferrerPolicy: b.referrer_policy })),
+        ContentSecurityPolicy: part("content_security_policy", (b) => ({ Override: b.override === true, ContentSecurityPolicy: b.content_security_policy })),
+        ContentTypeOptions: part("content_type_options", (b) => ({ Override: b.override === true })),
+        StrictTransportSecurity: part("strict_transport_security", (b) => ({
+          Override: b.override === true,
+          IncludeSubdomains: boolOf(b.include_subdomains),
+          Preload: boolOf(b.preload),
+          AccessControlMaxAgeSec: b.access_control_max_age_sec,
+        })),
+      })
+    : undefined;
+  return compact({
+    Name: v.name,
+    Comment: opt(v.comment),
+    CorsConfig: cors
+      ? compact({
+          AccessControlAllowOrigins: itemsList(cors.access_control_allow_origins) ?? { Items: [] },
+          AccessControlAllowHeaders: itemsList(cors.access_control_allow_headers) ?? { Items: [] },
+          AccessControlAllowMethods: itemsList(cors.access_control_allow_methods) ?? { Items: [] },
+          AccessControlAllowCredentials: cors.access_control_allow_credentials === true,
+          AccessControlExposeHeaders: itemsList(cors.access_control_expose_headers),
+          AccessControlMaxAgeSec: cors.access_control_max_age_sec ?? undefined,
+          OriginOverride: cors.origin_override === true,
+        })
+      : undefined,
+    SecurityHeadersConfig: security && Object.keys(security).length ? security : undefined,
+    ServerTimingHeadersConfig: timing ? compact({ Enabled: timing.enabled === true, SamplingRate: timing.sampling_rate ?? undefined }) : undefined,
+    CustomHeadersConfig: listOf(custom),
+    RemoveHeadersConfig: listOf(remove),
+  });
+}

@@ -44,6 +44,11 @@ const sections = {
 };
 
 const local = {
+  /**
+   * KeyValueStore name → its local import-source JSON file, for a store defined by an imported
+   * source (Terraform, CloudFormation) that cannot say where the file is; the importer reads it.
+   */
+  keyValueStores: z.record(z.string().min(1)).default({}),
   /** Custom origin domain name → URL it stands for (`api.example.com: http://127.0.0.1:8080`). */
   origins: z.record(z.string().url()).default({}),
   /**
