@@ -4,6 +4,8 @@ import { stableId } from "../../../core/ids.js";
 import type { Ids } from "../../../core/ids.js";
 import type { ApiAnswer, ApiCall, MutationDraft, StackApi } from "../../../core/service.js";
 import type { Invalidation } from "../cache/index.js";
+import type { CloudFrontFunction, KeyValueStore } from "../functions/index.js";
+import type { FunctionEntry } from "../schema/functions.js";
 import { invalidIfMatchVersion, preconditionFailed, stackProblemError } from "./api-errors.js";
 import { writeXml } from "./xml.js";
 
@@ -22,6 +24,11 @@ export interface CloudFrontApiContext {
   };
   /** LastModifiedTime of resources the API never changed (the stack file's): when the service started. */
   startedAt: string;
+  /** The running revision's CloudFront Functions (its LIVE stage) and KeyValueStores (module.ts). */
+  functions(): ReadonlyMap<string, CloudFrontFunction>;
+  keyValueStores(): readonly KeyValueStore[];
+  /** Where a KeyValueStore created through the API keeps its data file. */
+  stateDir: string;
 }
 
 /** One REST operation: `METHOD /2020-05-31/<path>` with `{Id}` segments. */
@@ -44,6 +51,14 @@ export interface CloudFrontRecords {
   /** Record-keeping resources (nothing serves them yet): PublicKey and KeyGroup by Id. */
   publicKeys: Record<string, { CreatedTime: string; PublicKeyConfig: Record<string, unknown> }>;
   keyGroups: Record<string, { LastModifiedTime: string; KeyGroupConfig: Record<string, unknown> }>;
+  /**
+   * CloudFront Functions created through the API, by name: the DEVELOPMENT stage (what
+   * UpdateFunction changes and TestFunction runs by default) and its times. The LIVE stage is the
+   * `functions:` entry of the fragment, written by PublishFunction: only LIVE code runs at the edge.
+   */
+  functions: Record<string, { development: FunctionEntry; created: string; developmentModified: string; liveModified?: string }>;
+  /** KeyValueStores created through the API, by name: AWS's id and times. */
+  keyValueStores: Record<string, { Id: string; created: string; modified: string }>;
 }
 
 export const SERVICE = "cloudfront";
@@ -53,7 +68,14 @@ export function records(ctx: CloudFrontApiContext): CloudFrontRecords {
 }
 
 function fill(r: Partial<CloudFrontRecords> | undefined): CloudFrontRecords {
-  return { modified: r?.modified ?? {}, tags: r?.tags ?? {}, publicKeys: r?.publicKeys ?? {}, keyGroups: r?.keyGroups ?? {} };
+  return {
+    modified: r?.modified ?? {},
+    tags: r?.tags ?? {},
+    publicKeys: r?.publicKeys ?? {},
+    keyGroups: r?.keyGroups ?? {},
+    functions: r?.functions ?? {},
+    keyValueStores: r?.keyValueStores ?? {},
+  };
 }
 
 /**
