@@ -29,7 +29,8 @@ export const functionAlreadyExists = () => err(409, "FunctionAlreadyExists", "A 
 export const functionInUse = () => err(409, "FunctionInUse", "Cannot delete the function because it's attached to one or more cache behaviors.");
 export const functionSizeLimitExceeded = (message: string) => err(413, "FunctionSizeLimitExceeded", message);
 export const entityNotFound = () => err(404, "EntityNotFound", "The key value store entity was not found.");
-export const entityAlreadyExists = () => err(409, "EntityAlreadyExists", "The key value store entity already exists. You must provide a unique key value store name.");
+export const entityAlreadyExists = () =>
+  err(409, "EntityAlreadyExists", "The key value store entity already exists. You must provide a unique key value store name.");
 export const cannotDeleteEntityWhileInUse = () => err(409, "CannotDeleteEntityWhileInUse", "The key value store entity cannot be deleted while it is in use.");
 export const noSuchOriginAccessControl = () => err(404, "NoSuchOriginAccessControl", "The origin access control does not exist.");
 export const noSuchPublicKey = () => err(404, "NoSuchPublicKey", "The specified public key doesn't exist.");

@@ -103,7 +103,9 @@ function ownedByApi(f: Staged, verb: string): void {
 
 function isAssociated(live: Stack, name: string): boolean {
   return Object.values(live.distributions).some((dc) =>
-    [dc.DefaultCacheBehavior, ...listItems(dc.CacheBehaviors)].some((b) => listItems(b.FunctionAssociations).some((a) => functionNameOf(a.FunctionARN) === name)),
+    [dc.DefaultCacheBehavior, ...listItems(dc.CacheBehaviors)].some((b) =>
+      listItems(b.FunctionAssociations).some((a) => functionNameOf(a.FunctionARN) === name),
+    ),
   );
 }
 
@@ -156,7 +158,9 @@ const update: Operation["run"] = async (call, [name], ctx) => {
     checkKeyValueStores(ctx, body.FunctionConfig);
     r.functions[name!] = { ...r.functions[name!]!, development: { FunctionConfig: body.FunctionConfig, FunctionCode: code }, developmentModified: isoNow(ctx) };
   });
-  return answer(200, find(ctx, name!, "DEVELOPMENT"));
+  // The API model reads UpdateFunction's ETag from an `ETtag` header (AWS's spelling there); both are sent.
+  const f = find(ctx, name!, "DEVELOPMENT");
+  return answer(200, f, { ettag: etag(f) });
 };
 
 /** PublishFunction: DEVELOPMENT becomes LIVE, i.e. the fragment's entry — a revision, served at once. */

@@ -75,7 +75,10 @@ const RESPONSE_HEADERS_POLICY: ConfigResourceKind = {
     "ResponseHeadersPolicyAlreadyExists",
     "A response headers policy with this name already exists. You must provide a unique name. To modify an existing response headers policy, use UpdateResponseHeadersPolicy.",
   ],
-  inUse: ["ResponseHeadersPolicyInUse", "Cannot delete the response headers policy because it is attached to one or more cache behaviors in a CloudFront distribution."],
+  inUse: [
+    "ResponseHeadersPolicyInUse",
+    "Cannot delete the response headers policy because it is attached to one or more cache behaviors in a CloudFront distribution.",
+  ],
   isUsed: (live, id) => behaviors(live).some((b) => b.ResponseHeadersPolicyId === id),
 };
 
