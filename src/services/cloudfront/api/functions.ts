@@ -5,17 +5,20 @@ import type { Stack } from "../../../model/stack.js";
 import { functionCodeProblem } from "../compile/load-functions.js";
 import { compileCloudFrontFunction, functionArn, testCloudFrontFunction, type FunctionStage } from "../functions/index.js";
 import { FunctionConfigSchema, functionNameOf, keyValueStoreRefOf, type FunctionEntry } from "../schema/functions.js";
+import { accessDenied, functionAlreadyExists, functionInUse, functionSizeLimitExceeded, invalidArgument, noSuchFunctionExists } from "./api-errors.js";
 import {
-  accessDenied,
-  functionAlreadyExists,
-  functionInUse,
-  functionSizeLimitExceeded,
-  invalidArgument,
-  malformedInput,
-  noSuchFunctionExists,
-} from "./api-errors.js";
-import { checkIfMatch, etagOf, isoNow, mutate, page, records, section, xmlAnswer, type CloudFrontApiContext, type Operation } from "./operation.js";
-import { readXml } from "./xml.js";
+  checkIfMatch,
+  etagOf,
+  readRequest,
+  isoNow,
+  mutate,
+  page,
+  records,
+  section,
+  xmlAnswer,
+  type CloudFrontApiContext,
+  type Operation,
+} from "./operation.js";
 
 /**
  * CloudFront Functions through the API (API Reference: CreateFunction … TestFunction; cloudfront.md
@@ -86,17 +89,6 @@ function decodeCode(name: string, config: FunctionEntry["FunctionConfig"], base6
   return code;
 }
 
-function readBody<S extends z.ZodTypeAny>(call: ApiCall, root: string, schema: S): z.output<S> {
-  const r = readXml(call.body, root, schema);
-  if (!r.ok) throw malformedInput(r.message);
-  const parsed = schema.safeParse(r.value);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0]!;
-    throw invalidArgument(`${i.path.join(".")}: ${i.message}`);
-  }
-  return parsed.data as z.output<S>;
-}
-
 function ownedByApi(f: Staged, verb: string): void {
   if (f.fromFile) throw accessDenied(`Function ${f.name} is defined in the stack file; ${verb} it there (edgeparity re-applies the file when it changes).`);
 }
@@ -116,7 +108,7 @@ function answer(status: number, f: Staged, headers: Record<string, string> = {})
 }
 
 const create: Operation["run"] = async (call, _p, ctx) => {
-  const body = readBody(call, "CreateFunctionRequest", CreateSchema);
+  const body = readRequest(call, "CreateFunctionRequest", CreateSchema);
   if (!FUNCTION_NAME.test(body.Name)) throw invalidArgument(`The function name '${body.Name}' is not valid: 1 to 64 letters, digits, hyphens and underscores.`);
   const code = decodeCode(body.Name, body.FunctionConfig, body.FunctionCode);
   await mutate(ctx, prefix(body.Name), ({ records: r }) => {
@@ -149,7 +141,7 @@ const get: Operation["run"] = async (call, [name], ctx) => {
 };
 
 const update: Operation["run"] = async (call, [name], ctx) => {
-  const body = readBody(call, "UpdateFunctionRequest", UpdateSchema);
+  const body = readRequest(call, "UpdateFunctionRequest", UpdateSchema);
   const code = decodeCode(name!, body.FunctionConfig, body.FunctionCode);
   await mutate(ctx, prefix(name!), ({ records: r }) => {
     const f = find(ctx, name!, "DEVELOPMENT");
@@ -213,7 +205,7 @@ const list: Operation["run"] = async (call, _p, ctx) => {
  * DEVELOPMENT stage of an API function is compiled for the call, with the live KeyValueStore.
  */
 const test: Operation["run"] = async (call, [name], ctx) => {
-  const body = readBody(call, "TestFunctionRequest", TestSchema);
+  const body = readRequest(call, "TestFunctionRequest", TestSchema);
   const stage = body.Stage === "LIVE" ? "LIVE" : "DEVELOPMENT";
   const f = find(ctx, name!, stage);
   checkIfMatch(call, etag(f));

@@ -4,9 +4,20 @@ import { z } from "zod";
 import type { ApiCall } from "../../../core/service.js";
 import { listItems } from "../../../model/aws-list.js";
 import { keyValueStoreArn, keyValueStoreRefOf } from "../schema/functions.js";
-import { accessDenied, cannotDeleteEntityWhileInUse, entityAlreadyExists, entityNotFound, invalidArgument, malformedInput } from "./api-errors.js";
-import { checkIfMatch, etagOf, isoNow, mutate, page, records, section, xmlAnswer, type CloudFrontApiContext, type Operation } from "./operation.js";
-import { readXml } from "./xml.js";
+import { accessDenied, cannotDeleteEntityWhileInUse, entityAlreadyExists, entityNotFound, invalidArgument } from "./api-errors.js";
+import {
+  checkIfMatch,
+  etagOf,
+  readRequest,
+  isoNow,
+  mutate,
+  page,
+  records,
+  section,
+  xmlAnswer,
+  type CloudFrontApiContext,
+  type Operation,
+} from "./operation.js";
 
 /**
  * KeyValueStore control plane (API Reference: CreateKeyValueStore, DescribeKeyValueStore,
@@ -53,11 +64,7 @@ function dataFile(ctx: CloudFrontApiContext, name: string): string {
 }
 
 const create: Operation["run"] = async (call, _p, ctx) => {
-  const r = readXml(call.body, "CreateKeyValueStoreRequest", CreateSchema);
-  if (!r.ok) throw malformedInput(r.message);
-  const parsed = CreateSchema.safeParse(r.value);
-  if (!parsed.success) throw invalidArgument(`${parsed.error.issues[0]!.path.join(".")}: ${parsed.error.issues[0]!.message}`);
-  const body = parsed.data;
+  const body = readRequest(call, "CreateKeyValueStoreRequest", CreateSchema);
   if (!NAME.test(body.Name)) throw invalidArgument(`The key value store name '${body.Name}' is not valid: 1 to 64 letters, digits, hyphens and underscores.`);
   if (body.ImportSource !== undefined) throw invalidArgument("ImportSource (an S3 import) is not emulated; put the keys in the store's data file instead.");
   const file = dataFile(ctx, body.Name);

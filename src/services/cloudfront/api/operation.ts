@@ -6,8 +6,9 @@ import type { ApiAnswer, ApiCall, MutationDraft, StackApi } from "../../../core/
 import type { Invalidation } from "../cache/index.js";
 import type { CloudFrontFunction, KeyValueStore } from "../functions/index.js";
 import type { FunctionEntry } from "../schema/functions.js";
-import { invalidIfMatchVersion, preconditionFailed, stackProblemError } from "./api-errors.js";
-import { writeXml } from "./xml.js";
+import type { z } from "zod";
+import { invalidArgument, invalidIfMatchVersion, malformedInput, preconditionFailed, stackProblemError } from "./api-errors.js";
+import { readXml, writeXml } from "./xml.js";
 
 /**
  * What every CloudFront API operation gets, and the helpers they share: the records kept beside
@@ -175,4 +176,19 @@ export function page<T>(items: readonly T[], keyOf: (t: T) => string, call: ApiC
   const slice = items.slice(start, start + maxItems);
   const truncated = start + maxItems < items.length;
   return { items: slice, marker, maxItems, ...(truncated ? { nextMarker: keyOf(slice[slice.length - 1]!) } : {}) };
+}
+
+/**
+ * A request body's `root` element read as `schema` and validated: not XML or another root →
+ * MalformedInput; a field the schema refuses → InvalidArgument naming it (`Root.Field: why`).
+ */
+export function readRequest<S extends z.ZodTypeAny>(call: ApiCall, root: string, schema: S): z.output<S> {
+  const r = readXml(call.body, root, schema);
+  if (!r.ok) throw malformedInput(r.message);
+  const parsed = schema.safeParse(r.value);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw invalidArgument(`${root}.${i.path.join(".")}: ${i.message}`);
+  }
+  return parsed.data as z.output<S>;
 }
