@@ -87,4 +87,20 @@ describe("e2e: CloudFront Functions through the AWS CLI against edgeparity up (i
     assert.match(code, /"ContentType"/);
     assert.equal(await readFile(join(w.work, "live.js"), "utf8"), CODE);
   });
+
+  it("an API function survives a restart on the same state dir: both stages described, the LIVE code still runs (issue 11 §State)", async () => {
+    await w.restart();
+    const dev = JSON.parse(await w.aws("cloudfront", "describe-function", "--name", "api-fn", "--stage", "DEVELOPMENT")) as {
+      FunctionSummary: { Status: string };
+    };
+    assert.equal(dev.FunctionSummary.Status, "DEPLOYED");
+    const live = JSON.parse(await w.aws("cloudfront", "describe-function", "--name", "api-fn", "--stage", "LIVE")) as {
+      FunctionSummary: { FunctionMetadata: { Stage: string } };
+    };
+    assert.equal(live.FunctionSummary.FunctionMetadata.Stage, "LIVE");
+    for (const http of HTTP_VERSIONS) {
+      const r = await w.get("/again", http);
+      assert.equal(r.headers["x-fn"], "from-api", `${http}: ${r.body}`);
+    }
+  });
 });
