@@ -190,6 +190,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
     let inner = open(first, lambda);
     let plans = first.distributions;
     let functions = first.functions;
+    let stores = first.keyValueStores;
     const watchStores = (p: CloudFrontPlan) => p.keyValueStores.map((k) => watchKeyValueStore(k, ctx.log, () => new Date(ctx.clock.now())));
     let unwatch = watchStores(first);
     let gen = new InFlight();
@@ -203,6 +204,9 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
       ids: ctx.ids,
       clock: ctx.clock,
       startedAt: new Date(ctx.clock.now()).toISOString(),
+      functions: () => functions,
+      keyValueStores: () => stores,
+      stateDir: ctx.stateDir,
       invalidations: {
         create: (id, paths, ref) => inner.invalidate(id, paths, ref),
         list: (id) => inner.invalidations(id),
@@ -232,6 +236,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         inner = open(next, lambda);
         plans = next.distributions;
         functions = next.functions;
+        stores = next.keyValueStores;
         for (const stop of unwatch) stop();
         unwatch = watchStores(next);
         gen = new InFlight();

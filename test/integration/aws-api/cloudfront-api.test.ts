@@ -31,7 +31,7 @@ import {
   ListOriginAccessControlsCommand,
   ListOriginRequestPoliciesCommand,
   ListPublicKeysCommand,
-  ListResponseHeadersPoliciesCommand,
+  ListStreamingDistributionsCommand,
   ListTagsForResourceCommand,
   TagResourceCommand,
   UntagResourceCommand,
@@ -506,12 +506,12 @@ describe("CloudFront API: distributions, policies, invalidations, tags through t
     }
   });
 
-  it("response headers policies are not implemented yet: 501 NotImplemented naming the operation", async () => {
+  it("an operation not implemented (streaming distributions): 501 NotImplemented naming the operation", async () => {
     for (const [label, cf] of versions()) {
-      const e = await failure(cf.send(new ListResponseHeadersPoliciesCommand({})));
+      const e = await failure(cf.send(new ListStreamingDistributionsCommand({})));
       assert.equal(e.name, "NotImplemented", label);
       assert.equal(e.status, 501);
-      assert.match(e.message, /ListResponseHeadersPolicies/);
+      assert.match(e.message, /ListStreamingDistributions/);
     }
   });
 

@@ -23,6 +23,15 @@ export const noSuchDistribution = () => err(404, "NoSuchDistribution", "The spec
 export const noSuchInvalidation = () => err(404, "NoSuchInvalidation", "The specified invalidation does not exist.");
 export const noSuchCachePolicy = () => err(404, "NoSuchCachePolicy", "The cache policy does not exist.");
 export const noSuchOriginRequestPolicy = () => err(404, "NoSuchOriginRequestPolicy", "The origin request policy does not exist.");
+export const noSuchResponseHeadersPolicy = () => err(404, "NoSuchResponseHeadersPolicy", "The response headers policy does not exist.");
+export const noSuchFunctionExists = () => err(404, "NoSuchFunctionExists", "The function does not exist.");
+export const functionAlreadyExists = () => err(409, "FunctionAlreadyExists", "A function with the same name already exists in this AWS account.");
+export const functionInUse = () => err(409, "FunctionInUse", "Cannot delete the function because it's attached to one or more cache behaviors.");
+export const functionSizeLimitExceeded = (message: string) => err(413, "FunctionSizeLimitExceeded", message);
+export const entityNotFound = () => err(404, "EntityNotFound", "The key value store entity was not found.");
+export const entityAlreadyExists = () =>
+  err(409, "EntityAlreadyExists", "The key value store entity already exists. You must provide a unique key value store name.");
+export const cannotDeleteEntityWhileInUse = () => err(409, "CannotDeleteEntityWhileInUse", "The key value store entity cannot be deleted while it is in use.");
 export const noSuchOriginAccessControl = () => err(404, "NoSuchOriginAccessControl", "The origin access control does not exist.");
 export const noSuchPublicKey = () => err(404, "NoSuchPublicKey", "The specified public key doesn't exist.");
 export const noSuchResource = () => err(404, "NoSuchResource", "A resource that was specified is not valid.");

@@ -19,13 +19,13 @@ import { readXml } from "./xml.js";
 
 /**
  * Create / Get / GetConfig / Update / Delete for the resources that are one `<XxxConfig>` under
- * an Id in a stack section: cache policies, origin request policies, origin access controls
+ * an Id in a stack section: cache, origin request and response headers policies, origin access controls
  * (API Reference, each operation's page). They differ only in names, id style, the managed
  * catalogue and who may use them, so each is a `ConfigResourceKind`; List is per kind.
  */
 export interface ConfigResourceKind {
   /** The stack section, keyed by Id (`cachePolicies`). */
-  section: "cachePolicies" | "originRequestPolicies" | "originAccessControls";
+  section: "cachePolicies" | "originRequestPolicies" | "originAccessControls" | "responseHeadersPolicies";
   /** REST path below /2020-05-31 (`/cache-policy`). */
   path: string;
   /** The resource element and its config element (`CachePolicy`, `CachePolicyConfig`). */

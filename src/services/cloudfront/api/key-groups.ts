@@ -1,9 +1,19 @@
 import { z } from "zod";
-import type { ApiCall } from "../../../core/service.js";
 import { listItems } from "../../../model/aws-list.js";
-import { alreadyExists, inUse, invalidArgument, malformedInput, noSuchPublicKey, noSuchResource } from "./api-errors.js";
-import { checkIfMatch, etagOf, isoNow, mutate, newResourceId, page, records, xmlAnswer, type CloudFrontApiContext, type Operation } from "./operation.js";
-import { readXml } from "./xml.js";
+import { alreadyExists, inUse, invalidArgument, noSuchPublicKey, noSuchResource } from "./api-errors.js";
+import {
+  checkIfMatch,
+  etagOf,
+  readRequest,
+  isoNow,
+  mutate,
+  newResourceId,
+  page,
+  records,
+  xmlAnswer,
+  type CloudFrontApiContext,
+  type Operation,
+} from "./operation.js";
 
 /**
  * PublicKey and KeyGroup CRUD (API Reference: CreatePublicKey … ListKeyGroups). Record-keeping:
@@ -14,17 +24,6 @@ const PublicKeyConfigSchema = z
   .object({ CallerReference: z.string().min(1), Name: z.string().min(1), EncodedKey: z.string().min(1), Comment: z.string().optional() })
   .strict();
 const KeyGroupConfigSchema = z.object({ Name: z.string().min(1), Items: z.array(z.string()).min(1), Comment: z.string().optional() }).strict();
-
-function read<S extends z.ZodTypeAny>(call: ApiCall, root: string, schema: S): z.infer<S> {
-  const r = readXml(call.body, root, schema);
-  if (!r.ok) throw malformedInput(r.message);
-  const parsed = schema.safeParse(r.value);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0]!;
-    throw invalidArgument(`${root}.${i.path.join(".")}: ${i.message}`);
-  }
-  return parsed.data as z.infer<S>;
-}
 
 function findPublicKey(ctx: CloudFrontApiContext, id: string) {
   const k = records(ctx).publicKeys[id];
@@ -47,7 +46,7 @@ function checkKeys(ctx: CloudFrontApiContext, ids: readonly string[]): void {
 }
 
 const createPublicKey: Operation["run"] = async (call, _p, ctx) => {
-  const config = read(call, "PublicKeyConfig", PublicKeyConfigSchema);
+  const config = readRequest(call, "PublicKeyConfig", PublicKeyConfigSchema);
   if (Object.values(records(ctx).publicKeys).some((k) => k.PublicKeyConfig.CallerReference === config.CallerReference))
     throw alreadyExists("PublicKeyAlreadyExists", "The specified public key already exists.");
   const id = `K${newResourceId(ctx).slice(1)}`;
@@ -59,7 +58,7 @@ const createPublicKey: Operation["run"] = async (call, _p, ctx) => {
 const updatePublicKey: Operation["run"] = async (call, [id], ctx) => {
   const k = findPublicKey(ctx, id!);
   checkIfMatch(call, k.etag);
-  const config = read(call, "PublicKeyConfig", PublicKeyConfigSchema);
+  const config = readRequest(call, "PublicKeyConfig", PublicKeyConfigSchema);
   // API Reference (UpdatePublicKey): only the comment can change.
   if (config.EncodedKey !== k.PublicKeyConfig.EncodedKey || config.CallerReference !== k.PublicKeyConfig.CallerReference) illegal();
   await mutate(ctx, "", ({ records: r }) => void (r.publicKeys[k.id] = { CreatedTime: k.CreatedTime, PublicKeyConfig: config }));
@@ -99,7 +98,7 @@ const listPublicKeys: Operation["run"] = async (call, _p, ctx) => {
 };
 
 const createKeyGroup: Operation["run"] = async (call, _p, ctx) => {
-  const config = read(call, "KeyGroupConfig", KeyGroupConfigSchema);
+  const config = readRequest(call, "KeyGroupConfig", KeyGroupConfigSchema);
   if (Object.values(records(ctx).keyGroups).some((g) => g.KeyGroupConfig.Name === config.Name))
     throw alreadyExists(
       "KeyGroupAlreadyExists",
@@ -115,7 +114,7 @@ const createKeyGroup: Operation["run"] = async (call, _p, ctx) => {
 const updateKeyGroup: Operation["run"] = async (call, [id], ctx) => {
   const g = findKeyGroup(ctx, id!);
   checkIfMatch(call, g.etag);
-  const config = read(call, "KeyGroupConfig", KeyGroupConfigSchema);
+  const config = readRequest(call, "KeyGroupConfig", KeyGroupConfigSchema);
   if (Object.entries(records(ctx).keyGroups).some(([other, x]) => other !== g.id && x.KeyGroupConfig.Name === config.Name))
     throw alreadyExists(
       "KeyGroupAlreadyExists",

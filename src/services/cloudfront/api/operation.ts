@@ -4,8 +4,11 @@ import { stableId } from "../../../core/ids.js";
 import type { Ids } from "../../../core/ids.js";
 import type { ApiAnswer, ApiCall, MutationDraft, StackApi } from "../../../core/service.js";
 import type { Invalidation } from "../cache/index.js";
-import { invalidIfMatchVersion, preconditionFailed, stackProblemError } from "./api-errors.js";
-import { writeXml } from "./xml.js";
+import type { CloudFrontFunction, KeyValueStore } from "../functions/index.js";
+import type { FunctionEntry } from "../schema/functions.js";
+import type { z } from "zod";
+import { invalidArgument, invalidIfMatchVersion, malformedInput, preconditionFailed, stackProblemError } from "./api-errors.js";
+import { readXml, writeXml } from "./xml.js";
 
 /**
  * What every CloudFront API operation gets, and the helpers they share: the records kept beside
@@ -22,6 +25,11 @@ export interface CloudFrontApiContext {
   };
   /** LastModifiedTime of resources the API never changed (the stack file's): when the service started. */
   startedAt: string;
+  /** The running revision's CloudFront Functions (its LIVE stage) and KeyValueStores (module.ts). */
+  functions(): ReadonlyMap<string, CloudFrontFunction>;
+  keyValueStores(): readonly KeyValueStore[];
+  /** Where a KeyValueStore created through the API keeps its data file. */
+  stateDir: string;
 }
 
 /** One REST operation: `METHOD /2020-05-31/<path>` with `{Id}` segments. */
@@ -44,6 +52,14 @@ export interface CloudFrontRecords {
   /** Record-keeping resources (nothing serves them yet): PublicKey and KeyGroup by Id. */
   publicKeys: Record<string, { CreatedTime: string; PublicKeyConfig: Record<string, unknown> }>;
   keyGroups: Record<string, { LastModifiedTime: string; KeyGroupConfig: Record<string, unknown> }>;
+  /**
+   * CloudFront Functions created through the API, by name: the DEVELOPMENT stage (what
+   * UpdateFunction changes and TestFunction runs by default) and its times. The LIVE stage is the
+   * `functions:` entry of the fragment, written by PublishFunction: only LIVE code runs at the edge.
+   */
+  functions: Record<string, { development: FunctionEntry; created: string; developmentModified: string; liveModified?: string }>;
+  /** KeyValueStores created through the API, by name: AWS's id and times. */
+  keyValueStores: Record<string, { Id: string; created: string; modified: string }>;
 }
 
 export const SERVICE = "cloudfront";
@@ -53,7 +69,14 @@ export function records(ctx: CloudFrontApiContext): CloudFrontRecords {
 }
 
 function fill(r: Partial<CloudFrontRecords> | undefined): CloudFrontRecords {
-  return { modified: r?.modified ?? {}, tags: r?.tags ?? {}, publicKeys: r?.publicKeys ?? {}, keyGroups: r?.keyGroups ?? {} };
+  return {
+    modified: r?.modified ?? {},
+    tags: r?.tags ?? {},
+    publicKeys: r?.publicKeys ?? {},
+    keyGroups: r?.keyGroups ?? {},
+    functions: r?.functions ?? {},
+    keyValueStores: r?.keyValueStores ?? {},
+  };
 }
 
 /**
@@ -153,4 +176,19 @@ export function page<T>(items: readonly T[], keyOf: (t: T) => string, call: ApiC
   const slice = items.slice(start, start + maxItems);
   const truncated = start + maxItems < items.length;
   return { items: slice, marker, maxItems, ...(truncated ? { nextMarker: keyOf(slice[slice.length - 1]!) } : {}) };
+}
+
+/**
+ * A request body's `root` element read as `schema` and validated: not XML or another root →
+ * MalformedInput; a field the schema refuses → InvalidArgument naming it (`Root.Field: why`).
+ */
+export function readRequest<S extends z.ZodTypeAny>(call: ApiCall, root: string, schema: S): z.output<S> {
+  const r = readXml(call.body, root, schema);
+  if (!r.ok) throw malformedInput(r.message);
+  const parsed = schema.safeParse(r.value);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw invalidArgument(`${root}.${i.path.join(".")}: ${i.message}`);
+  }
+  return parsed.data as z.output<S>;
 }

@@ -1,17 +1,18 @@
 import { listItems } from "../../../model/aws-list.js";
 import type { Stack } from "../../../model/stack.js";
-import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from "../schema/managed-policies.js";
+import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, MANAGED_RESPONSE_HEADERS_POLICIES } from "../schema/managed-policies.js";
 import { OriginAccessControlConfigSchema } from "../schema/origin-access-control.js";
 import { CachePolicyConfigSchema, OriginRequestPolicyConfigSchema } from "../schema/policies.js";
-import { noSuchCachePolicy, noSuchOriginAccessControl, noSuchOriginRequestPolicy } from "./api-errors.js";
+import { ResponseHeadersPolicyConfigSchema } from "../schema/response-headers-policy.js";
+import { noSuchCachePolicy, noSuchOriginAccessControl, noSuchOriginRequestPolicy, noSuchResponseHeadersPolicy } from "./api-errors.js";
 import { configResourceOperations, configResourceOut, customResources, managedResources, type ConfigResourceKind } from "./config-resources.js";
 import { page, xmlAnswer, type Operation } from "./operation.js";
 
 /**
  * Cache policies, origin request policies (List with `Type=managed|custom`, managed ones from
  * schema/managed-policies.ts) and origin access controls (API Reference: CreateCachePolicy …
- * ListOriginAccessControls). Response headers policies plug in here the same way once their
- * feature lands (branch `rhp`): one more kind and its list.
+ * ListOriginAccessControls), and response headers policies (CreateResponseHeadersPolicy …
+ * ListResponseHeadersPolicies; managed ones from the same catalogue the edge applies).
  */
 
 function behaviors(live: Stack) {
@@ -56,6 +57,29 @@ const ORIGIN_REQUEST_POLICY: ConfigResourceKind = {
   ],
   inUse: ["OriginRequestPolicyInUse", "Cannot delete the origin request policy because it is attached to one or more cache behaviors."],
   isUsed: (live, id) => behaviors(live).some((b) => b.OriginRequestPolicyId === id),
+};
+
+const RESPONSE_HEADERS_POLICY: ConfigResourceKind = {
+  section: "responseHeadersPolicies",
+  path: "/response-headers-policy",
+  root: "ResponseHeadersPolicy",
+  configRoot: "ResponseHeadersPolicyConfig",
+  name: "ResponseHeadersPolicy",
+  schema: ResponseHeadersPolicyConfigSchema,
+  idStyle: "uuid",
+  updateAtConfig: false,
+  timeField: "LastModifiedTime",
+  managed: MANAGED_RESPONSE_HEADERS_POLICIES,
+  noSuch: noSuchResponseHeadersPolicy,
+  alreadyExists: [
+    "ResponseHeadersPolicyAlreadyExists",
+    "A response headers policy with this name already exists. You must provide a unique name. To modify an existing response headers policy, use UpdateResponseHeadersPolicy.",
+  ],
+  inUse: [
+    "ResponseHeadersPolicyInUse",
+    "Cannot delete the response headers policy because it is attached to one or more cache behaviors in a CloudFront distribution.",
+  ],
+  isUsed: (live, id) => behaviors(live).some((b) => b.ResponseHeadersPolicyId === id),
 };
 
 const ORIGIN_ACCESS_CONTROL: ConfigResourceKind = {
@@ -106,6 +130,13 @@ export const POLICY_OPERATIONS: readonly Operation[] = [
   { name: "ListCachePolicies", method: "GET", path: "/cache-policy", run: listPolicies(CACHE_POLICY, "CachePolicyList") },
   ...configResourceOperations(ORIGIN_REQUEST_POLICY),
   { name: "ListOriginRequestPolicies", method: "GET", path: "/origin-request-policy", run: listPolicies(ORIGIN_REQUEST_POLICY, "OriginRequestPolicyList") },
+  ...configResourceOperations(RESPONSE_HEADERS_POLICY),
+  {
+    name: "ListResponseHeadersPolicies",
+    method: "GET",
+    path: "/response-headers-policy",
+    run: listPolicies(RESPONSE_HEADERS_POLICY, "ResponseHeadersPolicyList"),
+  },
   ...configResourceOperations(ORIGIN_ACCESS_CONTROL),
   { name: "ListOriginAccessControls", method: "GET", path: "/origin-access-control", run: listOriginAccessControls },
 ];

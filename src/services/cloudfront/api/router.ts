@@ -1,8 +1,10 @@
 import type { ApiAnswer, ApiCall } from "../../../core/service.js";
 import { CloudFrontApiError, errorAnswer } from "./api-errors.js";
 import { DISTRIBUTION_OPERATIONS } from "./distributions.js";
+import { FUNCTION_OPERATIONS } from "./functions.js";
 import { INVALIDATION_OPERATIONS } from "./invalidations.js";
 import { KEY_OPERATIONS } from "./key-groups.js";
+import { KEY_VALUE_STORE_OPERATIONS } from "./key-value-stores.js";
 import type { CloudFrontApiContext, Operation } from "./operation.js";
 import { POLICY_OPERATIONS } from "./policies.js";
 import { TAGGING_OPERATIONS } from "./tagging.js";
@@ -11,8 +13,8 @@ import { TAGGING_OPERATIONS } from "./tagging.js";
  * CloudFront's REST-XML API (2020-05-31) as the service's `controlPlane.answer`: the operation from
  * method + path (+ the query a route needs), run, and its CloudFrontApiError written as
  * `<ErrorResponse>` — the one catch point of an operation. A request no route matches answers
- * `undefined`, which aws-api/ turns into NotImplemented naming the operation (response headers
- * policies, Functions and KeyValueStore today: their features add an `Operation[]` here).
+ * `undefined`, which aws-api/ turns into NotImplemented naming the operation (e.g. streaming
+ * distributions; the KeyValueStore data plane is another service, `cloudfront-keyvaluestore`).
  */
 const API_PREFIX = "/2020-05-31";
 
@@ -22,6 +24,8 @@ export const CLOUDFRONT_OPERATIONS: readonly Operation[] = [
   ...POLICY_OPERATIONS,
   ...KEY_OPERATIONS,
   ...TAGGING_OPERATIONS,
+  ...FUNCTION_OPERATIONS,
+  ...KEY_VALUE_STORE_OPERATIONS,
 ];
 
 interface Route {

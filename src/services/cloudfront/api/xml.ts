@@ -50,6 +50,16 @@ const MEMBER: Record<string, string> = {
   OriginAccessControlList: "OriginAccessControlSummary",
   PublicKeyList: "PublicKeySummary",
   KeyGroupList: "KeyGroupSummary",
+  ResponseHeadersPolicyList: "ResponseHeadersPolicySummary",
+  AccessControlAllowOrigins: "Origin",
+  AccessControlAllowHeaders: "Header",
+  AccessControlAllowMethods: "Method",
+  AccessControlExposeHeaders: "Header",
+  CustomHeadersConfig: "ResponseHeadersPolicyCustomHeader",
+  RemoveHeadersConfig: "ResponseHeadersPolicyRemoveHeader",
+  FunctionList: "FunctionSummary",
+  KeyValueStoreAssociations: "KeyValueStoreAssociation",
+  KeyValueStoreList: "KeyValueStore",
 };
 
 /** Lists written without an `Items` wrapper: the field itself holds the members. */

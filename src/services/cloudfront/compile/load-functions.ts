@@ -9,6 +9,7 @@ import {
   MAX_FUNCTION_CODE_BYTES,
   parseKeyValueStoreFile,
   type CloudFrontFunction,
+  type FunctionRuntime,
 } from "../functions/index.js";
 import { isFunctionCodePath, keyValueStoreArn, keyValueStoreRefOf } from "../schema/functions.js";
 
@@ -41,19 +42,9 @@ export async function loadFunctionSources(stack: Stack, baseDir: string): Promis
       }
       text = read;
     }
-    const where = file ? f.FunctionCode.trim() : "the inline code";
-    const bytes = Buffer.byteLength(text);
-    if (bytes > MAX_FUNCTION_CODE_BYTES) {
-      problems.push(
-        `${at}: FunctionSizeLimitExceeded: The function is too large. ${where} is ${bytes} bytes; CloudFront takes at most ${MAX_FUNCTION_CODE_BYTES} (10 KB)`,
-      );
-      continue;
-    }
-    const refusal = checkFunctionSyntax(text, f.FunctionConfig.Runtime);
-    if (refusal) {
-      problems.push(
-        `${at}: InvalidArgument: ${refusal.message} in ${file ? f.FunctionCode.trim() : name}:${refusal.line}:${refusal.column} (runtime ${f.FunctionConfig.Runtime})`,
-      );
+    const refused = functionCodeProblem(text, f.FunctionConfig.Runtime, file ? f.FunctionCode.trim() : undefined, name);
+    if (refused) {
+      problems.push(`${at}: ${refused.code}: ${refused.message}`);
       continue;
     }
     code.set(name, { code: text, file });
@@ -74,6 +65,28 @@ export async function loadFunctionSources(stack: Stack, baseDir: string): Promis
     keyValueStores.set(name, { file, data });
   }
   return { sources: { code, keyValueStores }, problems };
+}
+
+/**
+ * What CreateFunction refuses in a function's code, for a stack file and the API alike: over 10 KB
+ * (`FunctionSizeLimitExceeded`), or syntax the runtime does not support (`InvalidArgument`, at its
+ * line and column). `file` names the code's file; inline code is named by the function.
+ */
+export function functionCodeProblem(
+  text: string,
+  runtime: FunctionRuntime,
+  file: string | undefined,
+  name: string,
+): { code: "FunctionSizeLimitExceeded" | "InvalidArgument"; message: string } | undefined {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_FUNCTION_CODE_BYTES)
+    return {
+      code: "FunctionSizeLimitExceeded",
+      message: `The function is too large. ${file ?? "the inline code"} is ${bytes} bytes; CloudFront takes at most ${MAX_FUNCTION_CODE_BYTES} (10 KB)`,
+    };
+  const refusal = checkFunctionSyntax(text, runtime);
+  if (refusal) return { code: "InvalidArgument", message: `${refusal.message} in ${file ?? name}:${refusal.line}:${refusal.column} (runtime ${runtime})` };
+  return undefined;
 }
 
 export function compileFunctions(
