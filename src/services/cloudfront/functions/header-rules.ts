@@ -6,37 +6,7 @@ import type { FunctionEventType } from "./function-runtime.js";
  * event and may not be added; read-only ones are in the event and may not be changed.
  * Lambda@Edge reuses these sets for its events.
  */
-const DISALLOWED = new Set([
-  "connection",
-  "expect",
-  "keep-alive",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "proxy-connection",
-  "trailer",
-  "upgrade",
-  "x-accel-buffering",
-  "x-accel-charset",
-  "x-accel-limit-rate",
-  "x-accel-redirect",
-  "x-amzn-auth",
-  "x-amzn-cf-billing",
-  "x-amzn-cf-id",
-  "x-amzn-cf-xff",
-  "x-amzn-errortype",
-  "x-amzn-fle-profile",
-  "x-amzn-header-count",
-  "x-amzn-header-order",
-  "x-amzn-lambda-integration-tag",
-  "x-amzn-requestid",
-  "x-cache",
-  "x-forwarded-proto",
-  "x-real-ip",
-]);
-
-export function isDisallowedHeader(lowerName: string): boolean {
-  return DISALLOWED.has(lowerName) || lowerName.startsWith("x-amz-cf-") || lowerName.startsWith("x-edge-");
-}
+export { isDisallowedHeader } from "../schema/cloudfront-owned-headers.js";
 
 /** Read-only headers per event (§14.4 table; origin events are Lambda@Edge's). */
 export const READ_ONLY_HEADERS: Readonly<Record<FunctionEventType | "origin-request" | "origin-response", ReadonlySet<string>>> = {

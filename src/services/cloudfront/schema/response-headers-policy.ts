@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isDisallowedHeader } from "./cloudfront-owned-headers.js";
 import { awsList, listItems } from "../../../model/aws-list.js";
 
 /**
@@ -100,43 +101,11 @@ export const SECURITY_HEADER_OF = {
  * Choice: the same names cannot be added as custom headers either — they are hop-by-hop framing or
  * CloudFront's own, which it sets itself (§7.1).
  */
-const PROTECTED_HEADERS = new Set([
-  "connection",
-  "content-encoding",
-  "content-length",
-  "expect",
-  "host",
-  "keep-alive",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "proxy-connection",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-  "via",
-  "warning",
-  "x-accel-buffering",
-  "x-accel-charset",
-  "x-accel-limit-rate",
-  "x-accel-redirect",
-  "x-amzn-auth",
-  "x-amzn-cf-billing",
-  "x-amzn-cf-id",
-  "x-amzn-cf-xff",
-  "x-amzn-errortype",
-  "x-amzn-fle-profile",
-  "x-amzn-header-count",
-  "x-amzn-header-order",
-  "x-amzn-lambda-integration-tag",
-  "x-amzn-requestid",
-  "x-cache",
-  "x-forwarded-proto",
-  "x-real-ip",
-]);
+const FRAMING_HEADERS = new Set(["content-encoding", "content-length", "host", "transfer-encoding", "via", "warning"]);
 
 function isProtectedResponseHeader(name: string): boolean {
   const lower = name.toLowerCase();
-  return PROTECTED_HEADERS.has(lower) || lower.startsWith("x-amz-cf-") || lower.startsWith("x-edge-");
+  return FRAMING_HEADERS.has(lower) || isDisallowedHeader(lower);
 }
 
 /** RFC 9110 §5.1 field-name (token). */
