@@ -198,12 +198,8 @@ export async function startS3(buckets: readonly BucketRuntime[], deps: S3Deps): 
 function applyDeclaredConfig(state: Awaited<ReturnType<S3Service["openBucket"]>>, b: BucketRuntime, log: Log): void {
   const c = b.config;
   if (!c) return;
-  // The declared configuration is the whole of it: a field it lacks is cleared, else a revision
-  // computed while a Delete{Cors,Policy,Website} was on its way would put the deleted one back for
-  // good (Terraform's destroy deletes a bucket's policy and CORS in parallel with other changes).
-  state.setCors(c.CORSConfiguration?.CORSRules);
-  if (c.Policy === undefined) state.setPolicy(undefined);
-  else {
+  if (c.CORSConfiguration) state.setCors(c.CORSConfiguration.CORSRules);
+  if (c.Policy !== undefined) {
     try {
       state.setPolicy(typeof c.Policy === "string" ? c.Policy : JSON.stringify(c.Policy));
     } catch (e) {
@@ -211,8 +207,7 @@ function applyDeclaredConfig(state: Awaited<ReturnType<S3Service["openBucket"]>>
       log.warn(`buckets.${b.name}.Policy: ${e.message}; the bucket has no policy`);
     }
   }
-  if (!c.WebsiteConfiguration) state.setWebsite(undefined);
-  else {
+  if (c.WebsiteConfiguration) {
     try {
       state.setWebsite(c.WebsiteConfiguration as WebsiteConfig);
     } catch (e) {

@@ -404,24 +404,11 @@ export class S3Service {
   }
 
   /** Runs a configuration operation, then reports the bucket's configuration when the operation succeeded. */
-  /**
-   * One configuration change at a time, each with its report: the revision a report makes applies
-   * the stack state back onto the live bucket, so a second change made while the first one's
-   * revision is in flight would be undone by it (Terraform deletes a bucket's policy and CORS in
-   * parallel on destroy).
-   */
-  #changes: Promise<void> = Promise.resolve();
-
-  #changing(bucket: BucketState, op: () => Promise<void>): Promise<void> {
-    const run = async () => {
-      const before = JSON.stringify(bucketConfigOf(bucket));
-      await op();
-      const after = bucketConfigOf(bucket);
-      if (JSON.stringify(after) !== before && this.buckets.get(bucket.name) === bucket) await this.#report(bucket.name, after);
-    };
-    const next = this.#changes.then(run);
-    this.#changes = next.catch(() => undefined);
-    return next;
+  async #changing(bucket: BucketState, op: () => Promise<void>): Promise<void> {
+    const before = JSON.stringify(bucketConfigOf(bucket));
+    await op();
+    const after = bucketConfigOf(bucket);
+    if (JSON.stringify(after) !== before && this.buckets.get(bucket.name) === bucket) await this.#report(bucket.name, after);
   }
 
   async #report(name: string, config: BucketConfig | undefined): Promise<void> {
