@@ -150,6 +150,24 @@ describe("CloudFront API: distributions, policies, invalidations, tags through t
     }
   });
 
+  it("CreateDistribution: empty reference ids (OriginRequestPolicyId, ResponseHeadersPolicyId, FieldLevelEncryptionId, OriginAccessControlId) mean none, as Terraform's provider sends them (issue 11)", async () => {
+    for (const [label, cf] of versions()) {
+      const base = config(`empty-ids-${label}`);
+      const r = await cf.send(
+        new CreateDistributionCommand({
+          DistributionConfig: {
+            ...base,
+            Origins: { Quantity: 1, Items: [{ ...base.Origins!.Items![0]!, OriginAccessControlId: "" }] },
+            DefaultCacheBehavior: { ...base.DefaultCacheBehavior!, OriginRequestPolicyId: "", ResponseHeadersPolicyId: "", FieldLevelEncryptionId: "" },
+          },
+        }),
+      );
+      assert.equal(r.$metadata.httpStatusCode, 201, label);
+      const res = await stack.fetch(`http://${r.Distribution!.DomainName!}:${stack.httpPort}/index.html`);
+      assert.equal(res.status, 200, label);
+    }
+  });
+
   it("CreateDistribution: Aliases are served at once; an alias another distribution has is CNAMEAlreadyExists (409)", async () => {
     for (const [label, cf] of versions()) {
       const alias = `www-${label === "HTTP/2" ? "h2" : "h1"}.example.com`;

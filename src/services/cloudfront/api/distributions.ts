@@ -128,7 +128,39 @@ function etag(d: FoundDistribution): string {
   return etagOf(d.id, d.config);
 }
 
+/**
+ * Reference fields CloudFront reads as "none" when sent empty: SDK clients (Terraform's AWS provider
+ * among them) send `<OriginRequestPolicyId></OriginRequestPolicyId>` and the like for every behaviour
+ * and origin that has none, and AWS accepts the distribution (API reference, CacheBehavior /
+ * Origin: the ids are optional strings). Dropped before the shared parse, which would look them up.
+ */
+const EMPTY_MEANS_NONE: ReadonlySet<string> = new Set([
+  "OriginRequestPolicyId",
+  "ResponseHeadersPolicyId",
+  "FieldLevelEncryptionId",
+  "RealtimeLogConfigArn",
+  "CachePolicyId",
+  "OriginAccessControlId",
+  "ContinuousDeploymentPolicyId",
+  "AnycastIpListId",
+]);
+
+function dropEmptyReferences(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropEmptyReferences);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === "" && EMPTY_MEANS_NONE.has(k)) continue;
+    out[k] = dropEmptyReferences(v);
+  }
+  return out;
+}
+
 function readConfig(call: ApiCall): Record<string, unknown> & { Tags?: unknown } {
+  return dropEmptyReferences(readConfigXml(call)) as Record<string, unknown> & { Tags?: unknown };
+}
+
+function readConfigXml(call: ApiCall): Record<string, unknown> & { Tags?: unknown } {
   if (call.query.has("WithTags")) {
     const r = readXml(call.body, "DistributionConfigWithTags", WithTagsSchema);
     if (!r.ok) throw malformedInput(r.message);
