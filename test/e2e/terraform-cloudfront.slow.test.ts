@@ -243,20 +243,15 @@ describe(
       assert.match(out, /No changes\. Your infrastructure matches the configuration\./);
     });
 
-    // Known bug (reported to the lead, issue 11): during destroy a DeleteBucketCors (or
-    // DeleteBucketPolicy) answered 204 is undone by a concurrent revision, so the provider's
-    // delete waiter sees "found resource" for 2 minutes. Marked todo until the S3 state fix lands;
-    // it still runs, so the stack is removed as far as the provider gets.
-    it(
-      "terraform destroy removes it; the distribution's host no longer serves",
-      { todo: "S3 bucket CORS/policy delete undone by a concurrent revision during destroy" },
-      async () => {
-        const out = await terraform(work, "destroy", "-auto-approve", "-input=false", "-no-color");
-        assert.match(out, /Destroy complete! Resources: 13 destroyed\./);
-        const { base, extra } = via("1.1");
-        const r = await curlExchange({ url: `${base}/`, method: "GET", http: "1.1", cacert: s.caPath, extra });
-        assert.notEqual(r.body.toString(), "hello from s3");
-      },
-    );
+    // Regression: a DeleteBucketCors / DeleteBucketPolicy answered 204 was undone by a concurrent
+    // revision re-applying the API's older record, so the provider's delete waiter saw the
+    // configuration for 2 minutes. An API-made bucket's live configuration is now the truth.
+    it("terraform destroy removes it; the distribution's host no longer serves", async () => {
+      const out = await terraform(work, "destroy", "-auto-approve", "-input=false", "-no-color");
+      assert.match(out, /Destroy complete! Resources: 13 destroyed\./);
+      const { base, extra } = via("1.1");
+      const r = await curlExchange({ url: `${base}/`, method: "GET", http: "1.1", cacert: s.caPath, extra });
+      assert.notEqual(r.body.toString(), "hello from s3");
+    });
   },
 );

@@ -54,7 +54,11 @@ export interface RunningS3 extends RunningService {
    * A new revision's buckets: opened (existing objects stay), declared configuration re-applied,
    * folder bindings synced and watched; `credentials` replaces the keys SigV4 accepts.
    */
-  applyBuckets(buckets: readonly BucketRuntime[], credentials?: readonly Credential[]): Promise<void>;
+  /**
+   * `keepsLiveConfig(name)`: a bucket whose configuration the AWS API made keeps its live CORS,
+   * policy and website (the API's record mirrors them), so a revision never re-applies an older copy.
+   */
+  applyBuckets(buckets: readonly BucketRuntime[], credentials?: readonly Credential[], keepsLiveConfig?: (name: string) => boolean): Promise<void>;
 }
 
 /** Every host name that addresses a bucket virtual-hosted style (s3.md §1). */
@@ -129,12 +133,12 @@ export async function startS3(buckets: readonly BucketRuntime[], deps: S3Deps): 
   const watchers = new Map<string, () => void>();
   let routes = new Map<string, HttpHandler>();
   const hostPolicies = new Map<string, HostPolicy>();
-  const applyBuckets = async (next: readonly BucketRuntime[], credentials?: readonly Credential[]) => {
+  const applyBuckets = async (next: readonly BucketRuntime[], credentials?: readonly Credential[], keepsLiveConfig?: (name: string) => boolean) => {
     if (credentials) service.setCredentials(credentials);
     const keep = new Set<string>();
     for (const b of next) {
       const state = await service.openBucket(b.name);
-      applyDeclaredConfig(state, b, deps.log);
+      if (!keepsLiveConfig?.(b.name)) applyDeclaredConfig(state, b, deps.log);
       await state.save();
       if (b.seed) {
         const key = `${b.name}\u0000${b.folder}`;

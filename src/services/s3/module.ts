@@ -73,18 +73,23 @@ export const S3_SERVICE: ServiceModule<Stack, BucketRuntime[], S3Plan, S3Live> =
       // API fragment's `buckets.<name>` (issue 11): exported, persisted, re-applied by every revision.
       // A bucket the stack file declares or binds keeps the file as its source: the API change holds
       // until the file's next revision re-applies it (README "Stack file and AWS API").
-      onBucketChanged: async (name, config) => {
+      onBucketChanged: async (name, current) => {
         const api = ctx.stackApi;
         const live = api.live();
         if (api.ownerOf("buckets", name) === "file") return;
         if (name in live.local.buckets && !(name in ((api.fragment().local as Record<string, Record<string, unknown>> | undefined)?.buckets ?? {}))) return;
         await api.mutate("s3", (draft) => {
           const buckets = (draft.stack.buckets ??= {}) as Record<string, unknown>;
+          // Read inside the serialized mutation: the latest live configuration, never an older one.
+          const config = current();
           if (config === undefined) delete buckets[name];
           else buckets[name] = config;
         });
       },
     });
-    return Object.assign(s3, { apply: (p: S3Plan) => s3.applyBuckets(p.buckets, p.credentials) });
+    // An API-made bucket's live configuration is the truth (persisted in its bucket.json); its record
+    // in the API's fragment follows it, so revisions in between must not re-apply an older record.
+    const apiOwned = (name: string) => ctx.stackApi.ownerOf("buckets", name) === "api";
+    return Object.assign(s3, { apply: (p: S3Plan) => s3.applyBuckets(p.buckets, p.credentials, apiOwned) });
   },
 };

@@ -78,7 +78,7 @@ export interface S3ServiceDeps {
    * Told after CreateBucket, DeleteBucket and a Put/Delete of a bucket's CORS, policy or website
    * succeeded (undefined: the bucket is gone), so API changes become stack state (issue 11).
    */
-  onBucketChanged?: (name: string, config: BucketConfig | undefined) => Promise<void>;
+  onBucketChanged?: (name: string, current: () => BucketConfig | undefined) => Promise<void>;
 }
 
 /** A bucket's configuration in the stack file's shape (`buckets.<name>`, schema/bucket.ts). */
@@ -425,9 +425,9 @@ export class S3Service {
     if (call.principal.kind !== "account") return sendError(call, accessDenied());
     if (!BUCKET_NAME.test(name)) return sendError(call, invalidBucketName(name));
     call.req.resume();
-    const bucket = await this.openBucket(name);
+    await this.openBucket(name);
     // Recorded before the answer, so the next request already sees the revision that declares it.
-    await this.#report(name, bucketConfigOf(bucket));
+    await this.#report(name);
     sendEmpty(call, 200, { location: `/${name}` });
   }
 
@@ -435,7 +435,7 @@ export class S3Service {
     if (bucket.store.size > 0) return sendError(call, bucketNotEmpty(bucket.name));
     this.buckets.delete(bucket.name);
     await bucket.store.destroy();
-    await this.#report(bucket.name, undefined);
+    await this.#report(bucket.name);
     sendEmpty(call, 204);
   }
 
@@ -444,13 +444,18 @@ export class S3Service {
     const before = JSON.stringify(bucketConfigOf(bucket));
     await op();
     const after = bucketConfigOf(bucket);
-    if (JSON.stringify(after) !== before && this.buckets.get(bucket.name) === bucket) await this.#report(bucket.name, after);
+    if (JSON.stringify(after) !== before && this.buckets.get(bucket.name) === bucket) await this.#report(bucket.name);
   }
 
-  async #report(name: string, config: BucketConfig | undefined): Promise<void> {
-    // The answer is already sent: a refused mirror (a stack check) is logged, the bucket keeps its live state.
+  /** Tells the stack state a bucket's configuration (or that it is gone), read when it is recorded. */
+  async #report(name: string): Promise<void> {
+    const current = () => {
+      const b = this.buckets.get(name);
+      return b ? bucketConfigOf(b) : undefined;
+    };
+    // A refused record (a stack check) is logged; the bucket keeps its live state.
     await this.deps
-      .onBucketChanged?.(name, config)
+      .onBucketChanged?.(name, current)
       .catch((e: unknown) => this.deps.log.warn(`bucket ${name}: not recorded in the stack state: ${(e as Error).message}`));
   }
 
