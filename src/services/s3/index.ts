@@ -137,8 +137,12 @@ export async function startS3(buckets: readonly BucketRuntime[], deps: S3Deps): 
     if (credentials) service.setCredentials(credentials);
     const keep = new Set<string>();
     for (const b of next) {
+      const apiMade = keepsLiveConfig?.(b.name) === true;
+      // An API-made bucket exists while S3 has it: a revision composed before its DeleteBucket was
+      // recorded must not bring it back (live state first, the API's record follows).
+      if (apiMade && !service.buckets.has(b.name)) continue;
       const state = await service.openBucket(b.name);
-      if (!keepsLiveConfig?.(b.name)) applyDeclaredConfig(state, b, deps.log);
+      if (!apiMade) applyDeclaredConfig(state, b, deps.log);
       await state.save();
       if (b.seed) {
         const key = `${b.name}\u0000${b.folder}`;
