@@ -24,6 +24,8 @@ import {
   GetInvalidationCommand,
   GetKeyGroupCommand,
   GetOriginAccessControlCommand,
+  GetOriginRequestPolicyCommand,
+  DeleteOriginRequestPolicyCommand,
   ListCachePoliciesCommand,
   ListDistributionsCommand,
   ListInvalidationsCommand,
@@ -468,6 +470,45 @@ describe("CloudFront API: distributions, policies, invalidations, tags through t
       await cf.send(new DeletePublicKeyCommand({ Id: keyId, IfMatch: key.ETag }));
       e = await failure(cf.send(new CreateKeyGroupCommand({ KeyGroupConfig: { Name: `kg2-${label}`, Items: [keyId] } })));
       assert.equal(e.name, "NoSuchPublicKey");
+    }
+  });
+
+  it("Origin request policies and origin access controls: unknown Id → NoSuchOriginRequestPolicy / NoSuchOriginAccessControl (404), a name used twice → …AlreadyExists (409), a stale If-Match → PreconditionFailed (412)", async () => {
+    for (const [label, cf] of versions()) {
+      let e = await failure(cf.send(new GetOriginRequestPolicyCommand({ Id: "00000000-0000-0000-0000-000000000000" })));
+      assert.deepEqual([e.name, e.status], ["NoSuchOriginRequestPolicy", 404], label);
+      e = await failure(cf.send(new DeleteOriginRequestPolicyCommand({ Id: "00000000-0000-0000-0000-000000000000", IfMatch: "E1" })));
+      assert.deepEqual([e.name, e.status], ["NoSuchOriginRequestPolicy", 404], label);
+      e = await failure(cf.send(new GetOriginAccessControlCommand({ Id: "E0000000000000" })));
+      assert.deepEqual([e.name, e.status], ["NoSuchOriginAccessControl", 404], label);
+      e = await failure(cf.send(new DeleteOriginAccessControlCommand({ Id: "E0000000000000", IfMatch: "E1" })));
+      assert.deepEqual([e.name, e.status], ["NoSuchOriginAccessControl", 404], label);
+
+      const orpConfig = {
+        Name: `orp-dup-${label.replace("/", "")}`,
+        HeadersConfig: { HeaderBehavior: "none" as const },
+        CookiesConfig: { CookieBehavior: "none" as const },
+        QueryStringsConfig: { QueryStringBehavior: "none" as const },
+      };
+      const orp = await cf.send(new CreateOriginRequestPolicyCommand({ OriginRequestPolicyConfig: orpConfig }));
+      e = await failure(cf.send(new CreateOriginRequestPolicyCommand({ OriginRequestPolicyConfig: orpConfig })));
+      assert.deepEqual([e.name, e.status], ["OriginRequestPolicyAlreadyExists", 409], label);
+      e = await failure(cf.send(new DeleteOriginRequestPolicyCommand({ Id: orp.OriginRequestPolicy!.Id, IfMatch: "ESTALE" })));
+      assert.deepEqual([e.name, e.status], ["PreconditionFailed", 412], label);
+      await cf.send(new DeleteOriginRequestPolicyCommand({ Id: orp.OriginRequestPolicy!.Id, IfMatch: orp.ETag }));
+      e = await failure(cf.send(new GetOriginRequestPolicyCommand({ Id: orp.OriginRequestPolicy!.Id })));
+      assert.equal(e.name, "NoSuchOriginRequestPolicy", label);
+
+      const oacConfig = {
+        Name: `oac-dup-${label.replace("/", "")}`,
+        SigningProtocol: "sigv4" as const,
+        SigningBehavior: "always" as const,
+        OriginAccessControlOriginType: "s3" as const,
+      };
+      const oac = await cf.send(new CreateOriginAccessControlCommand({ OriginAccessControlConfig: oacConfig }));
+      e = await failure(cf.send(new CreateOriginAccessControlCommand({ OriginAccessControlConfig: oacConfig })));
+      assert.deepEqual([e.name, e.status], ["OriginAccessControlAlreadyExists", 409], label);
+      await cf.send(new DeleteOriginAccessControlCommand({ Id: oac.OriginAccessControl!.Id, IfMatch: oac.ETag }));
     }
   });
 
