@@ -133,9 +133,10 @@ describe(
       assert.match(out, /No changes\. Your infrastructure matches the configuration\./);
     });
 
-    it("the records survive a restart of edgeparity up on the same state dir, and plan still shows no changes", async () => {
-      const state = JSON.parse(await readFile(join(s.dir, "state", "api", "stack.json"), "utf8")) as { records: { iam?: { roles: object } } };
+    it("the records are in the saved API state (<state-dir>/api/stack.json), not the stack (issue 11 §State)", async () => {
+      const state = JSON.parse(await readFile(join(s.dir, "state", "api", "stack.json"), "utf8")) as { stack: object; records: { iam?: { roles: object } } };
       assert.ok(state.records.iam && "tf-lambda" in state.records.iam.roles, "the role is in the saved API state");
+      assert.deepEqual(state.stack, {}, "IAM records are no stack resources");
     });
 
     it("terraform destroy removes them all; the role is gone (NoSuchEntity)", async () => {
