@@ -72,7 +72,10 @@ const memberName = (key: string) => `${key.charAt(0).toLowerCase()}${key.slice(1
 /** AWS's constraint message (`1 validation error detected: Value 'x' at 'roleName' failed to satisfy constraint: …`) as a ValidationError. */
 export function constraintViolation(key: string, value: string | null, constraint: string): QueryApiError {
   const shown = value === null ? "null" : `'${value}'`;
-  return new QueryApiError("ValidationError", `1 validation error detected: Value ${shown} at '${memberName(key)}' failed to satisfy constraint: ${constraint}`);
+  return new QueryApiError(
+    "ValidationError",
+    `1 validation error detected: Value ${shown} at '${memberName(key)}' failed to satisfy constraint: ${constraint}`,
+  );
 }
 
 export function queryRequired(params: QueryParams, key: string): string {

@@ -72,7 +72,15 @@ describe("e2e: STS and IAM through the AWS CLI against edgeparity up (issue 11)"
     );
     assert.equal(role.Role.Arn, "arn:aws:iam::000000000000:role/site-reader");
     assert.match(role.Role.RoleId, /^AROA[A-Z2-7]{17}$/);
-    const policy = await json<{ Policy: { Arn: string } }>(aws, "iam", "create-policy", "--policy-name", "read-site", "--policy-document", `file://${join(work, "perms.json")}`);
+    const policy = await json<{ Policy: { Arn: string } }>(
+      aws,
+      "iam",
+      "create-policy",
+      "--policy-name",
+      "read-site",
+      "--policy-document",
+      `file://${join(work, "perms.json")}`,
+    );
     await aws("iam", "attach-role-policy", "--role-name", "site-reader", "--policy-arn", policy.Policy.Arn);
     await aws("iam", "put-role-policy", "--role-name", "site-reader", "--policy-name", "inline", "--policy-document", `file://${join(work, "perms.json")}`);
     const got = await json<{ Role: { AssumeRolePolicyDocument: unknown; Tags: unknown } }>(aws, "iam", "get-role", "--role-name", "site-reader");
@@ -81,7 +89,15 @@ describe("e2e: STS and IAM through the AWS CLI against edgeparity up (issue 11)"
     assert.deepEqual(got.Role.Tags, [{ Key: "team", Value: "edge" }]);
     const inline = await json<{ PolicyDocument: unknown }>(aws, "iam", "get-role-policy", "--role-name", "site-reader", "--policy-name", "inline");
     assert.deepEqual(inline.PolicyDocument, JSON.parse(PERMS));
-    const version = await json<{ PolicyVersion: { Document: unknown } }>(aws, "iam", "get-policy-version", "--policy-arn", policy.Policy.Arn, "--version-id", "v1");
+    const version = await json<{ PolicyVersion: { Document: unknown } }>(
+      aws,
+      "iam",
+      "get-policy-version",
+      "--policy-arn",
+      policy.Policy.Arn,
+      "--version-id",
+      "v1",
+    );
     assert.deepEqual(version.PolicyVersion.Document, JSON.parse(PERMS));
   });
 
@@ -124,7 +140,10 @@ describe("e2e: STS and IAM through the AWS CLI against edgeparity up (issue 11)"
       await awsFailure(aws, "iam", "create-role", "--role-name", "bad/name", "--assume-role-policy-document", trust),
       /\(ValidationError\) when calling the CreateRole operation: 1 validation error detected: Value 'bad\/name' at 'roleName'/,
     );
-    assert.match(await awsFailure(aws, "iam", "list-users"), /\(NotImplemented\) when calling the ListUsers operation: edgeparity does not implement the IAM operation ListUsers/);
+    assert.match(
+      await awsFailure(aws, "iam", "list-users"),
+      /\(NotImplemented\) when calling the ListUsers operation: edgeparity does not implement the IAM operation ListUsers/,
+    );
   });
 
   it("the records survive a restart of edgeparity up on the same state dir (issue 11 §State)", async () => {

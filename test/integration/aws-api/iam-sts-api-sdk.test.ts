@@ -112,14 +112,26 @@ describe("aws-api: STS and IAM through the AWS SDK v3 (issue 11 record keeping)"
       await c().iam.send(new UpdateRoleCommand({ RoleName: role, Description: "new", MaxSessionDuration: 7200 }));
       const doc = TRUST.replace("lambda.amazonaws.com", "edgelambda.amazonaws.com");
       await c().iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: role, PolicyDocument: doc }));
-      await c().iam.send(new TagRoleCommand({ RoleName: role, Tags: [{ Key: "k", Value: "w" }, { Key: "x", Value: "" }] }));
+      await c().iam.send(
+        new TagRoleCommand({
+          RoleName: role,
+          Tags: [
+            { Key: "k", Value: "w" },
+            { Key: "x", Value: "" },
+          ],
+        }),
+      );
       await c().iam.send(new UntagRoleCommand({ RoleName: role, TagKeys: ["x"] }));
       const got = (await c().iam.send(new GetRoleCommand({ RoleName: role }))).Role!;
       assert.deepEqual([got.Description, got.MaxSessionDuration, decodeURIComponent(got.AssumeRolePolicyDocument!)], ["new", 7200, doc]);
       assert.deepEqual((await c().iam.send(new ListRoleTagsCommand({ RoleName: role }))).Tags, [{ Key: "k", Value: "w" }]);
       await assert.rejects(
         c().iam.send(new UpdateRoleCommand({ RoleName: role, MaxSessionDuration: 60 })),
-        awsError("ValidationError", 400, /Value '60' at 'maxSessionDuration' failed to satisfy constraint: Member must have value greater than or equal to 3600/),
+        awsError(
+          "ValidationError",
+          400,
+          /Value '60' at 'maxSessionDuration' failed to satisfy constraint: Member must have value greater than or equal to 3600/,
+        ),
       );
     });
 
@@ -184,10 +196,7 @@ describe("aws-api: STS and IAM through the AWS SDK v3 (issue 11 record keeping)"
           ["v1", false],
         ],
       );
-      await assert.rejects(
-        c().iam.send(new GetPolicyVersionCommand({ PolicyArn: p.Arn, VersionId: "v9" })),
-        awsError("NoSuchEntityException", 404),
-      );
+      await assert.rejects(c().iam.send(new GetPolicyVersionCommand({ PolicyArn: p.Arn, VersionId: "v9" })), awsError("NoSuchEntityException", 404));
       await c().iam.send(new TagPolicyCommand({ PolicyArn: p.Arn, Tags: [{ Key: "team", Value: "edge" }] }));
       assert.deepEqual((await c().iam.send(new ListPolicyTagsCommand({ PolicyArn: p.Arn }))).Tags, [{ Key: "team", Value: "edge" }]);
       // More than one version → DeleteConflict; then the non-default version goes and the policy can be deleted.
@@ -211,7 +220,10 @@ describe("aws-api: STS and IAM through the AWS SDK v3 (issue 11 record keeping)"
         c().iam.send(new CreatePolicyVersionCommand({ PolicyArn: p.Arn, PolicyDocument: PERMS() })),
         awsError("LimitExceededException", 409, /up to 5 versions/),
       );
-      await assert.rejects(c().iam.send(new GetPolicyCommand({ PolicyArn: "not-an-arn-at-all" })), awsError("InvalidInputException", 400, /^ARN not-an-arn-at-all is not valid\.$/));
+      await assert.rejects(
+        c().iam.send(new GetPolicyCommand({ PolicyArn: "not-an-arn-at-all" })),
+        awsError("InvalidInputException", 400, /^ARN not-an-arn-at-all is not valid\.$/),
+      );
     });
 
     it(`IAM Attach/Detach/ListAttachedRolePolicies; DeleteRole / DeletePolicy refused while attached → 409 DeleteConflict (IAM API DeleteRole errors) [HTTP/${http}]`, async () => {
@@ -240,7 +252,10 @@ describe("aws-api: STS and IAM through the AWS SDK v3 (issue 11 record keeping)"
       );
       await c().iam.send(new DetachRolePolicyCommand({ RoleName: role, PolicyArn: p.Arn }));
       await c().iam.send(new DetachRolePolicyCommand({ RoleName: role, PolicyArn: managed }));
-      await assert.rejects(c().iam.send(new DetachRolePolicyCommand({ RoleName: role, PolicyArn: managed })), awsError("NoSuchEntityException", 404, /was not found/));
+      await assert.rejects(
+        c().iam.send(new DetachRolePolicyCommand({ RoleName: role, PolicyArn: managed })),
+        awsError("NoSuchEntityException", 404, /was not found/),
+      );
       assert.deepEqual((await c().iam.send(new ListAttachedRolePoliciesCommand({ RoleName: role }))).AttachedPolicies, []);
       await c().iam.send(new DeletePolicyCommand({ PolicyArn: p.Arn }));
     });
@@ -328,10 +343,7 @@ describe("aws-api: STS and IAM through the AWS SDK v3 (issue 11 record keeping)"
     });
 
     it(`an STS or IAM action edgeparity does not serve → 501 NotImplemented naming it, in the service's Query format (issue 11) [HTTP/${http}]`, async () => {
-      await assert.rejects(
-        c().sts.send(new GetFederationTokenCommand({ Name: "fed" })),
-        awsError("NotImplemented", 501, /STS operation GetFederationToken/),
-      );
+      await assert.rejects(c().sts.send(new GetFederationTokenCommand({ Name: "fed" })), awsError("NotImplemented", 501, /STS operation GetFederationToken/));
       await assert.rejects(c().iam.send(new CreateUserCommand({ UserName: "u" })), awsError("NotImplemented", 501, /IAM operation CreateUser/));
     });
 
@@ -389,7 +401,10 @@ describe("aws-api: STS session tokens expire (STS API GetCallerIdentity errors)"
         systemClockOffset: 901_000,
         credentials: { accessKeyId: creds.AccessKeyId!, secretAccessKey: creds.SecretAccessKey!, sessionToken: creds.SessionToken! },
       });
-      await assert.rejects(late.send(new GetCallerIdentityCommand({})), awsError("ExpiredToken", 400, /^The security token included in the request is expired$/));
+      await assert.rejects(
+        late.send(new GetCallerIdentityCommand({})),
+        awsError("ExpiredToken", 400, /^The security token included in the request is expired$/),
+      );
     } finally {
       late?.destroy();
       destroy();

@@ -20,9 +20,7 @@ export function roleShape(r: RoleRecord, full: boolean): XmlValue {
     AssumeRolePolicyDocument: encodeDocument(r.AssumeRolePolicyDocument),
     Description: r.Description,
     MaxSessionDuration: r.MaxSessionDuration,
-    ...(full && r.PermissionsBoundary
-      ? { PermissionsBoundary: { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: r.PermissionsBoundary } }
-      : {}),
+    ...(full && r.PermissionsBoundary ? { PermissionsBoundary: { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: r.PermissionsBoundary } } : {}),
     ...(full && r.Tags.length > 0 ? { Tags: r.Tags } : {}),
     // Never used: nothing signs in as a role here.
     ...(full ? { RoleLastUsed: {} } : {}),
