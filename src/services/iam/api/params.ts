@@ -1,6 +1,6 @@
 import { constraintViolation, queryInteger, queryList, queryRequired, queryString, QueryApiError } from "../../../core/query-api.js";
 import type { QueryParams } from "../../../core/query-protocol.js";
-import { limitExceeded } from "./errors.js";
+import { invalidArn, limitExceeded } from "./errors.js";
 import type { Tag } from "./records.js";
 
 /**
@@ -38,7 +38,12 @@ export function descriptionParam(p: QueryParams): string | undefined {
   return checked(p, "Description", v, 1000);
 }
 
-export const arnParam = (p: QueryParams, key: string) => checked(p, key, queryRequired(p, key), 2048);
+/** PolicyArn: an IAM policy ARN (the local account's or AWS's); anything else is InvalidInput, as IAM answers. */
+export function policyArnParam(p: QueryParams): string {
+  const arn = checked(p, "PolicyArn", queryRequired(p, "PolicyArn"), 2048);
+  if (!/^arn:aws:iam::(\d{12}|aws):policy\//.test(arn)) throw invalidArn(arn);
+  return arn;
+}
 
 /** Tags.member.N.{Key,Value}: at most 50, keys 1–128 and values 0–256 characters (IAM "Tagging IAM resources"). */
 export function tagsParam(p: QueryParams): Tag[] {

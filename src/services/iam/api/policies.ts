@@ -1,9 +1,9 @@
 import { queryBoolean, queryRequired, queryString, QueryApiError, type QueryOperation } from "../../../core/query-api.js";
 import type { QueryParams } from "../../../core/query-protocol.js";
-import { deleteConflict, invalidArn, limitExceeded, noSuchPolicy, noSuchPolicyVersion, policyExists } from "./errors.js";
+import { deleteConflict, limitExceeded, noSuchPolicy, noSuchPolicyVersion, policyExists } from "./errors.js";
 import type { IamDeps } from "./iam-state.js";
-import { arnParam, descriptionParam, mergeTags, page, pathParam, pathPrefixParam, policyNameParam, tagKeysParam, tagsParam } from "./params.js";
-import { checkPolicyDocument } from "./policy-document.js";
+import { policyArnParam, descriptionParam, mergeTags, page, pathParam, pathPrefixParam, policyNameParam, tagKeysParam, tagsParam } from "./params.js";
+import { policyDocumentParam } from "./policy-document.js";
 import { AWS_MANAGED_POLICY, findPolicyByArn, policyArn, uniqueId, type IamRecords, type PolicyRecord } from "./records.js";
 import { attachmentCount, policyShape, policyVersionShape } from "./shapes.js";
 
@@ -14,18 +14,11 @@ import { attachmentCount, policyShape, policyVersionShape } from "./shapes.js";
  */
 const MAX_VERSIONS = 5;
 
-/** The policy an ARN names; an ARN that is no IAM policy ARN is InvalidInput, as IAM answers. */
-export function findPolicy(records: IamRecords, arn: string): PolicyRecord {
-  if (!/^arn:aws:iam::(\d{12}|aws):policy\//.test(arn)) throw invalidArn(arn);
+/** The customer managed policy an ARN names. */
+function findPolicy(records: IamRecords, arn: string): PolicyRecord {
   const p = findPolicyByArn(records, arn);
   if (!p) throw noSuchPolicy(arn);
   return p;
-}
-
-function documentParam(p: QueryParams): string {
-  const doc = queryRequired(p, "PolicyDocument");
-  checkPolicyDocument(doc, "identity");
-  return doc;
 }
 
 function versionIdParam(p: QueryParams): string {
@@ -43,7 +36,7 @@ export function policyOperations(d: IamDeps): Record<string, QueryOperation> {
     async CreatePolicy(p) {
       const name = policyNameParam(p);
       const path = pathParam(p);
-      const doc = documentParam(p);
+      const doc = policyDocumentParam(p, "PolicyDocument", "identity");
       const description = descriptionParam(p);
       const tags = tagsParam(p);
       const seed = d.seed();
@@ -69,10 +62,10 @@ export function policyOperations(d: IamDeps): Record<string, QueryOperation> {
     },
     GetPolicy(p) {
       const r = d.read();
-      return { Policy: policyShape(findPolicy(r, arnParam(p, "PolicyArn")), r, true) };
+      return { Policy: policyShape(findPolicy(r, policyArnParam(p)), r, true) };
     },
     async DeletePolicy(p) {
-      const arn = arnParam(p, "PolicyArn");
+      const arn = policyArnParam(p);
       await d.change((r) => {
         const policy = findPolicy(r, arn);
         if (attachmentCount(r, arn) > 0) throw deleteConflict.policyAttached();
@@ -97,8 +90,8 @@ export function policyOperations(d: IamDeps): Record<string, QueryOperation> {
       return { Policies: items.map((x) => policyShape(x, r, false)), ...more };
     },
     async CreatePolicyVersion(p) {
-      const arn = arnParam(p, "PolicyArn");
-      const doc = documentParam(p);
+      const arn = policyArnParam(p);
+      const doc = policyDocumentParam(p, "PolicyDocument", "identity");
       const setAsDefault = queryBoolean(p, "SetAsDefault") ?? false;
       const { policy, version } = await d.change((r) => {
         const policy = findPolicy(r, arn);
@@ -115,7 +108,7 @@ export function policyOperations(d: IamDeps): Record<string, QueryOperation> {
       return { PolicyVersion: policyVersionShape(policy, version, true) };
     },
     GetPolicyVersion(p) {
-      const arn = arnParam(p, "PolicyArn");
+      const arn = policyArnParam(p);
       const id = versionIdParam(p);
       const policy = findPolicy(d.read(), arn);
       const v = policy.Versions.find((x) => x.VersionId === id);
@@ -123,13 +116,13 @@ export function policyOperations(d: IamDeps): Record<string, QueryOperation> {
       return { PolicyVersion: policyVersionShape(policy, v, true) };
     },
     ListPolicyVersions(p) {
-      const policy = findPolicy(d.read(), arnParam(p, "PolicyArn"));
+      const policy = findPolicy(d.read(), policyArnParam(p));
       // Newest first, as IAM lists them.
       const { items, ...more } = page([...policy.Versions].reverse(), p);
       return { Versions: items.map((v) => policyVersionShape(policy, v, false)), ...more };
     },
     async DeletePolicyVersion(p) {
-      const arn = arnParam(p, "PolicyArn");
+      const arn = policyArnParam(p);
       const id = versionIdParam(p);
       await d.change((r) => {
         const policy = findPolicy(r, arn);
@@ -140,7 +133,7 @@ export function policyOperations(d: IamDeps): Record<string, QueryOperation> {
       return undefined;
     },
     async SetDefaultPolicyVersion(p) {
-      const arn = arnParam(p, "PolicyArn");
+      const arn = policyArnParam(p);
       const id = versionIdParam(p);
       await d.change((r) => {
         const policy = findPolicy(r, arn);
@@ -151,7 +144,7 @@ export function policyOperations(d: IamDeps): Record<string, QueryOperation> {
       return undefined;
     },
     async TagPolicy(p) {
-      const arn = arnParam(p, "PolicyArn");
+      const arn = policyArnParam(p);
       const tags = tagsParam(p);
       await d.change((r) => {
         const policy = findPolicy(r, arn);
@@ -160,7 +153,7 @@ export function policyOperations(d: IamDeps): Record<string, QueryOperation> {
       return undefined;
     },
     async UntagPolicy(p) {
-      const arn = arnParam(p, "PolicyArn");
+      const arn = policyArnParam(p);
       const keys = tagKeysParam(p);
       await d.change((r) => {
         const policy = findPolicy(r, arn);
@@ -169,7 +162,7 @@ export function policyOperations(d: IamDeps): Record<string, QueryOperation> {
       return undefined;
     },
     ListPolicyTags(p) {
-      const { items, ...more } = page(findPolicy(d.read(), arnParam(p, "PolicyArn")).Tags, p);
+      const { items, ...more } = page(findPolicy(d.read(), policyArnParam(p)).Tags, p);
       return { Tags: items, ...more };
     },
   };

@@ -1,3 +1,5 @@
+import { queryRequired } from "../../../core/query-api.js";
+import type { QueryParams } from "../../../core/query-protocol.js";
 import { malformedPolicy, limitExceeded } from "./errors.js";
 
 /**
@@ -16,7 +18,7 @@ const SIZE: Record<Kind, { limit: number; quota: string }> = {
   trust: { limit: 2048, quota: "ACLSizePerRole" },
 };
 
-export function checkPolicyDocument(text: string, kind: Kind): void {
+function checkPolicyDocument(text: string, kind: Kind): void {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -44,4 +46,11 @@ export function checkPolicyDocument(text: string, kind: Kind): void {
   const size = text.replace(/\s+/g, "").length;
   const { limit, quota } = SIZE[kind];
   if (size > limit) throw limitExceeded(`Cannot exceed quota for ${quota}: ${limit}`);
+}
+
+/** A required policy document parameter, checked as `kind`. */
+export function policyDocumentParam(p: QueryParams, key: "PolicyDocument" | "AssumeRolePolicyDocument", kind: Kind): string {
+  const doc = queryRequired(p, key);
+  checkPolicyDocument(doc, kind);
+  return doc;
 }

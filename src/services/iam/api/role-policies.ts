@@ -1,10 +1,9 @@
 import type { QueryOperation } from "../../../core/query-api.js";
-import { invalidArn, noSuchPolicy, noSuchRolePolicy, notAttachable } from "./errors.js";
+import { noSuchPolicy, noSuchRolePolicy, notAttachable } from "./errors.js";
 import type { IamDeps } from "./iam-state.js";
-import { arnParam, page, pathPrefixParam, policyNameParam, roleNameParam } from "./params.js";
+import { policyArnParam, page, pathPrefixParam, policyNameParam, roleNameParam } from "./params.js";
 import { attachablePolicyName } from "./policies.js";
-import { checkPolicyDocument } from "./policy-document.js";
-import { queryRequired } from "../../../core/query-api.js";
+import { policyDocumentParam } from "./policy-document.js";
 import { AWS_MANAGED_POLICY, findPolicyByArn } from "./records.js";
 import { findRole } from "./roles.js";
 import { encodeDocument } from "./shapes.js";
@@ -17,8 +16,7 @@ export function rolePolicyOperations(d: IamDeps): Record<string, QueryOperation>
   return {
     async AttachRolePolicy(p) {
       const name = roleNameParam(p);
-      const arn = arnParam(p, "PolicyArn");
-      if (!/^arn:aws:iam::(\d{12}|aws):policy\//.test(arn)) throw invalidArn(arn);
+      const arn = policyArnParam(p);
       await d.change((r) => {
         const role = findRole(r, name);
         if (attachablePolicyName(r, arn) === undefined) throw notAttachable(arn);
@@ -29,8 +27,7 @@ export function rolePolicyOperations(d: IamDeps): Record<string, QueryOperation>
     },
     async DetachRolePolicy(p) {
       const name = roleNameParam(p);
-      const arn = arnParam(p, "PolicyArn");
-      if (!/^arn:aws:iam::(\d{12}|aws):policy\//.test(arn)) throw invalidArn(arn);
+      const arn = policyArnParam(p);
       await d.change((r) => {
         const role = findRole(r, name);
         if (!role.AttachedPolicies.includes(arn)) throw noSuchPolicy(arn);
@@ -53,8 +50,7 @@ export function rolePolicyOperations(d: IamDeps): Record<string, QueryOperation>
     async PutRolePolicy(p) {
       const name = roleNameParam(p);
       const policyName = policyNameParam(p);
-      const doc = queryRequired(p, "PolicyDocument");
-      checkPolicyDocument(doc, "identity");
+      const doc = policyDocumentParam(p, "PolicyDocument", "identity");
       await d.change((r) => {
         // Putting a name the role has replaces that policy (PutRolePolicy).
         findRole(r, name).InlinePolicies[policyName] = doc;

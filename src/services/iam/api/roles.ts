@@ -1,9 +1,9 @@
-import { queryInteger, queryRequired, queryString, type QueryOperation } from "../../../core/query-api.js";
+import { queryInteger, queryString, type QueryOperation } from "../../../core/query-api.js";
 import type { QueryParams } from "../../../core/query-protocol.js";
 import { deleteConflict, noSuchRole, roleExists } from "./errors.js";
 import type { IamDeps } from "./iam-state.js";
 import { descriptionParam, mergeTags, page, pathParam, pathPrefixParam, roleNameParam, tagKeysParam, tagsParam } from "./params.js";
-import { checkPolicyDocument } from "./policy-document.js";
+import { policyDocumentParam } from "./policy-document.js";
 import { uniqueId, type IamRecords, type RoleRecord } from "./records.js";
 import { roleShape } from "./shapes.js";
 
@@ -18,18 +18,12 @@ export function findRole(records: IamRecords, name: string): RoleRecord {
 /** MaxSessionDuration: 3600–43200 seconds, default 3600 (CreateRole). */
 const maxSessionParam = (p: QueryParams) => queryInteger(p, "MaxSessionDuration", 3600, 43200);
 
-function trustPolicyParam(p: QueryParams, key: "AssumeRolePolicyDocument" | "PolicyDocument"): string {
-  const doc = queryRequired(p, key);
-  checkPolicyDocument(doc, "trust");
-  return doc;
-}
-
 export function roleOperations(d: IamDeps): Record<string, QueryOperation> {
   return {
     async CreateRole(p) {
       const name = roleNameParam(p);
       const path = pathParam(p);
-      const doc = trustPolicyParam(p, "AssumeRolePolicyDocument");
+      const doc = policyDocumentParam(p, "AssumeRolePolicyDocument", "trust");
       const description = descriptionParam(p);
       const max = maxSessionParam(p) ?? 3600;
       const tags = tagsParam(p);
@@ -81,7 +75,7 @@ export function roleOperations(d: IamDeps): Record<string, QueryOperation> {
     },
     async UpdateAssumeRolePolicy(p) {
       const name = roleNameParam(p);
-      const doc = trustPolicyParam(p, "PolicyDocument");
+      const doc = policyDocumentParam(p, "PolicyDocument", "trust");
       await d.change((r) => {
         findRole(r, name).AssumeRolePolicyDocument = doc;
       });
