@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { GetRoleCommand, ListAttachedRolePoliciesCommand } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { awsCli, awsFailure, type AwsCli } from "../support/aws-cli.js";
+import { runCli } from "../support/cli.js";
 import { startCliSession, type CliSession } from "../support/cli-session.js";
 import { iamStsClients } from "../support/iam-clients.js";
 
@@ -144,6 +145,14 @@ describe("e2e: STS and IAM through the AWS CLI against edgeparity up (issue 11)"
       await awsFailure(aws, "iam", "list-users"),
       /\(NotImplemented\) when calling the ListUsers operation: edgeparity does not implement the IAM operation ListUsers/,
     );
+  });
+
+  it("edgeparity export leaves IAM's records out: they are no stack resources and change nothing served (issue 11 §State)", async () => {
+    const r = await runCli(["export", "--config", join(work, "stack.yaml"), "--state-dir", join(s.dir, "state"), "--format", "json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const exported = JSON.parse(r.stdout) as Record<string, unknown>;
+    assert.ok(!r.stdout.includes("site-reader"), `no role in the export: ${r.stdout.slice(0, 400)}`);
+    assert.equal(exported.roles, undefined);
   });
 
   it("the records survive a restart of edgeparity up on the same state dir (issue 11 §State)", async () => {
