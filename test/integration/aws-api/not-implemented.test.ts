@@ -58,9 +58,10 @@ describe("aws-api: one endpoint, service by SigV4 scope, NotImplemented in the s
     assert.deepEqual(JSON.parse(await aws("elbv2", "describe-load-balancers")), { LoadBalancers: [] });
   });
 
-  it("aws sts get-caller-identity → STS's InvalidAction in its own namespace", async () => {
-    const err = await failure("sts", "get-caller-identity");
-    assert.match(err, /\(InvalidAction\) when calling the GetCallerIdentity operation/);
+  it("aws sts get-federation-token (an STS action edgeparity does not serve) → 501 NotImplemented in STS's Query format, naming it", async () => {
+    const err = await failure("sts", "get-federation-token", "--name", "fed");
+    assert.match(err, /\(NotImplemented\) when calling the GetFederationToken operation/);
+    assert.match(err, /STS operation GetFederationToken/);
   });
 
   it("aws lambda list-functions → a JSON-protocol NotImplemented", async () => {
