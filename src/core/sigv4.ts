@@ -57,7 +57,8 @@ export function parseSigV4aCredentialScope(s: string): CredentialScope | undefin
   return { accessKeyId: parts[0]!, date: parts[1]!, region: "", service: parts[2]! };
 }
 
-export const scopeString = (s: CredentialScope) => (s.region === "" ? `${s.date}/${s.service}/aws4_request` : `${s.date}/${s.region}/${s.service}/aws4_request`);
+export const scopeString = (s: CredentialScope) =>
+  s.region === "" ? `${s.date}/${s.service}/aws4_request` : `${s.date}/${s.region}/${s.service}/aws4_request`;
 
 /** `20261201T101500Z` → epoch ms (NaN when not ISO 8601 basic format). */
 export function parseAmzDate(s: string): number {
@@ -151,7 +152,10 @@ export class ApiSignatureVerifier {
     for (const c of credentials) {
       let key: KeyObject | undefined;
       // The SigV4A key pair is derived once per credential, on first use (an EC point multiplication).
-      this.#signers.set(c.accessKeyId, { signer: new VerifyingSigner(c, "api", true), publicKey: () => (key ??= deriveSigV4aPublicKey(c.accessKeyId, c.secretAccessKey)) });
+      this.#signers.set(c.accessKeyId, {
+        signer: new VerifyingSigner(c, "api", true),
+        publicKey: () => (key ??= deriveSigV4aPublicKey(c.accessKeyId, c.secretAccessKey)),
+      });
     }
   }
 
@@ -222,9 +226,7 @@ export class ApiSignatureVerifier {
     const { signer } = known;
     const canonical = signer.canonicalRequest(r.method, r.rawPath, query, canonicalHeaderValues(headers), payloadHash);
     const stringToSign = await signer.stringToSign(longDate!, scopeString(scope), canonical, algorithm);
-    const matches = isV4a
-      ? verifySigV4aSignature(known.publicKey(), stringToSign, signature)
-      : (await signer.signWithScope(stringToSign, scope)) === signature;
+    const matches = isV4a ? verifySigV4aSignature(known.publicKey(), stringToSign, signature) : (await signer.signWithScope(stringToSign, scope)) === signature;
     if (!matches) return { ok: false, status: 403, code: "SignatureDoesNotMatch", message: MESSAGES.SignatureDoesNotMatch };
     return { ok: true, accessKeyId: scope.accessKeyId };
   }

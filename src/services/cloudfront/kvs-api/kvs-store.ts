@@ -6,7 +6,7 @@ import type { Clock } from "../../../core/clock.js";
 import { stableId } from "../../../core/ids.js";
 import type { StackApi } from "../../../core/service.js";
 import { fillRecords, records, SERVICE, type CloudFrontRecords } from "../api/operation.js";
-import { formatKeyValueStoreFile, noteOwnKeyValueStoreWrite, type KeyValueStore } from "../functions/index.js";
+import { noteOwnKeyValueStoreWrite, type KeyValueStore } from "../functions/index.js";
 import { accessDeniedException, resourceNotFound } from "./kvs-errors.js";
 
 /**
@@ -104,9 +104,8 @@ export function metaOf(s: FoundStore): StoreMeta {
   return { ItemCount: s.holder.data.size, TotalSizeInBytes: bytes, ETag: stableId(`kvs-data:${s.name}:${s.version}:${digest}`) };
 }
 
-/** Persists `next` as the store's data and serves it; answers the new meta. */
-export async function writeStore(ctx: KvsApiContext, s: FoundStore, next: ReadonlyMap<string, string>): Promise<StoreMeta> {
-  const text = formatKeyValueStoreFile(next);
+/** Persists `next` (`text`: its data file) as the store's data and serves it; answers the new meta. */
+export async function writeStore(ctx: KvsApiContext, s: FoundStore, next: ReadonlyMap<string, string>, text: string): Promise<StoreMeta> {
   noteOwnKeyValueStoreWrite(s.holder.file, text);
   await writeAtomically(s.holder.file, text);
   const now = new Date(ctx.clock.now());
