@@ -171,7 +171,12 @@ export class ApiSignatureVerifier {
     const parsed = algorithm === SIGV4A_ALGORITHM ? parseSigV4aHeader(authz) : parseAuthorizationHeader(authz);
     if (!parsed) return incomplete(`Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters. Authorization=${authz}`);
     const longDate = first(r.headers["x-amz-date"]);
-    const payloadHash = first(r.headers["x-amz-content-sha256"]) ?? createHash("sha256").update(r.body).digest("hex");
+    const bodyHash = createHash("sha256").update(r.body).digest("hex");
+    const declared = first(r.headers["x-amz-content-sha256"]);
+    // A declared payload hash is signed in place of the body's: it must be the body's (the body is read whole here).
+    if (declared !== undefined && /^[0-9a-f]{64}$/i.test(declared) && declared.toLowerCase() !== bodyHash)
+      return { ok: false, status: 403, code: "SignatureDoesNotMatch", message: "The provided 'x-amz-content-sha256' header does not match what was computed." };
+    const payloadHash = declared ?? bodyHash;
     return this.#check(r, algorithm, parsed.credential, parsed.signedHeaders, parsed.signature, longDate, payloadHash, undefined);
   }
 
