@@ -96,7 +96,8 @@ const update: Operation["run"] = async (call, [name], ctx) => {
   await mutate(ctx, `keyValueStores.${id}.`, ({ stack, records: rec }) => {
     const s = find(ctx, id);
     checkIfMatch(call, etag(s));
-    if (s.fromFile) throw accessDenied(`KeyValueStore ${id} is defined in the stack file; change its Comment there (edgeparity re-applies the file when it changes).`);
+    if (s.fromFile)
+      throw accessDenied(`KeyValueStore ${id} is defined in the stack file; change its Comment there (edgeparity re-applies the file when it changes).`);
     const entry = section<{ Comment?: string; file: string }>(stack, "keyValueStores")[id]!;
     if (body.Comment) entry.Comment = body.Comment;
     else delete entry.Comment;

@@ -14,4 +14,12 @@ export { runViewerRequestFunction, runViewerResponseFunction } from "./run-funct
 export type { FunctionRun } from "./function-run.js";
 export { testCloudFrontFunction, type TestResult } from "./test-function.js";
 export { isDisallowedHeader, READ_ONLY_HEADERS } from "./header-rules.js";
-export { MAX_FUNCTION_CODE_BYTES, MAX_KVS_BYTES, MAX_KVS_KEY_CHARS, MAX_KVS_VALUE_CHARS, type FunctionRuntime, type FunctionStage, type FunctionEventType } from "./function-runtime.js";
+export {
+  MAX_FUNCTION_CODE_BYTES,
+  MAX_KVS_BYTES,
+  MAX_KVS_KEY_CHARS,
+  MAX_KVS_VALUE_CHARS,
+  type FunctionRuntime,
+  type FunctionStage,
+  type FunctionEventType,
+} from "./function-runtime.js";
