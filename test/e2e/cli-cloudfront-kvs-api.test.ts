@@ -17,6 +17,7 @@ import { runCli } from "../support/cli.js";
 import { startCliSession, type CliSession } from "../support/cli-session.js";
 import { cloudFrontClients, type CloudFrontClients } from "../support/cloudfront-client.js";
 import { kvsClients, type KvsClients } from "../support/kvs-client.js";
+import { sdkFailure } from "../support/sdk-failure.js";
 import { startOrigin, type OriginServer } from "../support/origin-server.js";
 import { send, VIEWER_VERSIONS } from "../support/viewer.js";
 
@@ -36,16 +37,6 @@ async function handler(event) {
   return { statusCode: 200, statusDescription: 'OK', headers: { 'x-kvs': { value: v } } };
 }
 `;
-
-async function failure(p: Promise<unknown>): Promise<{ name: string; status: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, status: err.$metadata?.httpStatusCode ?? 0, message: err.message };
-  }
-  assert.fail("the call succeeded");
-}
 
 describe("e2e: the CloudFront KeyValueStore API against edgeparity up, read by a running function (issue 11 §CloudFront API, cloudfront.md §13.5)", () => {
   let work: string;
@@ -152,7 +143,7 @@ describe("e2e: the CloudFront KeyValueStore API against edgeparity up, read by a
       assert.equal(upd.ItemCount, 2, label);
       await viewerSees("greeting", "batched");
       await viewerSees("other", "2");
-      const stale = await failure(c.send(new PutKeyCommand({ KvsARN: arn, Key: "greeting", Value: "late", IfMatch: put.ETag })));
+      const stale = await sdkFailure(c.send(new PutKeyCommand({ KvsARN: arn, Key: "greeting", Value: "late", IfMatch: put.ETag })));
       assert.deepEqual([stale.name, stale.status], ["ConflictException", 409], label);
       const del = await c.send(new DeleteKeyCommand({ KvsARN: arn, Key: "other", IfMatch: upd.ETag }));
       assert.equal(del.ItemCount, 1);
@@ -163,13 +154,13 @@ describe("e2e: the CloudFront KeyValueStore API against edgeparity up, read by a
   it("the stack file's store is read through the API; a write is AccessDeniedException naming its file; a bad SigV4A signature is InvalidSignatureException", async () => {
     const routes = "arn:aws:cloudfront::000000000000:key-value-store/routes";
     assert.equal((await kvs.h2.send(new GetKeyCommand({ KvsARN: routes, Key: "home" }))).Value, "/index.html");
-    const denied = await failure(kvs.h1.send(new PutKeyCommand({ KvsARN: routes, Key: "x", Value: "y", IfMatch: await etagOf(kvs.h1, routes) })));
+    const denied = await sdkFailure(kvs.h1.send(new PutKeyCommand({ KvsARN: routes, Key: "x", Value: "y", IfMatch: await etagOf(kvs.h1, routes) })));
     assert.deepEqual([denied.name, denied.status], ["AccessDeniedException", 403]);
     assert.ok(denied.message.includes(join(stackDir, "routes.json")), denied.message);
     const wrong = kvsClients({ ...ports(), caPem: s!.caPem }, "wrong-secret");
     try {
       for (const c of [wrong.h1, wrong.h2]) {
-        const f = await failure(c.send(new DescribeKeyValueStoreCommand({ KvsARN: arn })));
+        const f = await sdkFailure(c.send(new DescribeKeyValueStoreCommand({ KvsARN: arn })));
         assert.deepEqual([f.name, f.status], ["InvalidSignatureException", 403]);
       }
     } finally {

@@ -25,6 +25,7 @@ import { startEdgeparity, type EdgeparityStack, type StackInput } from "../../..
 import { formatKeyValueStoreFile } from "../../../src/services/cloudfront/functions/index.js";
 import { cloudFrontClients, type CloudFrontClients } from "../../support/cloudfront-client.js";
 import { kvsClients, type KvsClients } from "../../support/kvs-client.js";
+import { sdkFailure } from "../../support/sdk-failure.js";
 import { startOrigin, type OriginServer } from "../../support/origin-server.js";
 import { send, VIEWER_VERSIONS } from "../../support/viewer.js";
 
@@ -45,16 +46,6 @@ async function handler(event) {
   return { statusCode: 200, statusDescription: 'OK', headers: { 'x-kvs': { value: v } } };
 }
 `;
-
-async function failure(p: Promise<unknown>): Promise<{ name: string; status: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, status: err.$metadata?.httpStatusCode ?? 0, message: err.message };
-  }
-  assert.fail("the call succeeded");
-}
 
 function distConfig(ref: string, functionArn: string): DistributionConfig {
   return {
@@ -210,7 +201,7 @@ describe("CloudFront KeyValueStore data-plane API through the AWS SDK v3 (issue 
         () => client.send(new DeleteKeyCommand({ KvsARN: arn, Key: "c", IfMatch: stale })),
         () => client.send(new UpdateKeysCommand({ KvsARN: arn, IfMatch: stale, Deletes: [{ Key: "c" }] })),
       ]) {
-        const f = await failure(call());
+        const f = await sdkFailure(call());
         assert.deepEqual([f.name, f.status], ["ConflictException", 409], label);
       }
       assert.equal((await client.send(new GetKeyCommand({ KvsARN: arn, Key: "c" }))).Value, "1");
@@ -228,7 +219,7 @@ describe("CloudFront KeyValueStore data-plane API through the AWS SDK v3 (issue 
         () => client.send(new GetKeyCommand({ KvsARN: arn, Key: "absent" })),
         () => client.send(new DeleteKeyCommand({ KvsARN: arn, Key: "absent", IfMatch: etag })),
       ]) {
-        const f = await failure(call());
+        const f = await sdkFailure(call());
         assert.deepEqual([f.name, f.status], ["ResourceNotFoundException", 404], `${label}: ${f.message}`);
       }
     }
@@ -246,7 +237,7 @@ describe("CloudFront KeyValueStore data-plane API through the AWS SDK v3 (issue 
         ["twice", () => client.send(new UpdateKeysCommand({ KvsARN: arn, IfMatch: etag, Puts: [{ Key: "a", Value: "1" }], Deletes: [{ Key: "a" }] }))],
       ];
       for (const [what, call] of calls) {
-        const f = await failure(call());
+        const f = await sdkFailure(call());
         assert.deepEqual([f.name, f.status], ["ValidationException", 400], `${label} ${what}: ${f.message}`);
       }
       assert.equal(await etagOf(client), etag, `${label}: nothing changed`);
@@ -255,7 +246,7 @@ describe("CloudFront KeyValueStore data-plane API through the AWS SDK v3 (issue 
 
   it("ServiceQuotaExceededException (402): more than 50 keys in one UpdateKeys; a store past 5 MB (cloudfront.md §13.4)", async () => {
     for (const [label, client] of versions()) {
-      const f = await failure(
+      const f = await sdkFailure(
         client.send(
           new UpdateKeysCommand({ KvsARN: arn, IfMatch: await etagOf(client), Puts: Array.from({ length: 51 }, (_, i) => ({ Key: `q${i}`, Value: "x" })) }),
         ),
@@ -272,7 +263,7 @@ describe("CloudFront KeyValueStore data-plane API through the AWS SDK v3 (issue 
     for (let i = 0; i < 100 && (await kvs.h1.send(new DescribeKeyValueStoreCommand({ KvsARN: arn }))).ItemCount !== count; i++)
       await new Promise((r) => setTimeout(r, 50));
     for (const [label, client] of versions()) {
-      const f = await failure(client.send(new PutKeyCommand({ KvsARN: arn, Key: "one-more", Value: "y".repeat(1024), IfMatch: await etagOf(client) })));
+      const f = await sdkFailure(client.send(new PutKeyCommand({ KvsARN: arn, Key: "one-more", Value: "y".repeat(1024), IfMatch: await etagOf(client) })));
       assert.deepEqual([f.name, f.status], ["ServiceQuotaExceededException", 402], `${label}: ${f.message}`);
     }
     await writeFile(file, JSON.stringify({ data: [] }));
@@ -291,7 +282,7 @@ describe("CloudFront KeyValueStore data-plane API through the AWS SDK v3 (issue 
         () => client.send(new DeleteKeyCommand({ KvsARN: fileStoreArn, Key: "from", IfMatch: d.ETag })),
         () => client.send(new UpdateKeysCommand({ KvsARN: fileStoreArn, IfMatch: d.ETag, Puts: [{ Key: "x", Value: "y" }] })),
       ]) {
-        const f = await failure(call());
+        const f = await sdkFailure(call());
         assert.deepEqual([f.name, f.status], ["AccessDeniedException", 403], label);
         assert.ok(f.message.includes(join(dir, "file-kvs.json")), f.message);
       }
@@ -306,7 +297,7 @@ describe("CloudFront KeyValueStore data-plane API through the AWS SDK v3 (issue 
         ["HTTP/1.1", wrong.h1],
         ["HTTP/2", wrong.h2],
       ] as const) {
-        const f = await failure(client.send(new DescribeKeyValueStoreCommand({ KvsARN: arn })));
+        const f = await sdkFailure(client.send(new DescribeKeyValueStoreCommand({ KvsARN: arn })));
         assert.deepEqual([f.name, f.status], ["InvalidSignatureException", 403], label);
       }
     } finally {
@@ -320,11 +311,11 @@ describe("CloudFront KeyValueStore data-plane API through the AWS SDK v3 (issue 
       const u = await c.send(new UpdateKeyValueStoreCommand({ Name: "live", Comment: "changed", IfMatch: d.ETag }));
       assert.equal(u.KeyValueStore!.Comment, "changed");
       assert.notEqual(u.ETag, d.ETag);
-      const stale = await failure(c.send(new UpdateKeyValueStoreCommand({ Name: "live", Comment: "again", IfMatch: d.ETag })));
+      const stale = await sdkFailure(c.send(new UpdateKeyValueStoreCommand({ Name: "live", Comment: "again", IfMatch: d.ETag })));
       assert.deepEqual([stale.name, stale.status], ["PreconditionFailed", 412]);
       await c.send(new UpdateKeyValueStoreCommand({ Name: "live", Comment: "data plane", IfMatch: u.ETag }));
       const f = await c.send(new DescribeStoreCommand({ Name: "file-kvs" }));
-      const denied = await failure(c.send(new UpdateKeyValueStoreCommand({ Name: "file-kvs", Comment: "x", IfMatch: f.ETag })));
+      const denied = await sdkFailure(c.send(new UpdateKeyValueStoreCommand({ Name: "file-kvs", Comment: "x", IfMatch: f.ETag })));
       assert.deepEqual([denied.name, denied.status], ["AccessDenied", 403]);
     }
   });

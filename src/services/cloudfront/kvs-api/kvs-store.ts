@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
-import { open, rename } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
 import { LOCAL_ACCOUNT_ID } from "../../../core/account.js";
 import type { Clock } from "../../../core/clock.js";
 import { stableId } from "../../../core/ids.js";
 import type { StackApi } from "../../../core/service.js";
+import { writeAtomically } from "../../../core/write-atomically.js";
 import { fillRecords, records, SERVICE, type CloudFrontRecords } from "../api/operation.js";
 import { noteOwnKeyValueStoreWrite, type KeyValueStore } from "../functions/index.js";
 import { accessDeniedException, resourceNotFound } from "./kvs-errors.js";
@@ -122,17 +121,4 @@ export async function writeStore(ctx: KvsApiContext, s: FoundStore, next: Readon
   });
   s.holder.replaceData(next, now);
   return metaOf({ ...s, version, modified: now.toISOString() });
-}
-
-/** temp file in the same folder + fsync + rename: a reader (the watcher, a restart) sees the old text or the new. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  const f = await open(tmp, "w");
-  try {
-    await f.writeFile(text);
-    await f.sync();
-  } finally {
-    await f.close();
-  }
-  await rename(tmp, file);
 }
