@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { LOCAL_CREDENTIALS } from "../core/account.js";
 import type { Clock } from "../core/clock.js";
 import type { Log } from "../core/log.js";
-import type { ApiCall, ConnectionInfo, ControlPlane, HttpHandler } from "../core/service.js";
+import type { ApiCall, ApiProtocol, ConnectionInfo, ControlPlane, HttpHandler } from "../core/service.js";
 import { ApiSignatureVerifier } from "../core/sigv4.js";
 import { signingService } from "./endpoint.js";
 import { answerNotImplemented, notImplementedError, notImplementedOperation } from "./not-implemented.js";
@@ -66,7 +66,7 @@ async function answerCall(
   const rawPath = q === -1 ? url : url.slice(0, q);
   const query = new URLSearchParams(q === -1 ? "" : url.slice(q + 1));
   const verdict = await verifier.verify({ method: req.method ?? "GET", rawPath, query, headers: req.headers, body, now: deps.clock.now() });
-  if (!verdict.ok) return writeProtocolError(res, plane.protocol, verdict, requestId);
+  if (!verdict.ok) return writeProtocolError(res, plane.protocol, signatureErrorIn(plane.protocol, verdict), requestId);
   const call: ApiCall = {
     method: req.method ?? "GET",
     path: rawPath,
@@ -89,6 +89,24 @@ async function answerCall(
     ...answer.headers,
   });
   res.end(payload);
+}
+
+/**
+ * The JSON protocols (awsJson, restJson1: Lambda, ACM, CloudFront KeyValueStore) name the shared
+ * authentication failures with their `…Exception` codes (AWS common errors: InvalidSignatureException,
+ * UnrecognizedClientException, IncompleteSignatureException, MissingAuthenticationTokenException);
+ * REST-XML and Query keep SignatureDoesNotMatch / InvalidClientTokenId.
+ */
+const JSON_SIGNATURE_CODES: Record<string, string> = {
+  SignatureDoesNotMatch: "InvalidSignatureException",
+  InvalidClientTokenId: "UnrecognizedClientException",
+  IncompleteSignature: "IncompleteSignatureException",
+  MissingAuthenticationToken: "MissingAuthenticationTokenException",
+};
+
+function signatureErrorIn(protocol: ApiProtocol, e: { status: number; code: string; message: string }): { status: number; code: string; message: string } {
+  if (protocol.kind !== "json") return e;
+  return { ...e, code: JSON_SIGNATURE_CODES[e.code] ?? e.code };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {

@@ -60,6 +60,8 @@ export interface RunningService {
    * `127.0.0.1`), chosen by the SigV4 scope's service name (`s3`, `cloudfront`, `elasticloadbalancing`).
    */
   controlPlane?: ControlPlane;
+  /** Further AWS APIs of the same service, by their own signing names (CloudFront's `cloudfront-keyvaluestore`). */
+  moreControlPlanes?: readonly ControlPlane[];
   /** Hosts the route table cannot list (wildcard aliases, buckets created at run time), or undefined. */
   resolveHost?(host: string): HttpHandler | undefined;
   /**

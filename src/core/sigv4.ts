@@ -1,7 +1,8 @@
-import { createHash } from "node:crypto";
+import { createHash, type KeyObject } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Sha256 } from "./sha256.js";
+import { deriveSigV4aPublicKey, SIGV4A_ALGORITHM, verifySigV4aSignature } from "./sigv4a-key.js";
 
 /**
  * The SigV4 pieces every verifying service shares (S3's auth, API Gateway's AWS_IAM methods): the
@@ -20,6 +21,8 @@ export { LOCAL_CREDENTIALS } from "./account.js";
 
 export const SIGV4_ALGORITHM = "AWS4-HMAC-SHA256";
 const AUTH_HEADER = /^AWS4-HMAC-SHA256 +Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-f]{64})\s*$/;
+/** SigV4A: the signature is a DER-encoded ECDSA signature in hex, of varying length. */
+const AUTH_HEADER_V4A = /^AWS4-ECDSA-P256-SHA256 +Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-f]+)\s*$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
 export interface CredentialScope {
@@ -44,7 +47,18 @@ export function parseCredentialScope(s: string): CredentialScope | undefined {
   return { accessKeyId: parts[0]!, date: parts[1]!, region: parts[2]!, service: parts[3]! };
 }
 
-export const scopeString = (s: CredentialScope) => `${s.date}/${s.region}/${s.service}/aws4_request`;
+/**
+ * SigV4A's scope has no region (`AKID/20261201/cloudfront-keyvaluestore/aws4_request`): the
+ * regions are the signed `X-Amz-Region-Set` header instead. `region` is then "".
+ */
+export function parseSigV4aCredentialScope(s: string): CredentialScope | undefined {
+  const parts = s.split("/");
+  if (parts.length !== 4 || parts[3] !== "aws4_request" || !/^\d{8}$/.test(parts[1]!)) return undefined;
+  return { accessKeyId: parts[0]!, date: parts[1]!, region: "", service: parts[2]! };
+}
+
+export const scopeString = (s: CredentialScope) =>
+  s.region === "" ? `${s.date}/${s.service}/aws4_request` : `${s.date}/${s.region}/${s.service}/aws4_request`;
 
 /** `20261201T101500Z` → epoch ms (NaN when not ISO 8601 basic format). */
 export function parseAmzDate(s: string): number {
@@ -78,8 +92,8 @@ export class VerifyingSigner extends SignatureV4 {
   canonicalRequest(method: string, path: string, query: Record<string, string[]>, headers: Record<string, string>, payloadHash: string): string {
     return this.createCanonicalRequest({ method, path, query, headers, protocol: "http:", hostname: "" }, headers, payloadHash);
   }
-  stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
-    return this.createStringToSign(longDate, scope, canonicalRequest, SIGV4_ALGORITHM);
+  stringToSign(longDate: string, scope: string, canonicalRequest: string, algorithm: string = SIGV4_ALGORITHM): Promise<string> {
+    return this.createStringToSign(longDate, scope, canonicalRequest, algorithm);
   }
   /** The hex signature of a string to sign under the scope's signing key. */
   signWithScope(stringToSign: string, scope: CredentialScope): Promise<string> {
@@ -96,7 +110,10 @@ function dateOfScope(d: string): Date {
  * request of the AWS General Reference "Create a signed AWS API request" — path segments URI-encoded
  * once more than sent (S3 alone does not), the payload hashed from the body (these clients send no
  * x-amz-content-sha256). The answer names the error those services share: IncompleteSignature,
- * InvalidClientTokenId, SignatureDoesNotMatch, MissingAuthenticationToken.
+ * InvalidClientTokenId, SignatureDoesNotMatch, MissingAuthenticationToken. SigV4A
+ * (`AWS4-ECDSA-P256-SHA256`, the CloudFront KeyValueStore SDK's signer) shares the canonical request
+ * and string-to-sign shape; its scope has no region and its signature is ECDSA over the string to
+ * sign, checked against the public key derived from the same local secret (sigv4a-key.ts).
  */
 export interface ApiSignatureInput {
   method: string;
@@ -129,10 +146,17 @@ const MESSAGES = {
 } as const;
 
 export class ApiSignatureVerifier {
-  readonly #signers = new Map<string, VerifyingSigner>();
+  readonly #signers = new Map<string, { signer: VerifyingSigner; publicKey: () => KeyObject }>();
 
   constructor(credentials: readonly SigningCredential[]) {
-    for (const c of credentials) this.#signers.set(c.accessKeyId, new VerifyingSigner(c, "api", true));
+    for (const c of credentials) {
+      let key: KeyObject | undefined;
+      // The SigV4A key pair is derived once per credential, on first use (an EC point multiplication).
+      this.#signers.set(c.accessKeyId, {
+        signer: new VerifyingSigner(c, "api", true),
+        publicKey: () => (key ??= deriveSigV4aPublicKey(c.accessKeyId, c.secretAccessKey)),
+      });
+    }
   }
 
   async verify(r: ApiSignatureInput): Promise<ApiSignatureVerdict> {
@@ -143,11 +167,17 @@ export class ApiSignatureVerifier {
   }
 
   async #header(r: ApiSignatureInput, authz: string): Promise<ApiSignatureVerdict> {
-    const parsed = parseAuthorizationHeader(authz);
+    const algorithm = authz.startsWith(`${SIGV4A_ALGORITHM} `) ? SIGV4A_ALGORITHM : SIGV4_ALGORITHM;
+    const parsed = algorithm === SIGV4A_ALGORITHM ? parseSigV4aHeader(authz) : parseAuthorizationHeader(authz);
     if (!parsed) return incomplete(`Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters. Authorization=${authz}`);
     const longDate = first(r.headers["x-amz-date"]);
-    const payloadHash = first(r.headers["x-amz-content-sha256"]) ?? createHash("sha256").update(r.body).digest("hex");
-    return this.#check(r, parsed.credential, parsed.signedHeaders, parsed.signature, longDate, payloadHash, undefined);
+    const bodyHash = createHash("sha256").update(r.body).digest("hex");
+    const declared = first(r.headers["x-amz-content-sha256"]);
+    // A declared payload hash is signed in place of the body's: it must be the body's (the body is read whole here).
+    if (declared !== undefined && /^[0-9a-f]{64}$/i.test(declared) && declared.toLowerCase() !== bodyHash)
+      return { ok: false, status: 403, code: "SignatureDoesNotMatch", message: "The provided 'x-amz-content-sha256' header does not match what was computed." };
+    const payloadHash = declared ?? bodyHash;
+    return this.#check(r, algorithm, parsed.credential, parsed.signedHeaders, parsed.signature, longDate, payloadHash, undefined);
   }
 
   async #query(r: ApiSignatureInput): Promise<ApiSignatureVerdict> {
@@ -155,15 +185,17 @@ export class ApiSignatureVerifier {
     const signedHeaders = r.query.get("X-Amz-SignedHeaders");
     const signature = r.query.get("X-Amz-Signature")!;
     const longDate = r.query.get("X-Amz-Date") ?? undefined;
+    const algorithm = r.query.get("X-Amz-Algorithm") === SIGV4A_ALGORITHM ? SIGV4A_ALGORITHM : SIGV4_ALGORITHM;
     if (!credential || !signedHeaders || !longDate)
       return incomplete("Query-string authentication requires X-Amz-Credential, X-Amz-SignedHeaders and X-Amz-Date.");
     const query = new URLSearchParams([...r.query].filter(([k]) => k !== "X-Amz-Signature"));
     const expires = Number(r.query.get("X-Amz-Expires") ?? "900");
-    return this.#check({ ...r, query }, credential, signedHeaders.toLowerCase().split(";"), signature, longDate, "UNSIGNED-PAYLOAD", expires);
+    return this.#check({ ...r, query }, algorithm, credential, signedHeaders.toLowerCase().split(";"), signature, longDate, "UNSIGNED-PAYLOAD", expires);
   }
 
   async #check(
     r: ApiSignatureInput,
+    algorithm: typeof SIGV4_ALGORITHM | typeof SIGV4A_ALGORITHM,
     credential: string,
     signed: readonly string[],
     signature: string,
@@ -171,10 +203,11 @@ export class ApiSignatureVerifier {
     payloadHash: string,
     expiresSeconds: number | undefined,
   ): Promise<ApiSignatureVerdict> {
-    const scope = parseCredentialScope(credential);
+    const isV4a = algorithm === SIGV4A_ALGORITHM;
+    const scope = isV4a ? parseSigV4aCredentialScope(credential) : parseCredentialScope(credential);
     if (!scope) return incomplete(`Credential should be scoped to a valid region and service: '${credential}'.`);
-    const signer = this.#signers.get(scope.accessKeyId);
-    if (!signer) return { ok: false, status: 403, code: "InvalidClientTokenId", message: MESSAGES.InvalidClientTokenId };
+    const known = this.#signers.get(scope.accessKeyId);
+    if (!known) return { ok: false, status: 403, code: "InvalidClientTokenId", message: MESSAGES.InvalidClientTokenId };
     const at = longDate === undefined ? NaN : parseAmzDate(longDate);
     if (Number.isNaN(at)) return incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
     const expired = expiresSeconds === undefined ? Math.abs(at - r.now) > MAX_SKEW_MS : r.now > at + expiresSeconds * 1000;
@@ -185,6 +218,9 @@ export class ApiSignatureVerifier {
         code: "SignatureDoesNotMatch",
         message: `Signature expired: ${longDate} is now earlier than ${toAmzDate(r.now - MAX_SKEW_MS)} (${toAmzDate(r.now)} - 15 min.)`,
       };
+    // SigV4A names its regions in a header the signature covers (IAM User Guide, SigV4a).
+    if (isV4a && expiresSeconds === undefined && !signed.includes("x-amz-region-set"))
+      return incomplete("SigV4A requests must sign the X-Amz-Region-Set header.");
     const headers: Record<string, string> = {};
     for (const name of signed) {
       const v = r.headers[name];
@@ -192,11 +228,19 @@ export class ApiSignatureVerifier {
     }
     const query: Record<string, string[]> = {};
     for (const [k, v] of r.query) (query[k] ??= []).push(v);
+    const { signer } = known;
     const canonical = signer.canonicalRequest(r.method, r.rawPath, query, canonicalHeaderValues(headers), payloadHash);
-    const expected = await signer.signWithScope(await signer.stringToSign(longDate!, scopeString(scope), canonical), scope);
-    if (expected !== signature) return { ok: false, status: 403, code: "SignatureDoesNotMatch", message: MESSAGES.SignatureDoesNotMatch };
+    const stringToSign = await signer.stringToSign(longDate!, scopeString(scope), canonical, algorithm);
+    const matches = isV4a ? verifySigV4aSignature(known.publicKey(), stringToSign, signature) : (await signer.signWithScope(stringToSign, scope)) === signature;
+    if (!matches) return { ok: false, status: 403, code: "SignatureDoesNotMatch", message: MESSAGES.SignatureDoesNotMatch };
     return { ok: true, accessKeyId: scope.accessKeyId };
   }
+}
+
+function parseSigV4aHeader(v: string): { credential: string; signedHeaders: string[]; signature: string } | undefined {
+  const m = AUTH_HEADER_V4A.exec(v);
+  if (!m) return undefined;
+  return { credential: m[1]!, signedHeaders: m[2]!.toLowerCase().split(";"), signature: m[3]! };
 }
 
 function incomplete(message: string): ApiSignatureVerdict {

@@ -1,8 +1,9 @@
-import { mkdir, open, readFile, rename } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { EdgeparityError } from "../core/errors.js";
 import type { Log } from "../core/log.js";
+import { writeAtomically } from "../core/write-atomically.js";
 import type { MutationDraft, StackApi, StackFragment } from "../core/service.js";
 import type { Stack } from "../model/stack.js";
 import { describeChanges } from "./describe-changes.js";
@@ -146,18 +147,4 @@ function parsePersisted(text: string, path: string): Persisted {
   if (p?.format !== 1 || typeof p.stack !== "object" || p.stack === null || typeof p.records !== "object" || p.records === null)
     throw new EdgeparityError("STACK_INVALID", `${path}: not a saved API state this edgeparity can read (format 1); move the file away to start without it`);
   return { format: 1, stack: p.stack, records: p.records };
-}
-
-/** temp file + fsync + rename: a crash leaves the old file or the new one, never half of one. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const f = await open(tmp, "w");
-  try {
-    await f.writeFile(text);
-    await f.sync();
-  } finally {
-    await f.close();
-  }
-  await rename(tmp, path);
 }

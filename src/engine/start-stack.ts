@@ -24,6 +24,7 @@ import { openOriginDoor, type OriginDoor } from "../gateway/origin-doors.js";
 import type { Stack } from "../model/stack.js";
 import { SERVICES } from "../services/index.js";
 import { controlPlaneHandler } from "../aws-api/control-plane.js";
+import { isAccountEndpointHost } from "../aws-api/endpoint.js";
 
 /**
  * The live engine. It lives as long as the process and owns the ports, the router, the CA and the
@@ -137,6 +138,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
       for (const [h, p] of s.hostPolicies ?? []) policies.set(h, p);
       if (s.resolveHost) resolvers.push(s.resolveHost.bind(s));
       if (s.controlPlane) apis.set(s.controlPlane.signingName, s.controlPlane);
+      for (const p of s.moreControlPlanes ?? []) apis.set(p.signingName, p);
     }
     // An origin DomainName a service claimed is served by that service's host (AWS DNS names of a
     // load balancer, a bucket's regional names).
@@ -146,7 +148,10 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
       const policy = policies.get(host);
       if (policy && !policies.has(domain)) policies.set(domain, policy);
     }
-    router.setRoutes(routes, { fallback: controlPlaneHandler(apis, { requestId: () => o.ids.uuid(), clock: o.clock, log: o.log }), resolvers, policies });
+    const api = controlPlaneHandler(apis, { requestId: () => o.ids.uuid(), clock: o.clock, log: o.log });
+    // `<account id>.localhost`: where SDKs with account-scoped endpoint rules (CloudFront KeyValueStore) send the API.
+    resolvers.push((host) => (isAccountEndpointHost(host) ? api : undefined));
+    router.setRoutes(routes, { fallback: api, resolvers, policies });
   };
   const closeUnusedDoors = async (aliases: ReadonlyMap<string, string>) => {
     for (const [domain, d] of doors) {

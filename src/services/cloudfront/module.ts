@@ -21,9 +21,11 @@ import {
 import { distributionNames, type DistributionNames } from "./compile/distribution-names.js";
 import { mintOacCredentials, type OacCredentials } from "./compile/oac-signing.js";
 import { cloudFrontApi } from "./api/router.js";
+import { keyValueStoreApi, KVS_API_PROTOCOL, KVS_SIGNING_NAME } from "./kvs-api/kvs-router.js";
 import { CLOUDFRONT_XMLNS } from "./api/xml.js";
 import { compileFunctions, loadFunctionSources, type FunctionSources } from "./compile/load-functions.js";
 import {
+  carryOverKeyValueStores,
   testCloudFrontFunction,
   watchKeyValueStore,
   type CloudFrontFunction,
@@ -61,6 +63,8 @@ export interface CloudFrontPlan {
 
 export type CloudFrontLive = CloudFrontControl & {
   readonly controlPlane: ControlPlane;
+  /** The KeyValueStore data plane (`cloudfront-keyvaluestore`, kvs-api/). */
+  readonly moreControlPlanes: readonly ControlPlane[];
   readonly routes: ReadonlyMap<string, HttpHandler>;
   readonly hostPolicies: ReadonlyMap<string, HostPolicy>;
   resolveHost(host: string): HttpHandler | undefined;
@@ -199,11 +203,13 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
       return new Map([...inner.routes].map(([h, handler]) => [h, g.wrap(handler)]));
     };
     let routes = wrapRoutes();
+    const startedAt = new Date(ctx.clock.now()).toISOString();
+    const kvsAnswer = keyValueStoreApi({ stackApi: ctx.stackApi, clock: ctx.clock, startedAt, keyValueStores: () => stores });
     const answer = cloudFrontApi({
       stackApi: ctx.stackApi,
       ids: ctx.ids,
       clock: ctx.clock,
-      startedAt: new Date(ctx.clock.now()).toISOString(),
+      startedAt,
       functions: () => functions,
       keyValueStores: () => stores,
       stateDir: ctx.stateDir,
@@ -214,6 +220,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
     });
     return {
       controlPlane: { signingName: "cloudfront", protocol: CLOUDFRONT_API_PROTOCOL, answer },
+      moreControlPlanes: [{ signingName: KVS_SIGNING_NAME, protocol: KVS_API_PROTOCOL, answer: kvsAnswer }],
       get routes() {
         return routes;
       },
@@ -236,6 +243,8 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         inner = open(next, lambda);
         plans = next.distributions;
         functions = next.functions;
+        // Data an API write gave the previous revision's stores after this one read their files.
+        carryOverKeyValueStores(stores, next.keyValueStores);
         stores = next.keyValueStores;
         for (const stop of unwatch) stop();
         unwatch = watchStores(next);

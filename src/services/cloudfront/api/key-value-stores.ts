@@ -25,12 +25,15 @@ import {
  * is the fragment's `keyValueStores:` entry, backed by a data file in the state dir (the file a
  * stack file's store names, read and watched the same way); its AWS id and times are records.
  * Locally a store's id is its name (schema/functions.ts `keyValueStoreArn`).
- * Not emulated: ImportSource (an S3 object to import), refused; the data-plane API
- * (`cloudfront-keyvaluestore`, SigV4A) answers NotImplemented.
+ * UpdateKeyValueStore changes the Comment (If-Match: this API's ETag, not the data's).
+ * Not emulated: ImportSource (an S3 object to import), refused. The data-plane API
+ * (`cloudfront-keyvaluestore`, SigV4A) is kvs-api/.
  */
 const NAME = /^[a-zA-Z0-9-_]{1,64}$/;
 
 const CreateSchema = z.object({ Name: z.string(), Comment: z.string().max(128).optional(), ImportSource: z.unknown().optional() });
+/** API Reference UpdateKeyValueStore: Comment is required, 0 to 128 characters. */
+const UpdateSchema = z.object({ Comment: z.string().max(128).default("") });
 
 interface Store {
   name: string;
@@ -87,6 +90,24 @@ const describe: Operation["run"] = async (_call, [name], ctx) => {
   return xmlAnswer(200, "KeyValueStore", out(s), { etag: etag(s) });
 };
 
+const update: Operation["run"] = async (call, [name], ctx) => {
+  const id = keyValueStoreRefOf(name!);
+  const body = readRequest(call, "UpdateKeyValueStoreRequest", UpdateSchema);
+  await mutate(ctx, `keyValueStores.${id}.`, ({ stack, records: rec }) => {
+    const s = find(ctx, id);
+    checkIfMatch(call, etag(s));
+    if (s.fromFile)
+      throw accessDenied(`KeyValueStore ${id} is defined in the stack file; change its Comment there (edgeparity re-applies the file when it changes).`);
+    const entry = section<{ Comment?: string; file: string }>(stack, "keyValueStores")[id]!;
+    if (body.Comment) entry.Comment = body.Comment;
+    else delete entry.Comment;
+    const r = rec.keyValueStores[id];
+    if (r) r.modified = isoNow(ctx);
+  });
+  const s = find(ctx, id);
+  return xmlAnswer(200, "KeyValueStore", out(s), { etag: etag(s) });
+};
+
 function isUsed(ctx: CloudFrontApiContext, name: string): boolean {
   const live = ctx.stackApi.live();
   const configs = [...Object.values(live.functions), ...Object.values(records(ctx).functions).map((f) => f.development)];
@@ -123,5 +144,6 @@ export const KEY_VALUE_STORE_OPERATIONS: readonly Operation[] = [
   { name: "CreateKeyValueStore", method: "POST", path: "/key-value-store/?", run: create },
   { name: "ListKeyValueStores", method: "GET", path: "/key-value-store", run: list },
   { name: "DescribeKeyValueStore", method: "GET", path: "/key-value-store/{Id}", run: describe },
+  { name: "UpdateKeyValueStore", method: "PUT", path: "/key-value-store/{Id}", run: update },
   { name: "DeleteKeyValueStore", method: "DELETE", path: "/key-value-store/{Id}", run: remove },
 ];

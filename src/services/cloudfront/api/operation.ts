@@ -58,17 +58,21 @@ export interface CloudFrontRecords {
    * `functions:` entry of the fragment, written by PublishFunction: only LIVE code runs at the edge.
    */
   functions: Record<string, { development: FunctionEntry; created: string; developmentModified: string; liveModified?: string }>;
-  /** KeyValueStores created through the API, by name: AWS's id and times. */
-  keyValueStores: Record<string, { Id: string; created: string; modified: string }>;
+  /**
+   * KeyValueStores created through the API, by name: AWS's id and times; `dataVersion` and
+   * `dataModified` count and date the data-plane writes (kvs-api/: the data's ETag and LastModified).
+   */
+  keyValueStores: Record<string, { Id: string; created: string; modified: string; dataVersion?: number; dataModified?: string }>;
 }
 
 export const SERVICE = "cloudfront";
 
-export function records(ctx: CloudFrontApiContext): CloudFrontRecords {
-  return fill(ctx.stackApi.records<CloudFrontRecords>(SERVICE));
+export function records(ctx: { stackApi: StackApi }): CloudFrontRecords {
+  return fillRecords(ctx.stackApi.records<CloudFrontRecords>(SERVICE));
 }
 
-function fill(r: Partial<CloudFrontRecords> | undefined): CloudFrontRecords {
+/** Records as persisted (sections absent until first written) with every section present. */
+export function fillRecords(r: Partial<CloudFrontRecords> | undefined): CloudFrontRecords {
   return {
     modified: r?.modified ?? {},
     tags: r?.tags ?? {},
@@ -93,7 +97,7 @@ export async function mutate<T>(
 ): Promise<T> {
   try {
     const { result } = await ctx.stackApi.mutate<T, CloudFrontRecords>(SERVICE, (d) => {
-      const r = fill(d.records);
+      const r = fillRecords(d.records);
       const out = change({ stack: d.stack, records: r });
       d.records = r;
       return out;

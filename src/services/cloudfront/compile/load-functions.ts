@@ -7,6 +7,7 @@ import {
   compileCloudFrontFunction,
   KeyValueStore,
   MAX_FUNCTION_CODE_BYTES,
+  nextKeyValueStoreStamp,
   parseKeyValueStoreFile,
   type CloudFrontFunction,
   type FunctionRuntime,
@@ -22,7 +23,8 @@ import { isFunctionCodePath, keyValueStoreArn, keyValueStoreRefOf } from "../sch
  */
 export interface FunctionSources {
   code: ReadonlyMap<string, { code: string; file: string | undefined }>;
-  keyValueStores: ReadonlyMap<string, { file: string; data: ReadonlyMap<string, string> }>;
+  /** `stamp`: taken before the file was read (key-value-store.ts `nextKeyValueStoreStamp`). */
+  keyValueStores: ReadonlyMap<string, { file: string; data: ReadonlyMap<string, string>; stamp: number }>;
 }
 
 export async function loadFunctionSources(stack: Stack, baseDir: string): Promise<{ sources: FunctionSources; problems: string[] }> {
@@ -49,9 +51,10 @@ export async function loadFunctionSources(stack: Stack, baseDir: string): Promis
     }
     code.set(name, { code: text, file });
   }
-  const keyValueStores = new Map<string, { file: string; data: ReadonlyMap<string, string> }>();
+  const keyValueStores = new Map<string, { file: string; data: ReadonlyMap<string, string>; stamp: number }>();
   for (const [name, k] of Object.entries(stack.keyValueStores)) {
     const file = abs(k.file);
+    const stamp = nextKeyValueStoreStamp();
     const read = await readFile(file, "utf8").catch((e: NodeJS.ErrnoException) => e);
     if (typeof read !== "string") {
       problems.push(`keyValueStores.${name}.file: cannot read ${k.file} (${read.code ?? read.message}); create it as {"data":[{"key":"…","value":"…"}]}`);
@@ -62,7 +65,7 @@ export async function loadFunctionSources(stack: Stack, baseDir: string): Promis
       problems.push(`keyValueStores.${name}.file: InvalidArgument: ${k.file}: ${data.error}`);
       continue;
     }
-    keyValueStores.set(name, { file, data });
+    keyValueStores.set(name, { file, data, stamp });
   }
   return { sources: { code, keyValueStores }, problems };
 }
@@ -95,7 +98,7 @@ export function compileFunctions(
   now: Date,
 ): { functions: Map<string, CloudFrontFunction>; keyValueStores: KeyValueStore[] } {
   const stores = new Map<string, KeyValueStore>();
-  for (const [name, k] of sources.keyValueStores) stores.set(name, new KeyValueStore(name, name, keyValueStoreArn(name), k.file, k.data, now));
+  for (const [name, k] of sources.keyValueStores) stores.set(name, new KeyValueStore(name, name, keyValueStoreArn(name), k.file, k.data, now, k.stamp));
   const functions = new Map<string, CloudFrontFunction>();
   for (const [name, f] of Object.entries(stack.functions)) {
     const src = sources.code.get(name);
