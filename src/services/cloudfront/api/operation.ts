@@ -60,15 +60,24 @@ export interface CloudFrontRecords {
   functions: Record<string, { development: FunctionEntry; created: string; developmentModified: string; liveModified?: string }>;
   /** KeyValueStores created through the API, by name: AWS's id and times. */
   keyValueStores: Record<string, { Id: string; created: string; modified: string }>;
+  /**
+   * Invalidation records by distribution id, newest first (every door: the API, `edgeparity
+   * invalidate`, the admin route), so Get/ListInvalidations answer the same after a restart.
+   */
+  invalidations: Record<string, Invalidation[]>;
 }
 
 export const SERVICE = "cloudfront";
 
 export function records(ctx: CloudFrontApiContext): CloudFrontRecords {
-  return fill(ctx.stackApi.records<CloudFrontRecords>(SERVICE));
+  return recordsOf(ctx.stackApi);
 }
 
-function fill(r: Partial<CloudFrontRecords> | undefined): CloudFrontRecords {
+export function recordsOf(stackApi: StackApi): CloudFrontRecords {
+  return fill(stackApi.records<CloudFrontRecords>(SERVICE));
+}
+
+export function fill(r: Partial<CloudFrontRecords> | undefined): CloudFrontRecords {
   return {
     modified: r?.modified ?? {},
     tags: r?.tags ?? {},
@@ -76,6 +85,7 @@ function fill(r: Partial<CloudFrontRecords> | undefined): CloudFrontRecords {
     keyGroups: r?.keyGroups ?? {},
     functions: r?.functions ?? {},
     keyValueStores: r?.keyValueStores ?? {},
+    invalidations: r?.invalidations ?? {},
   };
 }
 
