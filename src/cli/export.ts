@@ -27,7 +27,7 @@ export async function runExport(flags: CliFlags): Promise<number> {
   if (flags.out) await writeFile(flags.out, text);
   else process.stdout.write(text);
   for (const gap of SERVICES.flatMap((s) => s.exportGaps?.(api.records[s.name], api.fragment) ?? []))
-    process.stderr.write(`warning: export: not carried: ${gap} (docs/fidelity.md "What an export carries")\n`);
+    process.stderr.write(`warning: export: not carried: ${gap} (docs/fidelity.md "State: API records and export")\n`);
   return 0;
 }
 

@@ -26,7 +26,7 @@ import { startWalkthrough, type Walkthrough } from "../support/cloudfront-walkth
  * dir, CallerReference idempotency included (cloudfront.md §12); and `edgeparity export` carries
  * ELBv2 tags (the stack has a Tags field) through an export → `up` round trip, while it names on
  * stderr what a stack file has no field for (CloudFront tags, public keys, key groups) — see
- * docs/fidelity.md "What an export carries".
+ * docs/fidelity.md "State: API records and export".
  */
 const strip = <T extends { $metadata?: unknown }>(o: T): Omit<T, "$metadata"> => {
   const { $metadata: _m, ...rest } = o;

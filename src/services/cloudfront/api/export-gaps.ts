@@ -4,10 +4,11 @@ import { fill, type CloudFrontRecords } from "./operation.js";
 
 /**
  * What `edgeparity export` cannot write of the CloudFront API's records, because a stack file has
- * no field for it (docs/fidelity.md "State: what an export carries"): tags, public keys and key
+ * no field for it (docs/fidelity.md "State: API records and export"): tags, public keys and key
  * groups (record-keeping until signed URLs are emulated), a function's DEVELOPMENT stage when it
- * differs from LIVE (a stack file's function is LIVE only), and invalidation history. One line
- * each, naming the resource, so the operator sees what the exported file leaves behind.
+ * differs from LIVE (a stack file's function is LIVE only), invalidation history, and the keys of
+ * an API KeyValueStore (its data file stays in the state dir). One line each, naming the resource,
+ * so the operator sees what the exported file leaves behind.
  */
 export function describeExportGaps(raw: unknown, fragment: StackFragment): string[] {
   const r: CloudFrontRecords = fill(raw as Partial<CloudFrontRecords> | undefined);
