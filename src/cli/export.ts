@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { stringify } from "yaml";
 import { ApiState } from "../engine/api-state.js";
+import { SERVICES } from "../services/index.js";
 import { composeStack, fragmentSource, mergeStackInput, readStackSources } from "../importers/index.js";
 import type { CliFlags } from "./args.js";
 import { stackPath } from "./stack-path.js";
@@ -12,7 +13,9 @@ import { stackPath } from "./stack-path.js";
  * file that `edgeparity up` serves identically. Steps: read the stack's sources and the API's
  * fragment → merge them as `up` does → parse (the export is refused if `up` would refuse it) →
  * bound paths made absolute, so the file works from any folder → YAML or JSON. What is read is
- * what `up` serves: the API persists every change before answering it.
+ * what `up` serves: the API persists every change before answering it. What the API keeps that a
+ * stack file has no field for (each service's `exportGaps`: CloudFront tags, public keys…) is
+ * named on stderr as a warning, never dropped silently.
  */
 export async function runExport(flags: CliFlags): Promise<number> {
   const sources = await readStackSources(stackPath(flags), { parameters: flags.parameters, variables: flags.variables, varFiles: flags.varFiles });
@@ -23,6 +26,8 @@ export async function runExport(flags: CliFlags): Promise<number> {
   const text = flags.format === "json" ? `${JSON.stringify(input, null, 2)}\n` : stringify(input, { lineWidth: 0 });
   if (flags.out) await writeFile(flags.out, text);
   else process.stdout.write(text);
+  for (const gap of SERVICES.flatMap((s) => s.exportGaps?.(api.records[s.name], api.fragment) ?? []))
+    process.stderr.write(`warning: export: not carried: ${gap} (docs/fidelity.md "State: API records and export")\n`);
   return 0;
 }
 

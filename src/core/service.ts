@@ -204,6 +204,12 @@ export interface ServiceModule<S, B, P, L extends LiveService<P> = LiveService<P
   start(plan: P, ctx: ServiceContext): Promise<L>;
   /** Control-plane operations (AWS-compatible APIs) the service answers; none yet. */
   readonly operations?: readonly unknown[];
+  /**
+   * What a stack file cannot hold of this service's API records (`records`, as `StackApi.records`
+   * gives them) beside the API's `fragment`: one line per resource, printed by `edgeparity export`
+   * as a warning, so nothing is dropped silently.
+   */
+  exportGaps?(records: unknown, fragment: StackFragment): string[];
 }
 
 export interface ServiceBinding<B> {

@@ -66,6 +66,11 @@ export class ApiState {
     return this.#stack;
   }
 
+  /** The committed records of every service (do not change them), for `edgeparity export`. */
+  get records(): Readonly<Record<string, unknown>> {
+    return this.#records;
+  }
+
   /**
    * Runs `job` after every mutation and file update asked for before it: file updates go through
    * here too, so each composes the other half as last committed.

@@ -15,6 +15,7 @@ import {
   openDistributionStore,
   type CacheView,
   type Invalidation,
+  type InvalidationJournal,
 } from "./cache/index.js";
 import type { DistributionPlan, OriginPlan } from "./compile/plan.js";
 import { EdgeContext } from "./edge/edge-context.js";
@@ -51,6 +52,8 @@ export interface CloudFrontDeps {
   viewer?: Partial<ViewerLocation>;
   /** The Lambda runtime Lambda@Edge functions run in (cloudfront.md §14), with every associated function registered. */
   lambda?: LambdaRuntime;
+  /** Where invalidation records are kept across restarts (the API's records); in memory only without it. */
+  invalidationJournal?: InvalidationJournal;
 }
 
 /** What the engine and the public API may ask of the running CloudFront service. */
@@ -102,7 +105,7 @@ export function startCloudFront(plans: readonly DistributionPlan[], deps: CloudF
       const limits = { ...DEFAULT_STORE_LIMITS, ...deps.cacheLimits };
       const store = openDistributionStore(limits, join(deps.stateDir, "cache", plan.id), deps.log, () => deps.ids.uuid());
       // Invalidation ids look like CloudFront's: `I` + 13 upper-case alphanumerics.
-      cache = new DistributionCache(plan.id, store, deps.clock, () => `I${deps.ids.distributionId(deps.ids.uuid()).slice(1)}`);
+      cache = new DistributionCache(plan.id, store, deps.clock, () => `I${deps.ids.distributionId(deps.ids.uuid()).slice(1)}`, deps.invalidationJournal);
       state.caches.set(plan.id, cache);
     }
     caches.set(plan.id, cache);

@@ -20,6 +20,8 @@ import {
 } from "./index.js";
 import { distributionNames, type DistributionNames } from "./compile/distribution-names.js";
 import { mintOacCredentials, type OacCredentials } from "./compile/oac-signing.js";
+import { describeExportGaps } from "./api/export-gaps.js";
+import { invalidationJournal } from "./api/invalidations.js";
 import { cloudFrontApi } from "./api/router.js";
 import { keyValueStoreApi, KVS_API_PROTOCOL, KVS_SIGNING_NAME } from "./kvs-api/kvs-router.js";
 import { CLOUDFRONT_XMLNS } from "./api/xml.js";
@@ -82,6 +84,7 @@ const CLOUDFRONT_API_PROTOCOL = { kind: "rest-xml", xmlns: CLOUDFRONT_XMLNS, tit
 
 export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFrontPlan, CloudFrontLive> = {
   name: "cloudfront",
+  exportGaps: describeExportGaps,
   async bind(stack, ctx) {
     const names = Object.keys(stack.distributions).map(distributionNames);
     const byDomain = domainsOf(stack, names);
@@ -168,6 +171,8 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
   async start(first, ctx) {
     // Caches and origin pools outlive revisions; each revision's handlers are a new generation.
     const shared = openCloudFrontShared(ctx.caPem);
+    // Invalidation records outlive a restart in the API's records (issue 11 "State").
+    const journal = invalidationJournal(ctx.stackApi);
     // Each revision's Lambda@Edge functions run in a runtime of its own (handler files imported anew).
     const lambdaFor = (plan: CloudFrontPlan): LambdaRuntime | undefined => {
       if (plan.edgeFunctions.length === 0) return undefined;
@@ -185,6 +190,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
           caPem: ctx.caPem,
           httpsPort: ctx.httpsPort,
           stateDir: ctx.stateDir,
+          invalidationJournal: journal,
           ...(plan.viewer ? { viewer: plan.viewer } : {}),
           ...(lambda ? { lambda } : {}),
         },

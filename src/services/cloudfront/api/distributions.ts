@@ -267,6 +267,7 @@ const deleteDistribution: Operation["run"] = async (call, [id], ctx) => {
       delete section(stack, "distributions")[d.name];
       delete r.modified[d.id];
       delete r.tags[arnOf("distribution", d.id)];
+      delete r.invalidations[d.id];
     },
   );
   return { status: 204 };

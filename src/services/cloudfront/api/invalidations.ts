@@ -1,17 +1,19 @@
 import { z } from "zod";
 import { EdgeparityError } from "../../../core/errors.js";
 import { awsList } from "../../../model/aws-list.js";
-import type { Invalidation } from "../cache/index.js";
+import type { StackApi } from "../../../core/service.js";
+import type { Invalidation, InvalidationJournal } from "../cache/index.js";
 import { CloudFrontApiError, inconsistentQuantities, invalidArgument, malformedInput, noSuchInvalidation } from "./api-errors.js";
 import { findDistribution } from "./distributions.js";
-import { page, xmlAnswer, type Operation } from "./operation.js";
+import { fillRecords, page, recordsOf, SERVICE, xmlAnswer, type CloudFrontRecords, type Operation } from "./operation.js";
 import { readXml } from "./xml.js";
 
 /**
  * CreateInvalidation / GetInvalidation / ListInvalidations (API Reference) over the running
  * service's invalidations (cache/distribution-cache.ts, cloudfront.md §12): the objects are gone
  * when the answer is sent, so the answer says InProgress (as AWS's) and every later read Completed.
- * Divergence from AWS: the records live in memory and start empty after a restart.
+ * The records are kept with the API's records (`invalidationJournal`), so they outlive a restart
+ * as AWS's do; they go when the distribution is deleted.
  */
 const InvalidationBatchSchema = z.object({ Paths: awsList(z.string()), CallerReference: z.string().min(1) }).strict();
 
@@ -61,6 +63,24 @@ const listInvalidations: Operation["run"] = async (call, [id], ctx) => {
     Items: p.items.map((i) => ({ Id: i.Id, CreateTime: i.CreateTime, Status: i.Status })),
   });
 };
+
+/**
+ * The invalidation records of every door (API, `edgeparity invalidate`, admin route) kept in the
+ * CloudFront records of the API state (engine/api-state.ts): a records-only mutation, so no
+ * revision; persisted before the invalidation is answered.
+ */
+export function invalidationJournal(stackApi: StackApi): InvalidationJournal {
+  return {
+    load: (id) => recordsOf(stackApi).invalidations[id] ?? [],
+    async save(id, invalidation) {
+      await stackApi.mutate<void, CloudFrontRecords>(SERVICE, (d) => {
+        const r = fillRecords(d.records);
+        r.invalidations[id] = [invalidation, ...(r.invalidations[id] ?? []).filter((i) => i.Id !== invalidation.Id)];
+        d.records = r;
+      });
+    },
+  };
+}
 
 export const INVALIDATION_OPERATIONS: readonly Operation[] = [
   { name: "CreateInvalidation", method: "POST", path: "/distribution/{Id}/invalidation", run: createInvalidation },

@@ -63,12 +63,21 @@ export interface CloudFrontRecords {
    * `dataModified` count and date the data-plane writes (kvs-api/: the data's ETag and LastModified).
    */
   keyValueStores: Record<string, { Id: string; created: string; modified: string; dataVersion?: number; dataModified?: string }>;
+  /**
+   * Invalidation records by distribution id, newest first (every door: the API, `edgeparity
+   * invalidate`, the admin route), so Get/ListInvalidations answer the same after a restart.
+   */
+  invalidations: Record<string, Invalidation[]>;
 }
 
 export const SERVICE = "cloudfront";
 
 export function records(ctx: { stackApi: StackApi }): CloudFrontRecords {
-  return fillRecords(ctx.stackApi.records<CloudFrontRecords>(SERVICE));
+  return recordsOf(ctx.stackApi);
+}
+
+export function recordsOf(stackApi: StackApi): CloudFrontRecords {
+  return fillRecords(stackApi.records<CloudFrontRecords>(SERVICE));
 }
 
 /** Records as persisted (sections absent until first written) with every section present. */
@@ -80,6 +89,7 @@ export function fillRecords(r: Partial<CloudFrontRecords> | undefined): CloudFro
     keyGroups: r?.keyGroups ?? {},
     functions: r?.functions ?? {},
     keyValueStores: r?.keyValueStores ?? {},
+    invalidations: r?.invalidations ?? {},
   };
 }
 

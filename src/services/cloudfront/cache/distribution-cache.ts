@@ -20,18 +20,32 @@ export interface CacheView {
 }
 
 /**
+ * Where a distribution's invalidation records outlive the process (issue 11 "State": GetInvalidation
+ * and ListInvalidations answer the same after a restart). `load` gives the records kept, newest
+ * first; `save` keeps one more and resolves once it is durable.
+ */
+export interface InvalidationJournal {
+  load(distributionId: string): readonly Invalidation[];
+  save(distributionId: string, invalidation: Invalidation): Promise<void>;
+}
+
+/**
  * One distribution's cache: its store (which also collapses identical misses) and its
- * invalidations. Kept across revisions while the distribution exists (issue 9).
+ * invalidations. Kept across revisions while the distribution exists (issue 9); with a journal,
+ * the invalidation records start from the journal's and each new one is saved before it is answered.
  */
 export class DistributionCache {
-  readonly #invalidations: Invalidation[] = [];
+  readonly #invalidations: Invalidation[];
 
   constructor(
     readonly distributionId: string,
     readonly store: CacheStore,
     readonly clock: Clock,
     readonly newInvalidationId: () => string,
-  ) {}
+    readonly journal?: InvalidationJournal,
+  ) {
+    this.#invalidations = [...(journal?.load(distributionId) ?? [])];
+  }
 
   /**
    * CreateInvalidation (cloudfront.md §12). Objects are removed before this resolves; the returned
@@ -57,6 +71,7 @@ export class DistributionCache {
       ObjectsRemoved: removed,
     };
     this.#invalidations.unshift(record);
+    await this.journal?.save(this.distributionId, record);
     return { invalidation: { ...record, Status: "InProgress" } };
   }
 
