@@ -4,6 +4,8 @@ export { compileCloudFrontFunction, functionArn, type CloudFrontFunction } from 
 export { KeyValueStore, parseKeyValueStoreFile, watchKeyValueStore } from "./key-value-store.js";
 export { runViewerRequestFunction, runViewerResponseFunction } from "./run-function.js";
 export type { FunctionRun } from "./function-run.js";
+export { FunctionMetrics } from "./function-metrics.js";
+export { reportFunctionRuns } from "./report-function-run.js";
 export { testCloudFrontFunction, type TestResult } from "./test-function.js";
 export { isDisallowedHeader, READ_ONLY_HEADERS } from "./header-rules.js";
 export { MAX_FUNCTION_CODE_BYTES, type FunctionRuntime, type FunctionStage, type FunctionEventType } from "./function-runtime.js";

@@ -1,5 +1,5 @@
 import type { CloudFrontFunction } from "../../../functions/index.js";
-import { runViewerRequestFunction } from "../../../functions/index.js";
+import { reportFunctionRuns, runViewerRequestFunction } from "../../../functions/index.js";
 import { CONTINUE, RESPOND, type Stage } from "../stage.js";
 
 /**
@@ -9,5 +9,11 @@ import { CONTINUE, RESPOND, type Stage } from "../stage.js";
  */
 export function viewerRequestCloudFrontFunction(fn: CloudFrontFunction): Stage {
   // A custom error page is CloudFront's own fetch of ResponsePagePath: no viewer function runs for it.
-  return (ctx) => (!ctx.isErrorPageFetch && runViewerRequestFunction(ctx, fn) ? RESPOND : CONTINUE);
+  return (ctx) => {
+    if (ctx.isErrorPageFetch) return CONTINUE;
+    const from = ctx.functionRuns.length;
+    const answered = runViewerRequestFunction(ctx, fn);
+    reportFunctionRuns(ctx, from);
+    return answered ? RESPOND : CONTINUE;
+  };
 }

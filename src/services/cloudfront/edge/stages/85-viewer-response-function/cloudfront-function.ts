@@ -1,5 +1,5 @@
 import type { CloudFrontFunction } from "../../../functions/index.js";
-import { runViewerResponseFunction } from "../../../functions/index.js";
+import { reportFunctionRuns, runViewerResponseFunction } from "../../../functions/index.js";
 import type { ResponseStage } from "../stage.js";
 
 /**
@@ -10,6 +10,8 @@ import type { ResponseStage } from "../stage.js";
 export function viewerResponseCloudFrontFunction(fn: CloudFrontFunction): ResponseStage {
   return (ctx) => {
     if (ctx.response!.status >= 400) return;
+    const from = ctx.functionRuns.length;
     runViewerResponseFunction(ctx, fn);
+    reportFunctionRuns(ctx, from);
   };
 }
