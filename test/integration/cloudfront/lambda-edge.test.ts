@@ -64,9 +64,19 @@ function config(originUrl: string) {
             behavior("/switch/*", [{ EventType: "origin-request", fn: "nowhere" }]),
             behavior("/to-s3/*", [{ EventType: "origin-request", fn: "to-s3" }]),
             behavior("/body/*", [{ EventType: "origin-request", fn: "misbehave", IncludeBody: true }]),
+            behavior("/cb-error/*", [{ EventType: "viewer-request", fn: "callback-error" }]),
+            behavior("/oreq-gen/*", [
+              { EventType: "origin-request", fn: "echo" },
+              { EventType: "origin-response", fn: "add-headers" },
+            ]),
+            behavior("/vres-err/*", [{ EventType: "viewer-response", fn: "mark-viewer-response" }]),
+            behavior("/vres-https/*", [{ EventType: "viewer-response", fn: "mark-viewer-response" }], { ViewerProtocolPolicy: "redirect-to-https" }),
+            behavior("/vreq-rhp/*", [{ EventType: "viewer-request", fn: "echo" }], { ResponseHeadersPolicyId: "Managed-SecurityHeadersPolicy" }),
           ],
         },
         DefaultCacheBehavior: { TargetOriginId: "origin", ViewerProtocolPolicy: "allow-all", CachePolicyId: CACHING_DISABLED },
+        // A 403 from the origin is answered with /errpage (default behaviour) as a 200 (§9.1).
+        CustomErrorResponses: { Items: [{ ErrorCode: 403, ResponsePagePath: "/errpage/403.html", ResponseCode: "200", ErrorCachingMinTTL: 0 }] },
       },
     },
     local: {
@@ -77,6 +87,9 @@ function config(originUrl: string) {
         "misbehave-origin": { handler: "misbehave.mjs" },
         nowhere: { handler: "switch-nowhere.mjs" },
         "to-s3": { handler: "switch-s3.mjs" },
+        "callback-error": { handler: "callback-error.mjs" },
+        "add-headers": { handler: "add-headers.mjs" },
+        "mark-viewer-response": { handler: "viewer-response.mjs" },
       },
     },
   };
@@ -88,7 +101,8 @@ describe("cloudfront: Lambda@Edge events, triggers and failures (cloudfront.md �
   before(async () => {
     origin = await startOrigin((req, res) => {
       const missing = req.url!.includes("missing");
-      res.writeHead(missing ? 404 : 200, { "content-type": "text/plain", "cache-control": "max-age=60", "x-origin": "yes" });
+      const forbidden = req.url!.includes("forbidden");
+      res.writeHead(missing ? 404 : forbidden ? 403 : 200, { "content-type": "text/plain", "cache-control": "max-age=60", "x-origin": "yes" });
       res.end(`origin ${req.url}`);
     });
     stack = await startEdgeparity({ config: config(origin.url), baseDir: FIXTURES });
@@ -189,6 +203,44 @@ describe("cloudfront: Lambda@Edge events, triggers and failures (cloudfront.md �
       assert.equal(missing.body, `origin /base/vres/missing-${tag}`, "the origin's 404 as it came");
     });
 
+    it(`a viewer-request function's generated answer carries the behaviour's response headers policy (§6.1, §14.3) [${tag}]`, async () => {
+      const r = await get(`/vreq-rhp/${tag}`, v);
+      assert.equal(r.status, 200, r.body);
+      assert.equal(r.headers["x-cache"], "LambdaGeneratedResponse from cloudfront");
+      assert.equal(r.headers["x-frame-options"], "SAMEORIGIN");
+      assert.equal(r.headers["strict-transport-security"], "max-age=31536000");
+      assert.equal(r.headers["x-content-type-options"], "nosniff");
+    });
+
+    it(`origin-response is not run for an answer the origin-request function generated (§14.1) [${tag}]`, async () => {
+      const r = await get(`/oreq-gen/${tag}`, v);
+      assert.equal(r.status, 200, r.body);
+      assert.equal(r.headers["x-cache"], "LambdaGeneratedResponse from cloudfront");
+      assert.equal(cfOf(r.body).config["eventType"], "origin-request");
+      assert.equal(r.headers["x-origin-response-count"], undefined, "add-headers (origin-response) did not run");
+      assert.equal(r.headers["strict-transport-security"], undefined);
+    });
+
+    it(`viewer-response is not run when a custom error page answers (origin 403 → /errpage as 200) (§14.1, §9.1) [${tag}]`, async () => {
+      const r = await get(`/vres-err/forbidden-${tag}`, v);
+      assert.equal(r.status, 200, r.body);
+      assert.equal(r.body, "origin /base/errpage/403.html", "the custom error page");
+      assert.equal(r.headers["x-viewer-response"], undefined);
+      const ok = await get(`/vres-err/fine-${tag}`, v);
+      assert.equal(ok.headers["x-viewer-response"], "viewer-response", "it does run on the behaviour's ordinary answers");
+    });
+
+    it(`callback(error) is an execution error → 503 (§14.6) [${tag}]`, async () => {
+      const r = await get(`/cb-error/${tag}`, v);
+      assert.equal(r.status, 503, r.body);
+      assert.equal(r.headers["x-cache"], "Error from cloudfront");
+      assert.ok(
+        r.body.includes("The Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions."),
+        r.body,
+      );
+      assert.equal(asked(`/base/cb-error/${tag}`), 0);
+    });
+
     const page = (status: number, text: string) => (r: Awaited<ReturnType<typeof get>>) => {
       assert.equal(r.status, status, r.body);
       assert.equal(r.headers["x-cache"], "Error from cloudfront");
@@ -234,6 +286,16 @@ describe("cloudfront: Lambda@Edge events, triggers and failures (cloudfront.md �
     });
   }
 
+  it("viewer-response is not run for CloudFront's HTTP→HTTPS redirect (§14.1, §3.1)", async () => {
+    const d = stack.distributions.app!;
+    const r = await curl(`${d.httpUrl}vres-https/x`, "--http1.1", { caPath: stack.caPath });
+    assert.equal(r.status, 301, r.body);
+    assert.match(String(r.headers["location"]), /^https:\/\//);
+    assert.equal(r.headers["x-viewer-response"], undefined);
+    const secure = await get("/vres-https/x", "--http1.1");
+    assert.equal(secure.headers["x-viewer-response"], "viewer-response");
+  });
+
   it("a function busy on the CPU runs in its worker thread: other requests are answered meanwhile (issue 10: never on the edge's event loop)", async () => {
     const busy = get("/bad-vreq/spin", "--http1.1");
     await new Promise((r) => setTimeout(r, 300));
@@ -261,7 +323,7 @@ describe("cloudfront: Lambda@Edge events, triggers and failures (cloudfront.md �
     assert.equal(after.status, 200);
   });
 
-  it("load: an unversioned ARN, $LATEST, environment variables, a Timeout over 5 s on a viewer trigger, an unbound function are refused (§14.1, §14.5)", async () => {
+  it("load: an unversioned ARN, $LATEST, environment variables, a Timeout over 5 s on a viewer trigger or over 30 s on an origin trigger, an unbound function are refused (§14.1, §14.5)", async () => {
     const refuse = async (edit: (c: ReturnType<typeof config>) => void, text: string) => {
       const c = config(origin.url);
       edit(c);
@@ -283,6 +345,10 @@ describe("cloudfront: Lambda@Edge events, triggers and failures (cloudfront.md �
     await refuse(
       (c) => void ((c.local.functions.misbehave as Record<string, unknown>)["Timeout"] = 6),
       "The function timeout is larger than the maximum allowed for functions that are triggered by a CloudFront event: 6 Max allowed: 5",
+    );
+    await refuse(
+      (c) => void ((c.local.functions.nowhere as Record<string, unknown>)["Timeout"] = 31),
+      "The function timeout is larger than the maximum allowed for functions that are triggered by a CloudFront event: 31 Max allowed: 30",
     );
     await refuse((c) => void delete (c.local.functions as Record<string, unknown>)["nowhere"], "local.functions.nowhere.handler: Lambda@Edge function nowhere");
   });
