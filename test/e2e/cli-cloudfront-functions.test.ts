@@ -103,6 +103,8 @@ describe("e2e: CloudFront Functions through edgeparity up (cloudfront.md §13)",
       assert.equal(second.status, 200, describeResult(second));
       assert.equal(second.headers["x-cache"], "Hit from cloudfront", "the rewritten URI is the cache key: a second route is a hit");
       assert.equal(second.headers["x-frame-options"], "DENY", "viewer-response runs on cache hits");
+      // §13.2: the names the function set are written Example-Header-Name on HTTP/1.1 (HTTP/2 names are lower-case by protocol).
+      assert.ok(second.headerNames.includes(http === "1.1" ? "X-Frame-Options" : "x-frame-options"), second.headerNames.join(", "));
       assert.ok(Number(second.headers["x-served-at"]) > 0, "Date inside the function is the invocation's time");
       // The access log names each function run with its compute utilization (cloudfront.md §13.4).
       const logged = await waitForLine(s.lines, (l) => l.includes(`/another/route-h${http.replace(".", "")}`));

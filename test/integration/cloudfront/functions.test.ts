@@ -4,6 +4,7 @@ import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
 import { importObject } from "../../../src/importers/index.js";
 import { startOrigin, type OriginServer } from "../../support/origin-server.js";
 import { ALL_METHODS, ALL_VIEWER_EXCEPT_HOST, CACHING_DISABLED, customOrigin } from "../../support/stacks.js";
+import { rawRequest } from "../../support/raw-http.js";
 import { send, VIEWER_VERSIONS } from "../../support/viewer.js";
 
 /**
@@ -384,6 +385,25 @@ describe("CloudFront Functions in the edge (cloudfront.md §13)", () => {
       assert.equal(c.status, 503);
     });
   }
+
+  it("output header casing: names a function set are written Example-Header-Name on HTTP/1.1, toward the origin and the viewer (cloudfront.md §13.2)", async () => {
+    const get = (path: string, extra = "") =>
+      rawRequest(stack.httpPort, `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nx-multi: one\r\nx-multi: two\r\n${extra}Connection: close\r\n\r\n`);
+    // viewer-request: the headers it added or changed reach the origin spelt Title-Case; the others as the edge writes them.
+    await get("/edit-request/p", "x-untouched: same\r\n");
+    const names = last().rawHeaders.filter((_, i) => i % 2 === 0);
+    assert.ok(names.includes("X-Added") && names.includes("X-Multi"), names.join(","));
+    assert.ok(names.includes("x-untouched"), names.join(","));
+    // A generated response: every name it returned.
+    const generated = await get("/echo-request-event/p");
+    assert.match(generated.raw, /\r\nContent-Type: application\/json\r\n/);
+    // viewer-response: the response it returned, its own additions included.
+    const both = await get("/both/p");
+    assert.match(both.raw, /\r\nX-Seen: added\r\n/);
+    assert.match(both.raw, /\r\nX-Origin: yes\r\n/);
+    // CloudFront's own headers are not the function's.
+    assert.match(both.raw, /\r\nx-cache: Miss from cloudfront\r\n/i);
+  });
 
   it("TestFunction: output, logs (10 KB cap), error message and the 1.0/2.0 module differences (cloudfront.md §13.1, §13.6)", async () => {
     const t = stack.testFunction("throws", { version: "1.0", context: { eventType: "viewer-request" }, request: {} });

@@ -39,6 +39,8 @@ export class EdgeContext {
   readonly startedAt: number;
   /** An origin a viewer-request function chose or changed (cloudfront.md §10.7); the behaviour's otherwise. */
   originOverride: OriginPlan | undefined = undefined;
+  /** HTTP/1.1 spelling of the request headers a viewer-request CloudFront Function added or changed (cloudfront.md §13.2), for the origin request. */
+  originHeaderNames: ReadonlyMap<string, string> | undefined = undefined;
   /** Edge functions run for this request, with their compute utilization (for the trace). */
   readonly functionRuns: FunctionRun[] = [];
   /** The request's trace id (core/trace.ts): its request id, or the X-Amz-Cf-Id of a distribution in front of this one. */

@@ -1,3 +1,4 @@
+import { titleCaseHeaderName } from "../../../core/http/header-name-case.js";
 import { isDisallowedHeader } from "./disallowed-headers.js";
 import { BAD_HEADER_ENTRY, BAD_HEADER_NAME, ValidationFailure } from "./validation-failure.js";
 
@@ -50,10 +51,8 @@ export function casingOf(raw: readonly string[]): Map<string, string> {
   return m;
 }
 
-/** `x-forwarded-for` → `X-Forwarded-For`. */
-export function titleCase(name: string): string {
-  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
-}
+/** `x-forwarded-for` → `X-Forwarded-For` (core/http/header-name-case.ts). */
+export const titleCase = titleCaseHeaderName;
 
 /** Checks a function's headers object (§14.2 shape) and returns it typed; a breach is a 502. */
 export function parseCfHeaders(v: unknown): CfHeaders {

@@ -1,3 +1,4 @@
+import { withWireNames } from "../../../../../core/http/header-name-case.js";
 import { isTraced, publishTrace } from "../../../../../core/trace.js";
 import { originConnectError, originInvalidResponse, originReadTimeout } from "../../../errors.js";
 import type { EdgeContext } from "../../edge-context.js";
@@ -63,7 +64,8 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
       {
         method: m,
         path,
-        headers: originHeaders,
+        // Headers a viewer-request CloudFront Function set are spelt as CloudFront writes them (cloudfront.md §13.2).
+        headers: ctx.originHeaderNames !== undefined && chosen === undefined ? withWireNames(originHeaders, ctx.originHeaderNames) : originHeaders,
         body: upload ? upload.body : null,
         idempotent: m === "GET" || m === "HEAD" || m === "OPTIONS",
       },
