@@ -530,6 +530,29 @@ describe("CloudFront Functions: what CreateFunction and the distribution refuse 
     );
   });
 
+  it("config: one function per event type, and not a CloudFront Function and Lambda@Edge on the same viewer event (cloudfront.md §13.4 Combination)", () => {
+    const twice = base({ f: fn("1.0", ok), g: fn("1.0", ok) });
+    const dcb = twice.distributions.d.DefaultCacheBehavior as Record<string, unknown>;
+    dcb.FunctionAssociations = {
+      Items: [
+        { EventType: "viewer-request", FunctionARN: "f" },
+        { EventType: "viewer-request", FunctionARN: "g" },
+      ],
+    };
+    assert.throws(
+      () => importObject(twice, "(test)", process.cwd()),
+      /FunctionAssociations\.Items\[1\]\.EventType: InvalidArgument: more than one function is associated with the viewer-request event/,
+    );
+    const mixed = base({ f: fn("1.0", ok) });
+    (mixed.distributions.d.DefaultCacheBehavior as Record<string, unknown>).LambdaFunctionAssociations = {
+      Items: [{ EventType: "viewer-request", LambdaFunctionARN: "arn:aws:lambda:us-east-1:000000000000:function:edge:1" }],
+    };
+    assert.throws(
+      () => importObject(mixed, "(test)", process.cwd()),
+      /InvalidArgument: the viewer-request event has both a CloudFront function and a Lambda@Edge function/,
+    );
+  });
+
   it("config: a KeyValueStore association needs 2.0 and an existing store", () => {
     const kvs = { KeyValueStoreAssociations: { Items: [{ KeyValueStoreARN: "arn:aws:cloudfront::000000000000:key-value-store/routes" }] } };
     assert.throws(
