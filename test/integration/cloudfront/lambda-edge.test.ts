@@ -6,8 +6,9 @@ import { connect } from "node:net";
 import type { MemoryLog } from "../../../src/core/log.js";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
 import { curl, HTTP_VERSIONS } from "../../support/curl-matrix.js";
+import { rawRequest } from "../../support/raw-http.js";
 import { startOrigin, type OriginServer } from "../../support/origin-server.js";
-import { ALL_METHODS, CACHING_DISABLED, CACHING_OPTIMIZED, customOrigin } from "../../support/stacks.js";
+import { ALL_METHODS, ALL_VIEWER_EXCEPT_HOST, CACHING_DISABLED, CACHING_OPTIMIZED, customOrigin } from "../../support/stacks.js";
 
 /**
  * Lambda@Edge in-process (the real engine, the real Lambda runtime in worker threads), field by
@@ -71,6 +72,14 @@ function config(originUrl: string) {
             ]),
             behavior("/vres-err/*", [{ EventType: "viewer-response", fn: "mark-viewer-response" }]),
             behavior("/vres-https/*", [{ EventType: "viewer-response", fn: "mark-viewer-response" }], { ViewerProtocolPolicy: "redirect-to-https" }),
+            behavior(
+              "/spell/*",
+              [
+                { EventType: "viewer-request", fn: "spell-headers" },
+                { EventType: "viewer-response", fn: "spell-headers-response" },
+              ],
+              { OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST },
+            ),
             behavior("/vreq-rhp/*", [{ EventType: "viewer-request", fn: "echo" }], { ResponseHeadersPolicyId: "Managed-SecurityHeadersPolicy" }),
           ],
         },
@@ -90,6 +99,8 @@ function config(originUrl: string) {
         "callback-error": { handler: "callback-error.mjs" },
         "add-headers": { handler: "add-headers.mjs" },
         "mark-viewer-response": { handler: "viewer-response.mjs" },
+        "spell-headers": { handler: "spell-headers.mjs" },
+        "spell-headers-response": { handler: "spell-headers.mjs" },
       },
     },
   };
@@ -294,6 +305,22 @@ describe("cloudfront: Lambda@Edge events, triggers and failures (cloudfront.md ย
     assert.equal(r.headers["x-viewer-response"], undefined);
     const secure = await get("/vres-https/x", "--http1.1");
     assert.equal(secure.headers["x-viewer-response"], "viewer-response");
+  });
+
+  it("header names on HTTP/1.1 are written as each entry's key says, Title-Case without one, toward the origin and the viewer (ยง14.2)", async () => {
+    const d = stack.distributions.app!;
+    const r = await rawRequest(
+      stack.httpPort,
+      `GET /spell/x HTTP/1.1\r\nHost: ${d.domain}\r\nX-Viewer-Spelling: v\r\nConnection: close\r\n\r\n`,
+      // Two functions start their workers on this first request; the answer ends the connection anyway.
+      15_000,
+    );
+    assert.equal(r.status, 200, r.raw);
+    const got = origin.requests.find((q) => q.url === "/base/spell/x")!;
+    const names = got.rawHeaders.filter((_, i) => i % 2 === 0);
+    for (const n of ["X-Added-No-Key", "x-ADDED-keyed", "X-Viewer-Spelling"]) assert.ok(names.includes(n), `${n} in ${names.join(",")}`);
+    assert.match(r.raw, /\r\nX-Added-No-Key: 1\r\n/);
+    assert.match(r.raw, /\r\nx-ADDED-keyed: 2\r\n/);
   });
 
   it("a function busy on the CPU runs in its worker thread: other requests are answered meanwhile (issue 10: never on the edge's event loop)", async () => {

@@ -86,6 +86,19 @@ export function nodeHeadersFromCf(cf: CfHeaders): NodeHeaders {
   return out;
 }
 
+/**
+ * How CloudFront spells each name on HTTP/1.1 (cloudfront.md §14.2): the entry's `key`, or the
+ * name in Title-Case when the function gave none. Only names spelt otherwise than lower-case.
+ */
+export function wireNamesOfCf(cf: CfHeaders): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const name in cf) {
+    const key = cf[name]![0]?.key ?? titleCaseHeaderName(name);
+    if (key !== name) out.set(name, key);
+  }
+  return out;
+}
+
 /** Bytes of the headers as a response would carry them (`Name: value\r\n`), for the size limits of §14.3. */
 export function headerBytes(cf: CfHeaders): number {
   let n = 0;

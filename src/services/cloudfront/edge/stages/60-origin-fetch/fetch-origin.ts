@@ -58,14 +58,15 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
   const traced = isTraced("attempt");
   const sent = traced ? performance.now() : 0;
   if (isTraced("origin")) traceOrigin(ctx, origin, scheme, path);
+  // Headers an edge function set are spelt as CloudFront writes them on HTTP/1.1 (cloudfront.md §13.2, §14.2).
+  const wireNames = ctx.isErrorPageFetch ? undefined : chosen ? chosen.headerNames : ctx.originHeaderNames;
   try {
     ctx.originSentAt = performance.now();
     const reply = await client.request(
       {
         method: m,
         path,
-        // Headers a viewer-request CloudFront Function set are spelt as CloudFront writes them (cloudfront.md §13.2).
-        headers: ctx.originHeaderNames !== undefined && chosen === undefined ? withWireNames(originHeaders, ctx.originHeaderNames) : originHeaders,
+        headers: wireNames !== undefined ? withWireNames(originHeaders, wireNames) : originHeaders,
         body: upload ? upload.body : null,
         idempotent: m === "GET" || m === "HEAD" || m === "OPTIONS",
       },
