@@ -201,6 +201,15 @@ describe("cloudfront: Lambda@Edge events, triggers and failures (cloudfront.md �
       assert.equal(asked(`/base${path}`), 1);
     });
 
+    it(`origin-response runs for the origin's 4xx too, and sees its status (§14.1) [${tag}]`, async () => {
+      const r = await get(`/ores/missing-${tag}`, v);
+      assert.equal(r.status, 404, r.body);
+      const cf = cfOf(r.body);
+      assert.equal(cf.config["eventType"], "origin-response");
+      assert.equal(cf.response!.status, "404");
+      assert.equal(cf.response!.statusDescription, "Not Found");
+    });
+
     it(`viewer-response event on the miss and on the hit; not run for an origin status ≥ 400 (§14.1) [${tag}]`, async () => {
       const path = `/vres/${tag}`;
       const miss = await get(path, v);
