@@ -209,6 +209,12 @@ export interface EdgeparityStack<N extends StackNames = StackNames, C extends Cl
    * (a JSON string), ComputeUtilization, FunctionExecutionLogs, FunctionErrorMessage, FunctionSummary.
    */
   testFunction(name: string, event: unknown, options?: { stage?: FunctionStage }): TestResult;
+  /**
+   * A CloudFront Function's CloudWatch metrics so far (cloudfront.md §16.2), by name or ARN:
+   * `FunctionInvocations`, `FunctionValidationErrors`, `FunctionExecutionErrors`, `FunctionThrottles`,
+   * and `FunctionComputeUtilization` (average, with `_SampleCount` and `_Maximum`) once it ran.
+   */
+  functionMetrics(name: string): Record<string, number>;
   /** A distribution's cache contents: keys, TTL left, size, hits (also at `/_edgeparity/cache`). */
   cacheView(distribution: string): ReturnType<CloudFrontLive["cacheView"]>;
   /**
@@ -463,6 +469,7 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     },
     invalidate: (distribution, paths, callerReference) => cloudfront().invalidate(distribution, paths, callerReference),
     testFunction: (name, event, options) => cloudfront().testFunction(name, event, options?.stage),
+    functionMetrics: (name) => cloudfront().functionMetrics(name),
     cacheView: (distribution) => cloudfront().cacheView(distribution),
     fetch: (input, init) => loadUndici().fetch(input, { ...init, dispatcher: dispatcher() }),
     trace: (id) => mustTrace().get(id),

@@ -36,6 +36,25 @@ export async function runFunctionTest(flags: CliFlags): Promise<number> {
     async () => door,
   );
   const result = testFunctionOfRevision(plans, name, event, flags.stage, systemClock.now());
-  process.stdout.write(`${JSON.stringify({ TestResult: result }, null, 4)}\n`);
+  const meta = result.FunctionSummary.FunctionMetadata;
+  const printed = {
+    ...result,
+    FunctionSummary: {
+      ...result.FunctionSummary,
+      FunctionMetadata: { ...meta, CreatedTime: cliTimestamp(meta.CreatedTime), LastModifiedTime: cliTimestamp(meta.LastModifiedTime) },
+    },
+  };
+  process.stdout.write(`${JSON.stringify({ TestResult: printed }, null, 4)}\n`);
   return 0;
+}
+
+/**
+ * A timestamp as AWS CLI v2 prints one (its default `cli_timestamp_format = iso8601`: Python's
+ * `isoformat()` of a UTC datetime): `2026-12-01T17:56:59.373000+00:00`, no fraction when the
+ * milliseconds are 0 — so `function test` output reads like `aws cloudfront test-function`'s.
+ */
+function cliTimestamp(iso: string): string {
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{3}))?Z$/.exec(iso);
+  if (!m) return iso;
+  return `${m[1]}${m[2] === undefined || m[2] === "000" ? "" : `.${m[2]}000`}+00:00`;
 }

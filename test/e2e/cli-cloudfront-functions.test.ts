@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { awsCli } from "../support/aws-cli.js";
 import { runCli } from "../support/cli.js";
 import { startCliSession, type CliSession } from "../support/cli-session.js";
 import { curlExchange, writeBodies } from "../support/curl-exchange.js";
@@ -102,6 +103,8 @@ describe("e2e: CloudFront Functions through edgeparity up (cloudfront.md §13)",
       assert.equal(second.status, 200, describeResult(second));
       assert.equal(second.headers["x-cache"], "Hit from cloudfront", "the rewritten URI is the cache key: a second route is a hit");
       assert.equal(second.headers["x-frame-options"], "DENY", "viewer-response runs on cache hits");
+      // §13.2: the names the function set are written Example-Header-Name on HTTP/1.1 (HTTP/2 names are lower-case by protocol).
+      assert.ok(second.headerNames.includes(http === "1.1" ? "X-Frame-Options" : "x-frame-options"), second.headerNames.join(", "));
       assert.ok(Number(second.headers["x-served-at"]) > 0, "Date inside the function is the invocation's time");
       // The access log names each function run with its compute utilization (cloudfront.md §13.4).
       const logged = await waitForLine(s.lines, (l) => l.includes(`/another/route-h${http.replace(".", "")}`));
@@ -250,6 +253,57 @@ describe("e2e: CloudFront Functions through edgeparity up (cloudfront.md §13)",
     assert.equal(t.FunctionSummary.Name, "country-redirect");
     assert.equal(t.FunctionSummary.FunctionMetadata.Stage, "LIVE");
     assert.equal(t.FunctionSummary.FunctionMetadata.FunctionARN, "arn:aws:cloudfront::000000000000:function/country-redirect");
+
+    // The same TestFunction through the AWS CLI against the running stack: the same document,
+    // field for field (the utilization is measured anew, so only its form is compared).
+    const aws = await awsCli(() => `http://localhost:${s.ready.httpPort as number}`);
+    try {
+      const described = JSON.parse(await aws("cloudfront", "describe-function", "--name", "country-redirect", "--stage", "LIVE")) as { ETag: string };
+      const viaAws = JSON.parse(
+        await aws(
+          "cloudfront",
+          "test-function",
+          "--name",
+          "country-redirect",
+          "--if-match",
+          described.ETag,
+          "--stage",
+          "LIVE",
+          "--event-object",
+          `fileb://${event}`,
+        ),
+      ) as typeof out;
+      // Times are when each process compiled the function: compared by their form (the CLI's ISO 8601 with +00:00).
+      const time = (v: unknown) => (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/.test(String(v)) ? "cli-time" : String(v));
+      const shape = (o: typeof out) => {
+        const m = o.TestResult.FunctionSummary.FunctionMetadata;
+        return {
+          ...o.TestResult,
+          ComputeUtilization: typeof o.TestResult.ComputeUtilization,
+          FunctionSummary: {
+            ...o.TestResult.FunctionSummary,
+            FunctionMetadata: { ...m, CreatedTime: time(m.CreatedTime), LastModifiedTime: time(m.LastModifiedTime) },
+          },
+        };
+      };
+      assert.deepEqual(shape(out), shape(viaAws));
+      assert.deepEqual(Object.keys(out.TestResult), Object.keys(viaAws.TestResult));
+      assert.match(viaAws.TestResult.ComputeUtilization as string, /^\d{1,3}$/);
+    } finally {
+      await aws.cleanup();
+    }
+
+    // No --stage: DEVELOPMENT (TestFunction's default); an execution error is FunctionErrorMessage with an empty output.
+    const dev = await runCli(["function", "test", "runaway", "--event", event, "--config", join(work, "stack", "stack.yaml")]);
+    assert.equal(dev.code, 0, dev.stderr);
+    const d = (JSON.parse(dev.stdout) as typeof out).TestResult;
+    assert.equal(d.FunctionSummary.FunctionMetadata.Stage, "DEVELOPMENT");
+    assert.equal(d.FunctionOutput, "");
+    assert.match(
+      d.FunctionErrorMessage as string,
+      /^The CloudFront function associated with the CloudFront distribution is invalid or could not run\. InternalError: /,
+    );
+    assert.equal(d.ComputeUtilization, "100");
   });
 });
 

@@ -86,6 +86,15 @@ describe("e2e: edgeparity up --trace explains each decision (issue 15)", () => {
       assert.ok(!again.includes("s3 "), "a hit asks no origin");
     });
 
+    it(`trace: a CloudFront Function's run with its compute utilization and console line (cloudfront.md §13.4) — HTTP/${http}`, async () => {
+      const r = await send(new URL(`/fn/route-${http}`, base).href, http);
+      assert.equal(r.status, 200, r.body.toString());
+      const t = await traceOf(r);
+      has(t, "cloudfront function      viewer-request function trace-rewrite ran; compute utilization ", `console: rewriting /fn/route-${http}`);
+      assert.match(t, /compute utilization (100|[1-9]\d?)\n/);
+      has(t, "cloudfront origin        site-bucket: GET https://trace-site.s3.us-east-1.amazonaws.com/page-1.1.html");
+    });
+
     it(`trace: a private bucket's 403 says no policy grants cloudfront.amazonaws.com (s3.md §8) — HTTP/${http}`, async () => {
       const r = await send(new URL("/private/secret.txt", base).href, http);
       assert.equal(r.status, 403);

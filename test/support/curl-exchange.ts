@@ -15,6 +15,8 @@ export interface CurlResult {
   httpVersion: string;
   /** Lower-cased names; the last value of a repeated header. */
   headers: Record<string, string>;
+  /** The names as they came on the wire (HTTP/1.1 keeps their spelling), in order. */
+  headerNames: string[];
   body: Buffer;
   curlExit: number;
   stderr: string;
@@ -55,11 +57,14 @@ export async function curlExchange(r: CurlRequest): Promise<CurlResult> {
     // With 100-continue there are two header blocks; keep the final one.
     const blocks = headText.split(/\r\n\r\n/).filter((b) => b.trim() !== "");
     const headers: Record<string, string> = {};
+    const headerNames: string[] = [];
     for (const line of (blocks.at(-1) ?? "").split("\r\n").slice(1)) {
       const i = line.indexOf(":");
-      if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+      if (i <= 0) continue;
+      headerNames.push(line.slice(0, i).trim());
+      headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
     }
-    return { status: Number(status), httpVersion, headers, body: await readFile(out).catch(() => Buffer.alloc(0)), curlExit: code, stderr };
+    return { status: Number(status), httpVersion, headers, headerNames, body: await readFile(out).catch(() => Buffer.alloc(0)), curlExit: code, stderr };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

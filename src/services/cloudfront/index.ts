@@ -30,6 +30,7 @@ import { malformedRequest, originInvalidResponse } from "./errors.js";
 import { compileHostMatcher } from "./compile/host-matcher.js";
 import { gatewayRejection } from "./edge/gateway-rejection.js";
 import { DEFAULT_VIEWER, type ViewerLocation } from "./edge/viewer-location.js";
+import { FunctionMetrics } from "./functions/index.js";
 
 export { compileDistribution, type CompileInput } from "./compile/compile-distribution.js";
 export type { DistributionPlan, OriginEndpoint } from "./compile/plan.js";
@@ -74,10 +75,12 @@ export interface CloudFrontControl {
 export interface CloudFrontShared {
   readonly caches: Map<string, DistributionCache>;
   readonly clients: OriginClients;
+  /** CloudFront Functions' CloudWatch metrics (cloudfront.md §16.2): a function's series outlives its revisions. */
+  readonly functionMetrics: FunctionMetrics;
 }
 
 export function openCloudFrontShared(caPem: string): CloudFrontShared {
-  return { caches: new Map(), clients: new OriginClients(caPem) };
+  return { caches: new Map(), clients: new OriginClients(caPem), functionMetrics: new FunctionMetrics() };
 }
 
 /** What the gateway may ask of the running CloudFront service besides its exact-host routes. */
@@ -149,6 +152,7 @@ export function startCloudFront(plans: readonly DistributionPlan[], deps: CloudF
     httpsPort: deps.httpsPort,
     viewer: { ...DEFAULT_VIEWER, ...deps.viewer },
     ...(deps.lambda ? { lambda: deps.lambda } : {}),
+    functionMetrics: state.functionMetrics,
     originClient(origin, scheme) {
       let byScheme = clients.get(origin);
       if (!byScheme) clients.set(origin, (byScheme = {}));

@@ -73,6 +73,8 @@ export type CloudFrontLive = CloudFrontControl & {
   readonly plans: readonly DistributionPlan[];
   /** TestFunction on a function of the current revision (cloudfront.md §13.6). */
   testFunction(name: string, event: unknown, stage?: FunctionStage): TestResult;
+  /** A CloudFront Function's CloudWatch metrics so far, by name or ARN (cloudfront.md §16.2). */
+  functionMetrics(name: string): Record<string, number>;
   apply(plan: CloudFrontPlan): Promise<void>;
   close(): Promise<void>;
 };
@@ -238,6 +240,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
       },
       resolveHost: (host) => inner.resolveHost?.(host),
       testFunction: (name, event, stage = "DEVELOPMENT") => testFunctionInPlan(functions, name, event, stage, ctx.clock.now()),
+      functionMetrics: (name) => shared.functionMetrics.snapshot(name.replace(/^arn:aws:cloudfront::\d{12}:function\//, "")),
       invalidate: (d, paths, ref) => inner.invalidate(d, paths, ref),
       cacheView: (d) => inner.cacheView(d),
       invalidations: (d) => inner.invalidations(d),

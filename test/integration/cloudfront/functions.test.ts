@@ -4,6 +4,7 @@ import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
 import { importObject } from "../../../src/importers/index.js";
 import { startOrigin, type OriginServer } from "../../support/origin-server.js";
 import { ALL_METHODS, ALL_VIEWER_EXCEPT_HOST, CACHING_DISABLED, customOrigin } from "../../support/stacks.js";
+import { rawRequest } from "../../support/raw-http.js";
 import { send, VIEWER_VERSIONS } from "../../support/viewer.js";
 
 /**
@@ -67,6 +68,17 @@ const FUNCTIONS = {
     "function handler(event) { var h = event.request.headers['x-from-viewer-request']; event.response.headers['x-seen'] = { value: h ? h.value : 'none' }; return event.response; }",
   ),
   "select-unknown-origin": fn("2.0", "import cf from 'cloudfront';\nfunction handler(event) { cf.selectRequestOriginById('nope'); return event.request; }"),
+  // §14.4 tables: the header to add or change is named by the request's `h` query parameter.
+  "set-named-request-header": fn(
+    "1.0",
+    "function handler(event) { event.request.headers[event.request.querystring.h.value] = { value: 'x' }; return event.request; }",
+  ),
+  "set-named-response-header": fn(
+    "1.0",
+    "function handler(event) { event.response.headers[event.request.querystring.h.value] = { value: 'x' }; return event.response; }",
+  ),
+  "change-method": fn("1.0", "function handler(event) { event.request.method = 'DELETE'; return event.request; }"),
+  "rewrite-to-second": fn("1.0", "function handler(event) { event.request.uri = '/to-second/x'; return event.request; }"),
 };
 
 const VIEWER_REQUEST = [
@@ -86,8 +98,42 @@ const VIEWER_REQUEST = [
   "select-origin",
   "update-origin",
   "select-unknown-origin",
+  "set-named-request-header",
+  "change-method",
+  "rewrite-to-second",
 ];
-const VIEWER_RESPONSE = ["echo-response-event", "set-via-response", "body-v1-ignored", "body-base64", "body-bad-base64"];
+const VIEWER_RESPONSE = ["echo-response-event", "set-via-response", "body-v1-ignored", "body-base64", "body-bad-base64", "set-named-response-header"];
+
+/** §14.4 "disallowed headers", one name per family (X-Amz-Cf-* and X-Edge-* by a member each). */
+const DISALLOWED = [
+  "connection",
+  "expect",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "trailer",
+  "upgrade",
+  "x-accel-buffering",
+  "x-accel-charset",
+  "x-accel-limit-rate",
+  "x-accel-redirect",
+  "x-amz-cf-anything",
+  "x-amzn-auth",
+  "x-amzn-cf-billing",
+  "x-amzn-cf-id",
+  "x-amzn-cf-xff",
+  "x-amzn-errortype",
+  "x-amzn-fle-profile",
+  "x-amzn-header-count",
+  "x-amzn-header-order",
+  "x-amzn-lambda-integration-tag",
+  "x-amzn-requestid",
+  "x-cache",
+  "x-edge-anything",
+  "x-forwarded-proto",
+  "x-real-ip",
+];
 
 describe("CloudFront Functions in the edge (cloudfront.md §13)", () => {
   let stack: EdgeparityStack;
@@ -126,6 +172,8 @@ describe("CloudFront Functions in the edge (cloudfront.md §13)", () => {
               Items: [
                 ...VIEWER_REQUEST.map((n) => behavior(n, "viewer-request")),
                 ...VIEWER_RESPONSE.map((n) => behavior(n, "viewer-response")),
+                // No function: where rewrite-to-second's new URI would lead if the behaviour were matched again.
+                { PathPattern: "/to-second/*", TargetOriginId: "second", ViewerProtocolPolicy: "allow-all", CachePolicyId: CACHING_DISABLED },
                 {
                   ...behavior("both-request", "viewer-request"),
                   PathPattern: "/both/*",
@@ -159,7 +207,14 @@ describe("CloudFront Functions in the edge (cloudfront.md §13)", () => {
     it(`event: version, context, viewer.ip and the request with querystring, headers and cookies as { value, multiValue } maps (cloudfront.md §13.2) ${tag}`, async () => {
       const r = await send(stack, v, host, "/echo-request-event/a%20b?x=1&x=2&flag&y=%C3%A9", {
         method: "POST",
-        headers: { "x-multi": ["one", "two"], Cookie: "c1=v1; c1=v2; c2=w", "X-Mixed-Case": "kept", "x-amz-cf-id": "spoofed", "content-type": "text/plain" },
+        headers: {
+          "x-multi": ["one", "two"],
+          "x-list": "a, b",
+          Cookie: "c1=v1; c1=v2; c2=w",
+          "X-Mixed-Case": "kept",
+          "x-amz-cf-id": "spoofed",
+          "content-type": "text/plain",
+        },
         body: "payload",
       });
       assert.equal(r.status, 200, r.body.toString());
@@ -178,6 +233,7 @@ describe("CloudFront Functions in the edge (cloudfront.md §13)", () => {
       assert.deepEqual(e.request.querystring, { x: { value: "1", multiValue: [{ value: "1" }, { value: "2" }] }, flag: { value: "" }, y: { value: "%C3%A9" } });
       assert.deepEqual(e.request.headers["x-multi"], { value: "one", multiValue: [{ value: "one" }, { value: "two" }] });
       assert.deepEqual(e.request.headers["x-mixed-case"], { value: "kept" }, "header names are lower-case");
+      assert.deepEqual(e.request.headers["x-list"], { value: "a, b" }, "one header with a comma-joined value is not split (§13.2)");
       assert.equal((e.request.headers["host"] as { value: string }).value.split(":")[0], host);
       assert.equal(e.request.headers["cookie"], undefined, "Cookie is the cookies map, not a header");
       assert.equal(e.request.headers["x-amz-cf-id"], undefined, "X-Amz-Cf-* is not exposed (§14.4)");
@@ -281,6 +337,44 @@ describe("CloudFront Functions in the edge (cloudfront.md §13)", () => {
       assert.equal(r.body.toString(), "function says no");
     });
 
+    for (const name of ["content-length", "transfer-encoding", "via", ...DISALLOWED])
+      it(`restriction: viewer-request setting ${name} → 502, nothing sent to the origin (cloudfront.md §14.4) ${tag}`, async () => {
+        const before = origin.requests.length;
+        const r = await send(stack, v, host, `/set-named-request-header/p?h=${name}`);
+        assert.equal(r.status, 502, r.body.toString());
+        assert.match(r.body.toString(), /returned an invalid value\./);
+        assert.equal(origin.requests.length, before);
+      });
+
+    for (const name of ["warning", "via", ...DISALLOWED])
+      it(`restriction: viewer-response setting ${name} → 502 (cloudfront.md §14.4) ${tag}`, async () => {
+        const r = await send(stack, v, host, `/set-named-response-header/p?h=${name}`);
+        assert.equal(r.status, 502, r.body.toString());
+        assert.match(r.body.toString(), /returned an invalid value\./);
+      });
+
+    it(`restriction: other headers may be set in both events (cloudfront.md §14.4) ${tag}`, async () => {
+      const a = await send(stack, v, host, "/set-named-request-header/p?h=x-fine");
+      assert.equal(a.status, 200, a.body.toString());
+      assert.equal(last().headers["x-fine"], "x");
+      const b = await send(stack, v, host, "/set-named-response-header/p?h=x-fine");
+      assert.equal(b.status, 200, b.body.toString());
+      assert.equal(b.headers["x-fine"], "x");
+    });
+
+    it(`event: method is read-only — a changed method never reaches the origin (cloudfront.md §13.2) ${tag}`, async () => {
+      const before = origin.requests.length;
+      const r = await send(stack, v, host, "/change-method/p");
+      assert.equal(r.status, 502, r.body.toString());
+      assert.equal(origin.requests.length, before);
+    });
+
+    it(`event: a changed uri changes the object asked for, not the behaviour or origin (cloudfront.md §13.2) ${tag}`, async () => {
+      const r = await send(stack, v, host, "/rewrite-to-second/p");
+      assert.equal(r.status, 200, r.body.toString());
+      assert.equal(r.body.toString(), "origin saw /to-second/x", "the first origin (the matched behaviour's), not /to-second/*'s");
+    });
+
     it(`2.0 cloudfront module: selectRequestOriginById sends the request to another origin; updateRequestOrigin changes its path and custom headers (cloudfront.md §10.7) ${tag}`, async () => {
       const a = await send(stack, v, host, "/select-origin/p");
       assert.equal(a.body.toString(), "second saw /select-origin/p");
@@ -292,6 +386,25 @@ describe("CloudFront Functions in the edge (cloudfront.md §13)", () => {
     });
   }
 
+  it("output header casing: names a function set are written Example-Header-Name on HTTP/1.1, toward the origin and the viewer (cloudfront.md §13.2)", async () => {
+    const get = (path: string, extra = "") =>
+      rawRequest(stack.httpPort, `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nx-multi: one\r\nx-multi: two\r\n${extra}Connection: close\r\n\r\n`);
+    // viewer-request: the headers it added or changed reach the origin spelt Title-Case; the others as the edge writes them.
+    await get("/edit-request/p", "x-untouched: same\r\n");
+    const names = last().rawHeaders.filter((_, i) => i % 2 === 0);
+    assert.ok(names.includes("X-Added") && names.includes("X-Multi"), names.join(","));
+    assert.ok(names.includes("x-untouched"), names.join(","));
+    // A generated response: every name it returned.
+    const generated = await get("/echo-request-event/p");
+    assert.match(generated.raw, /\r\nContent-Type: application\/json\r\n/);
+    // viewer-response: the response it returned, its own additions included.
+    const both = await get("/both/p");
+    assert.match(both.raw, /\r\nX-Seen: added\r\n/);
+    assert.match(both.raw, /\r\nX-Origin: yes\r\n/);
+    // CloudFront's own headers are not the function's.
+    assert.match(both.raw, /\r\nx-cache: Miss from cloudfront\r\n/i);
+  });
+
   it("TestFunction: output, logs (10 KB cap), error message and the 1.0/2.0 module differences (cloudfront.md §13.1, §13.6)", async () => {
     const t = stack.testFunction("throws", { version: "1.0", context: { eventType: "viewer-request" }, request: {} });
     assert.equal(t.FunctionErrorMessage, "The CloudFront function associated with the CloudFront distribution is invalid or could not run. TypeError: boom");
@@ -300,12 +413,31 @@ describe("CloudFront Functions in the edge (cloudfront.md §13)", () => {
   });
 });
 
+const SEALED = [
+  "function handler(e) {",
+  "  var out = [];",
+  "  ['fs', 'http', 'https', 'net', 'tls', 'dns', 'dgram', 'child_process', 'worker_threads', 'vm', 'cloudfront'].forEach(function (m) {",
+  "    try { require(m); out.push(m + ' loads'); } catch (err) { out.push(err.message); }",
+  "  });",
+  "  console.log(out.join(', '));",
+  "  console.log([typeof fetch, typeof XMLHttpRequest, typeof WebSocket, typeof process, typeof setTimeout, typeof setInterval, typeof setImmediate, typeof queueMicrotask, typeof WebAssembly].join(' '));",
+  "  return e.request;",
+  "}",
+].join("\n");
+
 describe("CloudFront Functions: TestFunction on the runtimes' built-ins (cloudfront.md §13.1, §13.6)", () => {
   let stack: EdgeparityStack;
   before(async () => {
     stack = await startEdgeparity({
       config: {
         functions: {
+          // §13.1: no network, no file system, no timers, no process — in either runtime; 1.0 has no cloudfront module.
+          "v1-sealed": fn("1.0", SEALED),
+          "v2-sealed": fn("2.0", SEALED),
+          "v1-bytes": fn(
+            "1.0",
+            "function handler(e) { console.log('abc'.toBytes(), String('\\u0101'.toBytes()), 'é'.toBytes() === '\\xe9', 'aé'.toUTF8().fromBytes().length, 'aé'.toUTF8().toBytes(1).length, String('\u0101'.fromBytes()), String.bytesFrom('6869', 'hex'), String.bytesFrom('aGk=', 'base64'), String('\xff'.fromUTF8())); return e.request; }",
+          ),
           logs: fn("1.0", "function handler(event) { for (var i = 0; i < 100; i++) console.log('x'.repeat(200)); return event.request; }"),
           "v1-builtins": fn(
             "1.0",
@@ -340,6 +472,22 @@ describe("CloudFront Functions: TestFunction on the runtimes' built-ins (cloudfr
     assert.equal(bytes, 10_240);
     assert.equal(t.FunctionErrorMessage, "");
     assert.deepEqual(JSON.parse(t.FunctionOutput), { request: event.request });
+  });
+
+  it("no network, file system, timers or process in either runtime; only 2.0 has the cloudfront module (cloudfront.md §13.1)", () => {
+    const missing = (m: string) => `Cannot find module "${m}"`;
+    const nodeModules = ["fs", "http", "https", "net", "tls", "dns", "dgram", "child_process", "worker_threads", "vm"].map(missing);
+    const v1 = stack.testFunction("v1-sealed", event);
+    assert.equal(v1.FunctionErrorMessage, "");
+    assert.deepEqual(v1.FunctionExecutionLogs, [[...nodeModules, missing("cloudfront")].join(", "), Array(9).fill("undefined").join(" ")]);
+    const v2 = stack.testFunction("v2-sealed", event);
+    assert.deepEqual(v2.FunctionExecutionLogs, [[...nodeModules, "cloudfront loads"].join(", "), Array(9).fill("undefined").join(" ")]);
+  });
+
+  it("1.0: the byte-string methods toBytes, fromBytes, toUTF8, fromUTF8 and String.bytesFrom (null when a conversion cannot be made) (cloudfront.md §13.1)", () => {
+    const t = stack.testFunction("v1-bytes", event);
+    assert.equal(t.FunctionErrorMessage, "");
+    assert.deepEqual(t.FunctionExecutionLogs, ["abc null true 3 2 null hi hi null"]);
   });
 
   it("1.0: digest() without encoding is a byte string, byte-string methods exist, no buffer module", () => {
@@ -382,6 +530,29 @@ describe("CloudFront Functions: what CreateFunction and the distribution refuse 
     );
   });
 
+  it("config: one function per event type, and not a CloudFront Function and Lambda@Edge on the same viewer event (cloudfront.md §13.4 Combination)", () => {
+    const twice = base({ f: fn("1.0", ok), g: fn("1.0", ok) });
+    const dcb = twice.distributions.d.DefaultCacheBehavior as Record<string, unknown>;
+    dcb.FunctionAssociations = {
+      Items: [
+        { EventType: "viewer-request", FunctionARN: "f" },
+        { EventType: "viewer-request", FunctionARN: "g" },
+      ],
+    };
+    assert.throws(
+      () => importObject(twice, "(test)", process.cwd()),
+      /FunctionAssociations\.Items\[1\]\.EventType: InvalidArgument: more than one function is associated with the viewer-request event/,
+    );
+    const mixed = base({ f: fn("1.0", ok) });
+    (mixed.distributions.d.DefaultCacheBehavior as Record<string, unknown>).LambdaFunctionAssociations = {
+      Items: [{ EventType: "viewer-request", LambdaFunctionARN: "arn:aws:lambda:us-east-1:000000000000:function:edge:1" }],
+    };
+    assert.throws(
+      () => importObject(mixed, "(test)", process.cwd()),
+      /InvalidArgument: the viewer-request event has both a CloudFront function and a Lambda@Edge function/,
+    );
+  });
+
   it("config: a KeyValueStore association needs 2.0 and an existing store", () => {
     const kvs = { KeyValueStoreAssociations: { Items: [{ KeyValueStoreARN: "arn:aws:cloudfront::000000000000:key-value-store/routes" }] } };
     assert.throws(
@@ -406,6 +577,9 @@ describe("CloudFront Functions: what CreateFunction and the distribution refuse 
     ["1.0", "function handler(e) {\n  let x = 1;\n  return e.request;\n}", "let", "2:3"],
     ["1.0", "async function handler(e) { return e.request; }", "async", "1:1"],
     ["1.0", "function handler(e) { var f = function* () {}; return e.request; }", "*", "1:39"],
+    ["1.0", "var x = 1;\nimport cf from 'cloudfront';\nfunction handler(e) { return e.request; }", "import", "2:1"],
+    ["1.0", "function handler(e) { return eval('e.request'); }", "eval", "1:30"],
+    ["1.0", "function handler(e) { return new Function('return 1')(); }", "Function", "1:34"],
     ["2.0", "function handler(e) {\n  for (const k of []) {}\n  return e.request;\n}", "of", "2:16"],
     ["2.0", "function handler(e) { const [a] = [1]; return e.request; }", "[", "1:29"],
     ["2.0", "class A {}\nfunction handler(e) { return e.request; }", "class", "1:1"],

@@ -6,8 +6,9 @@ import { connect } from "node:net";
 import type { MemoryLog } from "../../../src/core/log.js";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
 import { curl, HTTP_VERSIONS } from "../../support/curl-matrix.js";
+import { rawRequest } from "../../support/raw-http.js";
 import { startOrigin, type OriginServer } from "../../support/origin-server.js";
-import { ALL_METHODS, CACHING_DISABLED, CACHING_OPTIMIZED, customOrigin } from "../../support/stacks.js";
+import { ALL_METHODS, ALL_VIEWER_EXCEPT_HOST, CACHING_DISABLED, CACHING_OPTIMIZED, customOrigin } from "../../support/stacks.js";
 
 /**
  * Lambda@Edge in-process (the real engine, the real Lambda runtime in worker threads), field by
@@ -64,9 +65,27 @@ function config(originUrl: string) {
             behavior("/switch/*", [{ EventType: "origin-request", fn: "nowhere" }]),
             behavior("/to-s3/*", [{ EventType: "origin-request", fn: "to-s3" }]),
             behavior("/body/*", [{ EventType: "origin-request", fn: "misbehave", IncludeBody: true }]),
+            behavior("/cb-error/*", [{ EventType: "viewer-request", fn: "callback-error" }]),
+            behavior("/oreq-gen/*", [
+              { EventType: "origin-request", fn: "echo" },
+              { EventType: "origin-response", fn: "add-headers" },
+            ]),
+            behavior("/vres-err/*", [{ EventType: "viewer-response", fn: "mark-viewer-response" }]),
+            behavior("/vres-https/*", [{ EventType: "viewer-response", fn: "mark-viewer-response" }], { ViewerProtocolPolicy: "redirect-to-https" }),
+            behavior(
+              "/spell/*",
+              [
+                { EventType: "viewer-request", fn: "spell-headers" },
+                { EventType: "viewer-response", fn: "spell-headers-response" },
+              ],
+              { OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST },
+            ),
+            behavior("/vreq-rhp/*", [{ EventType: "viewer-request", fn: "echo" }], { ResponseHeadersPolicyId: "Managed-SecurityHeadersPolicy" }),
           ],
         },
         DefaultCacheBehavior: { TargetOriginId: "origin", ViewerProtocolPolicy: "allow-all", CachePolicyId: CACHING_DISABLED },
+        // A 403 from the origin is answered with /errpage (default behaviour) as a 200 (§9.1).
+        CustomErrorResponses: { Items: [{ ErrorCode: 403, ResponsePagePath: "/errpage/403.html", ResponseCode: "200", ErrorCachingMinTTL: 0 }] },
       },
     },
     local: {
@@ -77,6 +96,11 @@ function config(originUrl: string) {
         "misbehave-origin": { handler: "misbehave.mjs" },
         nowhere: { handler: "switch-nowhere.mjs" },
         "to-s3": { handler: "switch-s3.mjs" },
+        "callback-error": { handler: "callback-error.mjs" },
+        "add-headers": { handler: "add-headers.mjs" },
+        "mark-viewer-response": { handler: "viewer-response.mjs" },
+        "spell-headers": { handler: "spell-headers.mjs" },
+        "spell-headers-response": { handler: "spell-headers.mjs" },
       },
     },
   };
@@ -88,7 +112,8 @@ describe("cloudfront: Lambda@Edge events, triggers and failures (cloudfront.md �
   before(async () => {
     origin = await startOrigin((req, res) => {
       const missing = req.url!.includes("missing");
-      res.writeHead(missing ? 404 : 200, { "content-type": "text/plain", "cache-control": "max-age=60", "x-origin": "yes" });
+      const forbidden = req.url!.includes("forbidden");
+      res.writeHead(missing ? 404 : forbidden ? 403 : 200, { "content-type": "text/plain", "cache-control": "max-age=60", "x-origin": "yes" });
       res.end(`origin ${req.url}`);
     });
     stack = await startEdgeparity({ config: config(origin.url), baseDir: FIXTURES });
@@ -176,6 +201,15 @@ describe("cloudfront: Lambda@Edge events, triggers and failures (cloudfront.md �
       assert.equal(asked(`/base${path}`), 1);
     });
 
+    it(`origin-response runs for the origin's 4xx too, and sees its status (§14.1) [${tag}]`, async () => {
+      const r = await get(`/ores/missing-${tag}`, v);
+      assert.equal(r.status, 404, r.body);
+      const cf = cfOf(r.body);
+      assert.equal(cf.config["eventType"], "origin-response");
+      assert.equal(cf.response!.status, "404");
+      assert.equal(cf.response!.statusDescription, "Not Found");
+    });
+
     it(`viewer-response event on the miss and on the hit; not run for an origin status ≥ 400 (§14.1) [${tag}]`, async () => {
       const path = `/vres/${tag}`;
       const miss = await get(path, v);
@@ -187,6 +221,44 @@ describe("cloudfront: Lambda@Edge events, triggers and failures (cloudfront.md �
       const missing = await get(`/vres/missing-${tag}`, v);
       assert.equal(missing.status, 404);
       assert.equal(missing.body, `origin /base/vres/missing-${tag}`, "the origin's 404 as it came");
+    });
+
+    it(`a viewer-request function's generated answer carries the behaviour's response headers policy (§6.1, §14.3) [${tag}]`, async () => {
+      const r = await get(`/vreq-rhp/${tag}`, v);
+      assert.equal(r.status, 200, r.body);
+      assert.equal(r.headers["x-cache"], "LambdaGeneratedResponse from cloudfront");
+      assert.equal(r.headers["x-frame-options"], "SAMEORIGIN");
+      assert.equal(r.headers["strict-transport-security"], "max-age=31536000");
+      assert.equal(r.headers["x-content-type-options"], "nosniff");
+    });
+
+    it(`origin-response is not run for an answer the origin-request function generated (§14.1) [${tag}]`, async () => {
+      const r = await get(`/oreq-gen/${tag}`, v);
+      assert.equal(r.status, 200, r.body);
+      assert.equal(r.headers["x-cache"], "LambdaGeneratedResponse from cloudfront");
+      assert.equal(cfOf(r.body).config["eventType"], "origin-request");
+      assert.equal(r.headers["x-origin-response-count"], undefined, "add-headers (origin-response) did not run");
+      assert.equal(r.headers["strict-transport-security"], undefined);
+    });
+
+    it(`viewer-response is not run when a custom error page answers (origin 403 → /errpage as 200) (§14.1, §9.1) [${tag}]`, async () => {
+      const r = await get(`/vres-err/forbidden-${tag}`, v);
+      assert.equal(r.status, 200, r.body);
+      assert.equal(r.body, "origin /base/errpage/403.html", "the custom error page");
+      assert.equal(r.headers["x-viewer-response"], undefined);
+      const ok = await get(`/vres-err/fine-${tag}`, v);
+      assert.equal(ok.headers["x-viewer-response"], "viewer-response", "it does run on the behaviour's ordinary answers");
+    });
+
+    it(`callback(error) is an execution error → 503 (§14.6) [${tag}]`, async () => {
+      const r = await get(`/cb-error/${tag}`, v);
+      assert.equal(r.status, 503, r.body);
+      assert.equal(r.headers["x-cache"], "Error from cloudfront");
+      assert.ok(
+        r.body.includes("The Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions."),
+        r.body,
+      );
+      assert.equal(asked(`/base/cb-error/${tag}`), 0);
     });
 
     const page = (status: number, text: string) => (r: Awaited<ReturnType<typeof get>>) => {
@@ -234,6 +306,32 @@ describe("cloudfront: Lambda@Edge events, triggers and failures (cloudfront.md �
     });
   }
 
+  it("viewer-response is not run for CloudFront's HTTP→HTTPS redirect (§14.1, §3.1)", async () => {
+    const d = stack.distributions.app!;
+    const r = await curl(`${d.httpUrl}vres-https/x`, "--http1.1", { caPath: stack.caPath });
+    assert.equal(r.status, 301, r.body);
+    assert.match(String(r.headers["location"]), /^https:\/\//);
+    assert.equal(r.headers["x-viewer-response"], undefined);
+    const secure = await get("/vres-https/x", "--http1.1");
+    assert.equal(secure.headers["x-viewer-response"], "viewer-response");
+  });
+
+  it("header names on HTTP/1.1 are written as each entry's key says, Title-Case without one, toward the origin and the viewer (§14.2)", async () => {
+    const d = stack.distributions.app!;
+    const r = await rawRequest(
+      stack.httpPort,
+      `GET /spell/x HTTP/1.1\r\nHost: ${d.domain}\r\nX-Viewer-Spelling: v\r\nConnection: close\r\n\r\n`,
+      // Two functions start their workers on this first request; the answer ends the connection anyway.
+      15_000,
+    );
+    assert.equal(r.status, 200, r.raw);
+    const got = origin.requests.find((q) => q.url === "/base/spell/x")!;
+    const names = got.rawHeaders.filter((_, i) => i % 2 === 0);
+    for (const n of ["X-Added-No-Key", "x-ADDED-keyed", "X-Viewer-Spelling"]) assert.ok(names.includes(n), `${n} in ${names.join(",")}`);
+    assert.match(r.raw, /\r\nX-Added-No-Key: 1\r\n/);
+    assert.match(r.raw, /\r\nx-ADDED-keyed: 2\r\n/);
+  });
+
   it("a function busy on the CPU runs in its worker thread: other requests are answered meanwhile (issue 10: never on the edge's event loop)", async () => {
     const busy = get("/bad-vreq/spin", "--http1.1");
     await new Promise((r) => setTimeout(r, 300));
@@ -261,7 +359,7 @@ describe("cloudfront: Lambda@Edge events, triggers and failures (cloudfront.md �
     assert.equal(after.status, 200);
   });
 
-  it("load: an unversioned ARN, $LATEST, environment variables, a Timeout over 5 s on a viewer trigger, an unbound function are refused (§14.1, §14.5)", async () => {
+  it("load: an unversioned ARN, $LATEST, environment variables, a Timeout over 5 s on a viewer trigger or over 30 s on an origin trigger, an unbound function are refused (§14.1, §14.5)", async () => {
     const refuse = async (edit: (c: ReturnType<typeof config>) => void, text: string) => {
       const c = config(origin.url);
       edit(c);
@@ -283,6 +381,10 @@ describe("cloudfront: Lambda@Edge events, triggers and failures (cloudfront.md �
     await refuse(
       (c) => void ((c.local.functions.misbehave as Record<string, unknown>)["Timeout"] = 6),
       "The function timeout is larger than the maximum allowed for functions that are triggered by a CloudFront event: 6 Max allowed: 5",
+    );
+    await refuse(
+      (c) => void ((c.local.functions.nowhere as Record<string, unknown>)["Timeout"] = 31),
+      "The function timeout is larger than the maximum allowed for functions that are triggered by a CloudFront event: 31 Max allowed: 30",
     );
     await refuse((c) => void delete (c.local.functions as Record<string, unknown>)["nowhere"], "local.functions.nowhere.handler: Lambda@Edge function nowhere");
   });

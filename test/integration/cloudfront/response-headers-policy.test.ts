@@ -58,6 +58,13 @@ describe("response headers policies through the gateway (cloudfront.md §6)", ()
     });
     stack = await startEdgeparity({
       config: {
+        functions: {
+          "fn-redirect": {
+            FunctionConfig: { Runtime: "cloudfront-js-1.0" },
+            FunctionCode: "function handler(e) { return { statusCode: 302, statusDescription: 'Found', headers: { location: { value: '/elsewhere' } } }; }",
+          },
+          "fn-throws": { FunctionConfig: { Runtime: "cloudfront-js-1.0" }, FunctionCode: "function handler(e) { throw new Error('x'); }" },
+        },
         responseHeadersPolicies: {
           "api-cors": {
             Name: "api-cors",
@@ -81,6 +88,14 @@ describe("response headers policies through the gateway (cloudfront.md §6)", ()
             CacheBehaviors: {
               Items: [
                 behavior("/api/*", { ResponseHeadersPolicyId: "api-cors" }),
+                behavior("/fn-gen/*", {
+                  ResponseHeadersPolicyId: "api-cors",
+                  FunctionAssociations: list({ EventType: "viewer-request", FunctionARN: "fn-redirect" }),
+                }),
+                behavior("/fn-fail/*", {
+                  ResponseHeadersPolicyId: "api-cors",
+                  FunctionAssociations: list({ EventType: "viewer-request", FunctionARN: "fn-throws" }),
+                }),
                 behavior("/static/*", { CachePolicyId: CACHING_OPTIMIZED, ResponseHeadersPolicyId: "Managed-SecurityHeadersPolicy" }),
                 behavior("/readonly/*", { AllowedMethods: list("GET", "HEAD"), ResponseHeadersPolicyId: "5cc3b908-e619-4b99-88e5-2cf7f45965bd" }),
               ],
@@ -182,6 +197,22 @@ describe("response headers policies through the gateway (cloudfront.md §6)", ()
       assert.equal(r.headers["access-control-allow-origin"], "*");
       assert.equal(r.headers["access-control-allow-methods"], "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
       assert.equal(origin.requests.length, 0);
+    });
+
+    it(`HTTP/${v}: a CloudFront Function's generated answer and its 503 carry the policy (§6.1 [obs])`, async () => {
+      const gen = await send(stack, v, host(), "/fn-gen/x", { headers: { origin: APP } });
+      assert.equal(gen.status, 302);
+      assert.equal(gen.headers["x-cache"], "FunctionGeneratedResponse from cloudfront");
+      assert.equal(gen.headers["location"], "/elsewhere");
+      const failed = await send(stack, v, host(), "/fn-fail/x", { headers: { origin: APP } });
+      assert.equal(failed.status, 503);
+      for (const r of [gen, failed]) {
+        assert.equal(r.headers["x-platform-team"], "platform");
+        assert.equal(r.headers["access-control-allow-origin"], APP);
+        assert.equal(r.headers["access-control-allow-credentials"], "true");
+        assert.match(String(r.headers["server-timing"]), /cdn-rid;desc="/);
+      }
+      assert.equal(origin.requests.length, 0, "neither reached the origin");
     });
 
     it(`HTTP/${v}: a behaviour without a policy adds none of its headers (§6)`, async () => {

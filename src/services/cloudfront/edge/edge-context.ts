@@ -17,6 +17,8 @@ export interface OriginRequestOverride {
   uri: string;
   query: string;
   headers: Record<string, string | string[]>;
+  /** HTTP/1.1 spelling of the names (the function's `key`s, cloudfront.md §14.2). */
+  headerNames?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -39,6 +41,8 @@ export class EdgeContext {
   readonly startedAt: number;
   /** An origin a viewer-request function chose or changed (cloudfront.md §10.7); the behaviour's otherwise. */
   originOverride: OriginPlan | undefined = undefined;
+  /** HTTP/1.1 spelling of request headers a viewer-request function set (CloudFront Functions §13.2, Lambda@Edge `key`s §14.2), for the origin request. */
+  originHeaderNames: ReadonlyMap<string, string> | undefined = undefined;
   /** Edge functions run for this request, with their compute utilization (for the trace). */
   readonly functionRuns: FunctionRun[] = [];
   /** The request's trace id (core/trace.ts): its request id, or the X-Amz-Cf-Id of a distribution in front of this one. */

@@ -3,6 +3,7 @@ import type { Ids } from "../../../core/ids.js";
 import type { Log } from "../../../core/log.js";
 import type { LambdaRuntime } from "../../lambda/index.js";
 import type { DistributionCache } from "../cache/index.js";
+import type { FunctionMetrics } from "../functions/function-metrics.js";
 import type { OriginPlan } from "../compile/plan.js";
 import type { ViewerLocation } from "./viewer-location.js";
 import type { OriginClient } from "./stages/60-origin-fetch/origin-client.js";
@@ -21,4 +22,6 @@ export interface EdgeRuntime {
   viewer: ViewerLocation;
   /** Where Lambda@Edge functions run (the shared Lambda runtime, worker threads); absent when no behaviour associates one. */
   lambda?: LambdaRuntime;
+  /** CloudFront Functions' CloudWatch metrics, by function name (cloudfront.md §16.2); they outlive revisions. */
+  functionMetrics: FunctionMetrics;
 }

@@ -12,6 +12,8 @@ export {
 } from "./key-value-store.js";
 export { runViewerRequestFunction, runViewerResponseFunction } from "./run-function.js";
 export type { FunctionRun } from "./function-run.js";
+export { FunctionMetrics } from "./function-metrics.js";
+export { reportFunctionRuns } from "./report-function-run.js";
 export { testCloudFrontFunction, type TestResult } from "./test-function.js";
 export { isDisallowedHeader, READ_ONLY_HEADERS } from "./header-rules.js";
 export {

@@ -1,3 +1,4 @@
+import { titleCaseHeaderName } from "../../../core/http/header-name-case.js";
 import { isDisallowedHeader } from "./disallowed-headers.js";
 import { BAD_HEADER_ENTRY, BAD_HEADER_NAME, ValidationFailure } from "./validation-failure.js";
 
@@ -50,10 +51,8 @@ export function casingOf(raw: readonly string[]): Map<string, string> {
   return m;
 }
 
-/** `x-forwarded-for` → `X-Forwarded-For`. */
-export function titleCase(name: string): string {
-  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
-}
+/** `x-forwarded-for` → `X-Forwarded-For` (core/http/header-name-case.ts). */
+export const titleCase = titleCaseHeaderName;
 
 /** Checks a function's headers object (§14.2 shape) and returns it typed; a breach is a 502. */
 export function parseCfHeaders(v: unknown): CfHeaders {
@@ -83,6 +82,19 @@ export function nodeHeadersFromCf(cf: CfHeaders): NodeHeaders {
     if (values.length === 0) continue;
     if (values.length === 1) out[name] = values[0]!;
     else out[name] = name === "set-cookie" ? values : values.join(name === "cookie" ? "; " : ", ");
+  }
+  return out;
+}
+
+/**
+ * How CloudFront spells each name on HTTP/1.1 (cloudfront.md §14.2): the entry's `key`, or the
+ * name in Title-Case when the function gave none. Only names spelt otherwise than lower-case.
+ */
+export function wireNamesOfCf(cf: CfHeaders): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const name in cf) {
+    const key = cf[name]![0]?.key ?? titleCaseHeaderName(name);
+    if (key !== name) out.set(name, key);
   }
   return out;
 }

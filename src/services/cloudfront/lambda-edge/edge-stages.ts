@@ -6,7 +6,7 @@ import { CONTINUE, RESPOND, type ResponseStage, type Stage, type StageResult } f
 import { originDnsError } from "../errors.js";
 import type { EdgeResponse } from "../response/edge-response.js";
 import { buildConfig, originRequest, responseOf, toEvent, viewerRequest } from "./build-event.js";
-import { nodeHeadersFromCf, type NodeHeaders } from "./cf-headers.js";
+import { nodeHeadersFromCf, wireNamesOfCf, type NodeHeaders } from "./cf-headers.js";
 import type { CfRequest } from "./event-shape.js";
 import { isDisallowedHeader } from "./disallowed-headers.js";
 import { invalid, invokeEdgeFunction, validationMessage } from "./invoke-edge-function.js";
@@ -61,6 +61,8 @@ async function runViewerRequest(ctx: EdgeContext, a: LambdaEdgeAssociation): Pro
     delete headers["transfer-encoding"];
   }
   replaceViewerHeaders(ctx.req, headers);
+  // §14.2: toward the origin each name is written as its `key` says (Title-Case without one).
+  ctx.originHeaderNames = wireNamesOfCf(r.headers);
   return CONTINUE;
 }
 
@@ -96,7 +98,7 @@ async function runOriginRequest(ctx: EdgeContext, a: LambdaEdgeAssociation): Pro
     headers["content-length"] = String(r.body.length);
     delete headers["transfer-encoding"];
   }
-  ctx.originRequest = { origin, isSwitched: origin !== bound.origin, uri: r.uri, query: r.querystring, headers };
+  ctx.originRequest = { origin, isSwitched: origin !== bound.origin, uri: r.uri, query: r.querystring, headers, headerNames: wireNamesOfCf(r.headers) };
   return CONTINUE;
 }
 
@@ -185,6 +187,9 @@ async function responseOutcome(
     delete headers["transfer-encoding"];
   }
   const out: EdgeResponse = { ...r, status: parsed.status, headers, body };
+  // §14.2 `key` spelling on HTTP/1.1 for what goes straight to the viewer (a cached origin-response result keeps lower-case names).
+  if (a.eventType === "viewer-response") out.headerNames = wireNamesOfCf(parsed.headers);
+  else delete out.headerNames;
   if (parsed.statusDescription !== undefined) out.statusMessage = parsed.statusDescription;
   else if (parsed.status !== r.status) delete out.statusMessage;
   // X-Cache follows the status an origin-response function set (Error from cloudfront for ≥ 400).

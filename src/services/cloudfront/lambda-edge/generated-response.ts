@@ -1,6 +1,6 @@
 import type { LambdaEdgeEventType } from "../compile/plan.js";
 import type { EdgeResponse } from "../response/edge-response.js";
-import { headerBytes, nodeHeadersFromCf, parseCfHeaders, type CfHeaders } from "./cf-headers.js";
+import { headerBytes, nodeHeadersFromCf, parseCfHeaders, wireNamesOfCf, type CfHeaders } from "./cf-headers.js";
 import { checkHeaderRules } from "./header-rules.js";
 import { limitsOf } from "./limits.js";
 import { decodeBody } from "./parse-body.js";
@@ -39,6 +39,9 @@ export function parseGeneratedResponse(eventType: LambdaEdgeEventType, result: R
     bypassCustomErrors: eventType === "viewer-request",
   };
   if (description) r.statusMessage = description;
+  // Its names as the function spelt them (`key`, else Title-Case) on HTTP/1.1; an origin-request
+  // answer is cached, and cached objects keep lower-case names, so only a viewer-request one.
+  if (eventType === "viewer-request") r.headerNames = wireNamesOfCf(cf);
   return r;
 }
 

@@ -23,6 +23,11 @@ export interface EdgeResponse {
   originEtag?: string;
   /** Custom error responses do not apply (function-generated responses, redirects). */
   bypassCustomErrors?: boolean;
+  /**
+   * HTTP/1.1 spelling of names a CloudFront Function set (cloudfront.md §13.2 "header casing on
+   * output": `example-header-name` → `Example-Header-Name`), applied when the response is written.
+   */
+  headerNames?: ReadonlyMap<string, string>;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { withWireNames } from "../../../../../core/http/header-name-case.js";
 import { isTraced, publishTrace } from "../../../../../core/trace.js";
 import { originConnectError, originInvalidResponse, originReadTimeout } from "../../../errors.js";
 import type { EdgeContext } from "../../edge-context.js";
@@ -57,13 +58,15 @@ async function fetchFrom(ctx: EdgeContext, origin: OriginPlan): Promise<EdgeResp
   const traced = isTraced("attempt");
   const sent = traced ? performance.now() : 0;
   if (isTraced("origin")) traceOrigin(ctx, origin, scheme, path);
+  // Headers an edge function set are spelt as CloudFront writes them on HTTP/1.1 (cloudfront.md §13.2, §14.2).
+  const wireNames = ctx.isErrorPageFetch ? undefined : chosen ? chosen.headerNames : ctx.originHeaderNames;
   try {
     ctx.originSentAt = performance.now();
     const reply = await client.request(
       {
         method: m,
         path,
-        headers: originHeaders,
+        headers: wireNames !== undefined ? withWireNames(originHeaders, wireNames) : originHeaders,
         body: upload ? upload.body : null,
         idempotent: m === "GET" || m === "HEAD" || m === "OPTIONS",
       },

@@ -146,6 +146,33 @@ describe("response headers policy: security, custom and remove headers (cloudfro
     assert.equal(run(security(true), { res })["x-frame-options"], "DENY");
   });
 
+  it("rhp security: each of the six headers has its own Override — only the one set to true replaces the origin's (§6.3)", () => {
+    const origin = {
+      "content-security-policy": "origin-csp",
+      "x-content-type-options": "origin-xcto",
+      "x-frame-options": "origin-xfo",
+      "referrer-policy": "origin-rp",
+      "strict-transport-security": "origin-hsts",
+      "x-xss-protection": "origin-xss",
+    };
+    const ours = run(security(false));
+    const fields = [
+      ["ContentSecurityPolicy", "content-security-policy"],
+      ["ContentTypeOptions", "x-content-type-options"],
+      ["FrameOptions", "x-frame-options"],
+      ["ReferrerPolicy", "referrer-policy"],
+      ["StrictTransportSecurity", "strict-transport-security"],
+      ["XSSProtection", "x-xss-protection"],
+    ] as const;
+    for (const [field, header] of fields) {
+      const cfg = security(false);
+      const sh = cfg.SecurityHeadersConfig as Record<string, { Override: boolean }>;
+      sh[field] = { ...sh[field]!, Override: true };
+      const h = run(cfg, { res: origin });
+      for (const [, other] of fields) assert.equal(h[other], other === header ? ours[other] : origin[other], `${field} Override true: ${other}`);
+    }
+  });
+
   it("rhp security: X-XSS-Protection 0, 1 and 1; mode=block (§6.3)", () => {
     const xss = (x: object) => run({ Name: "x", SecurityHeadersConfig: { XSSProtection: { Override: true, ...x } as never } })["x-xss-protection"];
     assert.equal(xss({ Protection: false }), "0");

@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { pipeline, Transform, type Readable } from "node:stream";
 import { discardBody } from "../../../../../core/http/discard-body.js";
+import { withWireNames } from "../../../../../core/http/header-name-case.js";
 import { pumpBody } from "../../../../../core/http/pump-body.js";
 import type { EdgeContext } from "../../edge-context.js";
 import { closeUnfinishedStream, drainUpload, needsUploadDrain } from "./end-after-upload.js";
@@ -30,7 +31,8 @@ function send(ctx: EdgeContext, isEndGated: boolean): void {
   if (r.status === 204 || r.status < 200) delete headers["content-length"];
   if (r.closeConnection && ctx.req.httpVersionMajor < 2) res.shouldKeepAlive = false;
   try {
-    res.writeHead(r.status, headers);
+    // Names an edge function set keep the spelling CloudFront writes on HTTP/1.1 (cloudfront.md §13.2).
+    res.writeHead(r.status, r.headerNames !== undefined && ctx.req.httpVersionMajor < 2 ? withWireNames(headers, r.headerNames) : headers);
   } catch (e) {
     // An origin header Node refuses to write (invalid characters) is a malformed origin response.
     ctx.runtime.log.warn(`distribution ${ctx.plan.id}: origin response header rejected: ${(e as Error).message}`);
