@@ -2,8 +2,9 @@ import { queryBoolean, queryRequired, queryString, QueryApiError, type QueryOper
 import type { QueryParams } from "../../../core/query-protocol.js";
 import { deleteConflict, limitExceeded, noSuchPolicy, noSuchPolicyVersion, policyExists } from "./errors.js";
 import type { IamDeps } from "./iam-state.js";
-import { policyArnParam, descriptionParam, mergeTags, page, pathParam, pathPrefixParam, policyNameParam, tagKeysParam, tagsParam } from "./params.js";
+import { policyArnParam, descriptionParam, page, pathParam, pathPrefixParam, policyNameParam, tagsParam } from "./params.js";
 import { policyDocumentParam } from "./policy-document.js";
+import { tagOperations } from "./tags.js";
 import { AWS_MANAGED_POLICY, findPolicyByArn, policyArn, uniqueId, type IamRecords, type PolicyRecord } from "./records.js";
 import { attachmentCount, policyShape, policyVersionShape } from "./shapes.js";
 
@@ -143,28 +144,7 @@ export function policyOperations(d: IamDeps): Record<string, QueryOperation> {
       });
       return undefined;
     },
-    async TagPolicy(p) {
-      const arn = policyArnParam(p);
-      const tags = tagsParam(p);
-      await d.change((r) => {
-        const policy = findPolicy(r, arn);
-        policy.Tags = mergeTags(policy.Tags, tags);
-      });
-      return undefined;
-    },
-    async UntagPolicy(p) {
-      const arn = policyArnParam(p);
-      const keys = tagKeysParam(p);
-      await d.change((r) => {
-        const policy = findPolicy(r, arn);
-        policy.Tags = policy.Tags.filter((t) => !keys.includes(t.Key));
-      });
-      return undefined;
-    },
-    ListPolicyTags(p) {
-      const { items, ...more } = page(findPolicy(d.read(), policyArnParam(p)).Tags, p);
-      return { Tags: items, ...more };
-    },
+    ...tagOperations(d, "Policy", (p) => policyArnParam(p), findPolicy),
   };
 }
 

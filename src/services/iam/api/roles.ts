@@ -2,8 +2,9 @@ import { queryInteger, queryString, type QueryOperation } from "../../../core/qu
 import type { QueryParams } from "../../../core/query-protocol.js";
 import { deleteConflict, noSuchRole, roleExists } from "./errors.js";
 import type { IamDeps } from "./iam-state.js";
-import { descriptionParam, mergeTags, page, pathParam, pathPrefixParam, roleNameParam, tagKeysParam, tagsParam } from "./params.js";
+import { descriptionParam, page, pathParam, pathPrefixParam, roleNameParam, tagsParam } from "./params.js";
 import { policyDocumentParam } from "./policy-document.js";
+import { tagOperations } from "./tags.js";
 import { uniqueId, type IamRecords, type RoleRecord } from "./records.js";
 import { roleShape } from "./shapes.js";
 
@@ -103,28 +104,7 @@ export function roleOperations(d: IamDeps): Record<string, QueryOperation> {
       findRole(d.read(), roleNameParam(p));
       return { InstanceProfiles: [], IsTruncated: false };
     },
-    async TagRole(p) {
-      const name = roleNameParam(p);
-      const tags = tagsParam(p);
-      await d.change((r) => {
-        const role = findRole(r, name);
-        role.Tags = mergeTags(role.Tags, tags);
-      });
-      return undefined;
-    },
-    async UntagRole(p) {
-      const name = roleNameParam(p);
-      const keys = tagKeysParam(p);
-      await d.change((r) => {
-        const role = findRole(r, name);
-        role.Tags = role.Tags.filter((t) => !keys.includes(t.Key));
-      });
-      return undefined;
-    },
-    ListRoleTags(p) {
-      const { items, ...more } = page(findRole(d.read(), roleNameParam(p)).Tags, p);
-      return { Tags: items, ...more };
-    },
+    ...tagOperations(d, "Role", (p) => roleNameParam(p), findRole),
   };
 }
 
