@@ -42,6 +42,8 @@ if (!values["no-build"] && !values.cli) {
     stdio: "inherit",
   });
   if (b.status !== 0) throw new Error("build failed");
+  // `npm run build`'s second step: the CLI as users get it, one bundle (scripts/bundle.mjs).
+  if (spawnSync(process.execPath, [join(ROOT, "scripts", "bundle.mjs")], { stdio: "inherit" }).status !== 0) throw new Error("bundle failed");
 }
 const HAS_TASKSET = existsSync("/usr/bin/taskset");
 /** Server on CPU 0, load generator on CPU 1 (or unpinned without taskset). */

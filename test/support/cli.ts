@@ -8,8 +8,10 @@ export const CLI = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.ur
  * `EDGEPARITY_TEST_CLI=dist/cli/main.js` runs these tests against a built CLI (the bundle) instead
  * of the sources through tsx.
  */
-const BUILT_CLI = process.env.EDGEPARITY_TEST_CLI ? resolve(process.env.EDGEPARITY_TEST_CLI) : undefined;
-const cliArgs = (nodeArgs: string[] = []) => (BUILT_CLI ? [...nodeArgs, BUILT_CLI] : ["--import", "tsx", ...nodeArgs, CLI]);
+const cliArgs = (nodeArgs: string[] = []) => {
+  const built = process.env.EDGEPARITY_TEST_CLI;
+  return built ? [...nodeArgs, resolve(built)] : ["--import", "tsx", ...nodeArgs, CLI];
+};
 
 /** Runs the real CLI (through tsx) to completion; `env` adds to (or, with undefined, removes from) the environment. */
 export function runCli(args: string[], cwd?: string, env?: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> {
