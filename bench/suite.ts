@@ -6,7 +6,7 @@
 // its order round by round, and each ratio is printed as min / median / max over the rounds.
 // Bounded: about (rounds × 20 + 4) × seconds + ~40 s of set-up and cold starts (≈ 4 min by default).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,6 +42,8 @@ if (!values["no-build"] && !values.cli) {
     stdio: "inherit",
   });
   if (b.status !== 0) throw new Error("build failed");
+  // `npm run build`'s second step: the CLI as users get it, one bundle (scripts/bundle.mjs).
+  if (spawnSync(process.execPath, [join(ROOT, "scripts", "bundle.mjs")], { stdio: "inherit" }).status !== 0) throw new Error("bundle failed");
 }
 const HAS_TASKSET = existsSync("/usr/bin/taskset");
 /** Server on CPU 0, load generator on CPU 1 (or unpinned without taskset). */
@@ -255,6 +257,13 @@ writeFileSync(putScript, `wrk.method = "PUT"\nwrk.body = string.rep("x", 1048576
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 const coldStarts: Record<string, number[]> = { "new CA + fresh state dir": [], "fresh state dir": [], "reused state dir": [] };
 const idleRss: number[] = [];
+/**
+ * CPU time the process (all its threads) used up to the first 200, from /proc/<pid>/task/<tid>/schedstat
+ * (ns on the CPU): on a shared machine wall time mostly measures the wait for a core, this does not.
+ */
+const coldCpu: Record<string, number[]> = Object.fromEntries(Object.keys(coldStarts).map((k) => [k, []]));
+const cpuMs = (pid: number) =>
+  readdirSync(`/proc/${pid}/task`).reduce((sum, tid) => sum + Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]) / 1e6, 0);
 const userCa = join(dir, "ca-user");
 async function coldStart(kind: keyof typeof coldStarts, round: number): Promise<void> {
   const stateDir = kind === "reused state dir" ? join(dir, "state-reused") : join(dir, `state-${kind.length}-${round}`);
@@ -262,6 +271,7 @@ async function coldStart(kind: keyof typeof coldStarts, round: number): Promise<
   const { proc, ready, spawnedAt } = await startEdgeparity(stateDir, caDir);
   const r = await get(`http://127.0.0.1:${ready.httpPort}/1k`, ready.distributions.hit!.domain);
   coldStarts[kind]!.push(performance.now() - spawnedAt);
+  coldCpu[kind]!.push(cpuMs(proc.pid!));
   if (r.status !== 200) throw new Error(`cold start: first request answered ${r.status}`);
   if (kind === "reused state dir") {
     await new Promise((res) => setTimeout(res, 1000));
@@ -466,7 +476,9 @@ for (const row of rows) {
 }
 if (!ONLY || ONLY.has("cold")) {
   for (const [k, xs] of Object.entries(coldStarts))
-    console.log(`| cold start, spawn → first 200 (${k}) | ${fmt(xs, 0, " ms")} | ${k.startsWith("reused") ? "≤ 100 ms" : "≤ 150 ms"} |`);
+    console.log(
+      `| cold start, spawn → first 200 (${k}) | ${fmt(xs, 0, " ms")} (CPU ${fmt(coldCpu[k]!, 0, " ms")}) | ${k.startsWith("reused") ? "≤ 100 ms" : "≤ 150 ms"} |`,
+    );
   console.log(`| idle RSS after start (bare node:http ${bareRss[0]?.toFixed(0)} MB) | ${fmt(idleRss, 0, " MB")} | ≤ 60 MB |`);
 }
 // The children's pipes keep the event loop alive; the exit handler kills them and removes the temp dir.

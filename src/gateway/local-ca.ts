@@ -1,7 +1,8 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, X509Certificate } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, generateKeyPair, randomBytes, X509Certificate } from "node:crypto";
 import { link, mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { createSecureContext, type SecureContext } from "node:tls";
 import type forgeModule from "node-forge";
 import { systemClock, type Clock } from "../core/clock.js";
@@ -80,10 +81,11 @@ export async function openLocalCa(o: LocalCaOptions): Promise<LocalCa> {
   const clock = o.clock ?? systemClock;
   const dir = o.dir;
   await mkdir(join(dir, "hosts"), { recursive: true, mode: 0o700 });
-  const ca = await readOrCreateCa(dir, new Date(clock.now()));
+  // A new CA folder makes two RSA keys: side by side on the thread pool, not one after the other on
+  // the event loop (issue 14: cold start with a new CA).
+  const [ca, keyPem] = await Promise.all([readOrCreateCa(dir, new Date(clock.now())), createOnce(join(dir, "leaf-key.pem"), rsaKeyPem)]);
   const caPath = join(dir, "ca.pem");
   await writeIfDifferent(caPath, ca.certPem, 0o644);
-  const keyPem = await createOnce(join(dir, "leaf-key.pem"), () => rsaKeyPem());
   const leafKey = createPrivateKey(keyPem);
   const spkiHash = createHash("sha256")
     .update(createPublicKey(leafKey).export({ type: "spki", format: "der" }))
@@ -210,7 +212,7 @@ interface CaFiles {
 
 async function readOrCreateCa(dir: string, now: Date): Promise<CaFiles> {
   const bundle = await createOnce(join(dir, "ca-key.pem"), async () => {
-    const keyPem = rsaKeyPem();
+    const keyPem = await rsaKeyPem();
     return keyPem + (await issueCa(keyPem, now));
   });
   const certPem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/.exec(bundle)?.[0];
@@ -269,8 +271,10 @@ async function issueLeaf(ca: CaFiles, leafKeyPem: string, hosts: readonly string
   return forge.pki.certificateToPem(cert);
 }
 
-function rsaKeyPem(): string {
-  return generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+const generateKeyPairAsync = promisify(generateKeyPair);
+async function rsaKeyPem(): Promise<string> {
+  const { privateKey } = await generateKeyPairAsync("rsa", { modulusLength: 2048 });
+  return privateKey.export({ type: "pkcs1", format: "pem" }).toString();
 }
 
 function serial(): string {

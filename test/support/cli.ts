@@ -1,13 +1,22 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const CLI = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+/**
+ * `EDGEPARITY_TEST_CLI=dist/cli/main.js` runs these tests against a built CLI (the bundle) instead
+ * of the sources through tsx.
+ */
+const cliArgs = (nodeArgs: string[] = []) => {
+  const built = process.env.EDGEPARITY_TEST_CLI;
+  return built ? [...nodeArgs, resolve(built)] : ["--import", "tsx", ...nodeArgs, CLI];
+};
 
 /** Runs the real CLI (through tsx) to completion; `env` adds to (or, with undefined, removes from) the environment. */
 export function runCli(args: string[], cwd?: string, env?: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd, env: withEnv({ ...process.env, NO_COLOR: "1" }, env) });
+    const p = spawn(process.execPath, [...cliArgs(), ...args], { cwd, env: withEnv({ ...process.env, NO_COLOR: "1" }, env) });
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d) => (stdout += d));
@@ -24,7 +33,7 @@ export function startCli(
   nodeArgs: string[] = [],
 ): Promise<{ ready: Record<string, unknown>; proc: ChildProcessWithoutNullStreams; lines: string[]; stderr: () => string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--import", "tsx", ...nodeArgs, CLI, "up", "--json", "--http-port", "0", "--https-port", "0", ...args], {
+    const proc = spawn(process.execPath, [...cliArgs(nodeArgs), "up", "--json", "--http-port", "0", "--https-port", "0", ...args], {
       cwd,
       env: withEnv({ ...process.env }, env),
     });

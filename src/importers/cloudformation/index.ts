@@ -4,9 +4,7 @@ import { EdgeparityError } from "../../core/errors.js";
 import type { Importer, ImportOptions } from "../importer.js";
 import { readOverlayLocal } from "../overlay-local.js";
 import { STACK_FILE_NAMES } from "../yaml/index.js";
-import { readCdkAssets } from "./cdk-assets.js";
 import { looksLikeTemplate, parseTemplateText } from "./template-file.js";
-import { importTemplate } from "./template-stack.js";
 
 /**
  * A CloudFormation template (JSON or YAML, short-form intrinsics included), or a CDK cloud assembly's
@@ -28,6 +26,8 @@ export const CLOUDFORMATION_IMPORTER: Importer = {
     });
     const dir = dirname(path);
     const template = parseTemplateText(text, path);
+    // The resource translators load on first use: a stack in another format never pays for them (issue 14: cold start).
+    const [{ readCdkAssets }, { importTemplate }] = await Promise.all([import("./cdk-assets.js"), import("./template-stack.js")]);
     const [assets, stackName, overlayLocal] = await Promise.all([readCdkAssets(dir), stackNameOf(path), readOverlayLocal(dir)]);
     return importTemplate({ template, stackName, parameters: options.parameters ?? {}, dir, assets, overlayLocal });
   },

@@ -1,10 +1,7 @@
 import { dirname } from "node:path";
 import type { Importer, ImportOptions } from "../importer.js";
 import { readOverlayLocal } from "../overlay-local.js";
-import { isConfigurationFile } from "./module-files.js";
-import { runRootModule } from "./module-run.js";
-import { looksLikeTerraformJson, readTerraformJson } from "./show-json.js";
-import { buildStack } from "./terraform-stack.js";
+import { isConfigurationFile, looksLikeTerraformJson } from "./detect.js";
 
 /**
  * A Terraform root module folder (`*.tf`, `*.tf.json`), evaluated locally: variables from
@@ -17,6 +14,8 @@ export const TERRAFORM_IMPORTER: Importer = {
   scope: "folder",
   detect: (path) => isConfigurationFile(path),
   async import(dir, options: ImportOptions = {}) {
+    // The evaluator loads on first use: a stack in another format never pays for it (issue 14: cold start).
+    const [{ runRootModule }, { buildStack }] = await Promise.all([import("./module-run.js"), import("./terraform-stack.js")]);
     const overlayLocal = await readOverlayLocal(dir);
     const run = runRootModule(dir, { vars: options.variables ?? {}, varFiles: options.varFiles ?? [], env: options.env ?? process.env });
     return buildStack({ instances: run.instances, rootDir: dir, files: run.files, warnings: run.warnings, overlayLocal, defaultFile: run.files[0] ?? dir });
@@ -34,6 +33,7 @@ export const TERRAFORM_JSON_IMPORTER: Importer = {
   shadowedBy: "terraform",
   detect: (_path, bytes) => looksLikeTerraformJson(bytes),
   async import(file) {
+    const [{ readTerraformJson }, { buildStack }] = await Promise.all([import("./show-json.js"), import("./terraform-stack.js")]);
     const dir = dirname(file);
     const overlayLocal = await readOverlayLocal(dir);
     const { instances, warnings } = await readTerraformJson(file);

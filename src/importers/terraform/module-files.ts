@@ -4,6 +4,7 @@ import { EdgeparityError } from "../../core/errors.js";
 import type { Block } from "./hcl-ast.js";
 import { parseHcl } from "./hcl-parser.js";
 import { parseTfJson } from "./tf-json.js";
+import { isConfigurationFile } from "./detect.js";
 
 /**
  * A Terraform module is a folder: every `*.tf` and `*.tf.json` in it (not its subfolders) is one
@@ -15,10 +16,6 @@ export interface ModuleFiles {
   /** Absolute paths, sorted. */
   files: string[];
   blocks: Block[];
-}
-
-export function isConfigurationFile(name: string): boolean {
-  return /\.tf(\.json)?$/i.test(name);
 }
 
 export function readModuleFiles(dir: string): ModuleFiles {

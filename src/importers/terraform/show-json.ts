@@ -22,11 +22,6 @@ function isRecord(v: unknown): v is Json {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-export function looksLikeTerraformJson(bytes: Uint8Array): boolean {
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 4096)).toString("utf8");
-  return /^\s*\{/.test(head) && head.includes('"format_version"') && head.includes('"terraform_version"');
-}
-
 interface PlanResource {
   address: string;
   mode: "managed" | "data";

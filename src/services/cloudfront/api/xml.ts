@@ -1,4 +1,5 @@
-import { XMLParser } from "fast-xml-parser";
+import { createRequire } from "node:module";
+import type * as FastXmlParser from "fast-xml-parser";
 import { z, type ZodTypeAny } from "zod";
 
 /**
@@ -11,7 +12,17 @@ import { z, type ZodTypeAny } from "zod";
  */
 export const CLOUDFRONT_XMLNS = "http://cloudfront.amazonaws.com/doc/2020-05-31/";
 
-const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, processEntities: true });
+// fast-xml-parser loads with the first request that carries XML: most runs never make one, and it is
+// a tenth of the CLI's code (issue 14: cold start).
+const require = createRequire(import.meta.url);
+let parser: FastXmlParser.XMLParser | undefined;
+const xmlParser = (): FastXmlParser.XMLParser =>
+  (parser ??= new (require("fast-xml-parser") as typeof FastXmlParser).XMLParser({
+    ignoreAttributes: true,
+    parseTagValue: false,
+    trimValues: true,
+    processEntities: true,
+  }));
 
 /** The element each list's items are written as, by the field holding the list (AWS SDK model xmlName traits). */
 const MEMBER: Record<string, string> = {
@@ -70,8 +81,9 @@ export type XmlResult<T> = { ok: true; value: T } | { ok: false; message: string
 /** The body's `root` element as the schema's shape (unvalidated: parseStack or the schema decides). */
 export function readXml(body: Buffer, root: string, schema: ZodTypeAny): XmlResult<unknown> {
   let doc: Record<string, unknown>;
+  const p = xmlParser();
   try {
-    doc = parser.parse(body.toString("utf8"), true) as Record<string, unknown>;
+    doc = p.parse(body.toString("utf8"), true) as Record<string, unknown>;
   } catch (e) {
     return {
       ok: false,

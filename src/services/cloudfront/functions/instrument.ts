@@ -1,5 +1,5 @@
-import { parse, type Node } from "acorn";
-import { full } from "acorn-walk";
+import type { Node } from "acorn";
+import { loadAcorn } from "./acorn.js";
 
 /**
  * The code as the sandbox runs it, rewritten in place so every line keeps its number:
@@ -15,7 +15,7 @@ type AnyNode = Node & Record<string, unknown>;
 export const TICK = "__edgeparity_tick";
 
 export function instrumentCode(code: string, rewriteImports: boolean): string {
-  const ast = parse(code, { ecmaVersion: "latest", sourceType: "module" });
+  const ast = loadAcorn().acorn.parse(code, { ecmaVersion: "latest", sourceType: "module" });
   const edits: { at: number; text: string; until?: number }[] = [];
   const guard = (body: AnyNode) => {
     if (body.type === "BlockStatement") edits.push({ at: body.start + 1, text: `${TICK}();` });
@@ -24,7 +24,7 @@ export function instrumentCode(code: string, rewriteImports: boolean): string {
       edits.push({ at: body.end, text: "}" });
     }
   };
-  full(ast, (node) => {
+  loadAcorn().walk.full(ast, (node) => {
     const n = node as AnyNode;
     switch (n.type) {
       case "WhileStatement":

@@ -1,5 +1,5 @@
-import { parse, type Node } from "acorn";
-import { full } from "acorn-walk";
+import type { Node } from "acorn";
+import { loadAcorn } from "./acorn.js";
 import type { FunctionRuntime } from "./function-runtime.js";
 
 /**
@@ -34,7 +34,7 @@ type AnyNode = Node & Record<string, unknown>;
 export function checkFunctionSyntax(code: string, runtime: FunctionRuntime): SyntaxRefusal | undefined {
   let ast: Node;
   try {
-    ast = parse(code, { ecmaVersion: "latest", sourceType: "module", locations: true });
+    ast = loadAcorn().acorn.parse(code, { ecmaVersion: "latest", sourceType: "module", locations: true });
   } catch (e) {
     const err = e as SyntaxError & { loc?: { line: number; column: number } };
     return { message: `SyntaxError: ${err.message.replace(/ \(\d+:\d+\)$/, "")}`, line: err.loc?.line ?? 1, column: (err.loc?.column ?? 0) + 1 };
@@ -65,7 +65,7 @@ export function checkFunctionSyntax(code: string, runtime: FunctionRuntime): Syn
     checkParams(n.params as AnyNode[]);
   };
 
-  full(ast, (node) => {
+  loadAcorn().walk.full(ast, (node) => {
     const n = node as AnyNode;
     switch (n.type) {
       case "CallExpression":
@@ -179,7 +179,7 @@ const REFUSED_GLOBALS = new Set([
 /** Names the code declares itself (a `var setTimeout` of its own is no timer). */
 function declaredNames(ast: Node): Set<string> {
   const out = new Set<string>();
-  full(ast, (node) => {
+  loadAcorn().walk.full(ast, (node) => {
     const n = node as AnyNode;
     if (n.type === "VariableDeclarator" && (n.id as AnyNode).type === "Identifier") out.add((n.id as AnyNode).name as string);
     if ((n.type === "FunctionDeclaration" || n.type === "FunctionExpression") && n.id) out.add((n.id as AnyNode).name as string);
