@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { CachedObject } from "../cache/cache-store.js";
 
 /** `x-edge-result-type` values (cloudfront.md §1.2, §16.1); X-Cache is `<value> from cloudfront`. */
 export type ResultType =
@@ -23,6 +24,8 @@ export interface EdgeResponse {
   originEtag?: string;
   /** Custom error responses do not apply (function-generated responses, redirects). */
   bypassCustomErrors?: boolean;
+  /** The cached object this response is, headers as stored (99-respond reuses its header block, hit-header-block.ts). */
+  cached?: CachedObject;
 }
 
 /**
