@@ -13,28 +13,29 @@ export interface Ids {
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
-// One request id per viewer request: draw them from a pooled random buffer, since a randomBytes()
-// call per request was ~8% of the cache-hit path's CPU (bench/cache.ts profile).
+// Request ids (one or two per request): drawn from a pooled random buffer, since a randomBytes()
+// call per request was ~8% of the cache-hit path's CPU (bench/cache.ts profile) and, for S3's
+// 16-hex-digit ids, 8.5% of an S3 GET's busy time (issue 14 profile).
 let pool = Buffer.alloc(0);
 let offset = 0;
-function random40(): Buffer {
-  if (offset + 40 > pool.length) {
+function randomPooled(n: number): Buffer {
+  if (offset + n > pool.length) {
     pool = randomBytes(40 * 256);
     offset = 0;
   }
-  offset += 40;
-  return pool.subarray(offset - 40, offset);
+  offset += n;
+  return pool.subarray(offset - n, offset);
 }
 
 export const randomIds: Ids = {
   cloudFrontRequestId() {
-    return `${random40().toString("base64url")}==`;
+    return `${randomPooled(40).toString("base64url")}==`;
   },
   distributionId(seed: string) {
     return stableId(seed);
   },
   uuid: () => randomUUID(),
-  hex32: () => randomBytes(16).toString("hex"),
+  hex32: () => randomPooled(16).toString("hex"),
 };
 
 /**

@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type { HttpHandler } from "./service.js";
 
 /**
@@ -12,16 +13,29 @@ export class InFlight {
     return this.#count;
   }
 
-  // One listener for every request (no closure per request: this runs on the hot path).
-  readonly #done = () => {
+  #settle(): void {
     if (--this.#count === 0 && this.#waiters.length) for (const w of this.#waiters.splice(0)) w();
-  };
+  }
 
-  wrap(handler: HttpHandler): HttpHandler {
-    const done = this.#done;
+  /**
+   * Counts the handler's requests until their responses close. `onClose` runs at that moment too
+   * (the service's end-of-response hook, e.g. its access-log event), so a response carries one
+   * listener, shared by every request: no closure and no `once` wrapper per request (issue 14).
+   * A response emits 'close' once (Node guards it with `_closed`; HTTP/2 once per stream).
+   */
+  wrap(handler: HttpHandler, onClose?: (res: ServerResponse) => void): HttpHandler {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
+    function done(this: ServerResponse): void {
+      try {
+        onClose?.(this);
+      } finally {
+        self.#settle();
+      }
+    }
     return (req, res, conn) => {
       this.#count++;
-      res.once("close", done);
+      res.on("close", done);
       handler(req, res, conn);
     };
   }

@@ -4,6 +4,7 @@ import { channel } from "node:diagnostics_channel";
  * Per-request facts go to diagnostics channels; the access log, console and tests subscribe.
  * Publishing is skipped when nobody listens (conventions §5).
  */
+/** Its fields may be computed when read (cloudfront/edge/request-log.ts): read them during `publish`, copy what you keep. */
 export interface EdgeRequestEvent {
   time: number;
   distributionId: string;

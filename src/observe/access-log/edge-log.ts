@@ -9,8 +9,11 @@ export const CLOUDFRONT_LOG_HEADER =
 
 export function formatTextLine(e: EdgeRequestEvent): string {
   // Each edge function run: `function=<name>/<event type> compute=<utilization>` (cloudfront.md §13.4).
-  const fns = (e.functions ?? []).map((f) => ` function=${f.name}/${f.eventType} compute=${f.computeUtilization}${f.error ? " error" : ""}`).join("");
-  return `${isoTime(e.time)} ${e.method} ${e.host} ${e.path}${e.query ? `?${e.query}` : ""} ${e.status} behavior=${e.behavior} x-cache=${e.resultType} origin=${e.originId}${fns} ${e.ms.toFixed(1)}ms`;
+  const runs = e.functions;
+  const fns =
+    runs === undefined ? "" : runs.map((f) => ` function=${f.name}/${f.eventType} compute=${f.computeUtilization}${f.error ? " error" : ""}`).join("");
+  const query = e.query;
+  return `${isoTime(e.time)} ${e.method} ${e.host} ${e.path}${query ? `?${query}` : ""} ${e.status} behavior=${e.behavior} x-cache=${e.resultType} origin=${e.originId}${fns} ${e.ms.toFixed(1)}ms`;
 }
 
 export function formatAlbTextLine(e: AlbRequestEvent): string {

@@ -3,7 +3,7 @@ import { EdgeparityError } from "../../core/errors.js";
 import type { Ids } from "../../core/ids.js";
 import type { Log } from "../../core/log.js";
 import type { HostPolicy, HttpHandler, RunningService } from "../../core/service.js";
-import { EDGE_REQUEST, traceIdOf, type EdgeRequestEvent } from "../../core/trace.js";
+import { EDGE_REQUEST, traceIdOf } from "../../core/trace.js";
 import { traceRequest } from "../../core/trace-request.js";
 import type { LambdaRuntime } from "../lambda/index.js";
 import { join } from "node:path";
@@ -19,6 +19,7 @@ import {
 } from "./cache/index.js";
 import type { DistributionPlan, OriginPlan } from "./compile/plan.js";
 import { EdgeContext } from "./edge/edge-context.js";
+import { beginRequestLog } from "./edge/request-log.js";
 import type { EdgeRuntime } from "./edge/edge-runtime.js";
 import { compilePipeline, runPipeline } from "./edge/pipeline.js";
 import { writeResponse } from "./edge/stages/99-respond/write-response.js";
@@ -37,6 +38,7 @@ export type { DistributionPlan, OriginEndpoint } from "./compile/plan.js";
 export type { Invalidation } from "./cache/index.js";
 export type { ViewerLocation } from "./edge/viewer-location.js";
 export { bindEdgeFunctions } from "./lambda-edge/index.js";
+export { publishRequestLog } from "./edge/request-log.js";
 
 export interface CloudFrontDeps {
   clock: Clock;
@@ -218,11 +220,9 @@ function distributionHandler(plan: DistributionPlan, runtime: EdgeRuntime, cache
       // A distribution behind another one files its decisions under the viewer's request (core/trace.ts).
       if (conn.origin !== undefined) ctx.traceId = traceIdOf(req.headers, true, requestId);
       traceRequest(req, res, conn, "cloudfront", ctx.traceId);
-      if (EDGE_REQUEST.hasSubscribers) {
-        // Connection facts are read now: after the response the socket may be detached or gone (HTTP/2).
-        const facts = connectionFacts(req, ctx);
-        res.once("close", () => publish(ctx, facts));
-      }
+      // The access-log event is published when the response closes, by whoever serves this
+      // handler through an in-flight count (module.ts calls publishRequestLog): no listener here.
+      if (EDGE_REQUEST.hasSubscribers) beginRequestLog(ctx, res);
       if (req.url === "*") {
         // `OPTIONS *` (RFC 9110 §9.3.7) names no object: CloudFront answers it without an origin.
         ctx.response = malformedRequest(requestId);
@@ -269,76 +269,4 @@ function noop(): void {}
 function normaliseIp(ip: string | undefined): string {
   if (!ip) return "-";
   return ip.startsWith("::ffff:") ? ip.slice(7) : ip;
-}
-
-interface ConnectionFacts {
-  /** HTTP/1.x: the connection's bytes written before this response (keep-alive carries earlier ones). */
-  bytesBefore: number;
-  socket: { bytesWritten?: number };
-  tlsProtocol: string;
-  tlsCipher: string;
-}
-
-type TlsFacts = { getProtocol?: () => string | null; getCipher?: () => { name: string } | null };
-
-/**
- * sc-bytes and the TLS fields of the CloudFront log (cloudfront.md §16.1) per request: on HTTP/1.x
- * the connection's byte count since the request began (it is shared by keep-alive requests), on
- * HTTP/2 this stream's counted body bytes plus its header block (the session's count covers every
- * stream); TLS facts from the session's TLS socket, read when the request starts.
- */
-function connectionFacts(req: EdgeContext["req"], ctx: EdgeContext): ConnectionFacts {
-  const h2 = (req as unknown as { stream?: { session?: { socket?: unknown } } }).stream?.session?.socket;
-  const socket = (h2 ?? req.socket) as { bytesWritten?: number } & TlsFacts;
-  if (h2 !== undefined) ctx.isCountingBodyBytes = true;
-  const https = ctx.protocol === "https";
-  return {
-    bytesBefore: h2 === undefined ? (socket.bytesWritten ?? 0) : 0,
-    socket: h2 === undefined ? socket : {},
-    tlsProtocol: https ? (socket.getProtocol?.() ?? "-") : "-",
-    tlsCipher: https ? (socket.getCipher?.()?.name ?? "-") : "-",
-  };
-}
-
-/** An HTTP/2 response's header block, as its HTTP/1.1 text would count it (HPACK makes it smaller on the wire). */
-function headerBytes(res: NonNullable<EdgeContext["res"]>): number {
-  let n = 12; // ":status: 200" and its separator
-  for (const [k, v] of Object.entries(res.getHeaders())) for (const one of Array.isArray(v) ? v : [v]) n += k.length + String(one).length + 4;
-  return n;
-}
-
-function publish(ctx: EdgeContext, facts: ConnectionFacts): void {
-  const r = ctx.response;
-  const res = ctx.res!;
-  const event: EdgeRequestEvent = {
-    time: ctx.runtime.clock.now(),
-    distributionId: ctx.plan.id,
-    distributionDomain: ctx.plan.domain,
-    method: ctx.method,
-    host: ctx.host,
-    path: ctx.viewerPath,
-    query: ctx.query,
-    status: res.writableFinished ? res.statusCode : 0,
-    behavior: ctx.behavior?.pathPattern ?? "-",
-    resultType: r?.resultType ?? "Error",
-    detailedResultType: r?.detailedResultType ?? "ClientCommError",
-    originId: ctx.originId,
-    ms: performance.now() - ctx.startedAt,
-    requestId: ctx.requestId,
-    clientIp: ctx.clientIp,
-    clientPort: ctx.clientPort,
-    protocol: ctx.protocol,
-    httpVersion: ctx.httpVersion,
-    bytesSent: ctx.isCountingBodyBytes ? (res.headersSent ? headerBytes(res) : 0) + ctx.sentBodyBytes : (facts.socket.bytesWritten ?? 0) - facts.bytesBefore,
-    bytesReceived: Number(ctx.req.headers["content-length"] ?? 0),
-    userAgent: String(ctx.req.headers["user-agent"] ?? "-"),
-    referer: String(ctx.req.headers.referer ?? "-"),
-    forwardedFor: String(ctx.req.headers["x-forwarded-for"] ?? "-"),
-    contentType: String(res.getHeader("content-type") ?? "-"),
-    contentLength: String(res.getHeader("content-length") ?? "-"),
-    tlsProtocol: facts.tlsProtocol,
-    tlsCipher: facts.tlsCipher,
-    ...(ctx.functionRuns.length ? { functions: ctx.functionRuns.map(({ logs: _logs, ...run }) => run) } : {}),
-  };
-  EDGE_REQUEST.publish(event);
 }

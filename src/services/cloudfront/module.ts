@@ -12,6 +12,7 @@ import {
   compileDistribution,
   openCloudFrontShared,
   startCloudFront,
+  publishRequestLog,
   type CloudFrontControl,
   type CloudFrontShared,
   type DistributionPlan,
@@ -206,9 +207,21 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
     const watchStores = (p: CloudFrontPlan) => p.keyValueStores.map((k) => watchKeyValueStore(k, ctx.log, () => new Date(ctx.clock.now())));
     let unwatch = watchStores(first);
     let gen = new InFlight();
+    // Every viewer request is counted in flight, and its response's close publishes its
+    // access-log event (the one listener a response gets, edge/request-log.ts).
+    let wrapped = new WeakMap<HttpHandler, HttpHandler>();
     const wrapRoutes = () => {
       const g = gen;
-      return new Map([...inner.routes].map(([h, handler]) => [h, g.wrap(handler)]));
+      wrapped = new WeakMap();
+      return new Map([...inner.routes].map(([h, handler]) => [h, g.wrap(handler, publishRequestLog)]));
+    };
+    /** A wildcard alias's handler (resolved per host), counted like the exact routes. */
+    const resolveHost = (host: string): HttpHandler | undefined => {
+      const handler = inner.resolveHost?.(host);
+      if (handler === undefined) return undefined;
+      let w = wrapped.get(handler);
+      if (w === undefined) wrapped.set(handler, (w = gen.wrap(handler, publishRequestLog)));
+      return w;
     };
     let routes = wrapRoutes();
     const startedAt = new Date(ctx.clock.now()).toISOString();
@@ -238,7 +251,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
       get plans() {
         return plans;
       },
-      resolveHost: (host) => inner.resolveHost?.(host),
+      resolveHost,
       testFunction: (name, event, stage = "DEVELOPMENT") => testFunctionInPlan(functions, name, event, stage, ctx.clock.now()),
       functionMetrics: (name) => shared.functionMetrics.snapshot(name.replace(/^arn:aws:cloudfront::\d{12}:function\//, "")),
       invalidate: (d, paths, ref) => inner.invalidate(d, paths, ref),

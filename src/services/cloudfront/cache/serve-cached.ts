@@ -53,6 +53,7 @@ export function serveCached(o: CachedObject, req: IncomingHttpHeaders, now: numb
     detailedResultType: type,
     generated: false,
     age,
+    cached: o,
   };
 }
 

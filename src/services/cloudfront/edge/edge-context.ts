@@ -63,6 +63,12 @@ export class EdgeContext {
    */
   isCountingBodyBytes = false;
   sentBodyBytes = 0;
+  /** Access log, HTTP/1.x (edge/request-log.ts): the connection and its bytes written before this response. */
+  logSocket: { bytesWritten?: number } | undefined = undefined;
+  logBytesBefore = 0;
+  /** Access log, HTTPS: the connection's TLS protocol and cipher, read when the request began. */
+  logTlsProtocol = "-";
+  logTlsCipher = "-";
   /** Served stale within stale-while-revalidate: pipeline.ts refreshes the object after responding (§4.7). */
   shouldRefreshInBackground = false;
   /** The body the origin gets instead of reading `req`: a Lambda@Edge function read or replaced it (cloudfront.md §14.2). */

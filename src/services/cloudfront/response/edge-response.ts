@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { CachedObject } from "../cache/cache-store.js";
 
 /** `x-edge-result-type` values (cloudfront.md §1.2, §16.1); X-Cache is `<value> from cloudfront`. */
 export type ResultType =
@@ -28,6 +29,8 @@ export interface EdgeResponse {
    * output": `example-header-name` → `Example-Header-Name`), applied when the response is written.
    */
   headerNames?: ReadonlyMap<string, string>;
+  /** The cached object this response is, headers as stored (99-respond reuses its header block, hit-header-block.ts). */
+  cached?: CachedObject;
 }
 
 /**

@@ -226,14 +226,13 @@ export async function getObject(call: S3Call, bucket: BucketState, key: string, 
 }
 
 function objectHeaders(call: S3Call, meta: ObjectMeta): Record<string, string | number> {
-  const out: Record<string, string | number> = {
-    ...commonHeaders(call),
-    "last-modified": httpDate(meta.lastModified),
-    etag: meta.etag,
-    "x-amz-server-side-encryption": "AES256",
-    "accept-ranges": "bytes",
-    "content-type": meta.contentType,
-  };
+  // Added to the common headers' own object (a spread copied it again, issue 14); same order.
+  const out = commonHeaders(call);
+  out["last-modified"] = httpDate(meta.lastModified);
+  out["etag"] = meta.etag;
+  out["x-amz-server-side-encryption"] = "AES256";
+  out["accept-ranges"] = "bytes";
+  out["content-type"] = meta.contentType;
   for (const k in meta.headers) out[k] = meta.headers[k]!;
   for (const k in meta.metadata) out[META_PREFIX + k] = mailSafeHeaderValue(meta.metadata[k]!);
   if (meta.tags?.length) out["x-amz-tagging-count"] = String(meta.tags.length);

@@ -1,0 +1,58 @@
+import type { CachedObject } from "../../../cache/index.js";
+import type { BehaviorPlan, DistributionPlan } from "../../../compile/plan.js";
+import type { EdgeResponse } from "../../../response/edge-response.js";
+import type { EdgeContext } from "../../edge-context.js";
+import { finalizeHeaders } from "./finalize-headers.js";
+
+/**
+ * The viewer header block of a cached object, built once and reused by every hit (issue 14): what
+ * finalize-headers.ts makes of the stored headers is the same for each hit of the object through
+ * the same behaviour; only X-Amz-Cf-Id and Age differ (Date is Node's own, written per response).
+ * Kept as the flat `[name, value, …]` list HTTP/1.x `writeHead` takes, in the order finalizeHeaders
+ * gives (an origin's own Via or Age keeps its place), with the two per-request values' slots noted;
+ * HTTP/2's compatibility `writeHead` does more work per entry for a list than for an object (it
+ * appends each), so HTTP/2 gets a copy of the block as an object.
+ * Entries are immutable, so a block stays right for its object; a new revision's behaviour or
+ * another result type (Hit, RefreshHit, Error) builds a new one.
+ */
+interface HitHeaderBlock {
+  readonly plan: DistributionPlan;
+  readonly behavior: BehaviorPlan | undefined;
+  readonly resultType: EdgeResponse["resultType"];
+  readonly flat: readonly (string | string[])[];
+  readonly object: Readonly<Record<string, string | string[]>>;
+  readonly idSlot: number;
+  readonly ageSlot: number;
+}
+
+const BLOCKS = new WeakMap<CachedObject, HitHeaderBlock>();
+
+/** The hit's headers for `writeHead`, or undefined when the response is not a cached object's as stored. */
+export function hitHeaders(ctx: EdgeContext, r: EdgeResponse): (string | string[])[] | Record<string, string | string[]> | undefined {
+  const o = r.cached;
+  // A later stage (response headers policy, viewer-response function) gave the response other headers.
+  if (o === undefined || r.headers !== o.headers || r.generated || r.age === undefined || r.closeConnection || r.headerNames !== undefined) return undefined;
+  let block = BLOCKS.get(o);
+  if (block === undefined || block.plan !== ctx.plan || block.behavior !== ctx.behavior || block.resultType !== r.resultType) {
+    block = buildBlock(ctx, r);
+    BLOCKS.set(o, block);
+  }
+  if (ctx.req.httpVersionMajor === 2) return { ...block.object, "x-amz-cf-id": ctx.requestId, age: String(r.age) };
+  const list = block.flat.slice();
+  list[block.idSlot] = ctx.requestId;
+  list[block.ageSlot] = String(r.age);
+  return list;
+}
+
+function buildBlock(ctx: EdgeContext, r: EdgeResponse): HitHeaderBlock {
+  const headers = finalizeHeaders(ctx, r);
+  const flat: (string | string[])[] = [];
+  let idSlot = -1;
+  let ageSlot = -1;
+  for (const name in headers) {
+    if (name === "x-amz-cf-id") idSlot = flat.length + 1;
+    else if (name === "age") ageSlot = flat.length + 1;
+    flat.push(name, headers[name]!);
+  }
+  return { plan: ctx.plan, behavior: ctx.behavior, resultType: r.resultType, flat, object: headers, idSlot, ageSlot };
+}
