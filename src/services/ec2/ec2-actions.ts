@@ -1,7 +1,7 @@
 /**
  * Every action of the EC2 API (2016-11-15) as @aws-sdk/client-ec2 lists its commands: one the stand-in
  * does not serve is answered 501 NotImplemented naming it; any other Action is EC2's InvalidAction.
- * ec2-actions.test.ts keeps this list equal to the installed SDK's.
+ * test/integration/ec2/ec2-actions.test.ts keeps this list equal to the installed SDK's.
  */
 export const EC2_ACTIONS: ReadonlySet<string> = new Set(
   [
