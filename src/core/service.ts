@@ -83,8 +83,10 @@ export interface CertificateUse {
   certificateArn: string;
   /** The resource's ARN (`arn:aws:cloudfront::…:distribution/E…`). */
   user: string;
-  /** Host names the shared HTTPS port serves with this certificate (a distribution's aliases); none for a service's own listener. */
+  /** Host names the shared HTTPS port serves with this certificate (a distribution's aliases, a load balancer's DNS names). */
   hosts: readonly string[];
+  /** The served certificate names `hosts` too, besides the ACM certificate's names (a load balancer's own DNS names). */
+  alsoCoversHosts?: boolean;
 }
 
 /** Who an origin request comes from: CloudFront, signing with OAC (or not), for one distribution. */

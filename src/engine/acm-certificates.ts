@@ -27,8 +27,9 @@ export function acmCertificates(live: ReadonlyMap<string, LiveService<unknown>>,
     contextFor(servername: string): Promise<SecureContext> | undefined {
       const host = servername.toLowerCase().replace(/\.$/, "");
       const use = uses().find((u) => u.hosts.some((h) => h === host || (h.startsWith("*.") && host.endsWith(h.slice(1)) && !host.slice(0, -h.length + 1).includes("."))));
-      const covered = use && names(use.certificateArn);
-      if (!covered || covered.length === 0) return undefined;
+      const acm = use && names(use.certificateArn);
+      if (!acm || acm.length === 0) return undefined;
+      const covered = use.alsoCoversHosts ? [...new Set([...acm, ...use.hosts])] : acm;
       const key = [...covered].sort().join(",");
       let ctx = contexts.get(key);
       if (!ctx) {

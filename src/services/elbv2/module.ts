@@ -179,7 +179,12 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
       apply,
       certificateUsers: () =>
         current
-          ? acmArns(current).flatMap(({ lb, arns }) => arns.map((certificateArn) => ({ certificateArn, user: loadBalancerArn(lb.Name, ctx.region), hosts: [] })))
+          ? acmArns(current).flatMap(({ lb, arns }) => {
+              // Divergence from AWS: the served certificate names the load balancer's own DNS names
+              // too, so `curl https://<DNSName>` verifies locally, where no DNS points the ACM names at it.
+              const h = loadBalancerHosts(lb.Name, ctx.region);
+              return arns.map((certificateArn) => ({ certificateArn, user: loadBalancerArn(lb.Name, ctx.region), hosts: [h.local, h.cloud], alsoCoversHosts: true }));
+            })
           : [],
       reloadFunctions: () => inner.reloadFunctions(),
       describeOrigin(domain) {
