@@ -1,4 +1,5 @@
 import { createSecureContext, type SecureContext } from "node:tls";
+import { isCoveredBy } from "../core/certificate-name.js";
 import type { LiveService } from "../core/service.js";
 import type { LocalCa } from "../gateway/local-ca.js";
 
@@ -26,7 +27,7 @@ export function acmCertificates(live: ReadonlyMap<string, LiveService<unknown>>,
     /** The context for an SNI name a resource serves with a known ACM certificate, else undefined (the CA's per-host certificate). */
     contextFor(servername: string): Promise<SecureContext> | undefined {
       const host = servername.toLowerCase().replace(/\.$/, "");
-      const use = uses().find((u) => u.hosts.some((h) => h === host || (h.startsWith("*.") && host.endsWith(h.slice(1)) && !host.slice(0, -h.length + 1).includes("."))));
+      const use = uses().find((u) => u.hosts.some((h) => isCoveredBy(host, h)));
       const acm = use && names(use.certificateArn);
       if (!acm || acm.length === 0) return undefined;
       const covered = use.alsoCoversHosts ? [...new Set([...acm, ...use.hosts])] : acm;

@@ -146,6 +146,12 @@ describe("e2e: EC2 and ACM through the AWS CLI against edgeparity up (issue 11)"
     }
     const d = await json<{ Certificate: { InUseBy: string[] } }>(aws, "acm", "describe-certificate", "--certificate-arn", certArn);
     assert.deepEqual(d.Certificate.InUseBy, [LoadBalancerArn]);
+    // ELBv2 looks the certificate up: an ACM ARN that names none is CertificateNotFound.
+    const unknown = certArn.replace(/[0-9a-f]{12}$/, "000000000000");
+    assert.match(
+      await awsFailure(aws, "elbv2", "create-listener", "--load-balancer-arn", LoadBalancerArn, "--protocol", "HTTPS", "--port", "8443", "--certificates", `CertificateArn=${unknown}`, "--default-actions", "Type=fixed-response,FixedResponseConfig={StatusCode=200}"),
+      /\(CertificateNotFound\) when calling the CreateListener operation: Certificate '.+' not found/,
+    );
     assert.match(await awsFailure(aws, "acm", "delete-certificate", "--certificate-arn", certArn), /\(ResourceInUseException\) when calling the DeleteCertificate operation/);
   });
 

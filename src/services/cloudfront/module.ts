@@ -201,6 +201,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
     let routes = wrapRoutes();
     const answer = cloudFrontApi({
       stackApi: ctx.stackApi,
+      certificateNames: (arn) => ctx.certificateNames(arn),
       ids: ctx.ids,
       clock: ctx.clock,
       startedAt: new Date(ctx.clock.now()).toISOString(),

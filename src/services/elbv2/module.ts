@@ -174,7 +174,7 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
       controlPlane: {
         signingName: "elasticloadbalancing",
         protocol: ELBV2_API_PROTOCOL,
-        answer: answerElbv2(elbv2ApiDeps(ctx.stackApi, ctx.region, (tg) => inner.targetGroups.get(tg)?.health(), new Date(ctx.clock.now()))),
+        answer: answerElbv2(elbv2ApiDeps(ctx.stackApi, ctx.region, (tg) => inner.targetGroups.get(tg)?.health(), new Date(ctx.clock.now()), (arn) => ctx.certificateNames(arn))),
       },
       apply,
       certificateUsers: () =>

@@ -167,6 +167,21 @@ describe("ACM API through the AWS SDK v3 (issue 11: ACM)", () => {
         },
       }),
     );
+    // CloudFront looks the certificate up: one that does not exist, or does not cover an alias, is InvalidViewerCertificate.
+    const base = (await cf.send(new GetDistributionConfigCommand({ Id: created.Distribution!.Id }))).DistributionConfig!;
+    for (const [ref, aliases, arn] of [
+      ["acm-missing", ["x.shop.example.test"], CertificateArn!.replace(/[0-9a-f]{12}$/, "000000000000")],
+      ["acm-uncovered", ["a.b.shop.example.test"], CertificateArn!],
+    ] as const) {
+      const e = await failure(
+        cf.send(
+          new CreateDistributionCommand({
+            DistributionConfig: { ...base, CallerReference: ref, Aliases: { Quantity: aliases.length, Items: [...aliases] }, ViewerCertificate: { ACMCertificateArn: arn, SSLSupportMethod: "sni-only" } },
+          }),
+        ),
+      );
+      assert.deepEqual([e.name, e.status], ["InvalidViewerCertificate", 400], e.message);
+    }
     for (const http2 of [false, true]) {
       const r = await curl(`https://www.shop.example.test:${stack.httpsPort}/`, { ca: stack.caPem, http2 });
       assert.ok(r.status > 0, r.stderr);
