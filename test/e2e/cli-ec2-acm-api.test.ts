@@ -45,14 +45,34 @@ describe("e2e: EC2 and ACM through the AWS CLI against edgeparity up (issue 11)"
       const c = cli();
       const ca = scheme === "https" ? ["--ca-bundle", s.caPath] : [];
       const n = scheme === "http" ? 1 : 2;
-      const vpc = await json<{ Vpc: { VpcId: string } }>(c, "ec2", "create-vpc", "--cidr-block", `10.${n}.0.0/16`, "--tag-specifications", `ResourceType=vpc,Tags=[{Key=Name,Value=cli-${n}}]`, ...ca);
+      const vpc = await json<{ Vpc: { VpcId: string } }>(
+        c,
+        "ec2",
+        "create-vpc",
+        "--cidr-block",
+        `10.${n}.0.0/16`,
+        "--tag-specifications",
+        `ResourceType=vpc,Tags=[{Key=Name,Value=cli-${n}}]`,
+        ...ca,
+      );
       const vpcId = vpc.Vpc.VpcId;
       for (const [cidr, az] of [
         [`10.${n}.1.0/24`, "us-east-1a"],
         [`10.${n}.2.0/24`, "us-east-1b"],
       ])
         await c("ec2", "create-subnet", "--vpc-id", vpcId, "--cidr-block", cidr!, "--availability-zone", az!, ...ca);
-      const sg = await json<{ GroupId: string }>(c, "ec2", "create-security-group", "--group-name", "web", "--description", "web tier", "--vpc-id", vpcId, ...ca);
+      const sg = await json<{ GroupId: string }>(
+        c,
+        "ec2",
+        "create-security-group",
+        "--group-name",
+        "web",
+        "--description",
+        "web tier",
+        "--vpc-id",
+        vpcId,
+        ...ca,
+      );
       await c("ec2", "authorize-security-group-ingress", "--group-id", sg.GroupId, "--protocol", "tcp", "--port", "443", "--cidr", "0.0.0.0/0", ...ca);
       const groups = await json<{ SecurityGroups: { GroupId: string; IpPermissions: { FromPort: number; IpRanges: { CidrIp: string }[] }[] }[] }>(
         c,
@@ -64,11 +84,27 @@ describe("e2e: EC2 and ACM through the AWS CLI against edgeparity up (issue 11)"
         ...ca,
       );
       assert.equal(groups.SecurityGroups.length, 1);
-      assert.deepEqual(groups.SecurityGroups[0]!.IpPermissions.map((p) => [p.FromPort, p.IpRanges[0]!.CidrIp]), [[443, "0.0.0.0/0"]]);
-      const subnets = await json<{ Subnets: { SubnetId: string; AvailabilityZone: string }[] }>(c, "ec2", "describe-subnets", "--filters", `Name=vpc-id,Values=${vpcId}`, ...ca);
-      assert.deepEqual(subnets.Subnets.map((x) => x.AvailabilityZone), ["us-east-1a", "us-east-1b"]);
+      assert.deepEqual(
+        groups.SecurityGroups[0]!.IpPermissions.map((p) => [p.FromPort, p.IpRanges[0]!.CidrIp]),
+        [[443, "0.0.0.0/0"]],
+      );
+      const subnets = await json<{ Subnets: { SubnetId: string; AvailabilityZone: string }[] }>(
+        c,
+        "ec2",
+        "describe-subnets",
+        "--filters",
+        `Name=vpc-id,Values=${vpcId}`,
+        ...ca,
+      );
+      assert.deepEqual(
+        subnets.Subnets.map((x) => x.AvailabilityZone),
+        ["us-east-1a", "us-east-1b"],
+      );
       const byTag = await json<{ Vpcs: { VpcId: string }[] }>(c, "ec2", "describe-vpcs", "--filters", `Name=tag:Name,Values=cli-${n}`, ...ca);
-      assert.deepEqual(byTag.Vpcs.map((v) => v.VpcId), [vpcId]);
+      assert.deepEqual(
+        byTag.Vpcs.map((v) => v.VpcId),
+        [vpcId],
+      );
 
       assert.match(await awsFailure(c, "ec2", "delete-vpc", "--vpc-id", vpcId, ...ca), /\(DependencyViolation\) when calling the DeleteVpc operation/);
       assert.match(
@@ -78,12 +114,18 @@ describe("e2e: EC2 and ACM through the AWS CLI against edgeparity up (issue 11)"
       assert.match(await awsFailure(c, "ec2", "create-subnet", "--vpc-id", vpcId, "--cidr-block", "10.99.0.0/24", ...ca), /\(InvalidSubnet\.Range\)/);
       assert.match(await awsFailure(c, "ec2", "create-vpc", "--cidr-block", "10.0.0.0/12", ...ca), /\(InvalidVpc\.Range\)/);
       assert.match(await awsFailure(c, "ec2", "create-vpc", "--cidr-block", "not-a-cidr", ...ca), /\(InvalidParameterValue\)/);
-      assert.match(await awsFailure(c, "ec2", "describe-instances", ...ca), /\(NotImplemented\) when calling the DescribeInstances operation: edgeparity does not implement/);
+      assert.match(
+        await awsFailure(c, "ec2", "describe-instances", ...ca),
+        /\(NotImplemented\) when calling the DescribeInstances operation: edgeparity does not implement/,
+      );
 
       await c("ec2", "delete-security-group", "--group-id", sg.GroupId, ...ca);
       for (const sn of subnets.Subnets) await c("ec2", "delete-subnet", "--subnet-id", sn.SubnetId, ...ca);
       await c("ec2", "delete-vpc", "--vpc-id", vpcId, ...ca);
-      assert.match(await awsFailure(c, "ec2", "describe-vpcs", "--vpc-ids", vpcId, ...ca), /\(InvalidVpcID\.NotFound\) when calling the DescribeVpcs operation: The vpc ID '.+' does not exist/);
+      assert.match(
+        await awsFailure(c, "ec2", "describe-vpcs", "--vpc-ids", vpcId, ...ca),
+        /\(InvalidVpcID\.NotFound\) when calling the DescribeVpcs operation: The vpc ID '.+' does not exist/,
+      );
       assert.match(await awsFailure(c, "ec2", "describe-subnets", "--subnet-ids", subnets.Subnets[0]!.SubnetId, ...ca), /\(InvalidSubnetID\.NotFound\)/);
       assert.match(await awsFailure(c, "ec2", "describe-security-groups", "--group-ids", sg.GroupId, ...ca), /\(InvalidGroup\.NotFound\)/);
     });
@@ -115,13 +157,28 @@ describe("e2e: EC2 and ACM through the AWS CLI against edgeparity up (issue 11)"
     const pem = await json<{ Certificate: string; CertificateChain: string }>(aws, "acm", "get-certificate", "--certificate-arn", certArn);
     assert.match(pem.Certificate, /^-----BEGIN CERTIFICATE-----/);
     const missing = certArn.replace(/[0-9a-f]{12}$/, "000000000000");
-    assert.match(await awsFailure(aws, "acm", "describe-certificate", "--certificate-arn", missing), /\(ResourceNotFoundException\) when calling the DescribeCertificate operation/);
+    assert.match(
+      await awsFailure(aws, "acm", "describe-certificate", "--certificate-arn", missing),
+      /\(ResourceNotFoundException\) when calling the DescribeCertificate operation/,
+    );
     assert.match(await awsFailure(aws, "acm", "get-certificate", "--certificate-arn", "arn:aws:acm:us-east-1:000000000000:bogus"), /\(InvalidArnException\)/);
-    assert.match(await awsFailure(aws, "acm", "renew-certificate", "--certificate-arn", certArn), /\(NotImplemented\) when calling the RenewCertificate operation/);
+    assert.match(
+      await awsFailure(aws, "acm", "renew-certificate", "--certificate-arn", certArn),
+      /\(NotImplemented\) when calling the RenewCertificate operation/,
+    );
   });
 
   it("an HTTPS listener with --certificates <ACM ARN> serves the certificate's names (and the ALB's DNS name) to curl (issue 11: ACM; alb.md listeners)", async () => {
-    const lb = await json<{ LoadBalancers: { LoadBalancerArn: string; DNSName: string }[] }>(aws, "elbv2", "create-load-balancer", "--name", "acm-alb", "--subnets", "subnet-1", "subnet-2");
+    const lb = await json<{ LoadBalancers: { LoadBalancerArn: string; DNSName: string }[] }>(
+      aws,
+      "elbv2",
+      "create-load-balancer",
+      "--name",
+      "acm-alb",
+      "--subnets",
+      "subnet-1",
+      "subnet-2",
+    );
     const { LoadBalancerArn, DNSName } = lb.LoadBalancers[0]!;
     await aws(
       "elbv2",
@@ -139,7 +196,13 @@ describe("e2e: EC2 and ACM through the AWS CLI against edgeparity up (issue 11)"
     );
     const port = String(s.ready.httpsPort);
     for (const http of HTTP_VERSIONS) {
-      const r = await curlExchange({ url: `https://${DNSName}:${port}/`, method: "GET", http, cacert: s.caPath, extra: ["-v", "--connect-to", `${DNSName}:${port}:127.0.0.1:${port}`] });
+      const r = await curlExchange({
+        url: `https://${DNSName}:${port}/`,
+        method: "GET",
+        http,
+        cacert: s.caPath,
+        extra: ["-v", "--connect-to", `${DNSName}:${port}:127.0.0.1:${port}`],
+      });
       assert.equal(r.status, 200, describeResult(r));
       assert.equal(r.body.toString(), "tls ok");
       assert.match(r.stderr, /subject: CN=\*\.api\.example\.test/, r.stderr);
@@ -149,10 +212,27 @@ describe("e2e: EC2 and ACM through the AWS CLI against edgeparity up (issue 11)"
     // ELBv2 looks the certificate up: an ACM ARN that names none is CertificateNotFound.
     const unknown = certArn.replace(/[0-9a-f]{12}$/, "000000000000");
     assert.match(
-      await awsFailure(aws, "elbv2", "create-listener", "--load-balancer-arn", LoadBalancerArn, "--protocol", "HTTPS", "--port", "8443", "--certificates", `CertificateArn=${unknown}`, "--default-actions", "Type=fixed-response,FixedResponseConfig={StatusCode=200}"),
+      await awsFailure(
+        aws,
+        "elbv2",
+        "create-listener",
+        "--load-balancer-arn",
+        LoadBalancerArn,
+        "--protocol",
+        "HTTPS",
+        "--port",
+        "8443",
+        "--certificates",
+        `CertificateArn=${unknown}`,
+        "--default-actions",
+        "Type=fixed-response,FixedResponseConfig={StatusCode=200}",
+      ),
       /\(CertificateNotFound\) when calling the CreateListener operation: Certificate '.+' not found/,
     );
-    assert.match(await awsFailure(aws, "acm", "delete-certificate", "--certificate-arn", certArn), /\(ResourceInUseException\) when calling the DeleteCertificate operation/);
+    assert.match(
+      await awsFailure(aws, "acm", "delete-certificate", "--certificate-arn", certArn),
+      /\(ResourceInUseException\) when calling the DeleteCertificate operation/,
+    );
   });
 
   it("a distribution made with aws cloudfront whose ViewerCertificate names the certificate serves its alias with it (issue 11: ACM; cloudfront.md ViewerCertificate)", async () => {
@@ -170,7 +250,13 @@ describe("e2e: EC2 and ACM through the AWS CLI against edgeparity up (issue 11)"
     const port = String(s.ready.httpsPort);
     for (const http of HTTP_VERSIONS) {
       const host = "www.api.example.test";
-      const r = await curlExchange({ url: `https://${host}:${port}/`, method: "GET", http, cacert: s.caPath, extra: ["-v", "--connect-to", `${host}:${port}:127.0.0.1:${port}`] });
+      const r = await curlExchange({
+        url: `https://${host}:${port}/`,
+        method: "GET",
+        http,
+        cacert: s.caPath,
+        extra: ["-v", "--connect-to", `${host}:${port}:127.0.0.1:${port}`],
+      });
       assert.ok(r.status > 0, describeResult(r));
       assert.match(r.stderr, /host "www\.api\.example\.test" matched cert's "\*\.api\.example\.test"/, r.stderr);
     }

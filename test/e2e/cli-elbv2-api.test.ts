@@ -120,7 +120,10 @@ describe("e2e: the ELBv2 API through the AWS CLI builds a served ALB (issue 11, 
       ["HTTPS", "443"],
     ] as const) {
       // An HTTPS listener names an ACM certificate that exists (ELBv2 answers CertificateNotFound otherwise).
-      const cert = protocol === "HTTPS" ? await json<{ CertificateArn: string }>("acm", "request-certificate", "--domain-name", "built.example.test", "--validation-method", "DNS") : undefined;
+      const cert =
+        protocol === "HTTPS"
+          ? await json<{ CertificateArn: string }>("acm", "request-certificate", "--domain-name", "built.example.test", "--validation-method", "DNS")
+          : undefined;
       const extra = cert ? ["--certificates", `CertificateArn=${cert.CertificateArn}`] : [];
       const l = await json<{ Listeners: { ListenerArn: string }[] }>(
         "elbv2",

@@ -14,15 +14,14 @@ export function domainValidationOption(arn: string, domain: string, method: stri
     ValidationDomain: validationDomain,
     ValidationStatus: "SUCCESS",
     ValidationMethod: method,
-    ResourceRecord: method === "DNS" ? { Name: `_${token("name")}.${validationDomain}.`, Type: "CNAME", Value: `_${token("value")}.${token("zone").slice(0, 10)}.acm-validations.aws.` } : undefined,
+    ResourceRecord:
+      method === "DNS"
+        ? { Name: `_${token("name")}.${validationDomain}.`, Type: "CNAME", Value: `_${token("value")}.${token("zone").slice(0, 10)}.acm-validations.aws.` }
+        : undefined,
   };
 }
 
 /** A name ACM accepts: 1–253 characters of labels, optionally one leading `*.` (API Reference, RequestCertificate DomainName). */
 export function isDomainName(name: string): boolean {
-  return (
-    name.length >= 1 &&
-    name.length <= 253 &&
-    /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(name)
-  );
+  return name.length >= 1 && name.length <= 253 && /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(name);
 }

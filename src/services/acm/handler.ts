@@ -81,7 +81,8 @@ export function answerAcm(deps: AcmDeps): (call: ApiCall) => Promise<ApiAnswer> 
       } catch {
         throw new AcmApiError("SerializationException", "The request body is not valid JSON.");
       }
-      if (typeof input !== "object" || input === null || Array.isArray(input)) throw new AcmApiError("SerializationException", "The request body must be a JSON object.");
+      if (typeof input !== "object" || input === null || Array.isArray(input))
+        throw new AcmApiError("SerializationException", "The request body must be a JSON object.");
       return json(200, await op(input as Record<string, unknown>, deps));
     } catch (e) {
       if (e instanceof AcmApiError) return json(e.status, { __type: e.code, message: e.message }, e.code);

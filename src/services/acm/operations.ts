@@ -29,7 +29,8 @@ const str = (v: unknown): string | undefined => (typeof v === "string" ? v : und
 
 function requireArn(input: Input, r: AcmRecords): { arn: string; cert: CertificateRecord } {
   const arn = str(input.CertificateArn);
-  if (arn === undefined) throw acmErrors.validation("1 validation error detected: Value null at 'certificateArn' failed to satisfy constraint: Member must not be null");
+  if (arn === undefined)
+    throw acmErrors.validation("1 validation error detected: Value null at 'certificateArn' failed to satisfy constraint: Member must not be null");
   if (!ARN_PATTERN.test(arn) || arn.length < 20 || arn.length > 2048)
     throw acmErrors.validation(
       `1 validation error detected: Value '${arn}' at 'certificateArn' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:[\\w+=/,.@-]+:acm:[\\w+=/,.@-]*:[0-9]+:[\\w+=,.@-]+(/[\\w+=,.@-]+)*`,
@@ -45,7 +46,10 @@ function tagsOf(v: unknown): { Key: string; Value?: string }[] {
   if (!Array.isArray(v)) throw acmErrors.validation("Tags must be a list");
   return v.map((t: Record<string, unknown>) => {
     const Key = str(t?.Key);
-    if (Key === undefined || Key.length < 1 || Key.length > 128) throw acmErrors.validation("1 validation error detected: Value at 'tags.member.key' failed to satisfy constraint: Member must have length between 1 and 128");
+    if (Key === undefined || Key.length < 1 || Key.length > 128)
+      throw acmErrors.validation(
+        "1 validation error detected: Value at 'tags.member.key' failed to satisfy constraint: Member must have length between 1 and 128",
+      );
     // Keys beginning `aws:` are AWS's own (ACM User Guide, "Tag restrictions").
     if (Key.toLowerCase().startsWith("aws:")) throw acmErrors.invalidTag(`Tag key '${Key}' uses the reserved prefix 'aws:'.`);
     const Value = str(t?.Value);
@@ -65,24 +69,36 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
 
 export const requestCertificate: AcmOperation = async (input, deps) => {
   const domain = str(input.DomainName);
-  if (domain === undefined) throw acmErrors.validation("1 validation error detected: Value null at 'domainName' failed to satisfy constraint: Member must not be null");
+  if (domain === undefined)
+    throw acmErrors.validation("1 validation error detected: Value null at 'domainName' failed to satisfy constraint: Member must not be null");
   if (!isDomainName(domain)) throw acmErrors.invalidDomain(domain);
   const sans = Array.isArray(input.SubjectAlternativeNames) ? (input.SubjectAlternativeNames as unknown[]).map(String) : [];
   // Up to 100 names per certificate, the domain included (ACM quotas: "Domain names per ACM certificate").
-  if (sans.length > 100) throw acmErrors.validation("1 validation error detected: Value at 'subjectAlternativeNames' failed to satisfy constraint: Member must have length less than or equal to 100");
+  if (sans.length > 100)
+    throw acmErrors.validation(
+      "1 validation error detected: Value at 'subjectAlternativeNames' failed to satisfy constraint: Member must have length less than or equal to 100",
+    );
   for (const n of sans) if (!isDomainName(n)) throw acmErrors.invalidDomain(n);
   const method = str(input.ValidationMethod) ?? "EMAIL";
-  if (method !== "DNS" && method !== "EMAIL") throw acmErrors.validation(`1 validation error detected: Value '${method}' at 'validationMethod' failed to satisfy constraint: Member must satisfy enum value set: [EMAIL, DNS, HTTP]`);
-  if (input.CertificateAuthorityArn !== undefined) throw acmErrors.invalidParameter("edgeparity does not emulate private certificate authorities (CertificateAuthorityArn).");
+  if (method !== "DNS" && method !== "EMAIL")
+    throw acmErrors.validation(
+      `1 validation error detected: Value '${method}' at 'validationMethod' failed to satisfy constraint: Member must satisfy enum value set: [EMAIL, DNS, HTTP]`,
+    );
+  if (input.CertificateAuthorityArn !== undefined)
+    throw acmErrors.invalidParameter("edgeparity does not emulate private certificate authorities (CertificateAuthorityArn).");
   const keyType = str(input.KeyAlgorithm) ?? "RSA_2048";
   if (!["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"].includes(keyType))
-    throw acmErrors.validation(`1 validation error detected: Value '${keyType}' at 'keyAlgorithm' failed to satisfy constraint: Member must satisfy enum value set`);
+    throw acmErrors.validation(
+      `1 validation error detected: Value '${keyType}' at 'keyAlgorithm' failed to satisfy constraint: Member must satisfy enum value set`,
+    );
   const token = str(input.IdempotencyToken);
   const tags = tagsOf(input.Tags);
   const options = (input.Options ?? {}) as Record<string, unknown>;
   const names = [...new Set([domain.toLowerCase(), ...sans.map((n) => n.toLowerCase())])];
   // The same IdempotencyToken and DomainName answer the certificate already requested (API Reference, RequestCertificate).
-  const existing = Object.entries(deps.records().certificates).find(([, c]) => token !== undefined && c.IdempotencyToken === token && c.DomainName === names[0]);
+  const existing = Object.entries(deps.records().certificates).find(
+    ([, c]) => token !== undefined && c.IdempotencyToken === token && c.DomainName === names[0],
+  );
   if (existing) return { CertificateArn: existing[0] };
   const leaf = new X509Certificate((await deps.issue(names)).certPem);
   const arn = `arn:aws:acm:${deps.region}:${LOCAL_ACCOUNT_ID}:certificate/${deps.uuid()}`;
@@ -120,7 +136,9 @@ function detail(arn: string, c: CertificateRecord, deps: AcmDeps): Record<string
     CertificateArn: arn,
     DomainName: c.DomainName,
     SubjectAlternativeNames: c.SubjectAlternativeNames,
-    ...(c.Type === "AMAZON_ISSUED" ? { DomainValidationOptions: c.SubjectAlternativeNames.map((n) => domainValidationOption(arn, n, c.ValidationMethod ?? "DNS")) } : {}),
+    ...(c.Type === "AMAZON_ISSUED"
+      ? { DomainValidationOptions: c.SubjectAlternativeNames.map((n) => domainValidationOption(arn, n, c.ValidationMethod ?? "DNS")) }
+      : {}),
     Serial: c.Serial,
     Subject: c.Subject,
     Issuer: c.Issuer,
@@ -187,7 +205,8 @@ const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\
 
 export const getCertificate: AcmOperation = async (input, deps) => {
   const { cert } = requireArn(input, deps.records());
-  if (cert.Imported) return { Certificate: cert.Imported.Certificate, ...(cert.Imported.CertificateChain ? { CertificateChain: cert.Imported.CertificateChain } : {}) };
+  if (cert.Imported)
+    return { Certificate: cert.Imported.Certificate, ...(cert.Imported.CertificateChain ? { CertificateChain: cert.Imported.CertificateChain } : {}) };
   // The leaf the local CA issues for the certificate's names, and the CA as its chain.
   const blocks = (await deps.issue(cert.SubjectAlternativeNames)).certPem.match(PEM_BLOCK) ?? [];
   return { Certificate: blocks[0]?.trim(), CertificateChain: blocks.slice(1).join("").trim() };
@@ -205,7 +224,8 @@ export const deleteCertificate: AcmOperation = async (input, deps) => {
 
 export const addTagsToCertificate: AcmOperation = async (input, deps) => {
   const tags = tagsOf(input.Tags);
-  if (tags.length === 0) throw acmErrors.validation("1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length greater than or equal to 1");
+  if (tags.length === 0)
+    throw acmErrors.validation("1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length greater than or equal to 1");
   await deps.change((r) => {
     const { cert } = requireArn(input, r);
     cert.Tags = mergeTags(cert.Tags, tags);
@@ -231,7 +251,9 @@ export const listTagsForCertificate: AcmOperation = async (input, deps) => {
 export const updateCertificateOptions: AcmOperation = async (input, deps) => {
   const pref = str((input.Options as Record<string, unknown> | undefined)?.CertificateTransparencyLoggingPreference);
   if (pref !== "ENABLED" && pref !== "DISABLED")
-    throw acmErrors.validation("1 validation error detected: Value at 'options.certificateTransparencyLoggingPreference' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]");
+    throw acmErrors.validation(
+      "1 validation error detected: Value at 'options.certificateTransparencyLoggingPreference' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]",
+    );
   await deps.change((r) => {
     requireArn(input, r).cert.CertificateTransparencyLoggingPreference = pref;
   });
@@ -244,7 +266,8 @@ export const updateCertificateOptions: AcmOperation = async (input, deps) => {
  */
 export const importCertificate: AcmOperation = async (input, deps) => {
   const pem = (v: unknown, field: string): string => {
-    if (typeof v !== "string") throw acmErrors.validation(`1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
+    if (typeof v !== "string")
+      throw acmErrors.validation(`1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
     return Buffer.from(v, "base64").toString("utf8");
   };
   const certPem = pem(input.Certificate, "certificate");
@@ -280,7 +303,8 @@ export const importCertificate: AcmOperation = async (input, deps) => {
   const curve = key.asymmetricKeyDetails?.namedCurve;
   await deps.change((r) => {
     const previous = reimport !== undefined ? requireArn(input, r).cert : undefined;
-    if (previous && previous.Type !== "IMPORTED") throw acmErrors.invalidParameter(`Certificate ${arn} was not imported; only an imported certificate can be reimported.`);
+    if (previous && previous.Type !== "IMPORTED")
+      throw acmErrors.invalidParameter(`Certificate ${arn} was not imported; only an imported certificate can be reimported.`);
     r.certificates[arn] = {
       DomainName: names[0] ?? "",
       SubjectAlternativeNames: names,

@@ -227,7 +227,9 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
       resolveHost: (host) => inner.resolveHost?.(host),
       certificateUsers: () =>
         plans.flatMap((p) =>
-          p.certificateArn ? [{ certificateArn: p.certificateArn, user: `arn:aws:cloudfront::${LOCAL_ACCOUNT_ID}:distribution/${p.id}`, hosts: p.aliases }] : [],
+          p.certificateArn
+            ? [{ certificateArn: p.certificateArn, user: `arn:aws:cloudfront::${LOCAL_ACCOUNT_ID}:distribution/${p.id}`, hosts: p.aliases }]
+            : [],
         ),
       testFunction: (name, event, stage = "DEVELOPMENT") => testFunctionInPlan(functions, name, event, stage, ctx.clock.now()),
       invalidate: (d, paths, ref) => inner.invalidate(d, paths, ref),

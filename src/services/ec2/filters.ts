@@ -23,7 +23,10 @@ export function parseFilters(params: Ec2Params, key = "Filter"): Filter[] {
 }
 
 function wildcard(value: string): RegExp {
-  const source = value.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const source = value
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${source}$`, "s");
 }
 

@@ -79,7 +79,12 @@ export function stableEc2Id(prefix: string, seed: string): string {
   return `${prefix}-${(a + b).slice(0, 17)}`;
 }
 
-export function newVpc(id: (prefix: string) => string, CidrBlock: string, IsDefault: boolean, InstanceTenancy = "default"): { vpc: VpcRecord; group: SecurityGroupRecord } {
+export function newVpc(
+  id: (prefix: string) => string,
+  CidrBlock: string,
+  IsDefault: boolean,
+  InstanceTenancy = "default",
+): { vpc: VpcRecord; group: SecurityGroupRecord } {
   const vpc: VpcRecord = {
     CidrBlock,
     CidrAssociationId: id("vpc-cidr-assoc"),

@@ -121,7 +121,8 @@ function rulesOf(params: Ec2Params, isEgress: boolean, r: Ec2Records): Omit<Rule
     const from = all ? undefined : read.integer(p, "FromPort");
     const to = all ? undefined : read.integer(p, "ToPort");
     if (!all && (protocol === "tcp" || protocol === "udp")) {
-      if (from === undefined || to === undefined) throw ec2Errors.invalidValue(String(from ?? to ?? ""), "FromPort/ToPort", "Invalid value. Must specify both from and to ports with TCP/UDP.");
+      if (from === undefined || to === undefined)
+        throw ec2Errors.invalidValue(String(from ?? to ?? ""), "FromPort/ToPort", "Invalid value. Must specify both from and to ports with TCP/UDP.");
       if (from < 0 || to > 65535 || from > to) throw new Ec2ApiError("InvalidParameterValue", `Invalid TCP/UDP port range: ${from}-${to}`);
     }
     const base = { IsEgress: isEgress, IpProtocol: protocol, FromPort: from, ToPort: to };
@@ -278,4 +279,3 @@ const updateDescriptions =
   };
 export const updateSecurityGroupRuleDescriptionsIngress = updateDescriptions(false);
 export const updateSecurityGroupRuleDescriptionsEgress = updateDescriptions(true);
-

@@ -60,8 +60,14 @@ export function securityGroupShape(id: string, g: SecurityGroupRecord, r: Ec2Rec
     groupName: g.GroupName,
     groupId: id,
     groupDescription: g.Description,
-    ipPermissions: permissions(g.Rules.filter((x) => !x.IsEgress), r),
-    ipPermissionsEgress: permissions(g.Rules.filter((x) => x.IsEgress), r),
+    ipPermissions: permissions(
+      g.Rules.filter((x) => !x.IsEgress),
+      r,
+    ),
+    ipPermissionsEgress: permissions(
+      g.Rules.filter((x) => x.IsEgress),
+      r,
+    ),
     vpcId: g.VpcId,
     tagSet: tagSet(r.tags[id]),
   };

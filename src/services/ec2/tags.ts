@@ -79,8 +79,17 @@ export const describeTags: Ec2Operation = async (params, ctx) => {
     return Object.entries(tags).map(([key, value]) => ({ resourceId: id, resourceType: type, key, value }));
   });
   const found = all.filter((t) =>
-    matchesFilters(filters, ["resource-id", "resource-type", "key", "value"], { "resource-id": t.resourceId, "resource-type": t.resourceType, key: t.key, value: t.value }),
+    matchesFilters(filters, ["resource-id", "resource-type", "key", "value"], {
+      "resource-id": t.resourceId,
+      "resource-type": t.resourceType,
+      key: t.key,
+      value: t.value,
+    }),
   );
-  const { items, nextToken } = page(found, { ...params, ...(params.maxResults !== undefined ? { MaxResults: params.maxResults } : {}), ...(params.nextToken !== undefined ? { NextToken: params.nextToken } : {}) });
+  const { items, nextToken } = page(found, {
+    ...params,
+    ...(params.maxResults !== undefined ? { MaxResults: params.maxResults } : {}),
+    ...(params.nextToken !== undefined ? { NextToken: params.nextToken } : {}),
+  });
   return { tagSet: [...items], nextToken };
 };

@@ -156,11 +156,15 @@ export const describeAvailabilityZones: Ec2Operation = async (params, ctx) => {
     (z) =>
       (names.length === 0 || names.includes(z.ZoneName)) &&
       (ids.length === 0 || ids.includes(z.ZoneId)) &&
-      matchesFilters(
-        filters,
-        ["zone-name", "zone-id", "region-name", "state", "zone-type", "opt-in-status", "group-name"],
-        { "zone-name": z.ZoneName, "zone-id": z.ZoneId, "region-name": ctx.region, state: "available", "zone-type": "availability-zone", "opt-in-status": "opt-in-not-required", "group-name": ctx.region },
-      ),
+      matchesFilters(filters, ["zone-name", "zone-id", "region-name", "state", "zone-type", "opt-in-status", "group-name"], {
+        "zone-name": z.ZoneName,
+        "zone-id": z.ZoneId,
+        "region-name": ctx.region,
+        state: "available",
+        "zone-type": "availability-zone",
+        "opt-in-status": "opt-in-not-required",
+        "group-name": ctx.region,
+      }),
   );
   const unknown = names.find((n) => !zones.some((z) => z.ZoneName === n));
   if (unknown !== undefined) throw ec2Errors.invalidValue(unknown, "zoneNames");
@@ -191,7 +195,8 @@ export const createSubnet: Ec2Operation = async (params, ctx) => {
   if (!block || !isNetworkAddress(block)) throw ec2Errors.invalidCidr(cidr, "cidrBlock");
   const zones = availabilityZones(ctx.region);
   const zoneId = read.string(params, "AvailabilityZoneId");
-  const zone = read.string(params, "AvailabilityZone") ?? zones.find((z) => z.ZoneId === zoneId)?.ZoneName ?? (zoneId === undefined ? zones[0]!.ZoneName : undefined);
+  const zone =
+    read.string(params, "AvailabilityZone") ?? zones.find((z) => z.ZoneId === zoneId)?.ZoneName ?? (zoneId === undefined ? zones[0]!.ZoneName : undefined);
   if (zone === undefined || !zones.some((z) => z.ZoneName === zone))
     throw ec2Errors.invalidValue(
       zone ?? zoneId ?? "",
@@ -339,4 +344,3 @@ export const describeEmpty =
     parseFilters(params, "filter");
     return { [set]: [] };
   };
-

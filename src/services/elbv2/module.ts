@@ -123,7 +123,10 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
     };
 
     const acmArns = (plan: Elbv2Plan) =>
-      plan.loadBalancers.map((lb) => ({ lb, arns: lb.Listeners.filter((l) => l.Protocol === "HTTPS").flatMap((l) => listenerCertificateArns(l.Certificates)) }));
+      plan.loadBalancers.map((lb) => ({
+        lb,
+        arns: lb.Listeners.filter((l) => l.Protocol === "HTTPS").flatMap((l) => listenerCertificateArns(l.Certificates)),
+      }));
     const acmNames = (plan: Elbv2Plan) => [...new Set(acmArns(plan).flatMap(({ arns }) => arns.flatMap((a) => ctx.certificateNames(a) ?? [])))].sort();
 
     let current: Elbv2Plan | undefined;
@@ -174,7 +177,15 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
       controlPlane: {
         signingName: "elasticloadbalancing",
         protocol: ELBV2_API_PROTOCOL,
-        answer: answerElbv2(elbv2ApiDeps(ctx.stackApi, ctx.region, (tg) => inner.targetGroups.get(tg)?.health(), new Date(ctx.clock.now()), (arn) => ctx.certificateNames(arn))),
+        answer: answerElbv2(
+          elbv2ApiDeps(
+            ctx.stackApi,
+            ctx.region,
+            (tg) => inner.targetGroups.get(tg)?.health(),
+            new Date(ctx.clock.now()),
+            (arn) => ctx.certificateNames(arn),
+          ),
+        ),
       },
       apply,
       certificateUsers: () =>
@@ -183,7 +194,12 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
               // Divergence from AWS: the served certificate names the load balancer's own DNS names
               // too, so `curl https://<DNSName>` verifies locally, where no DNS points the ACM names at it.
               const h = loadBalancerHosts(lb.Name, ctx.region);
-              return arns.map((certificateArn) => ({ certificateArn, user: loadBalancerArn(lb.Name, ctx.region), hosts: [h.local, h.cloud], alsoCoversHosts: true }));
+              return arns.map((certificateArn) => ({
+                certificateArn,
+                user: loadBalancerArn(lb.Name, ctx.region),
+                hosts: [h.local, h.cloud],
+                alsoCoversHosts: true,
+              }));
             })
           : [],
       reloadFunctions: () => inner.reloadFunctions(),

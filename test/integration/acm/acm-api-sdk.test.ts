@@ -78,7 +78,12 @@ describe("ACM API through the AWS SDK v3 (issue 11: ACM)", () => {
       const { name, acm } = clients[i]!;
       const domain = `*.site${i}.example.test`;
       const { CertificateArn } = await acm.send(
-        new RequestCertificateCommand({ DomainName: domain, SubjectAlternativeNames: [`site${i}.example.test`], ValidationMethod: "DNS", Tags: [{ Key: "team", Value: "edge" }] }),
+        new RequestCertificateCommand({
+          DomainName: domain,
+          SubjectAlternativeNames: [`site${i}.example.test`],
+          ValidationMethod: "DNS",
+          Tags: [{ Key: "team", Value: "edge" }],
+        }),
       );
       assert.match(CertificateArn!, /^arn:aws:acm:us-east-1:000000000000:certificate\/[0-9a-f-]{36}$/, name);
       const { Certificate: d } = await acm.send(new DescribeCertificateCommand({ CertificateArn }));
@@ -116,7 +121,9 @@ describe("ACM API through the AWS SDK v3 (issue 11: ACM)", () => {
 
     it(`ACM's errors: ResourceNotFoundException, InvalidArnException, ValidationException, InvalidDomainValidationOptionsException, 501 NotImplemented (ACM API Reference: Errors) [client ${i}]`, async () => {
       const { acm } = clients[i]!;
-      const nf = await failure(acm.send(new DescribeCertificateCommand({ CertificateArn: "arn:aws:acm:us-east-1:000000000000:certificate/00000000-0000-0000-0000-000000000000" })));
+      const nf = await failure(
+        acm.send(new DescribeCertificateCommand({ CertificateArn: "arn:aws:acm:us-east-1:000000000000:certificate/00000000-0000-0000-0000-000000000000" })),
+      );
       assert.deepEqual([nf.name, nf.status], ["ResourceNotFoundException", 400]);
       const bad = await failure(acm.send(new GetCertificateCommand({ CertificateArn: "arn:aws:acm:us-east-1:000000000000:notacert" })));
       assert.deepEqual([bad.name, bad.status], ["InvalidArnException", 400]);
@@ -124,7 +131,9 @@ describe("ACM API through the AWS SDK v3 (issue 11: ACM)", () => {
       assert.deepEqual([val.name, val.status], ["ValidationException", 400]);
       const dom = await failure(acm.send(new RequestCertificateCommand({ DomainName: "bad..name", ValidationMethod: "DNS" })));
       assert.deepEqual([dom.name, dom.status], ["InvalidDomainValidationOptionsException", 400]);
-      const ni = await failure(acm.send(new ExportCertificateCommand({ CertificateArn: "arn:aws:acm:us-east-1:000000000000:certificate/x", Passphrase: Buffer.from("pass-phrase") })));
+      const ni = await failure(
+        acm.send(new ExportCertificateCommand({ CertificateArn: "arn:aws:acm:us-east-1:000000000000:certificate/x", Passphrase: Buffer.from("pass-phrase") })),
+      );
       assert.equal(ni.status, 501);
       assert.match(ni.message, /ExportCertificate/);
     });
@@ -141,7 +150,13 @@ describe("ACM API through the AWS SDK v3 (issue 11: ACM)", () => {
     const pem = await acm.send(new GetCertificateCommand({ CertificateArn: requested }));
     const { readFile } = await import("node:fs/promises");
     const key = await readFile(join(stack.caPath, "..", "leaf-key.pem"), "utf8");
-    const { CertificateArn } = await acm.send(new ImportCertificateCommand({ Certificate: Buffer.from(pem.Certificate!), PrivateKey: Buffer.from(key), CertificateChain: Buffer.from(pem.CertificateChain!) }));
+    const { CertificateArn } = await acm.send(
+      new ImportCertificateCommand({
+        Certificate: Buffer.from(pem.Certificate!),
+        PrivateKey: Buffer.from(key),
+        CertificateChain: Buffer.from(pem.CertificateChain!),
+      }),
+    );
     const { Certificate: d } = await acm.send(new DescribeCertificateCommand({ CertificateArn }));
     assert.equal(d?.Type, "IMPORTED");
     assert.equal(d?.DomainName, "imported.example.test");
@@ -176,7 +191,12 @@ describe("ACM API through the AWS SDK v3 (issue 11: ACM)", () => {
       const e = await failure(
         cf.send(
           new CreateDistributionCommand({
-            DistributionConfig: { ...base, CallerReference: ref, Aliases: { Quantity: aliases.length, Items: [...aliases] }, ViewerCertificate: { ACMCertificateArn: arn, SSLSupportMethod: "sni-only" } },
+            DistributionConfig: {
+              ...base,
+              CallerReference: ref,
+              Aliases: { Quantity: aliases.length, Items: [...aliases] },
+              ViewerCertificate: { ACMCertificateArn: arn, SSLSupportMethod: "sni-only" },
+            },
           }),
         ),
       );

@@ -101,7 +101,14 @@ describe("EC2 API through the AWS SDK v3 (issue 11: EC2 stand-in)", () => {
     assert.equal(vpcs.Vpcs?.length, 1);
     const vpc = vpcs.Vpcs![0]!;
     assert.equal(vpc.CidrBlock, "172.31.0.0/16");
-    const subnets = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "default-for-az", Values: ["true"] }, { Name: "vpc-id", Values: [vpc.VpcId!] }] }));
+    const subnets = await ec2.send(
+      new DescribeSubnetsCommand({
+        Filters: [
+          { Name: "default-for-az", Values: ["true"] },
+          { Name: "vpc-id", Values: [vpc.VpcId!] },
+        ],
+      }),
+    );
     assert.equal(subnets.Subnets?.length, 6);
     assert.ok(subnets.Subnets!.every((s) => s.MapPublicIpOnLaunch === true && s.AvailableIpAddressCount === 4091));
     const hostnames = await ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpc.VpcId, Attribute: "enableDnsHostnames" }));
@@ -129,12 +136,33 @@ describe("EC2 API through the AWS SDK v3 (issue 11: EC2 stand-in)", () => {
         [vpcId],
       );
 
-      const rt = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "association.main", Values: ["true"] }, { Name: "vpc-id", Values: [vpcId] }] }));
+      const rt = await ec2.send(
+        new DescribeRouteTablesCommand({
+          Filters: [
+            { Name: "association.main", Values: ["true"] },
+            { Name: "vpc-id", Values: [vpcId] },
+          ],
+        }),
+      );
       assert.equal(rt.RouteTables?.length, 1);
       assert.equal(rt.RouteTables![0]!.Routes?.[0]?.GatewayId, "local");
-      const acl = await ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: "default", Values: ["true"] }, { Name: "vpc-id", Values: [vpcId] }] }));
+      const acl = await ec2.send(
+        new DescribeNetworkAclsCommand({
+          Filters: [
+            { Name: "default", Values: ["true"] },
+            { Name: "vpc-id", Values: [vpcId] },
+          ],
+        }),
+      );
       assert.equal(acl.NetworkAcls?.[0]?.IsDefault, true);
-      const dsg = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "group-name", Values: ["default"] }, { Name: "vpc-id", Values: [vpcId] }] }));
+      const dsg = await ec2.send(
+        new DescribeSecurityGroupsCommand({
+          Filters: [
+            { Name: "group-name", Values: ["default"] },
+            { Name: "vpc-id", Values: [vpcId] },
+          ],
+        }),
+      );
       assert.equal(dsg.SecurityGroups?.length, 1);
 
       const a = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.${i}.1.0/24`, AvailabilityZone: "us-east-1a" }))).Subnet!;
@@ -143,10 +171,13 @@ describe("EC2 API through the AWS SDK v3 (issue 11: EC2 stand-in)", () => {
       assert.equal(a.AvailabilityZoneId, "use1-az1");
       await ec2.send(new ModifySubnetAttributeCommand({ SubnetId: b.SubnetId, MapPublicIpOnLaunch: { Value: true } }));
       const listed = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }));
-      assert.deepEqual(listed.Subnets?.map((s) => [s.CidrBlock, s.MapPublicIpOnLaunch]), [
-        [`10.${i}.1.0/24`, false],
-        [`10.${i}.2.0/24`, true],
-      ]);
+      assert.deepEqual(
+        listed.Subnets?.map((s) => [s.CidrBlock, s.MapPublicIpOnLaunch]),
+        [
+          [`10.${i}.1.0/24`, false],
+          [`10.${i}.2.0/24`, true],
+        ],
+      );
       const wildcard = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "cidr-block", Values: [`10.${i}.2.*`] }] }));
       assert.deepEqual(
         wildcard.Subnets?.map((s) => s.SubnetId),
@@ -158,14 +189,21 @@ describe("EC2 API through the AWS SDK v3 (issue 11: EC2 stand-in)", () => {
       const ingress = await ec2.send(
         new AuthorizeSecurityGroupIngressCommand({
           GroupId,
-          IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0", Description: "https" }, { CidrIp: "10.0.0.0/8" }] }],
+          IpPermissions: [
+            { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0", Description: "https" }, { CidrIp: "10.0.0.0/8" }] },
+          ],
         }),
       );
       assert.equal(ingress.SecurityGroupRules?.length, 2);
       assert.match(ingress.SecurityGroupRules![0]!.SecurityGroupRuleId!, /^sgr-[0-9a-f]{17}$/);
       // A new group allows all egress until the rule is revoked.
       await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId, IpPermissions: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] }));
-      await ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId }] }] }));
+      await ec2.send(
+        new AuthorizeSecurityGroupEgressCommand({
+          GroupId,
+          IpPermissions: [{ IpProtocol: "tcp", FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId }] }],
+        }),
+      );
       const g = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId!] }))).SecurityGroups![0]!;
       assert.deepEqual(g.IpPermissions, [
         {
@@ -182,20 +220,32 @@ describe("EC2 API through the AWS SDK v3 (issue 11: EC2 stand-in)", () => {
       const rules = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [GroupId!] }] }));
       assert.equal(rules.SecurityGroupRules?.length, 3);
       await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, SecurityGroupRuleIds: [ingress.SecurityGroupRules![1]!.SecurityGroupRuleId!] }));
-      assert.equal((await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [GroupId!] }] }))).SecurityGroupRules?.length, 2);
+      assert.equal(
+        (await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [GroupId!] }] }))).SecurityGroupRules?.length,
+        2,
+      );
 
       await ec2.send(new CreateTagsCommand({ Resources: [a.SubnetId!, GroupId!], Tags: [{ Key: "tier", Value: "web" }] }));
       const tags = await ec2.send(new DescribeTagsCommand({ Filters: [{ Name: "key", Values: ["tier"] }] }));
-      assert.deepEqual(tags.Tags?.map((t) => [t.ResourceId, t.ResourceType, t.Value]).sort(), [
-        [a.SubnetId, "subnet", "web"],
-        [GroupId, "security-group", "web"],
-      ].sort());
+      assert.deepEqual(
+        tags.Tags?.map((t) => [t.ResourceId, t.ResourceType, t.Value]).sort(),
+        [
+          [a.SubnetId, "subnet", "web"],
+          [GroupId, "security-group", "web"],
+        ].sort(),
+      );
       await ec2.send(new DeleteTagsCommand({ Resources: [a.SubnetId!, GroupId!], Tags: [{ Key: "tier" }] }));
       assert.equal((await ec2.send(new DescribeTagsCommand({ Filters: [{ Name: "key", Values: ["tier"] }] }))).Tags?.length, 0);
 
       // Terraform's reads before deleting: nothing is attached locally.
-      assert.deepEqual((await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: "subnet-id", Values: [a.SubnetId!] }] }))).NetworkInterfaces, []);
-      assert.deepEqual((await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: "attachment.vpc-id", Values: [vpcId] }] }))).InternetGateways, []);
+      assert.deepEqual(
+        (await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: "subnet-id", Values: [a.SubnetId!] }] }))).NetworkInterfaces,
+        [],
+      );
+      assert.deepEqual(
+        (await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: "attachment.vpc-id", Values: [vpcId] }] }))).InternetGateways,
+        [],
+      );
 
       const dep = await failure(ec2.send(new DeleteVpcCommand({ VpcId: vpcId })));
       assert.deepEqual([dep.name, dep.status], ["DependencyViolation", 400]);
@@ -229,14 +279,35 @@ describe("EC2 API through the AWS SDK v3 (issue 11: EC2 stand-in)", () => {
       const vpcId = Vpc!.VpcId!;
       await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "192.168.0.0/24" }));
       const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: "dup", Description: "d", VpcId: vpcId }));
-      const defaultGroup = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }, { Name: "group-name", Values: ["default"] }] }))).SecurityGroups![0]!.GroupId;
+      const defaultGroup = (
+        await ec2.send(
+          new DescribeSecurityGroupsCommand({
+            Filters: [
+              { Name: "vpc-id", Values: [vpcId] },
+              { Name: "group-name", Values: ["default"] },
+            ],
+          }),
+        )
+      ).SecurityGroups![0]!.GroupId;
       const more: [() => Promise<unknown>, string][] = [
         [() => ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.9.0.0/24" })), "InvalidSubnet.Range"],
         [() => ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "192.168.0.0/25" })), "InvalidSubnet.Conflict"],
         [() => ec2.send(new CreateSecurityGroupCommand({ GroupName: "dup", Description: "d", VpcId: vpcId })), "InvalidGroup.Duplicate"],
         [() => ec2.send(new DeleteVpcCommand({ VpcId: vpcId })), "DependencyViolation"],
-        [() => ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 1, ToPort: 1, IpRanges: [{ CidrIp: "1.2.3.4/32" }] }] })), "InvalidPermission.NotFound"],
-        [() => ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId, IpPermissions: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] })), "InvalidPermission.Duplicate"],
+        [
+          () =>
+            ec2.send(
+              new RevokeSecurityGroupIngressCommand({
+                GroupId,
+                IpPermissions: [{ IpProtocol: "tcp", FromPort: 1, ToPort: 1, IpRanges: [{ CidrIp: "1.2.3.4/32" }] }],
+              }),
+            ),
+          "InvalidPermission.NotFound",
+        ],
+        [
+          () => ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId, IpPermissions: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] })),
+          "InvalidPermission.Duplicate",
+        ],
         [() => ec2.send(new DeleteSecurityGroupCommand({ GroupId: defaultGroup })), "CannotDelete"],
         [() => ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId })), "MissingParameter"],
       ];
@@ -266,7 +337,10 @@ describe("EC2 API through the AWS SDK v3 (issue 11: EC2 stand-in)", () => {
     };
     const bad = await send("Action=FrobnicateVpcs&Version=2016-11-15");
     assert.equal(bad.status, 400);
-    assert.match(bad.text, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<Response><Errors><Error><Code>InvalidAction<\/Code><Message>[^<]*FrobnicateVpcs[^<]*<\/Message><\/Error><\/Errors><RequestID>[0-9a-f-]{36}<\/RequestID><\/Response>$/);
+    assert.match(
+      bad.text,
+      /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<Response><Errors><Error><Code>InvalidAction<\/Code><Message>[^<]*FrobnicateVpcs[^<]*<\/Message><\/Error><\/Errors><RequestID>[0-9a-f-]{36}<\/RequestID><\/Response>$/,
+    );
     const dry = await send("Action=CreateVpc&Version=2016-11-15&CidrBlock=10.77.0.0%2F16&DryRun=true");
     assert.equal(dry.status, 412);
     assert.match(dry.text, /<Code>DryRunOperation<\/Code>/);
@@ -276,7 +350,9 @@ describe("EC2 API through the AWS SDK v3 (issue 11: EC2 stand-in)", () => {
 
   it("records persist in the state dir: a restarted edgeparity describes the same VPC, subnet, group and tags (issue 11: records survive restarts)", async () => {
     const { ec2 } = clients[0]!;
-    const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.50.0.0/16", TagSpecifications: [{ ResourceType: "vpc", Tags: [{ Key: "Name", Value: "kept" }] }] }));
+    const { Vpc } = await ec2.send(
+      new CreateVpcCommand({ CidrBlock: "10.50.0.0/16", TagSpecifications: [{ ResourceType: "vpc", Tags: [{ Key: "Name", Value: "kept" }] }] }),
+    );
     const { Subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: Vpc!.VpcId, CidrBlock: "10.50.1.0/24" }));
     const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: "kept", Description: "kept", VpcId: Vpc!.VpcId }));
     const defaultVpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "isDefault", Values: ["true"] }] }))).Vpcs![0]!.VpcId;

@@ -24,7 +24,8 @@ export function findNotEmulated(dc: DistributionConfig): NotEmulated[] {
   if (vc && vc["CloudFrontDefaultCertificate"] !== true && typeof vc["ACMCertificateArn"] !== "string") {
     add(["ViewerCertificate"], "not emulated: HTTPS uses edgeparity's local CA for every host");
   }
-  if (typeof vc?.["IAMCertificateId"] === "string") add(["ViewerCertificate", "IAMCertificateId"], "not emulated: IAM server certificates; the local CA serves the aliases");
+  if (typeof vc?.["IAMCertificateId"] === "string")
+    add(["ViewerCertificate", "IAMCertificateId"], "not emulated: IAM server certificates; the local CA serves the aliases");
   const geo = dc.Restrictions?.GeoRestriction;
   if (geo && geo.RestrictionType !== "none") add(["Restrictions", "GeoRestriction"], "not emulated: viewers on loopback have no location");
   if (dc.WebACLId) add(["WebACLId"], "not emulated: AWS WAF is not part of edgeparity yet");

@@ -630,5 +630,6 @@ export function operationParams(raw: Record<string, unknown>): Params {
  */
 function requireCertificates(certificates: unknown, d: Elbv2ApiDeps): void {
   for (const arn of listenerCertificateArns(certificates))
-    if (arn.startsWith("arn:aws:acm:") && d.certificateNames(arn) === undefined) throw new Elbv2ApiError("CertificateNotFound", `Certificate '${arn}' not found`);
+    if (arn.startsWith("arn:aws:acm:") && d.certificateNames(arn) === undefined)
+      throw new Elbv2ApiError("CertificateNotFound", `Certificate '${arn}' not found`);
 }
