@@ -1,3 +1,4 @@
+import { escapeXml } from "../../core/query-protocol.js";
 import type { ApiAnswer, ApiCall, ApiProtocol } from "../../core/service.js";
 import { Ec2ApiError, ec2Errors } from "./api-error.js";
 import type { Ec2Context, Ec2Operation } from "./context.js";
@@ -78,6 +79,5 @@ export function answerEc2(ctx: Ec2Context): (call: ApiCall) => Promise<ApiAnswer
 export const EC2_API_PROTOCOL: ApiProtocol = { kind: "ec2", title: "EC2" };
 
 function ec2Error(code: string, message: string, requestId: string): string {
-  const esc = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${esc(code)}</Code><Message>${esc(message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`;
 }

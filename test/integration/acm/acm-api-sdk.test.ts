@@ -19,6 +19,8 @@ import {
 } from "@aws-sdk/client-acm";
 import { CloudFrontClient, CreateDistributionCommand, GetDistributionConfigCommand, UpdateDistributionCommand } from "@aws-sdk/client-cloudfront";
 import { NodeHttp2Handler } from "@smithy/node-http-handler";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { Sha256 } from "../../../src/core/sha256.js";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
 import { curl } from "../../support/curl.js";
 
@@ -131,6 +133,23 @@ describe("ACM API through the AWS SDK v3 (issue 11: ACM)", () => {
       assert.deepEqual([val.name, val.status], ["ValidationException", 400]);
       const dom = await failure(acm.send(new RequestCertificateCommand({ DomainName: "bad..name", ValidationMethod: "DNS" })));
       assert.deepEqual([dom.name, dom.status], ["InvalidDomainValidationOptionsException", 400]);
+      const reserved = await failure(
+        acm.send(new RequestCertificateCommand({ DomainName: "t.example.test", ValidationMethod: "DNS", Tags: [{ Key: "aws:x", Value: "y" }] })),
+      );
+      assert.deepEqual([reserved.name, reserved.status], ["InvalidTagException", 400]);
+      const pca = await failure(
+        acm.send(
+          new RequestCertificateCommand({
+            DomainName: "p.example.test",
+            CertificateAuthorityArn: "arn:aws:acm-pca:us-east-1:000000000000:certificate-authority/x",
+          }),
+        ),
+      );
+      assert.deepEqual([pca.name, pca.status], ["InvalidParameterException", 400]);
+      const { CertificateArn: tagged } = await acm.send(new RequestCertificateCommand({ DomainName: `tags${i}.example.test`, ValidationMethod: "DNS" }));
+      const many = Array.from({ length: 51 }, (_, n) => ({ Key: `k${n}`, Value: "v" }));
+      const tooMany = await failure(acm.send(new AddTagsToCertificateCommand({ CertificateArn: tagged, Tags: many })));
+      assert.deepEqual([tooMany.name, tooMany.status], ["TooManyTagsException", 400]);
       const ni = await failure(
         acm.send(new ExportCertificateCommand({ CertificateArn: "arn:aws:acm:us-east-1:000000000000:certificate/x", Passphrase: Buffer.from("pass-phrase") })),
       );
@@ -138,6 +157,27 @@ describe("ACM API through the AWS SDK v3 (issue 11: ACM)", () => {
       assert.match(ni.message, /ExportCertificate/);
     });
   }
+
+  it("a target that names no ACM action is UnknownOperationException; a body that is not JSON SerializationException (JSON 1.1 protocol errors)", async () => {
+    const signer = new SignatureV4({ credentials, region: "us-east-1", service: "acm", sha256: Sha256 });
+    const send = async (target: string, body: string) => {
+      const signed = await signer.sign({
+        method: "POST",
+        protocol: "http:",
+        hostname: "localhost",
+        port: stack.httpPort,
+        path: "/",
+        headers: { host: `localhost:${stack.httpPort}`, "content-type": "application/x-amz-json-1.1", "x-amz-target": target },
+        body,
+      });
+      const r = await fetch(`http://localhost:${stack.httpPort}/`, { method: "POST", headers: signed.headers as Record<string, string>, body });
+      return { status: r.status, type: r.headers.get("x-amzn-errortype"), body: (await r.json()) as { __type: string } };
+    };
+    const unknown = await send("CertificateManager.FrobnicateCertificate", "{}");
+    assert.deepEqual([unknown.status, unknown.type, unknown.body.__type], [400, "UnknownOperationException", "UnknownOperationException"]);
+    const notJson = await send("CertificateManager.ListCertificates", "{nope");
+    assert.deepEqual([notJson.status, notJson.body.__type], [400, "SerializationException"]);
+  });
 
   it("ImportCertificate reads names and dates from the PEM and refuses a key that does not match (ACM API Reference: ImportCertificate)", async () => {
     const { acm } = clients[0]!;

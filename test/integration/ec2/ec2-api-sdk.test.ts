@@ -315,6 +315,23 @@ describe("EC2 API through the AWS SDK v3 (issue 11: EC2 stand-in)", () => {
         const e = await failure(p());
         assert.deepEqual([e.name, e.status], [code, 400], e.message);
       }
+      // A group another group's rule names is in use; a resource id of no known kind is InvalidID; a bad page token InvalidPaginationToken.
+      const { GroupId: other } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: "other", Description: "o", VpcId: vpcId }));
+      await ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: other,
+          IpPermissions: [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22, UserIdGroupPairs: [{ GroupId }] }],
+        }),
+      );
+      const last: [() => Promise<unknown>, string][] = [
+        [() => ec2.send(new DeleteSecurityGroupCommand({ GroupId })), "DependencyViolation"],
+        [() => ec2.send(new CreateTagsCommand({ Resources: ["frob-123"], Tags: [{ Key: "a", Value: "b" }] })), "InvalidID"],
+        [() => ec2.send(new DescribeVpcsCommand({ MaxResults: 5, NextToken: "bm90LWEtbnVtYmVy" })), "InvalidPaginationToken"],
+      ];
+      for (const [p, code] of last) {
+        const e = await failure(p());
+        assert.deepEqual([e.name, e.status], [code, 400], e.message);
+      }
       const ni = await failure(ec2.send(new DescribeInstancesCommand({})));
       assert.deepEqual([ni.name, ni.status], ["NotImplemented", 501]);
       assert.match(ni.message, /DescribeInstances/);
