@@ -70,7 +70,25 @@ export interface RunningService {
    * this service's: the start-up health line of each distribution (issue 15).
    */
   describeOrigin?(domain: string, caller: OriginCaller): string | undefined;
+  /** The names an ACM certificate ARN covers (DomainName + SubjectAlternativeNames), or undefined when this service keeps no such certificate (ACM). */
+  certificateNames?(certificateArn: string): readonly string[] | undefined;
+  /**
+   * The ACM certificates this service's resources name (a distribution's `ViewerCertificate.ACMCertificateArn`
+   * with its aliases, an HTTPS listener's `Certificates`): who uses each (`user`, an ARN for ACM's
+   * InUseBy) and the viewer hosts the shared gateway serves with it.
+   */
+  certificateUsers?(): readonly CertificateUse[];
   close(): Promise<void>;
+}
+
+export interface CertificateUse {
+  certificateArn: string;
+  /** The resource's ARN (`arn:aws:cloudfront::…:distribution/E…`). */
+  user: string;
+  /** Host names the shared HTTPS port serves with this certificate (a distribution's aliases, a load balancer's DNS names). */
+  hosts: readonly string[];
+  /** The served certificate names `hosts` too, besides the ACM certificate's names (a load balancer's own DNS names). */
+  alsoCoversHosts?: boolean;
 }
 
 /** Who an origin request comes from: CloudFront, signing with OAC (or not), for one distribution. */
@@ -279,6 +297,10 @@ export interface ServiceContext {
   caPem: string;
   /** A certificate (leaf + chain) covering these names, for a service's own HTTPS listener port. */
   certificateFor(hosts: readonly string[]): Promise<{ keyPem: string; certPem: string }>;
+  /** The names an ACM certificate ARN covers, from whichever running service keeps it; undefined when none does. */
+  certificateNames(certificateArn: string): readonly string[] | undefined;
+  /** The ARNs of resources (of every running service) that name this ACM certificate now. */
+  certificateUsers(certificateArn: string): string[];
   /** The API's share of the running stack (control-plane operations create and change resources here). */
   stackApi: StackApi;
   /** The stack's trace scope, for connections a service accepts on its own ports (core/trace.ts). */

@@ -25,6 +25,7 @@ import type { Stack } from "../model/stack.js";
 import { SERVICES } from "../services/index.js";
 import { controlPlaneHandler } from "../aws-api/control-plane.js";
 import { isAccountEndpointHost } from "../aws-api/endpoint.js";
+import { acmCertificates } from "./acm-certificates.js";
 
 /**
  * The live engine. It lives as long as the process and owns the ports, the router, the CA and the
@@ -88,7 +89,13 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
   // aliases, wildcard aliases, new load balancers); a client without SNI gets the loopback names'.
   const ca = await openLocalCa({ dir: o.caDir, serves: (name) => router.handlerFor(name) !== undefined || router.policyFor(name) !== undefined });
   const loopback = await ca.certificateForHosts(["localhost", "127.0.0.1", "::1"]);
-  const tls: TlsMaterial = { keyPem: loopback.keyPem, certPem: loopback.certPem, contextFor: (name) => ca.secureContextFor(name).catch(() => undefined) };
+  const live = new Map<string, LiveService<unknown>>();
+  const certificates = acmCertificates(live, ca);
+  const tls: TlsMaterial = {
+    keyPem: loopback.keyPem,
+    certPem: loopback.certPem,
+    contextFor: (name) => (certificates.contextFor(name) ?? ca.secureContextFor(name)).catch(() => undefined),
+  };
   const listeners = await startListeners({ host: o.host, httpPort: o.httpPort, httpsPort: o.httpsPort, tls, router, log: o.log, trace: o.trace });
   const doors = new Map<string, OriginDoor>();
   const region = REGION;
@@ -103,6 +110,8 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
     httpsPort: listeners.httpsPort,
     caPem: ca.caPem,
     certificateFor: (hosts) => ca.certificateForHosts(hosts),
+    certificateNames: (arn) => certificates.names(arn),
+    certificateUsers: (arn) => certificates.users(arn),
     stackApi: o.stackApi,
     trace: o.trace,
   };
@@ -161,7 +170,6 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
     }
   };
 
-  const live = new Map<string, LiveService<unknown>>();
   let current: Revision;
   try {
     const first = await plan(o.stack, o.baseDir);

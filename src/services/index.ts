@@ -1,5 +1,7 @@
+import { ACM_SERVICE } from "./acm/module.js";
 import { APIGATEWAY_SERVICE } from "./apigateway/module.js";
 import { CLOUDFRONT_SERVICE } from "./cloudfront/module.js";
+import { EC2_SERVICE } from "./ec2/module.js";
 import { ELBV2_SERVICE } from "./elbv2/module.js";
 import { S3_SERVICE } from "./s3/module.js";
 import { IAM_SERVICE } from "./iam/module.js";
@@ -10,7 +12,7 @@ import { STS_SERVICE } from "./sts/module.js";
  * compile order: a service that asks for origin doors (CloudFront) comes before the services that
  * serve those origins, so their compile sees what was claimed from them.
  */
-export const SERVICES = [CLOUDFRONT_SERVICE, ELBV2_SERVICE, S3_SERVICE, APIGATEWAY_SERVICE, STS_SERVICE, IAM_SERVICE] as const;
+export const SERVICES = [CLOUDFRONT_SERVICE, ELBV2_SERVICE, S3_SERVICE, APIGATEWAY_SERVICE, STS_SERVICE, IAM_SERVICE, EC2_SERVICE, ACM_SERVICE] as const;
 
 export type { CloudFrontLive } from "./cloudfront/module.js";
 export type { Elbv2Live, Elbv2Plan } from "./elbv2/module.js";

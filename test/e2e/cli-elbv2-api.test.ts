@@ -119,7 +119,12 @@ describe("e2e: the ELBv2 API through the AWS CLI builds a served ALB (issue 11, 
       ["HTTP", "80"],
       ["HTTPS", "443"],
     ] as const) {
-      const extra = protocol === "HTTPS" ? ["--certificates", "CertificateArn=arn:aws:acm:us-east-1:000000000000:certificate/local"] : [];
+      // An HTTPS listener names an ACM certificate that exists (ELBv2 answers CertificateNotFound otherwise).
+      const cert =
+        protocol === "HTTPS"
+          ? await json<{ CertificateArn: string }>("acm", "request-certificate", "--domain-name", "built.example.test", "--validation-method", "DNS")
+          : undefined;
+      const extra = cert ? ["--certificates", `CertificateArn=${cert.CertificateArn}`] : [];
       const l = await json<{ Listeners: { ListenerArn: string }[] }>(
         "elbv2",
         "create-listener",

@@ -18,7 +18,7 @@ import { findTerraform, localProvider, type Terraform } from "../support/terrafo
  */
 const tf = await findTerraform();
 
-const config = (endpoint: string, targetPort: number) => `${localProvider(endpoint, ["elbv2", "sts", "ec2", "iam"])}
+const config = (endpoint: string, targetPort: number) => `${localProvider(endpoint, ["elbv2", "sts", "ec2", "iam", "acm"])}
 resource "aws_lb_target_group" "web" {
   name        = "tf-web"
   port        = 80
@@ -55,11 +55,15 @@ resource "aws_lb_listener" "https" {
   load_balancer_arn = aws_lb.main.arn
   port              = 443
   protocol          = "HTTPS"
-  certificate_arn   = "arn:aws:acm:us-east-1:000000000000:certificate/local"
+  certificate_arn   = aws_acm_certificate.alb.arn
   default_action {
     type             = "forward"
     target_group_arn = aws_lb_target_group.web.arn
   }
+}
+resource "aws_acm_certificate" "alb" {
+  domain_name       = "alb.example.test"
+  validation_method = "DNS"
 }
 resource "aws_lb_listener_rule" "api" {
   for_each     = { http = aws_lb_listener.http.arn, https = aws_lb_listener.https.arn }
@@ -111,7 +115,7 @@ describe(
 
     it("terraform apply creates the load balancer, listeners, rules and target attachment", async () => {
       const out = await terraform(work, "apply", "-auto-approve", "-input=false", "-no-color");
-      assert.match(out, /Apply complete! Resources: 7 added, 0 changed, 0 destroyed\./);
+      assert.match(out, /Apply complete! Resources: 8 added, 0 changed, 0 destroyed\./);
       dns = JSON.parse(await terraform(work, "output", "-json", "dns_name")) as string;
       assert.match(dns, /^tf-alb-\d+\.us-east-1\.elb\.localhost$/);
     });
@@ -136,7 +140,7 @@ describe(
 
     it("terraform destroy removes it; the load balancer's host no longer answers", async () => {
       const out = await terraform(work, "destroy", "-auto-approve", "-input=false", "-no-color");
-      assert.match(out, /Destroy complete! Resources: 7 destroyed\./);
+      assert.match(out, /Destroy complete! Resources: 8 destroyed\./);
       const port = String(s.ready.httpPort);
       const r = await curlExchange({
         url: `http://${dns}:${port}/page`,

@@ -228,6 +228,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
     const kvsAnswer = keyValueStoreApi({ stackApi: ctx.stackApi, clock: ctx.clock, startedAt, keyValueStores: () => stores });
     const answer = cloudFrontApi({
       stackApi: ctx.stackApi,
+      certificateNames: (arn) => ctx.certificateNames(arn),
       ids: ctx.ids,
       clock: ctx.clock,
       startedAt,
@@ -252,6 +253,12 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         return plans;
       },
       resolveHost,
+      certificateUsers: () =>
+        plans.flatMap((p) =>
+          p.certificateArn
+            ? [{ certificateArn: p.certificateArn, user: `arn:aws:cloudfront::${LOCAL_ACCOUNT_ID}:distribution/${p.id}`, hosts: p.aliases }]
+            : [],
+        ),
       testFunction: (name, event, stage = "DEVELOPMENT") => testFunctionInPlan(functions, name, event, stage, ctx.clock.now()),
       functionMetrics: (name) => shared.functionMetrics.snapshot(name.replace(/^arn:aws:cloudfront::\d{12}:function\//, "")),
       invalidate: (d, paths, ref) => inner.invalidate(d, paths, ref),

@@ -15,6 +15,8 @@ import type { LoadBalancer, TargetGroup } from "./schema/load-balancer.js";
 import { answerElbv2, ELBV2_API_PROTOCOL } from "./api/handler.js";
 import { elbv2ApiDeps } from "./api/stack-api-deps.js";
 import { targetGroupName } from "./schema/validate-load-balancers.js";
+import { listenerCertificateArns } from "./schema/not-emulated.js";
+import { loadBalancerArn } from "./names.js";
 
 /**
  * ELBv2 as the engine drives it. Bind claims the AWS DNS names origins use for a declared load
@@ -120,6 +122,13 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
       return cert.tls;
     };
 
+    const acmArns = (plan: Elbv2Plan) =>
+      plan.loadBalancers.map((lb) => ({
+        lb,
+        arns: lb.Listeners.filter((l) => l.Protocol === "HTTPS").flatMap((l) => listenerCertificateArns(l.Certificates)),
+      }));
+    const acmNames = (plan: Elbv2Plan) => [...new Set(acmArns(plan).flatMap(({ arns }) => arns.flatMap((a) => ctx.certificateNames(a) ?? [])))].sort();
+
     let current: Elbv2Plan | undefined;
     /** Serves `plan`; a failure stops the commands it started and leaves the previous revision serving. */
     const apply = async (plan: Elbv2Plan) => {
@@ -133,7 +142,8 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
           targetGroups: plan.targetGroups,
           targets,
           listenerPorts: plan.listenerPorts,
-          tls: await certificate(plan.certificateHosts),
+          // An HTTPS listener naming an ACM certificate serves that certificate's names too (issue 11: ACM).
+          tls: await certificate([...plan.certificateHosts, ...acmNames(plan)]),
           baseDir: plan.baseDir,
         }));
       } catch (e) {
@@ -167,9 +177,31 @@ export const ELBV2_SERVICE: ServiceModule<Stack, undefined, Elbv2Plan, Elbv2Live
       controlPlane: {
         signingName: "elasticloadbalancing",
         protocol: ELBV2_API_PROTOCOL,
-        answer: answerElbv2(elbv2ApiDeps(ctx.stackApi, ctx.region, (tg) => inner.targetGroups.get(tg)?.health(), new Date(ctx.clock.now()))),
+        answer: answerElbv2(
+          elbv2ApiDeps(
+            ctx.stackApi,
+            ctx.region,
+            (tg) => inner.targetGroups.get(tg)?.health(),
+            new Date(ctx.clock.now()),
+            (arn) => ctx.certificateNames(arn),
+          ),
+        ),
       },
       apply,
+      certificateUsers: () =>
+        current
+          ? acmArns(current).flatMap(({ lb, arns }) => {
+              // Divergence from AWS: the served certificate names the load balancer's own DNS names
+              // too, so `curl https://<DNSName>` verifies locally, where no DNS points the ACM names at it.
+              const h = loadBalancerHosts(lb.Name, ctx.region);
+              return arns.map((certificateArn) => ({
+                certificateArn,
+                user: loadBalancerArn(lb.Name, ctx.region),
+                hosts: [h.local, h.cloud],
+                alsoCoversHosts: true,
+              }));
+            })
+          : [],
       reloadFunctions: () => inner.reloadFunctions(),
       describeOrigin(domain) {
         const name = loadBalancerFromHost(domain);

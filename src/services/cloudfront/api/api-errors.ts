@@ -45,6 +45,19 @@ export const distributionAlreadyExists = (id: string) =>
     `The caller reference that you are using to create a distribution is associated with another distribution. Already exists: ${id}`,
   );
 export const illegalUpdate = (message: string) => err(400, "IllegalUpdate", message);
+// API Reference, CreateDistribution errors; the wording is what CloudFront answers for each case.
+export const invalidViewerCertificate = () =>
+  err(
+    400,
+    "InvalidViewerCertificate",
+    "The specified SSL certificate doesn't exist, isn't in us-east-1 region, isn't valid, or doesn't include a valid certificate chain.",
+  );
+export const aliasNotCovered = () =>
+  err(
+    400,
+    "InvalidViewerCertificate",
+    "To add an alternate domain name (CNAME) to a CloudFront distribution, you must attach a trusted certificate that validates your authorization to use the domain name.",
+  );
 export const illegalDelete = (message: string) => err(400, "IllegalDelete", message);
 export const invalidArgument = (message: string) => err(400, "InvalidArgument", message);
 export const malformedInput = (message: string) => err(400, "MalformedInput", message);

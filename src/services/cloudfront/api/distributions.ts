@@ -8,10 +8,13 @@ import {
   alreadyExists,
   distributionAlreadyExists,
   distributionNotDisabled,
+  aliasNotCovered,
   illegalUpdate,
+  invalidViewerCertificate,
   malformedInput,
   noSuchDistribution,
 } from "./api-errors.js";
+import { isCoveredBy } from "../../../core/certificate-name.js";
 import {
   arnOf,
   checkIfMatch,
@@ -183,6 +186,20 @@ function checkAliases(ctx: CloudFrontApiContext, config: Record<string, unknown>
   }
 }
 
+/**
+ * ViewerCertificate.ACMCertificateArn is looked up in ACM: a certificate that does not exist is
+ * refused, and every alias must be one of its names or under one of its wildcards (Developer Guide,
+ * "Requirements for using alternate domain names"). A stack file may name any ARN (docs/fidelity.md).
+ */
+function checkViewerCertificate(ctx: CloudFrontApiContext, config: Record<string, unknown>): void {
+  const arn = (config.ViewerCertificate as { ACMCertificateArn?: unknown } | undefined)?.ACMCertificateArn;
+  if (typeof arn !== "string") return;
+  const names = ctx.certificateNames(arn);
+  if (names === undefined) throw invalidViewerCertificate();
+  const aliases = listItems(config.Aliases as { Items?: string[] } | undefined).map((a) => String(a).toLowerCase());
+  if (aliases.some((a) => !names.some((n) => isCoveredBy(a, n)))) throw aliasNotCovered();
+}
+
 function requireApiOwned(ctx: CloudFrontApiContext, d: FoundDistribution, verb: string): void {
   if (ctx.stackApi.ownerOf("distributions", d.name) !== "api")
     throw accessDenied(
@@ -205,6 +222,7 @@ const createDistribution: Operation["run"] = async (call, _params, ctx) => {
       // API Reference (CreateDistribution): a CallerReference already used answers DistributionAlreadyExists.
       for (const [other, dc] of Object.entries(distributions)) if (dc.CallerReference === ref) throw distributionAlreadyExists(distributionNames(other).id);
       checkAliases(ctx, config, undefined);
+      checkViewerCertificate(ctx, config);
       do name = `api-${newResourceId(ctx).slice(1, 9).toLowerCase()}`;
       while (ctx.stackApi.ownerOf("distributions", name) !== undefined);
       const { id } = distributionNames(name);
@@ -247,6 +265,7 @@ const updateDistribution: Operation["run"] = async (call, [id], ctx) => {
       if (config.CallerReference !== d.config.CallerReference)
         throw illegalUpdate("The update contains modifications that are not allowed: CallerReference cannot be changed.");
       checkAliases(ctx, config, d.id);
+      checkViewerCertificate(ctx, config);
       section(stack, "distributions")[d.name] = config;
       r.modified[d.id] = isoNow(ctx);
     },

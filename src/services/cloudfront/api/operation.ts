@@ -30,6 +30,8 @@ export interface CloudFrontApiContext {
   keyValueStores(): readonly KeyValueStore[];
   /** Where a KeyValueStore created through the API keeps its data file. */
   stateDir: string;
+  /** The names an ACM certificate covers, or undefined when no certificate has this ARN (ServiceContext.certificateNames). */
+  certificateNames(arn: string): readonly string[] | undefined;
 }
 
 /** One REST operation: `METHOD /2020-05-31/<path>` with `{Id}` segments. */

@@ -182,6 +182,7 @@ export function compileDistribution(input: CompileInput): DistributionPlan {
     id: input.id,
     domain: input.domain,
     aliases: listItems(dc.Aliases).map((a) => a.toLowerCase()),
+    ...(typeof dc.ViewerCertificate?.["ACMCertificateArn"] === "string" ? { certificateArn: dc.ViewerCertificate["ACMCertificateArn"] } : {}),
     enabled: dc.Enabled,
     defaultRootPath: dc.DefaultRootObject ? `/${dc.DefaultRootObject}` : "",
     behaviors,

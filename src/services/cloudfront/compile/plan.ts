@@ -13,6 +13,8 @@ export interface DistributionPlan {
   /** `d…….cloudfront.localhost`, lower-case. */
   domain: string;
   aliases: readonly string[];
+  /** `ViewerCertificate.ACMCertificateArn`: the aliases are served with this ACM certificate's names (engine/acm-certificates.ts). */
+  certificateArn?: string;
   enabled: boolean;
   /** Object the root `/` maps to, with its leading slash (`/index.html`), or "" when unset. */
   defaultRootPath: string;

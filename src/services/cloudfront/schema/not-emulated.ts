@@ -18,9 +18,14 @@ export function findNotEmulated(dc: DistributionConfig): NotEmulated[] {
   const add = (path: (string | number)[], message: string) => out.push({ path, message });
 
   if (dc.Logging?.Enabled) add(["Logging"], "not emulated: standard logs go to stdout (--log-format cloudfront), not to an S3 bucket");
-  if (dc.ViewerCertificate && dc.ViewerCertificate["CloudFrontDefaultCertificate"] !== true) {
+  // ACMCertificateArn is honoured: the aliases are served with a local-CA certificate for that ACM
+  // certificate's names (engine/acm-certificates.ts). An IAM certificate has no local stand-in.
+  const vc = dc.ViewerCertificate;
+  if (vc && vc["CloudFrontDefaultCertificate"] !== true && typeof vc["ACMCertificateArn"] !== "string") {
     add(["ViewerCertificate"], "not emulated: HTTPS uses edgeparity's local CA for every host");
   }
+  if (typeof vc?.["IAMCertificateId"] === "string")
+    add(["ViewerCertificate", "IAMCertificateId"], "not emulated: IAM server certificates; the local CA serves the aliases");
   const geo = dc.Restrictions?.GeoRestriction;
   if (geo && geo.RestrictionType !== "none") add(["Restrictions", "GeoRestriction"], "not emulated: viewers on loopback have no location");
   if (dc.WebACLId) add(["WebACLId"], "not emulated: AWS WAF is not part of edgeparity yet");

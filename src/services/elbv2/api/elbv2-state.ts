@@ -31,6 +31,8 @@ export interface Elbv2ApiDeps {
   change(edit: (fragment: Elbv2Fragment) => void): Promise<void>;
   /** The live health of a target group's targets, or undefined when it is not running. */
   health(targetGroupName: string): readonly TargetHealth[] | undefined;
+  /** The names an ACM certificate covers, or undefined when no certificate has this ARN. */
+  certificateNames(arn: string): readonly string[] | undefined;
   /** CreatedTime of resources (the stack's start; AWS's own time is not kept). */
   createdTime: Date;
 }

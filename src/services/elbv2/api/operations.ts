@@ -5,6 +5,7 @@ import { isLoopbackAddress } from "../../../core/loopback.js";
 import { LOAD_BALANCER_ATTRIBUTES, TARGET_GROUP_ATTRIBUTES, LISTENER_ATTRIBUTES, attributeMap, type AttributeSpec } from "../schema/attributes.js";
 import type { Listener, LoadBalancer, TargetGroup } from "../schema/load-balancer.js";
 import type { TargetBinding } from "../schema/stack-slice.js";
+import { listenerCertificateArns } from "../schema/not-emulated.js";
 import { listenerArn, loadBalancerArn, nameFromArn, ruleArn, targetGroupArn } from "../names.js";
 import { Elbv2ApiError, notFound, validation } from "./api-error.js";
 import { coerce, list, required, str, strings } from "./coerce.js";
@@ -380,6 +381,7 @@ export const OPERATIONS: Record<string, Operation> = {
     });
     if (lb.Listeners.some((l) => l.Port === port))
       throw new Elbv2ApiError("DuplicateListener", "A listener already exists on this port for this load balancer");
+    requireCertificates(p.Certificates, d);
     await d.change((f) => void ((ownedLb(f, lb.Name).Listeners ??= []) as unknown[]).push(input));
     return { Listeners: [describeListener(d, listenerArn(lb.Name, port, d.region))] };
   },
@@ -410,6 +412,7 @@ export const OPERATIONS: Record<string, Operation> = {
     });
     if (changes.Port !== undefined && changes.Port !== listener.Port && lb.Listeners.some((l) => l.Port === changes.Port))
       throw new Elbv2ApiError("DuplicateListener", "A listener already exists on this port for this load balancer");
+    requireCertificates(p.Certificates, d);
     await d.change((f) => void Object.assign(ownedListener(f, lb.Name, listener.Port), changes));
     // Divergence: a listener's ARN is derived from its port, so a port change gives it a new ARN.
     return { Listeners: [describeListener(d, listenerArn(lb.Name, (changes.Port as number | undefined) ?? listener.Port, d.region))] };
@@ -618,4 +621,15 @@ async function editTags(
 /** Query parameters (strings) → the members' types, for the operations above. */
 export function operationParams(raw: Record<string, unknown>): Params {
   return coerce(raw as never) as Params;
+}
+
+/**
+ * An ACM certificate a listener names must exist: ELBv2 looks it up and answers CertificateNotFound
+ * (quoted in AWS Load Balancer Controller and Terraform issues: "Certificate '<arn>' not found").
+ * Other certificate ARNs (IAM server certificates) have no local record and are accepted.
+ */
+function requireCertificates(certificates: unknown, d: Elbv2ApiDeps): void {
+  for (const arn of listenerCertificateArns(certificates))
+    if (arn.startsWith("arn:aws:acm:") && d.certificateNames(arn) === undefined)
+      throw new Elbv2ApiError("CertificateNotFound", `Certificate '${arn}' not found`);
 }

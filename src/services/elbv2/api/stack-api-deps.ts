@@ -12,9 +12,16 @@ function elbv2Sections(stack: Record<string, unknown>): Elbv2Fragment {
 }
 
 /** The ELBv2 API's view of the running stack (core/service.ts StackApi) and of its live target health. */
-export function elbv2ApiDeps(api: StackApi, region: string, health: (tg: string) => readonly TargetHealth[] | undefined, createdTime: Date): Elbv2ApiDeps {
+export function elbv2ApiDeps(
+  api: StackApi,
+  region: string,
+  health: (tg: string) => readonly TargetHealth[] | undefined,
+  createdTime: Date,
+  certificateNames: (arn: string) => readonly string[] | undefined,
+): Elbv2ApiDeps {
   return {
     region,
+    certificateNames,
     createdTime,
     health,
     served() {

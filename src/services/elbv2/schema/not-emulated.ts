@@ -30,7 +30,10 @@ export function findNotEmulatedElbv2(lbs: readonly LoadBalancer[], tgs: readonly
     attrs(lb.Attributes, LOAD_BALANCER_ATTRIBUTES, [...p, "Attributes"]);
     lb.Listeners.forEach((l, j) => {
       const lp = [...p, "Listeners", j];
-      if (l.Certificates !== undefined) add([...lp, "Certificates"], "not emulated: HTTPS listeners use edgeparity's local CA");
+      // An ACM certificate ARN is honoured: the listener serves a local-CA certificate for its names
+      // (elbv2/module.ts); any other kind of certificate (an IAM server certificate) has no stand-in.
+      if (listenerCertificateArns(l.Certificates).some((a) => !a.startsWith("arn:aws:acm:")))
+        add([...lp, "Certificates"], "not emulated: only ACM certificates are served; HTTPS listeners use edgeparity's local CA");
       if (l.SslPolicy !== undefined) add([...lp, "SslPolicy"], "approximated: Node's TLS defaults are used");
       if (l.AlpnPolicy !== undefined) add([...lp, "AlpnPolicy"], "approximated: HTTPS listeners offer h2 and http/1.1 (routing.http2.enabled)");
       if (l.MutualAuthentication !== undefined) add([...lp, "MutualAuthentication"], "not emulated: mutual TLS");
@@ -57,4 +60,13 @@ export function findNotEmulatedElbv2(lbs: readonly LoadBalancer[], tgs: readonly
     attrs(tg.Attributes, TARGET_GROUP_ATTRIBUTES, [...p, "Attributes"]);
   });
   return out;
+}
+
+/** The CertificateArn of each `Certificates` item (a field the schema leaves unparsed). */
+export function listenerCertificateArns(certificates: unknown): string[] {
+  if (!Array.isArray(certificates)) return [];
+  return certificates.flatMap((c: unknown) => {
+    const arn = (c as { CertificateArn?: unknown } | null)?.CertificateArn;
+    return typeof arn === "string" ? [arn] : [];
+  });
 }
