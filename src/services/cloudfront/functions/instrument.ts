@@ -14,8 +14,43 @@ type AnyNode = Node & Record<string, unknown>;
 
 export const TICK = "__edgeparity_tick";
 
-export function instrumentCode(code: string, rewriteImports: boolean): string {
+/**
+ * The code's reach into state shared between invocations (cloudfront.md §13.1: every invocation
+ * starts fresh): the sandbox runs the top level per invocation, so its own `var`s and functions are
+ * always new; only code that writes to a global object — `globalThis`, or a member of a global
+ * such as `String.prototype` or `Math` — can leave something behind, and only for such code the
+ * sandbox restores the globals after each invocation.
+ */
+export interface InstrumentedCode {
+  source: string;
+  touchesGlobals: boolean;
+}
+
+/** Object mutators whose first argument may be a global (`Object.defineProperty(String.prototype, …)`). */
+const MUTATORS = new Set(["defineProperty", "defineProperties", "assign", "setPrototypeOf", "freeze", "seal", "preventExtensions", "deleteProperty", "set"]);
+
+function rootName(n: AnyNode | undefined): string | undefined {
+  let cur = n;
+  while (cur?.type === "MemberExpression") cur = cur.object as AnyNode;
+  return cur?.type === "Identifier" ? (cur.name as string) : undefined;
+}
+
+export function instrumentCode(code: string, rewriteImports: boolean): InstrumentedCode {
   const ast = parse(code, { ecmaVersion: "latest", sourceType: "module" });
+  const declared = new Set<string>();
+  /** Roots of member expressions the code writes to; globals when the code declares no such name. */
+  const written = new Set<string>();
+  let touchesGlobals = false;
+  const declare = (id: unknown) => {
+    const n = id as AnyNode | null | undefined;
+    if (n?.type === "Identifier") declared.add(n.name as string);
+  };
+  const writes = (target: unknown) => {
+    const n = target as AnyNode;
+    if (n.type !== "MemberExpression") return;
+    const root = rootName(n);
+    if (root !== undefined) written.add(root);
+  };
   const edits: { at: number; text: string; until?: number }[] = [];
   const guard = (body: AnyNode) => {
     if (body.type === "BlockStatement") edits.push({ at: body.start + 1, text: `${TICK}();` });
@@ -27,6 +62,45 @@ export function instrumentCode(code: string, rewriteImports: boolean): string {
   full(ast, (node) => {
     const n = node as AnyNode;
     switch (n.type) {
+      case "Identifier":
+        if (n.name === "globalThis") touchesGlobals = true;
+        break;
+      case "VariableDeclarator":
+      case "ClassDeclaration":
+        declare(n.id);
+        break;
+      case "CatchClause":
+        declare(n.param);
+        break;
+      case "ImportSpecifier":
+      case "ImportDefaultSpecifier":
+      case "ImportNamespaceSpecifier":
+        declare(n.local);
+        break;
+      case "AssignmentExpression":
+        writes(n.left);
+        break;
+      case "UpdateExpression":
+        writes(n.argument);
+        break;
+      case "UnaryExpression":
+        if (n.operator === "delete") writes(n.argument);
+        break;
+      case "CallExpression": {
+        const callee = n.callee as AnyNode;
+        const args = n.arguments as AnyNode[];
+        if (
+          callee.type === "MemberExpression" &&
+          !callee.computed &&
+          MUTATORS.has((callee.property as AnyNode).name as string) &&
+          args[0] !== undefined &&
+          (rootName(args[0]) !== undefined || args[0].type === "MemberExpression")
+        ) {
+          const root = rootName(args[0]);
+          if (root !== undefined) written.add(root);
+        }
+        break;
+      }
       case "WhileStatement":
       case "DoWhileStatement":
       case "ForStatement":
@@ -36,9 +110,12 @@ export function instrumentCode(code: string, rewriteImports: boolean): string {
         break;
       case "FunctionDeclaration":
       case "FunctionExpression":
+        declare(n.id);
+        for (const p of n.params as AnyNode[]) declare(p);
         guard(n.body as AnyNode);
         break;
       case "ArrowFunctionExpression": {
+        for (const p of n.params as AnyNode[]) declare(p);
         const body = n.body as AnyNode;
         if (body.type === "BlockStatement") guard(body);
         else {
@@ -61,15 +138,22 @@ export function instrumentCode(code: string, rewriteImports: boolean): string {
   edits.sort((a, b) => b.at - a.at);
   let out = code;
   for (const e of edits) out = out.slice(0, e.at) + e.text + out.slice(e.until ?? e.at);
-  return out;
+  for (const root of written) if (!declared.has(root)) touchesGlobals = true;
+  return { source: out, touchesGlobals };
 }
 
-/** The context-side budget check: cheap per call, reads the clock every 1024 ticks; `io` is the sandbox's shared object. */
-export const TICK_SOURCE = `(function (io, now) {
+/**
+ * The context-side budget check, cheap per call: every 1024 ticks it reads the clock and the heap
+ * (`overMemory`, the sandbox's 2 MB check). Once `io.stop` holds a reason it throws on every tick,
+ * so a function that catches the first throw is stopped all the same.
+ */
+export const TICK_SOURCE = `(function (io, now, overMemory, runaway, memory) {
   var count = 0;
-  var stop = function () { throw new Error("InternalError: the function exceeded its maximum allowed time and was stopped"); };
   Object.defineProperty(globalThis, "${TICK}", { value: function () {
-    if (io.over) stop();
-    if ((++count & 1023) === 0 && now() > io.deadline) { io.over = true; stop(); }
+    if (io.stop === undefined && (++count & 1023) === 0) {
+      if (now() > io.deadline) io.stop = runaway;
+      else if (overMemory()) io.stop = memory;
+    }
+    if (io.stop !== undefined) throw new Error(io.stop);
   } });
 })`;
