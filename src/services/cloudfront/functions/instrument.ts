@@ -24,6 +24,8 @@ export const TICK = "__edgeparity_tick";
 export interface InstrumentedCode {
   source: string;
   touchesGlobals: boolean;
+  /** The code names the `buffer` module (2.0): it can take megabytes in a microsecond (Buffer.allocUnsafe). */
+  usesBuffers: boolean;
 }
 
 /** Object mutators whose first argument may be a global (`Object.defineProperty(String.prototype, …)`). */
@@ -41,6 +43,7 @@ export function instrumentCode(code: string, rewriteImports: boolean): Instrumen
   /** Roots of member expressions the code writes to; globals when the code declares no such name. */
   const written = new Set<string>();
   let touchesGlobals = false;
+  let usesBuffers = false;
   const declare = (id: unknown) => {
     const n = id as AnyNode | null | undefined;
     if (n?.type === "Identifier") declared.add(n.name as string);
@@ -89,6 +92,7 @@ export function instrumentCode(code: string, rewriteImports: boolean): Instrumen
       case "CallExpression": {
         const callee = n.callee as AnyNode;
         const args = n.arguments as AnyNode[];
+        if (callee.type === "Identifier" && callee.name === "require" && args[0]?.type === "Literal" && args[0].value === "buffer") usesBuffers = true;
         if (
           callee.type === "MemberExpression" &&
           !callee.computed &&
@@ -125,6 +129,7 @@ export function instrumentCode(code: string, rewriteImports: boolean): Instrumen
         break;
       }
       case "ImportDeclaration":
+        if ((n.source as AnyNode).value === "buffer") usesBuffers = true;
         if (rewriteImports) {
           const local = ((n.specifiers as AnyNode[])[0]?.local as AnyNode | undefined)?.name as string | undefined;
           const source = JSON.stringify((n.source as AnyNode).value);
@@ -139,7 +144,7 @@ export function instrumentCode(code: string, rewriteImports: boolean): Instrumen
   let out = code;
   for (const e of edits) out = out.slice(0, e.at) + e.text + out.slice(e.until ?? e.at);
   for (const root of written) if (!declared.has(root)) touchesGlobals = true;
-  return { source: out, touchesGlobals };
+  return { source: out, touchesGlobals, usesBuffers };
 }
 
 /**

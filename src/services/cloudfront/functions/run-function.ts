@@ -10,7 +10,7 @@ import {
   snapshotRequest,
   snapshotResponse,
   type HeaderValues,
-  type RequestSnapshot,
+  type RequestChanges,
   type ResponseChanges,
 } from "./apply-result.js";
 import type { CloudFrontFunction } from "./cloudfront-function.js";
@@ -45,7 +45,7 @@ function requestEvent(ctx: EdgeContext, eventType: FunctionEventType): FunctionE
     if (v !== undefined) extra.push([name.toLowerCase(), v]);
   }
   // After a viewer-request function changed the headers (a new headers object), later events see its headers.
-  const { headers, cookies } = headersToEvent(Object.hasOwn(ctx.req, "headers") ? flatten(ctx.req.headers) : ctx.req.rawHeaders, ctx.host, extra);
+  const { headers, cookies } = headersToEvent(EDITED_HEADERS.has(ctx.req) ? flatten(ctx.req.headers) : ctx.req.rawHeaders, ctx.host, extra);
   return {
     version: "1.0",
     context: { distributionDomainName: ctx.plan.domain, distributionId: ctx.plan.id, eventType, requestId: ctx.requestId },
@@ -86,7 +86,7 @@ export function runViewerRequestFunction(ctx: EdgeContext, fn: CloudFrontFunctio
     const changes = readRequest(v, snapshots);
     const origin = resolveOrigin(ctx, fn, outcome.originChange);
     recordRun(ctx, fn, "viewer-request", outcome);
-    applyRequest(ctx, changes, snapshots);
+    applyRequest(ctx, changes);
     if (origin !== undefined) ctx.originOverride = origin;
     return false;
   } catch (e) {
@@ -119,47 +119,36 @@ function fail(
   return true;
 }
 
+/**
+ * Requests whose headers a viewer-request function changed: a later event (viewer-response) reads
+ * `req.headers`, no longer the raw lines.
+ */
+const EDITED_HEADERS = new WeakSet<object>();
+
 /** The modified request goes on: uri, query string, headers and cookies (§13.2); only what changed is rewritten. */
-function applyRequest(ctx: EdgeContext, c: ReturnType<typeof readRequest>, before: RequestSnapshot): void {
+function applyRequest(ctx: EdgeContext, c: RequestChanges): void {
   ctx.uri = c.uri;
   if (c.query !== ctx.query) {
     ctx.query = c.query;
     ctx.hasQuery = c.query !== "";
   }
-  const h = ctx.req.headers;
-  let changed = c.headers.size !== before.headers.size;
-  if (!changed)
-    for (const [name, values] of c.headers) {
-      const old = before.headers.get(name);
-      if (
-        old === undefined ||
-        (old.multi === undefined ? values.length !== 1 || values[0] !== old.value : JSON.stringify(values.map((value) => ({ value }))) !== old.multi)
-      ) {
-        changed = true;
-        break;
-      }
+  const edits = c.headerEdits;
+  if (edits !== undefined) {
+    let h = ctx.req.headers;
+    if (edits.removed.length > 0) {
+      // A new headers object rather than deletes on the old one (which would slow every later lookup).
+      const next: Record<string, string | string[] | undefined> = {};
+      const removed = new Set(edits.removed);
+      for (const name in h) if (!removed.has(name)) next[name] = h[name];
+      Object.defineProperty(ctx.req, "headers", { value: next, writable: true, configurable: true, enumerable: true });
+      h = next;
     }
-  if (changed) {
-    // A new headers object rather than deletes on the old one (which would slow every later lookup).
-    // Headers the function could not see stay; read-only ones are unchanged (checked), so copied as they are.
-    const next: Record<string, string | string[] | undefined> = {};
-    for (const name in h)
-      if (
-        name === "cookie" ||
-        name === "host" ||
-        name === "content-length" ||
-        name === "transfer-encoding" ||
-        name.charCodeAt(0) === 58 ||
-        isDisallowedHeader(name)
-      )
-        next[name] = h[name];
-    for (const [name, values] of c.headers) {
+    // Set in place: added names extend the object, changed ones replace a value. Read-only ones are unchanged (checked).
+    for (const [name, values] of edits.set) {
       if (name === "host" || name === "content-length" || name === "transfer-encoding") continue;
-      // CloudFront-* values the event carried are CloudFront's; the origin request computes them again.
-      if (name.startsWith("cloudfront-") && h[name] === undefined && before.headers.get(name)?.value === values[0]) continue;
-      next[name] = values.length === 1 ? values[0]! : values.join(", ");
+      h[name] = values.length === 1 ? values[0]! : values.join(", ");
     }
-    Object.defineProperty(ctx.req, "headers", { value: next, writable: true, configurable: true, enumerable: true });
+    EDITED_HEADERS.add(ctx.req);
   }
   if (c.isCookieEdited) {
     const headers = ctx.req.headers;
