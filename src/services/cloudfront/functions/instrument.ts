@@ -26,7 +26,53 @@ export interface InstrumentedCode {
   touchesGlobals: boolean;
   /** The code names the `buffer` module (2.0): it can take megabytes in a microsecond (Buffer.allocUnsafe). */
   usesBuffers: boolean;
+  /**
+   * The code could allocate much: it has a loop, a function besides `handler` (a callback or
+   * recursion), a member computed at run time, or names a built-in that makes large values from small
+   * ones (AMPLIFIERS). Code without any of these allocates in proportion to its event, far below
+   * 2 MB, and the sandbox skips measuring it.
+   */
+  mayAllocateMuch: boolean;
 }
+
+/** Built-ins (and methods) that make a large value from a small one: `new Array(n)`, `'x'.repeat(n)`, `a.join(s)`… */
+const AMPLIFIERS = new Set([
+  "Array",
+  "ArrayBuffer",
+  "SharedArrayBuffer",
+  "DataView",
+  "Buffer",
+  "Int8Array",
+  "Uint8Array",
+  "Uint8ClampedArray",
+  "Int16Array",
+  "Uint16Array",
+  "Int32Array",
+  "Uint32Array",
+  "Float32Array",
+  "Float64Array",
+  "BigInt64Array",
+  "BigUint64Array",
+  "repeat",
+  "padStart",
+  "padEnd",
+  "fill",
+  "join",
+  "concat",
+  "from",
+  "apply",
+  "replace",
+  "replaceAll",
+  "fromCharCode",
+  "fromCodePoint",
+  "flat",
+  "flatMap",
+  "map",
+  "reduce",
+  "stringify",
+  "parse",
+  "eval",
+]);
 
 /** Object mutators whose first argument may be a global (`Object.defineProperty(String.prototype, …)`). */
 const MUTATORS = new Set(["defineProperty", "defineProperties", "assign", "setPrototypeOf", "freeze", "seal", "preventExtensions", "deleteProperty", "set"]);
@@ -44,6 +90,8 @@ export function instrumentCode(code: string, rewriteImports: boolean): Instrumen
   const written = new Set<string>();
   let touchesGlobals = false;
   let usesBuffers = false;
+  let mayAllocateMuch = false;
+  let functions = 0;
   const declare = (id: unknown) => {
     const n = id as AnyNode | null | undefined;
     if (n?.type === "Identifier") declared.add(n.name as string);
@@ -67,7 +115,15 @@ export function instrumentCode(code: string, rewriteImports: boolean): Instrumen
     switch (n.type) {
       case "Identifier":
         if (n.name === "globalThis") touchesGlobals = true;
+        if (AMPLIFIERS.has(n.name as string)) mayAllocateMuch = true;
         break;
+      case "MemberExpression": {
+        const p = n.property as AnyNode;
+        // `headers['x-a']` names its member as `headers.x` does; a member computed at run time could be any.
+        const member: unknown = !n.computed ? p.name : p.type === "Literal" ? p.value : undefined;
+        if (member === undefined || (typeof member === "string" && AMPLIFIERS.has(member))) mayAllocateMuch = true;
+        break;
+      }
       case "VariableDeclarator":
       case "ClassDeclaration":
         declare(n.id);
@@ -110,15 +166,18 @@ export function instrumentCode(code: string, rewriteImports: boolean): Instrumen
       case "ForStatement":
       case "ForInStatement":
       case "ForOfStatement":
+        mayAllocateMuch = true;
         guard(n.body as AnyNode);
         break;
       case "FunctionDeclaration":
       case "FunctionExpression":
+        if (++functions > 1) mayAllocateMuch = true;
         declare(n.id);
         for (const p of n.params as AnyNode[]) declare(p);
         guard(n.body as AnyNode);
         break;
       case "ArrowFunctionExpression": {
+        if (++functions > 1) mayAllocateMuch = true;
         for (const p of n.params as AnyNode[]) declare(p);
         const body = n.body as AnyNode;
         if (body.type === "BlockStatement") guard(body);
@@ -144,7 +203,7 @@ export function instrumentCode(code: string, rewriteImports: boolean): Instrumen
   let out = code;
   for (const e of edits) out = out.slice(0, e.at) + e.text + out.slice(e.until ?? e.at);
   for (const root of written) if (!declared.has(root)) touchesGlobals = true;
-  return { source: out, touchesGlobals, usesBuffers };
+  return { source: out, touchesGlobals, usesBuffers, mayAllocateMuch: mayAllocateMuch || usesBuffers };
 }
 
 /**

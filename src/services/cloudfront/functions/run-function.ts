@@ -29,6 +29,14 @@ import { resolveOriginChange } from "./origin-change.js";
  * with CloudFront's failure page (§13.4). Each run is recorded on the context for the trace.
  */
 
+/**
+ * Marks the headers object of a request whose headers a viewer-request function changed: a later
+ * event (viewer-response) reads `req.headers`, no longer the raw lines. A symbol, so no header
+ * list (for…in, Object.keys) sees it; cheaper than a WeakSet of every such request.
+ */
+const EDITED_HEADERS = Symbol("edgeparity.editedHeaders");
+type MarkedHeaders = Record<string, string | string[] | undefined> & { [EDITED_HEADERS]?: true };
+
 function recordRun(ctx: EdgeContext, fn: CloudFrontFunction, eventType: FunctionEventType, o: { computeUtilization: number; logs: string[] }, error?: string) {
   const run: FunctionRun = { name: fn.name, eventType, computeUtilization: o.computeUtilization, logs: o.logs };
   if (error !== undefined) run.error = error;
@@ -45,7 +53,11 @@ function requestEvent(ctx: EdgeContext, eventType: FunctionEventType): FunctionE
     if (v !== undefined) extra.push([name.toLowerCase(), v]);
   }
   // After a viewer-request function changed the headers (a new headers object), later events see its headers.
-  const { headers, cookies } = headersToEvent(EDITED_HEADERS.has(ctx.req) ? flatten(ctx.req.headers) : ctx.req.rawHeaders, ctx.host, extra);
+  const { headers, cookies } = headersToEvent(
+    (ctx.req.headers as MarkedHeaders)[EDITED_HEADERS] === true || Object.hasOwn(ctx.req, "headers") ? flatten(ctx.req.headers) : ctx.req.rawHeaders,
+    ctx.host,
+    extra,
+  );
   return {
     version: "1.0",
     context: { distributionDomainName: ctx.plan.domain, distributionId: ctx.plan.id, eventType, requestId: ctx.requestId },
@@ -119,12 +131,6 @@ function fail(
   return true;
 }
 
-/**
- * Requests whose headers a viewer-request function changed: a later event (viewer-response) reads
- * `req.headers`, no longer the raw lines.
- */
-const EDITED_HEADERS = new WeakSet<object>();
-
 /** The modified request goes on: uri, query string, headers and cookies (§13.2); only what changed is rewritten. */
 function applyRequest(ctx: EdgeContext, c: RequestChanges): void {
   ctx.uri = c.uri;
@@ -148,7 +154,7 @@ function applyRequest(ctx: EdgeContext, c: RequestChanges): void {
       if (name === "host" || name === "content-length" || name === "transfer-encoding") continue;
       h[name] = values.length === 1 ? values[0]! : values.join(", ");
     }
-    EDITED_HEADERS.add(ctx.req);
+    (h as MarkedHeaders)[EDITED_HEADERS] = true;
   }
   if (c.isCookieEdited) {
     const headers = ctx.req.headers;

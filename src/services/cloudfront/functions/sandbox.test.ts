@@ -107,6 +107,25 @@ it("instrument: budget checks and import rewrites keep every line where it was",
   assert.match(out, /__edgeparity_tick\(\);/);
 });
 
+it("instrument: tells code that could allocate much (measured against 2 MB) from code that cannot, and code that writes globals (cloudfront.md §13.1, §13.4)", () => {
+  const simple =
+    "function handler(event) { var r = event.request; if (r.uri.endsWith('/')) r.uri += 'index.html'; r.headers['x-a'] = { value: 'a' }; return r; }";
+  assert.deepEqual({ ...instrumentCode(simple, false), source: "" }, { source: "", touchesGlobals: false, usesBuffers: false, mayAllocateMuch: false });
+  for (const code of [
+    "function handler(e) { for (var k in e.request.headers) {} return e.request; }",
+    "function handler(e) { return 'x'.repeat(9); }",
+    "function handler(e) { return new Array(9); }",
+    "function handler(e) { return e.request['re' + 'peat']; }",
+    "function f(n) { return f(n); } function handler(e) { return f(1); }",
+    "function handler(e) { return [1].map(function (x) { return x; }); }",
+  ])
+    assert.equal(instrumentCode(code, false).mayAllocateMuch, true, code);
+  assert.equal(instrumentCode("function handler(e) { globalThis.x = 1; }", false).touchesGlobals, true);
+  assert.equal(instrumentCode("function handler(e) { Math.x = 1; }", false).touchesGlobals, true);
+  assert.equal(instrumentCode("var o = {}; function handler(e) { o.x = 1; e.request.uri = '/'; }", false).touchesGlobals, false);
+  assert.equal(instrumentCode("import b from 'buffer';\nfunction handler(e) {}", true).usesBuffers, true);
+});
+
 it("syntax gate: positions are 1-based line:column of the refused token (cloudfront.md §13.1)", () => {
   assert.deepEqual(checkFunctionSyntax("var a;\n  const b = 1;", "cloudfront-js-1.0"), {
     message: 'SyntaxError: Token "const" not supported in this version',
