@@ -271,6 +271,16 @@ function toHeaderValues(m: Map<string, { value: string }[]>): HeaderValues {
 }
 
 const NOT_TOKEN = /[^!#$%&'*+\-.^_`|~0-9a-z]/;
+
+/**
+ * Header names already found to be valid and allowed in every event (not disallowed, a token):
+ * a function sets the same few names on every request. Bounded; emptied when full.
+ */
+const ALLOWED_NAMES = new Set<string>();
+function rememberAllowed(name: string): void {
+  if (ALLOWED_NAMES.size >= 1024) ALLOWED_NAMES.clear();
+  ALLOWED_NAMES.add(name);
+}
 const BREAKS = /[\0\r\n]/;
 
 /**
@@ -281,8 +291,11 @@ const BREAKS = /[\0\r\n]/;
 function checkHeaderEdits(event: FunctionEventType, set: HeaderValues, removed: readonly string[], before: MapSnapshot): void {
   const readOnly = READ_ONLY_HEADERS[event];
   for (const [name, values] of set) {
-    if (isDisallowedHeader(name)) fail(`header ${name} is not allowed in ${event} functions`);
-    if (NOT_TOKEN.test(name)) fail(`header name ${JSON.stringify(name)} is not a valid HTTP field name`);
+    if (!ALLOWED_NAMES.has(name)) {
+      if (isDisallowedHeader(name)) fail(`header ${name} is not allowed in ${event} functions`);
+      if (NOT_TOKEN.test(name)) fail(`header name ${JSON.stringify(name)} is not a valid HTTP field name`);
+      rememberAllowed(name);
+    }
     for (const v of values) if (BREAKS.test(v)) fail(`header ${name} has a value with a line break or NUL`);
     if (readOnly.has(name)) {
       const was = before.get(name);

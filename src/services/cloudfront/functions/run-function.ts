@@ -45,12 +45,18 @@ function recordRun(ctx: EdgeContext, fn: CloudFrontFunction, eventType: Function
   if (error !== undefined) ctx.runtime.log.warn(`function ${fn.name} (${eventType}) failed for request ${ctx.requestId}: ${error}`);
 }
 
+const NO_EXTRA: [string, string][] = [];
+
 function requestEvent(ctx: EdgeContext, eventType: FunctionEventType): FunctionEvent {
   // CloudFront-* headers reach a function only when a policy of the behaviour names them (§7.4).
-  const extra: [string, string][] = [];
-  for (const name of ctx.behavior?.recipe.cloudFrontHeaders ?? []) {
-    const v = cloudFrontHeaderValue(name, ctx);
-    if (v !== undefined) extra.push([name.toLowerCase(), v]);
+  const names = ctx.behavior?.recipe.cloudFrontHeaders;
+  let extra: [string, string][] = NO_EXTRA;
+  if (names !== undefined && names.length > 0) {
+    extra = [];
+    for (const name of names) {
+      const v = cloudFrontHeaderValue(name, ctx);
+      if (v !== undefined) extra.push([name.toLowerCase(), v]);
+    }
   }
   // After a viewer-request function changed the headers (a new headers object), later events see its headers.
   const { headers, cookies } = headersToEvent(
