@@ -288,7 +288,7 @@ describe("e2e: CloudFront Functions through edgeparity up (cloudfront.md §13)",
 });
 
 describe("e2e: edgeparity function test reports a function past its 2 MB memory (cloudfront.md §13.4, §13.6)", () => {
-  it("FunctionErrorMessage names the MemoryError for a 5 MB string; a 64 KB one has no error", async () => {
+  it("FunctionErrorMessage names the MemoryError for a 5 MB string; a 16 KB one has no error", async () => {
     const dir = await mkdtemp(join(tmpdir(), "ep-e2e-cff-mem-"));
     try {
       await cp(FIXTURE, join(dir, "stack"), { recursive: true });
@@ -318,7 +318,7 @@ describe("e2e: edgeparity function test reports a function past its 2 MB memory 
       assert.equal(small.FunctionErrorMessage, "");
       assert.equal(
         (JSON.parse(small.FunctionOutput) as { request: { headers: Record<string, { value: string }> } }).request.headers["x-built"]?.value,
-        "65536",
+        "16384",
       );
     } finally {
       await rm(dir, { recursive: true, force: true });
