@@ -184,6 +184,40 @@ describe("e2e: CloudFront Functions through edgeparity up (cloudfront.md §13)",
       assert.equal((JSON.parse(unknown.body.toString()) as { url: string }).url, "/blue/page", "a missing key rejects; the function falls back");
     });
 
+    for (const [path, runtime] of [
+      ["/fresh/", "cloudfront-js-1.0"],
+      ["/fresh2/", "cloudfront-js-2.0"],
+    ] as const) {
+      it(`no state carries over between invocations: top-level and global counters read 1 on every request (${runtime}, cloudfront.md §13.1) ${tag}`, async () => {
+        for (let i = 0; i < 4; i++) {
+          const r = await send(`${path}count-${i}`, http);
+          assert.equal(r.status, 200, describeResult(r));
+          assertComplete(r);
+          assert.equal(r.headers["x-cache"], "FunctionGeneratedResponse from cloudfront");
+          assert.equal(r.headers["x-top-count"], "1", `request ${i + 1}: a top-level counter`);
+          assert.equal(r.headers["x-seen"], "1", `request ${i + 1}: a top-level array`);
+          assert.equal(r.headers["x-global-count"], "1", `request ${i + 1}: a globalThis property`);
+          if (runtime === "cloudfront-js-1.0") {
+            assert.equal(r.headers["x-builtin-count"], "1", `request ${i + 1}: a property set on Math`);
+            assert.equal(r.headers["x-handler-count"], "1", `request ${i + 1}: a property set on the handler`);
+          }
+        }
+      });
+    }
+
+    it(`a function that allocates past 2 MB fails the request with CloudFront's 503 page; a small one passes (cloudfront.md §13.4 memory) ${tag}`, async () => {
+      const big = await send("/memory/big", http);
+      assert.equal(big.status, 503, describeResult(big));
+      assertComplete(big);
+      assert.match(big.body.toString(), /The CloudFront function associated with the CloudFront distribution is invalid or could not run\./);
+      assert.equal(big.headers["x-cache"], "Error from cloudfront");
+      const small = await send("/memory/small", http);
+      assert.equal(small.status, 200, describeResult(small));
+      assert.equal((JSON.parse(small.body.toString()) as { url: string }).url, "/memory/small");
+      const again = await send("/memory/big", http);
+      assert.equal(again.status, 503, `a second time too: ${describeResult(again)}`);
+    });
+
     it(`a runaway function is stopped and the request is CloudFront's 503 page; the edge keeps serving (cloudfront.md §13.4) ${tag}`, async () => {
       const r = await send("/slow/anything", http);
       assert.equal(r.status, 503, describeResult(r));
@@ -304,6 +338,45 @@ describe("e2e: CloudFront Functions through edgeparity up (cloudfront.md §13)",
       /^The CloudFront function associated with the CloudFront distribution is invalid or could not run\. InternalError: /,
     );
     assert.equal(d.ComputeUtilization, "100");
+  });
+});
+
+describe("e2e: edgeparity function test reports a function past its 2 MB memory (cloudfront.md §13.4, §13.6)", () => {
+  it("FunctionErrorMessage names the MemoryError for a 5 MB string; a 16 KB one has no error", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ep-e2e-cff-mem-"));
+    try {
+      await cp(FIXTURE, join(dir, "stack"), { recursive: true });
+      const stackFile = join(dir, "stack", "stack.yaml");
+      await writeFile(stackFile, (await readFile(stackFile, "utf8")).replace("ORIGIN_PORT", "9"));
+      const run = async (uri: string) => {
+        const event = join(dir, "event.json");
+        await writeFile(
+          event,
+          JSON.stringify({
+            version: "1.0",
+            context: { eventType: "viewer-request" },
+            request: { method: "GET", uri, querystring: {}, headers: {}, cookies: {} },
+          }),
+        );
+        const r = await runCli(["function", "test", "memory-hog", "--event", event, "--config", stackFile]);
+        assert.equal(r.code, 0, r.stderr);
+        return (JSON.parse(r.stdout) as { TestResult: { FunctionErrorMessage: string; FunctionOutput: string } }).TestResult;
+      };
+      const big = await run("/memory/big");
+      assert.equal(
+        big.FunctionErrorMessage,
+        "The CloudFront function associated with the CloudFront distribution is invalid or could not run. MemoryError: the function exceeded its maximum allowed memory of 2 MB",
+      );
+      assert.equal(big.FunctionOutput, "");
+      const small = await run("/memory/small");
+      assert.equal(small.FunctionErrorMessage, "");
+      assert.equal(
+        (JSON.parse(small.FunctionOutput) as { request: { headers: Record<string, { value: string }> } }).request.headers["x-built"]?.value,
+        "16384",
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

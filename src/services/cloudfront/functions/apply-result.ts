@@ -14,16 +14,67 @@ export class FunctionValidationError extends Error {}
 /** Names → values, repeats in order; what the edge writes back. */
 export type HeaderValues = Map<string, string[]>;
 
-/** What one map looked like in the event, to tell an edited `value` from an edited `multiValue` (§13.2). */
-export type MapSnapshot = Map<string, { value: string; multi: string | undefined }>;
+/** One repeat of a name as the event carried it. */
+interface Repeat {
+  value: string;
+  attributes?: string;
+}
 
-export function snapshotMap(map: Readonly<Record<string, { value: string; multiValue?: unknown }>>): MapSnapshot {
+/**
+ * One name of an event map as the function got it: its entry object (an untouched entry is the
+ * same object with the same value and repeats, which is how most of a map is told unchanged in a
+ * few comparisons), its value, and a copy of its repeats, to tell an edited `value` from an
+ * edited `multiValue` (§13.2).
+ */
+interface Original {
+  entry: unknown;
+  value: string;
+  multi: unknown;
+  repeats: Repeat[] | undefined;
+}
+
+/** What one map looked like in the event. */
+export type MapSnapshot = Map<string, Original>;
+
+export function snapshotMap(map: Readonly<Record<string, { value: string; multiValue?: readonly Repeat[] }>>): MapSnapshot {
   const out: MapSnapshot = new Map();
   for (const name in map) {
     const e = map[name]!;
-    out.set(name, { value: e.value, multi: e.multiValue === undefined ? undefined : JSON.stringify(e.multiValue) });
+    const multi = e.multiValue;
+    out.set(name, { entry: e, value: e.value, multi, repeats: multi === undefined ? undefined : multi.map((r) => ({ ...r })) });
   }
   return out;
+}
+
+/** The `multiValue` a function returned holds what the event's did (by value and attributes). */
+function isSameMulti(multi: readonly unknown[], repeats: readonly Repeat[] | undefined): boolean {
+  if (repeats === undefined || multi.length !== repeats.length) return false;
+  for (let i = 0; i < multi.length; i++) {
+    const m = multi[i] as Repeat | null;
+    if (m === null || typeof m !== "object" || m.value !== repeats[i]!.value || m.attributes !== repeats[i]!.attributes) return false;
+  }
+  return true;
+}
+
+/** The entry is the event's own, untouched. */
+function isUntouched(entry: unknown, was: Original): boolean {
+  if (entry !== was.entry) return false;
+  const e = entry as { value: unknown; multiValue?: unknown };
+  return e.value === was.value && e.multiValue === was.multi && (was.multi === undefined || isSameMulti(was.multi as unknown[], was.repeats));
+}
+
+/** Whether the function left a map exactly as the event had it: same names, untouched entries. The common case, checked first. */
+function isMapUntouched(map: unknown, before: MapSnapshot): boolean {
+  if (map === undefined || map === null) return before.size === 0;
+  if (!isObject(map)) return false;
+  const m = map as Record<string, unknown>;
+  let count = 0;
+  for (const name in m) {
+    const was = before.get(name);
+    if (was === undefined || !isUntouched(m[name], was)) return false;
+    count++;
+  }
+  return count === before.size;
 }
 
 const fail = (message: string): never => {
@@ -48,24 +99,23 @@ export function readEventMap(
   if (map === undefined || map === null) return out;
   if (!isObject(map)) fail(`${what} must be an object`);
   const m = map as Record<string, unknown>;
-  for (const name of Object.keys(m)) {
-    const entry = m[name] as Record<string, unknown> | null | undefined;
-    if (entry === null || typeof entry !== "object") fail(`${what}.${name} must be an object with a value`);
-    const multi = entry!.multiValue;
-    if (multi === undefined || multi === null) {
-      out.set(name, [readValue(entry, what, name, "", withAttributes)]);
-      continue;
-    }
-    if (!Array.isArray(multi)) fail(`${what}.${name}.multiValue must be an array`);
-    const values = (multi as unknown[]).map((x, i) => readValue(x, what, name, `.multiValue[${i}]`, withAttributes));
-    const was = before?.get(name);
-    const multiEdited = was === undefined || was.multi !== JSON.stringify(multi);
-    if (!multiEdited && typeof entry!.value === "string" && entry!.value !== was.value && values.length > 0) {
-      values[0] = withAttributes ? { value: entry!.value, attributes: values[0]!.attributes ?? "" } : { value: entry!.value };
-    }
-    out.set(name, values);
-  }
+  for (const name of Object.keys(m)) out.set(name, readEntry(m[name], what, name, before?.get(name), withAttributes));
   return out;
+}
+
+/** One entry of a map the function returned: its values, by the multiValue rule of §13.2. */
+function readEntry(x: unknown, what: string, name: string, was: Original | undefined, withAttributes: boolean): Repeat[] {
+  const entry = x as Record<string, unknown> | null | undefined;
+  if (entry === null || typeof entry !== "object") fail(`${what}.${name} must be an object with a value`);
+  const multi = entry!.multiValue;
+  if (multi === undefined || multi === null) return [readValue(entry, what, name, "", withAttributes)];
+  if (!Array.isArray(multi)) fail(`${what}.${name}.multiValue must be an array`);
+  const values = (multi as unknown[]).map((x, i) => readValue(x, what, name, `.multiValue[${i}]`, withAttributes));
+  const multiEdited = was === undefined || !isSameMulti(multi as unknown[], was.repeats);
+  if (!multiEdited && typeof entry!.value === "string" && entry!.value !== was.value && values.length > 0) {
+    values[0] = withAttributes ? { value: entry!.value, attributes: values[0]!.attributes ?? "" } : { value: entry!.value };
+  }
+  return values;
 }
 
 function readValue(x: unknown, what: string, name: string, at: string, withAttributes: boolean): { value: string; attributes?: string } {
@@ -80,9 +130,16 @@ function readValue(x: unknown, what: string, name: string, at: string, withAttri
 export interface RequestChanges {
   uri: string;
   query: string;
-  headers: HeaderValues;
+  /** What the function did to the headers it saw (lower-case names); undefined: nothing. */
+  headerEdits: HeaderEdits | undefined;
   cookie: string | undefined;
   isCookieEdited: boolean;
+}
+
+/** Headers set (added or changed, with all their values) and removed. */
+export interface HeaderEdits {
+  set: HeaderValues;
+  removed: string[];
 }
 
 /** The request as the event carried it, taken before the function ran (it edits the event in place). */
@@ -93,45 +150,100 @@ export interface RequestSnapshot {
   querystring: MapSnapshot;
   /** The query string as received. */
   query: string;
-  /** The event's querystring and cookies maps serialized as readRequest serializes the function's. */
-  querySerialized: string;
-  cookieSerialized: string | undefined;
 }
 
 export function snapshotRequest(event: FunctionEvent, query: string): RequestSnapshot {
   const r = event.request;
-  const querystring = snapshotMap(r.querystring);
-  const cookies = snapshotMap(r.cookies);
-  return {
-    method: r.method,
-    headers: snapshotMap(r.headers),
-    cookies,
-    querystring,
-    query,
-    querySerialized: querystring.size === 0 ? "" : serializeQuery(readEventMap(r.querystring, "", querystring)),
-    cookieSerialized: cookies.size === 0 ? undefined : serializeCookies(readEventMap(r.cookies, "", cookies)),
-  };
+  return { method: r.method, headers: snapshotMap(r.headers), cookies: snapshotMap(r.cookies), querystring: snapshotMap(r.querystring), query };
 }
 
+/** A snapshot's map as readEventMap reads an untouched one. */
+function snapshotValues(before: MapSnapshot): Map<string, { value: string }[]> {
+  const out = new Map<string, { value: string }[]>();
+  for (const [name, was] of before) out.set(name, was.repeats ?? [{ value: was.value }]);
+  return out;
+}
+
+/**
+ * Reads the request the function returned. Maps it left untouched (the same entries, the usual
+ * case for cookies and the query string) cost a few comparisons and no checks: only what it
+ * changed is read and checked.
+ */
 export function readRequest(out: Record<string, unknown>, snapshots: RequestSnapshot): RequestChanges {
   if (out.method !== undefined && out.method !== snapshots.method) fail("request.method is read-only");
   const uri = out.uri;
   if (typeof uri !== "string" || !uri.startsWith("/")) fail("request.uri must be a string that starts with /");
-  const headers = toHeaderValues(readEventMap(out.headers, "request.headers", snapshots.headers));
-  checkHeaderEdits("viewer-request", headers, snapshots.headers);
+  const headerEdits = isMapUntouched(out.headers, snapshots.headers) ? undefined : readHeaderEdits(out.headers, snapshots.headers);
+  let cookie: string | undefined;
+  let isCookieEdited = false;
+  if (!isMapUntouched(out.cookies, snapshots.cookies)) {
+    cookie = serializeCookies(readEventMap(out.cookies, "request.cookies", snapshots.cookies));
+    isCookieEdited = cookie !== serializeCookies(snapshotValues(snapshots.cookies));
+  }
+  let query = snapshots.query;
+  if (!isMapUntouched(out.querystring, snapshots.querystring)) {
+    const q = serializeQuery(readEventMap(out.querystring, "request.querystring", snapshots.querystring));
+    // A query string the function rebuilt as it was goes on exactly as the viewer sent it.
+    if (q !== serializeQuery(snapshotValues(snapshots.querystring))) query = q;
+  }
+  return { uri: uri as string, query, headerEdits, cookie, isCookieEdited };
+}
+
+/**
+ * The function changed the headers: what it set and removed, checked against §14.4. Entries it
+ * left untouched are skipped by identity; names with capitals (which merge with their lower-case
+ * forms) take the full read.
+ */
+function readHeaderEdits(map: unknown, before: MapSnapshot): HeaderEdits | undefined {
+  if (!isObject(map)) return readAllHeaderEdits(map, before);
+  const m = map as Record<string, unknown>;
+  let set: HeaderValues | undefined;
+  let kept = 0;
+  for (const name in m) {
+    const was = before.get(name);
+    const entry = m[name];
+    if (was !== undefined) {
+      kept++;
+      if (isUntouched(entry, was)) continue;
+    } else if (name.toLowerCase() !== name) return readAllHeaderEdits(map, before);
+    const repeats = readEntry(entry, "request.headers", name, was, false);
+    const values = repeats.length === 1 ? [repeats[0]!.value] : repeats.map((r) => r.value);
+    if (was !== undefined && sameValues(values, was)) continue;
+    (set ??= new Map()).set(name, values);
+  }
+  const removed: string[] = [];
+  if (kept !== before.size) for (const name of before.keys()) if (!Object.prototype.propertyIsEnumerable.call(m, name)) removed.push(name);
+  return checkRequestHeaderEdits(set ?? new Map(), removed, before);
+}
+
+/** The same, reading every header (a map that is no object, or names with capitals). */
+function readAllHeaderEdits(map: unknown, before: MapSnapshot): HeaderEdits | undefined {
+  const headers = toHeaderValues(readEventMap(map, "request.headers", before));
+  const set: HeaderValues = new Map();
+  for (const [name, values] of headers) {
+    const was = before.get(name);
+    if (was !== undefined && sameValues(values, was)) continue;
+    set.set(name, values);
+  }
+  const removed: string[] = [];
+  for (const name of before.keys()) if (!headers.has(name)) removed.push(name);
+  return checkRequestHeaderEdits(set, removed, before);
+}
+
+function checkRequestHeaderEdits(set: HeaderValues, removed: string[], before: MapSnapshot): HeaderEdits | undefined {
+  if (set.size === 0 && removed.length === 0) return undefined;
+  checkHeaderEdits("viewer-request", set, removed, before);
   for (const name of VIEWER_REQUEST_RESERVED)
-    if (headers.has(name) && snapshots.headers.get(name)?.value !== headers.get(name)![0])
-      fail(`request.headers.${name} cannot be added by a viewer-request function`);
-  const cookie = serializeCookies(readEventMap(out.cookies, "request.cookies", snapshots.cookies));
-  const query = serializeQuery(readEventMap(out.querystring, "request.querystring", snapshots.querystring));
-  // An untouched query string goes on exactly as the viewer sent it.
-  return {
-    uri: uri as string,
-    query: query === snapshots.querySerialized ? snapshots.query : query,
-    headers,
-    cookie,
-    isCookieEdited: cookie !== snapshots.cookieSerialized,
-  };
+    if (set.has(name) && before.get(name)?.value !== set.get(name)![0]) fail(`request.headers.${name} cannot be added by a viewer-request function`);
+  return { set, removed };
+}
+
+function sameValues(values: readonly string[], was: Original): boolean {
+  const repeats = was.repeats;
+  if (repeats === undefined) return values.length === 1 && values[0] === was.value;
+  if (values.length !== repeats.length) return false;
+  for (let i = 0; i < values.length; i++) if (values[i] !== repeats[i]!.value) return false;
+  return true;
 }
 
 function serializeCookies(cookies: Map<string, { value: string }[]>): string | undefined {
@@ -159,22 +271,38 @@ function toHeaderValues(m: Map<string, { value: string }[]>): HeaderValues {
 }
 
 const NOT_TOKEN = /[^!#$%&'*+\-.^_`|~0-9a-z]/;
+
+/**
+ * Header names already found to be valid and allowed in every event (not disallowed, a token):
+ * a function sets the same few names on every request. Bounded; emptied when full.
+ */
+const ALLOWED_NAMES = new Set<string>();
+function rememberAllowed(name: string): void {
+  if (ALLOWED_NAMES.size >= 1024) ALLOWED_NAMES.clear();
+  ALLOWED_NAMES.add(name);
+}
 const BREAKS = /[\0\r\n]/;
 
-/** §14.4: disallowed headers may not appear; read-only ones may not change, appear or go. */
-function checkHeaderEdits(event: FunctionEventType, headers: HeaderValues, before: MapSnapshot): void {
+/**
+ * §14.4: disallowed headers may not appear; read-only ones may not change, appear or go. `set`
+ * holds the headers to check (every header of a response; the changed ones of a request),
+ * `removed` the names that went.
+ */
+function checkHeaderEdits(event: FunctionEventType, set: HeaderValues, removed: readonly string[], before: MapSnapshot): void {
   const readOnly = READ_ONLY_HEADERS[event];
-  for (const [name, values] of headers) {
-    if (isDisallowedHeader(name)) fail(`header ${name} is not allowed in ${event} functions`);
-    if (NOT_TOKEN.test(name)) fail(`header name ${JSON.stringify(name)} is not a valid HTTP field name`);
+  for (const [name, values] of set) {
+    if (!ALLOWED_NAMES.has(name)) {
+      if (isDisallowedHeader(name)) fail(`header ${name} is not allowed in ${event} functions`);
+      if (NOT_TOKEN.test(name)) fail(`header name ${JSON.stringify(name)} is not a valid HTTP field name`);
+      rememberAllowed(name);
+    }
     for (const v of values) if (BREAKS.test(v)) fail(`header ${name} has a value with a line break or NUL`);
+    if (readOnly.has(name)) {
+      const was = before.get(name);
+      if (was === undefined || values[0] !== was.value) fail(`header ${name} is read-only in ${event} functions`);
+    }
   }
-  for (const name of readOnly) {
-    const was = before.get(name);
-    const now = headers.get(name);
-    if (was === undefined && now === undefined) continue;
-    if (was === undefined || now === undefined || now[0] !== was.value) fail(`header ${name} is read-only in ${event} functions`);
-  }
+  for (const name of removed) if (readOnly.has(name)) fail(`header ${name} is read-only in ${event} functions`);
 }
 
 /** A response object from a function (§13.3): generated in viewer-request, the viewer's in viewer-response. */
@@ -199,7 +327,10 @@ export function readResponse(
   if (description !== undefined && typeof description !== "string") fail("response.statusDescription must be a string");
   if (typeof description === "string" && /[\r\n]/.test(description)) fail("response.statusDescription must be one line");
   const headers = toHeaderValues(readEventMap(out.headers, "response.headers", before?.headers));
-  checkHeaderEdits(event === "viewer-request" ? "viewer-response" : event, headers, before?.headers ?? new Map());
+  const was: MapSnapshot = before?.headers ?? new Map();
+  const removed: string[] = [];
+  for (const name of was.keys()) if (!headers.has(name)) removed.push(name);
+  checkHeaderEdits(event === "viewer-request" ? "viewer-response" : event, headers, removed, was);
   const cookies = readEventMap(out.cookies, "response.cookies", before?.cookies, true);
   const setCookies: string[] = [];
   for (const [name, values] of cookies)

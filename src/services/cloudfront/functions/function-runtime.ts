@@ -22,6 +22,9 @@ export const COMPUTE_BUDGET_MS = 1;
  */
 export const RUNAWAY_TIMEOUT_MS = 100;
 
+/** §13.4 and "Quotas on CloudFront Functions": maximum memory 2 MB (sandbox.ts measures it as heap growth). */
+export const MAX_FUNCTION_MEMORY_BYTES = 2 * 1024 * 1024;
+
 /** §13.1: console output kept per invocation. */
 export const MAX_LOG_BYTES = 10_240;
 

@@ -10,7 +10,7 @@ import {
   snapshotRequest,
   snapshotResponse,
   type HeaderValues,
-  type RequestSnapshot,
+  type RequestChanges,
   type ResponseChanges,
 } from "./apply-result.js";
 import type { CloudFrontFunction } from "./cloudfront-function.js";
@@ -29,6 +29,14 @@ import { resolveOriginChange } from "./origin-change.js";
  * with CloudFront's failure page (§13.4). Each run is recorded on the context for the trace.
  */
 
+/**
+ * Marks the headers object of a request whose headers a viewer-request function changed: a later
+ * event (viewer-response) reads `req.headers`, no longer the raw lines. A symbol, so no header
+ * list (for…in, Object.keys) sees it; cheaper than a WeakSet of every such request.
+ */
+const EDITED_HEADERS = Symbol("edgeparity.editedHeaders");
+type MarkedHeaders = Record<string, string | string[] | undefined> & { [EDITED_HEADERS]?: true };
+
 function recordRun(ctx: EdgeContext, fn: CloudFrontFunction, eventType: FunctionEventType, o: { computeUtilization: number; logs: string[] }, error?: string) {
   const run: FunctionRun = { name: fn.name, eventType, computeUtilization: o.computeUtilization, logs: o.logs };
   if (error !== undefined) run.error = error;
@@ -37,15 +45,25 @@ function recordRun(ctx: EdgeContext, fn: CloudFrontFunction, eventType: Function
   if (error !== undefined) ctx.runtime.log.warn(`function ${fn.name} (${eventType}) failed for request ${ctx.requestId}: ${error}`);
 }
 
+const NO_EXTRA: [string, string][] = [];
+
 function requestEvent(ctx: EdgeContext, eventType: FunctionEventType): FunctionEvent {
   // CloudFront-* headers reach a function only when a policy of the behaviour names them (§7.4).
-  const extra: [string, string][] = [];
-  for (const name of ctx.behavior?.recipe.cloudFrontHeaders ?? []) {
-    const v = cloudFrontHeaderValue(name, ctx);
-    if (v !== undefined) extra.push([name.toLowerCase(), v]);
+  const names = ctx.behavior?.recipe.cloudFrontHeaders;
+  let extra: [string, string][] = NO_EXTRA;
+  if (names !== undefined && names.length > 0) {
+    extra = [];
+    for (const name of names) {
+      const v = cloudFrontHeaderValue(name, ctx);
+      if (v !== undefined) extra.push([name.toLowerCase(), v]);
+    }
   }
   // After a viewer-request function changed the headers (a new headers object), later events see its headers.
-  const { headers, cookies } = headersToEvent(Object.hasOwn(ctx.req, "headers") ? flatten(ctx.req.headers) : ctx.req.rawHeaders, ctx.host, extra);
+  const { headers, cookies } = headersToEvent(
+    (ctx.req.headers as MarkedHeaders)[EDITED_HEADERS] === true || Object.hasOwn(ctx.req, "headers") ? flatten(ctx.req.headers) : ctx.req.rawHeaders,
+    ctx.host,
+    extra,
+  );
   return {
     version: "1.0",
     context: { distributionDomainName: ctx.plan.domain, distributionId: ctx.plan.id, eventType, requestId: ctx.requestId },
@@ -86,7 +104,7 @@ export function runViewerRequestFunction(ctx: EdgeContext, fn: CloudFrontFunctio
     const changes = readRequest(v, snapshots);
     const origin = resolveOrigin(ctx, fn, outcome.originChange);
     recordRun(ctx, fn, "viewer-request", outcome);
-    applyRequest(ctx, changes, snapshots);
+    applyRequest(ctx, changes);
     if (origin !== undefined) ctx.originOverride = origin;
     return false;
   } catch (e) {
@@ -120,46 +138,29 @@ function fail(
 }
 
 /** The modified request goes on: uri, query string, headers and cookies (§13.2); only what changed is rewritten. */
-function applyRequest(ctx: EdgeContext, c: ReturnType<typeof readRequest>, before: RequestSnapshot): void {
+function applyRequest(ctx: EdgeContext, c: RequestChanges): void {
   ctx.uri = c.uri;
   if (c.query !== ctx.query) {
     ctx.query = c.query;
     ctx.hasQuery = c.query !== "";
   }
-  const h = ctx.req.headers;
-  let changed = c.headers.size !== before.headers.size;
-  if (!changed)
-    for (const [name, values] of c.headers) {
-      const old = before.headers.get(name);
-      if (
-        old === undefined ||
-        (old.multi === undefined ? values.length !== 1 || values[0] !== old.value : JSON.stringify(values.map((value) => ({ value }))) !== old.multi)
-      ) {
-        changed = true;
-        break;
-      }
+  const edits = c.headerEdits;
+  if (edits !== undefined) {
+    let h = ctx.req.headers;
+    if (edits.removed.length > 0) {
+      // A new headers object rather than deletes on the old one (which would slow every later lookup).
+      const next: Record<string, string | string[] | undefined> = {};
+      const removed = new Set(edits.removed);
+      for (const name in h) if (!removed.has(name)) next[name] = h[name];
+      Object.defineProperty(ctx.req, "headers", { value: next, writable: true, configurable: true, enumerable: true });
+      h = next;
     }
-  if (changed) {
-    // A new headers object rather than deletes on the old one (which would slow every later lookup).
-    // Headers the function could not see stay; read-only ones are unchanged (checked), so copied as they are.
-    const next: Record<string, string | string[] | undefined> = {};
-    for (const name in h)
-      if (
-        name === "cookie" ||
-        name === "host" ||
-        name === "content-length" ||
-        name === "transfer-encoding" ||
-        name.charCodeAt(0) === 58 ||
-        isDisallowedHeader(name)
-      )
-        next[name] = h[name];
-    for (const [name, values] of c.headers) {
+    // Set in place: added names extend the object, changed ones replace a value. Read-only ones are unchanged (checked).
+    for (const [name, values] of edits.set) {
       if (name === "host" || name === "content-length" || name === "transfer-encoding") continue;
-      // CloudFront-* values the event carried are CloudFront's; the origin request computes them again.
-      if (name.startsWith("cloudfront-") && h[name] === undefined && before.headers.get(name)?.value === values[0]) continue;
-      next[name] = values.length === 1 ? values[0]! : values.join(", ");
+      h[name] = values.length === 1 ? values[0]! : values.join(", ");
     }
-    Object.defineProperty(ctx.req, "headers", { value: next, writable: true, configurable: true, enumerable: true });
+    (h as MarkedHeaders)[EDITED_HEADERS] = true;
   }
   if (c.isCookieEdited) {
     const headers = ctx.req.headers;
