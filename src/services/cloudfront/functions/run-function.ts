@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import { titleCaseNames } from "../../../core/http/header-name-case.js";
 import type { OriginPlan } from "../compile/plan.js";
 import type { EdgeContext } from "../edge/edge-context.js";
 import { cloudFrontHeaderValue } from "../edge/stages/60-origin-fetch/origin-request-headers.js";
@@ -161,6 +162,8 @@ function applyRequest(ctx: EdgeContext, c: RequestChanges): void {
       h[name] = values.length === 1 ? values[0]! : values.join(", ");
     }
     (h as MarkedHeaders)[EDITED_HEADERS] = true;
+    // §13.2 "header casing on output": the names the function added or changed reach the origin Title-Case on HTTP/1.1.
+    ctx.originHeaderNames = titleCaseNames([...edits.set].map(([name]) => name));
   }
   if (c.isCookieEdited) {
     const headers = ctx.req.headers;

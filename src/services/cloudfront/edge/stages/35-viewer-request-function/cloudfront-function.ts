@@ -16,7 +16,6 @@ export function viewerRequestCloudFrontFunction(fn: CloudFrontFunction): Stage {
   return (ctx) => {
     if (ctx.isErrorPageFetch) return CONTINUE;
     const from = ctx.functionRuns.length;
-    const before = ctx.req.headers;
     const answered = runViewerRequestFunction(ctx, fn);
     reportFunctionRuns(ctx, from);
     if (answered) {
@@ -24,13 +23,7 @@ export function viewerRequestCloudFrontFunction(fn: CloudFrontFunction): Stage {
       if (r.resultType === "FunctionGeneratedResponse") r.headerNames = titleCaseNames(Object.keys(r.headers));
       return RESPOND;
     }
-    if (ctx.req.headers !== before) ctx.originHeaderNames = titleCaseNames(setHeaders(ctx, before));
+    // The request headers it added or changed are spelt for the origin by run-function.ts (applyRequest).
     return CONTINUE;
   };
-}
-
-/** The request headers the function added or gave another value (the pipeline swaps in a new headers object when any changed). */
-function* setHeaders(ctx: EdgeContext, before: EdgeContext["req"]["headers"]): Generator<string> {
-  const now = ctx.req.headers;
-  for (const name in now) if (String(now[name]) !== String(before[name])) yield name;
 }
