@@ -1,7 +1,6 @@
 import { titleCaseNames } from "../../../../../core/http/header-name-case.js";
 import type { CloudFrontFunction } from "../../../functions/index.js";
 import { reportFunctionRuns, runViewerRequestFunction } from "../../../functions/index.js";
-import type { EdgeContext } from "../../edge-context.js";
 import { CONTINUE, RESPOND, type Stage } from "../stage.js";
 
 /**
