@@ -1,5 +1,4 @@
-import type { LiveService, ServiceModule } from "../../core/service.js";
-import type { Stack } from "../../model/stack.js";
+import { apiOnlyService } from "../../core/api-only-service.js";
 import { answerAcm, ACM_API_PROTOCOL } from "./handler.js";
 import type { AcmDeps } from "./operations.js";
 import type { AcmRecords } from "./records.js";
@@ -11,40 +10,26 @@ import type { AcmRecords } from "./records.js";
  * `ViewerCertificate.ACMCertificateArn` and an HTTPS listener's `Certificates` are served with a
  * certificate for exactly those names. The stack file has no ACM section: nothing to bind or compile.
  */
-export const ACM_SERVICE: ServiceModule<Stack, undefined, undefined, LiveService<undefined>> = {
-  name: "acm",
-  async bind() {
-    return { binding: undefined, problems: [] };
-  },
-  async compile() {
-    return undefined;
-  },
-  async start(_plan, ctx) {
-    const api = ctx.stackApi;
-    const records = (): AcmRecords => api.records<AcmRecords>("acm") ?? { format: 1, certificates: {} };
-    const deps: AcmDeps = {
-      region: ctx.region,
-      now: () => ctx.clock.now(),
-      uuid: () => ctx.ids.uuid(),
-      records,
-      async change(edit) {
-        const { result } = await api.mutate<unknown, AcmRecords>("acm", (draft) => {
-          draft.records ??= { format: 1, certificates: {} };
-          return edit(draft.records);
-        });
-        return result as never;
-      },
-      issue: (names) => ctx.certificateFor(names),
-      inUseBy: (arn) => ctx.certificateUsers(arn),
-    };
-    return {
-      routes: new Map(),
-      controlPlane: { signingName: "acm", protocol: ACM_API_PROTOCOL, answer: answerAcm(deps) },
-      certificateNames(arn) {
-        return records().certificates[arn]?.SubjectAlternativeNames;
-      },
-      async apply() {},
-      async close() {},
-    };
-  },
-};
+export const ACM_SERVICE = apiOnlyService("acm", (ctx) => {
+  const api = ctx.stackApi;
+  const records = (): AcmRecords => api.records<AcmRecords>("acm") ?? { format: 1, certificates: {} };
+  const deps: AcmDeps = {
+    region: ctx.region,
+    now: () => ctx.clock.now(),
+    uuid: () => ctx.ids.uuid(),
+    records,
+    async change(edit) {
+      const { result } = await api.mutate<unknown, AcmRecords>("acm", (draft) => {
+        draft.records ??= { format: 1, certificates: {} };
+        return edit(draft.records);
+      });
+      return result as never;
+    },
+    issue: (names) => ctx.certificateFor(names),
+    inUseBy: (arn) => ctx.certificateUsers(arn),
+  };
+  return {
+    controlPlane: { signingName: "acm", protocol: ACM_API_PROTOCOL, answer: answerAcm(deps) },
+    certificateNames: (arn) => records().certificates[arn]?.SubjectAlternativeNames,
+  };
+});

@@ -1,5 +1,4 @@
-import type { LiveService, ServiceModule } from "../../core/service.js";
-import type { Stack } from "../../model/stack.js";
+import { apiOnlyService } from "../../core/api-only-service.js";
 import type { Ec2Context } from "./context.js";
 import { answerEc2, EC2_API_PROTOCOL } from "./handler.js";
 import { initialRecords, type Ec2Records } from "./records.js";
@@ -10,34 +9,20 @@ import { initialRecords, type Ec2Records } from "./records.js";
  * API records, never enforced on traffic. The stack file has no EC2 section, so there is nothing
  * to bind or compile; the live service is its control plane alone.
  */
-export const EC2_SERVICE: ServiceModule<Stack, undefined, undefined, LiveService<undefined>> = {
-  name: "ec2",
-  async bind() {
-    return { binding: undefined, problems: [] };
-  },
-  async compile() {
-    return undefined;
-  },
-  async start(_plan, sctx) {
-    const api = sctx.stackApi;
-    const current = (): Ec2Records => api.records<Ec2Records>("ec2") ?? initialRecords(sctx.region);
-    const ctx: Ec2Context = {
-      region: sctx.region,
-      newId: (prefix) => `${prefix}-${sctx.ids.uuid().replace(/-/g, "").slice(0, 17)}`,
-      records: current,
-      async change(edit) {
-        const { result } = await api.mutate<unknown, Ec2Records>("ec2", (draft) => {
-          draft.records ??= initialRecords(sctx.region);
-          return edit(draft.records);
-        });
-        return result as never;
-      },
-    };
-    return {
-      routes: new Map(),
-      controlPlane: { signingName: "ec2", protocol: EC2_API_PROTOCOL, answer: answerEc2(ctx) },
-      async apply() {},
-      async close() {},
-    };
-  },
-};
+export const EC2_SERVICE = apiOnlyService("ec2", (sctx) => {
+  const api = sctx.stackApi;
+  const current = (): Ec2Records => api.records<Ec2Records>("ec2") ?? initialRecords(sctx.region);
+  const ctx: Ec2Context = {
+    region: sctx.region,
+    newId: (prefix) => `${prefix}-${sctx.ids.uuid().replace(/-/g, "").slice(0, 17)}`,
+    records: current,
+    async change(edit) {
+      const { result } = await api.mutate<unknown, Ec2Records>("ec2", (draft) => {
+        draft.records ??= initialRecords(sctx.region);
+        return edit(draft.records);
+      });
+      return result as never;
+    },
+  };
+  return { controlPlane: { signingName: "ec2", protocol: EC2_API_PROTOCOL, answer: answerEc2(ctx) } };
+});

@@ -8,7 +8,5 @@ import { iamDeps } from "./api/iam-state.js";
  * not the stack: they change nothing served and are not written by `edgeparity export`.
  */
 export const IAM_SERVICE = apiOnlyService("iam", (ctx) => ({
-  signingName: "iam",
-  protocol: IAM_API_PROTOCOL,
-  answer: answerIam(iamDeps(ctx.stackApi, ctx.clock, ctx.ids)),
+  controlPlane: { signingName: "iam", protocol: IAM_API_PROTOCOL, answer: answerIam(iamDeps(ctx.stackApi, ctx.clock, ctx.ids)) },
 }));

@@ -23,6 +23,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { Sha256 } from "../../../src/core/sha256.js";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
 import { curl } from "../../support/curl.js";
+import { sdkFailure as failure } from "../../support/sdk-failure.js";
 
 /**
  * Issue 11 "ACM certificates (issued at once, usable as ViewerCertificate / listener
@@ -32,16 +33,6 @@ import { curl } from "../../support/curl.js";
  * to curl with a certificate for exactly the requested names (docs/fidelity.md "ACM").
  */
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
-
-async function failure(p: Promise<unknown>): Promise<{ name: string; status: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, status: err.$metadata?.httpStatusCode ?? 0, message: err.message };
-  }
-  assert.fail("the call succeeded");
-}
 
 describe("ACM API through the AWS SDK v3 (issue 11: ACM)", () => {
   let dir: string;

@@ -46,6 +46,7 @@ import {
 import { startEdgeparity, type EdgeparityStack, type StackInput } from "../../../src/index.js";
 import { cloudFrontClients, type CloudFrontClients } from "../../support/cloudfront-client.js";
 import { startOrigin, type OriginServer } from "../../support/origin-server.js";
+import { sdkFailure as failure } from "../../support/sdk-failure.js";
 
 /**
  * Issue 11 §CloudFront API through the AWS SDK v3, on HTTP/1.1 (`http://localhost`) and HTTP/2
@@ -67,16 +68,6 @@ function config(ref: string, extra: Partial<DistributionConfig> = {}): Distribut
     DefaultCacheBehavior: { TargetOriginId: "s3", ViewerProtocolPolicy: "allow-all", CachePolicyId: CACHING_OPTIMIZED },
     ...extra,
   };
-}
-
-async function failure(p: Promise<unknown>): Promise<{ name: string; status: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, status: err.$metadata?.httpStatusCode ?? 0, message: err.message };
-  }
-  assert.fail("the call succeeded");
 }
 
 const policy = (name: string, min = 1): CachePolicyConfig => ({

@@ -34,6 +34,7 @@ import { startEdgeparity, type EdgeparityStack, type StackInput } from "../../..
 import { cloudFrontClients, type CloudFrontClients } from "../../support/cloudfront-client.js";
 import { startOrigin, type OriginServer } from "../../support/origin-server.js";
 import { send, VIEWER_VERSIONS } from "../../support/viewer.js";
+import { sdkFailure as failure } from "../../support/sdk-failure.js";
 
 /**
  * Issue 11 §CloudFront API, the parts beside distributions: response headers policies, CloudFront
@@ -53,16 +54,6 @@ const RESPOND = (tag: string) => `function handler(event) {
   console.log('ran ' + event.request.uri);
   return { statusCode: 200, statusDescription: 'OK', headers: { 'x-fn': { value: '${tag}' } } };
 }`;
-
-async function failure(p: Promise<unknown>): Promise<{ name: string; status: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, status: err.$metadata?.httpStatusCode ?? 0, message: err.message };
-  }
-  assert.fail("the call succeeded");
-}
 
 const rhp = (name: string, value = "1"): ResponseHeadersPolicyConfig => ({
   Name: name,

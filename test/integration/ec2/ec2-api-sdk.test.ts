@@ -36,6 +36,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { NodeHttp2Handler } from "@smithy/node-http-handler";
 import { Sha256 } from "../../../src/core/sha256.js";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
+import { sdkFailure as failure } from "../../support/sdk-failure.js";
 
 /**
  * Issue 11 "EC2 VPCs / subnets / security groups (described, never enforced)" through the AWS
@@ -44,16 +45,6 @@ import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
  * the records kept in the state dir across a restart (docs/fidelity.md "EC2").
  */
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
-
-async function failure(p: Promise<unknown>): Promise<{ name: string; status: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, status: err.$metadata?.httpStatusCode ?? 0, message: err.message };
-  }
-  assert.fail("the call succeeded");
-}
 
 describe("EC2 API through the AWS SDK v3 (issue 11: EC2 stand-in)", () => {
   let dir: string;
