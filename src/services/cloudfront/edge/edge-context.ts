@@ -43,6 +43,8 @@ export class EdgeContext {
   originOverride: OriginPlan | undefined = undefined;
   /** HTTP/1.1 spelling of request headers a viewer-request function set (CloudFront Functions §13.2, Lambda@Edge `key`s §14.2), for the origin request. */
   originHeaderNames: ReadonlyMap<string, string> | undefined = undefined;
+  /** A viewer-request function changed `req.headers`: a later function event reads them, no longer `rawHeaders`. */
+  areRequestHeadersEdited = false;
   /** Edge functions run for this request, with their compute utilization (for the trace). */
   readonly functionRuns: FunctionRun[] = [];
   /** The request's trace id (core/trace.ts): its request id, or the X-Amz-Cf-Id of a distribution in front of this one. */

@@ -33,17 +33,72 @@ interface Original {
   repeats: Repeat[] | undefined;
 }
 
-/** What one map looked like in the event. */
-export type MapSnapshot = Map<string, Original>;
+/**
+ * What one map looked like in the event, kept as parallel arrays in the map's own key order (no
+ * object per name, no Map until a changed map needs lookups by name): a function that leaves a
+ * map alone — the usual case — is told by walking its keys in the same order (for…in order of an
+ * object's string keys is their insertion order, so the same object with the same keys walks the
+ * same way; anything else falls back to lookups by name, which are always right).
+ */
+export class MapSnapshot {
+  readonly names: string[] = [];
+  readonly entries: unknown[] = [];
+  readonly values: string[] = [];
+  readonly multis: unknown[] = [];
+  readonly repeats: (Repeat[] | undefined)[] = [];
+  #index: Map<string, number> | undefined;
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  add(name: string, e: { value: string; multiValue?: readonly Repeat[] }): void {
+    const multi = e.multiValue;
+    this.names.push(name);
+    this.entries.push(e);
+    this.values.push(e.value);
+    this.multis.push(multi);
+    this.repeats.push(multi === undefined ? undefined : multi.map((r) => ({ ...r })));
+  }
+
+  /** The name's place, or -1. `hint`: where it is expected (the walk's position); checked first. */
+  indexOf(name: string, hint = -1): number {
+    if (hint >= 0 && hint < this.names.length && this.names[hint] === name) return hint;
+    if (this.#index === undefined) {
+      this.#index = new Map();
+      for (let i = 0; i < this.names.length; i++) this.#index.set(this.names[i]!, i);
+    }
+    return this.#index.get(name) ?? -1;
+  }
+
+  get(name: string): Original | undefined {
+    const i = this.indexOf(name);
+    return i === -1 ? undefined : this.at(i);
+  }
+
+  at(i: number): Original {
+    return { entry: this.entries[i], value: this.values[i]!, multi: this.multis[i], repeats: this.repeats[i] };
+  }
+
+  /** The entry at place i is the event's own, untouched. */
+  isUntouchedAt(i: number, entry: unknown): boolean {
+    if (entry !== this.entries[i]) return false;
+    const e = entry as { value: unknown; multiValue?: unknown };
+    const multi = this.multis[i];
+    return e.value === this.values[i] && e.multiValue === multi && (multi === undefined || isSameMulti(multi as unknown[], this.repeats[i]));
+  }
+
+  keys(): readonly string[] {
+    return this.names;
+  }
+}
+
+const EMPTY_SNAPSHOT = new MapSnapshot();
 
 export function snapshotMap(map: Readonly<Record<string, { value: string; multiValue?: readonly Repeat[] }>>): MapSnapshot {
-  const out: MapSnapshot = new Map();
-  for (const name in map) {
-    const e = map[name]!;
-    const multi = e.multiValue;
-    out.set(name, { entry: e, value: e.value, multi, repeats: multi === undefined ? undefined : multi.map((r) => ({ ...r })) });
-  }
-  return out;
+  let out: MapSnapshot | undefined;
+  for (const name in map) (out ??= new MapSnapshot()).add(name, map[name]!);
+  return out ?? EMPTY_SNAPSHOT;
 }
 
 /** The `multiValue` a function returned holds what the event's did (by value and attributes). */
@@ -56,25 +111,18 @@ function isSameMulti(multi: readonly unknown[], repeats: readonly Repeat[] | und
   return true;
 }
 
-/** The entry is the event's own, untouched. */
-function isUntouched(entry: unknown, was: Original): boolean {
-  if (entry !== was.entry) return false;
-  const e = entry as { value: unknown; multiValue?: unknown };
-  return e.value === was.value && e.multiValue === was.multi && (was.multi === undefined || isSameMulti(was.multi as unknown[], was.repeats));
-}
-
 /** Whether the function left a map exactly as the event had it: same names, untouched entries. The common case, checked first. */
 function isMapUntouched(map: unknown, before: MapSnapshot): boolean {
   if (map === undefined || map === null) return before.size === 0;
   if (!isObject(map)) return false;
   const m = map as Record<string, unknown>;
-  let count = 0;
+  let i = 0;
   for (const name in m) {
-    const was = before.get(name);
-    if (was === undefined || !isUntouched(m[name], was)) return false;
-    count++;
+    const at = before.indexOf(name, i);
+    if (at === -1 || !before.isUntouchedAt(at, m[name])) return false;
+    i++;
   }
-  return count === before.size;
+  return i === before.size;
 }
 
 const fail = (message: string): never => {
@@ -160,7 +208,7 @@ export function snapshotRequest(event: FunctionEvent, query: string): RequestSna
 /** A snapshot's map as readEventMap reads an untouched one. */
 function snapshotValues(before: MapSnapshot): Map<string, { value: string }[]> {
   const out = new Map<string, { value: string }[]>();
-  for (const [name, was] of before) out.set(name, was.repeats ?? [{ value: was.value }]);
+  for (let i = 0; i < before.size; i++) out.set(before.names[i]!, before.repeats[i] ?? [{ value: before.values[i]! }]);
   return out;
 }
 
@@ -199,13 +247,15 @@ function readHeaderEdits(map: unknown, before: MapSnapshot): HeaderEdits | undef
   const m = map as Record<string, unknown>;
   let set: HeaderValues | undefined;
   let kept = 0;
+  let i = 0;
   for (const name in m) {
-    const was = before.get(name);
+    const at = before.indexOf(name, i++);
     const entry = m[name];
-    if (was !== undefined) {
+    if (at !== -1) {
       kept++;
-      if (isUntouched(entry, was)) continue;
+      if (before.isUntouchedAt(at, entry)) continue;
     } else if (name.toLowerCase() !== name) return readAllHeaderEdits(map, before);
+    const was = at === -1 ? undefined : before.at(at);
     const repeats = readEntry(entry, "request.headers", name, was, false);
     const values = repeats.length === 1 ? [repeats[0]!.value] : repeats.map((r) => r.value);
     if (was !== undefined && sameValues(values, was)) continue;
@@ -234,7 +284,7 @@ function checkRequestHeaderEdits(set: HeaderValues, removed: string[], before: M
   if (set.size === 0 && removed.length === 0) return undefined;
   checkHeaderEdits("viewer-request", set, removed, before);
   for (const name of VIEWER_REQUEST_RESERVED)
-    if (set.has(name) && before.get(name)?.value !== set.get(name)![0]) fail(`request.headers.${name} cannot be added by a viewer-request function`);
+    if (set.size > 0 && set.has(name) && before.get(name)?.value !== set.get(name)![0]) fail(`request.headers.${name} cannot be added by a viewer-request function`);
   return { set, removed };
 }
 
@@ -327,7 +377,7 @@ export function readResponse(
   if (description !== undefined && typeof description !== "string") fail("response.statusDescription must be a string");
   if (typeof description === "string" && /[\r\n]/.test(description)) fail("response.statusDescription must be one line");
   const headers = toHeaderValues(readEventMap(out.headers, "response.headers", before?.headers));
-  const was: MapSnapshot = before?.headers ?? new Map();
+  const was: MapSnapshot = before?.headers ?? EMPTY_SNAPSHOT;
   const removed: string[] = [];
   for (const name of was.keys()) if (!headers.has(name)) removed.push(name);
   checkHeaderEdits(event === "viewer-request" ? "viewer-response" : event, headers, removed, was);

@@ -30,14 +30,6 @@ import { resolveOriginChange } from "./origin-change.js";
  * with CloudFront's failure page (§13.4). Each run is recorded on the context for the trace.
  */
 
-/**
- * Marks the headers object of a request whose headers a viewer-request function changed: a later
- * event (viewer-response) reads `req.headers`, no longer the raw lines. A symbol, so no header
- * list (for…in, Object.keys) sees it; cheaper than a WeakSet of every such request.
- */
-const EDITED_HEADERS = Symbol("edgeparity.editedHeaders");
-type MarkedHeaders = Record<string, string | string[] | undefined> & { [EDITED_HEADERS]?: true };
-
 function recordRun(ctx: EdgeContext, fn: CloudFrontFunction, eventType: FunctionEventType, o: { computeUtilization: number; logs: string[] }, error?: string) {
   const run: FunctionRun = { name: fn.name, eventType, computeUtilization: o.computeUtilization, logs: o.logs };
   if (error !== undefined) run.error = error;
@@ -59,9 +51,9 @@ function requestEvent(ctx: EdgeContext, eventType: FunctionEventType): FunctionE
       if (v !== undefined) extra.push([name.toLowerCase(), v]);
     }
   }
-  // After a viewer-request function changed the headers (a new headers object), later events see its headers.
+  // After a viewer-request function changed the headers, later events see its headers, no longer the raw lines.
   const { headers, cookies } = headersToEvent(
-    (ctx.req.headers as MarkedHeaders)[EDITED_HEADERS] === true || Object.hasOwn(ctx.req, "headers") ? flatten(ctx.req.headers) : ctx.req.rawHeaders,
+    ctx.areRequestHeadersEdited || Object.hasOwn(ctx.req, "headers") ? flatten(ctx.req.headers) : ctx.req.rawHeaders,
     ctx.host,
     extra,
   );
@@ -161,9 +153,9 @@ function applyRequest(ctx: EdgeContext, c: RequestChanges): void {
       if (name === "host" || name === "content-length" || name === "transfer-encoding") continue;
       h[name] = values.length === 1 ? values[0]! : values.join(", ");
     }
-    (h as MarkedHeaders)[EDITED_HEADERS] = true;
+    ctx.areRequestHeadersEdited = true;
     // §13.2 "header casing on output": the names the function added or changed reach the origin Title-Case on HTTP/1.1.
-    ctx.originHeaderNames = titleCaseNames([...edits.set].map(([name]) => name));
+    ctx.originHeaderNames = titleCaseNames(edits.set.keys());
   }
   if (c.isCookieEdited) {
     const headers = ctx.req.headers;

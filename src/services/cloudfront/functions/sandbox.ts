@@ -96,6 +96,8 @@ const FREEZE_DATE_SOURCE = `(function (RealDate, io) {
 })`;
 
 const TOP_LEVEL_TIMEOUT_MS = 1000;
+/** The logs of an invocation that logged nothing (most): shared, never written (#log makes a new list first). */
+const NO_LOGS: string[] = Object.freeze([]) as unknown as string[];
 const RUNAWAY = "InternalError: the function exceeded its maximum allowed time and was stopped";
 /** §13.1 names MemoryError among the runtime's errors; the message text is ours (AWS's is UNCONFIRMED). */
 const OUT_OF_MEMORY = "MemoryError: the function exceeded its maximum allowed memory of 2 MB";
@@ -219,7 +221,7 @@ export class FunctionSandbox {
    * `guarded`: also under `vm`'s timeout (TestFunction: it also stops a runaway regex).
    */
   invoke(event: unknown, now: number, guarded = false): InvocationOutcome {
-    this.#logs = [];
+    this.#logs = NO_LOGS;
     this.#logBytes = 0;
     this.#scope.originChange = undefined;
     if (this.loadError !== undefined) return { error: this.loadError, logs: [], computeUtilization: 0, originChange: undefined };
@@ -279,6 +281,7 @@ export class FunctionSandbox {
     const room = MAX_LOG_BYTES - this.#logBytes;
     if (Buffer.byteLength(line) > room) line = Buffer.from(line).subarray(0, room).toString("utf8");
     this.#logBytes += Buffer.byteLength(line);
+    if (this.#logs === NO_LOGS) this.#logs = [];
     this.#logs.push(line);
   }
 }
