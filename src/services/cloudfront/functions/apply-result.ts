@@ -284,7 +284,8 @@ function checkRequestHeaderEdits(set: HeaderValues, removed: string[], before: M
   if (set.size === 0 && removed.length === 0) return undefined;
   checkHeaderEdits("viewer-request", set, removed, before);
   for (const name of VIEWER_REQUEST_RESERVED)
-    if (set.size > 0 && set.has(name) && before.get(name)?.value !== set.get(name)![0]) fail(`request.headers.${name} cannot be added by a viewer-request function`);
+    if (set.size > 0 && set.has(name) && before.get(name)?.value !== set.get(name)![0])
+      fail(`request.headers.${name} cannot be added by a viewer-request function`);
   return { set, removed };
 }
 
