@@ -29,6 +29,20 @@ export function titleCaseNames(names: Iterable<string>): Map<string, string> {
   return out;
 }
 
+const ONE_NAME = new Map<string, ReadonlyMap<string, string>>();
+const NO_SPELLING: ReadonlyMap<string, string> = new Map();
+
+/** titleCaseNames of one name, shared (read-only): the usual edge-function edit sets one header on every request. */
+export function titleCaseNameOf(name: string): ReadonlyMap<string, string> {
+  let m = ONE_NAME.get(name);
+  if (m === undefined) {
+    const spelled = titleCaseNames([name]);
+    m = spelled.size === 0 ? NO_SPELLING : spelled;
+    if (ONE_NAME.size < SPELLED_CAP) ONE_NAME.set(name, m);
+  }
+  return m;
+}
+
 /** A copy of `headers` with each name `spelling` knows written its way; the others as they are. */
 export function withWireNames<V>(headers: Readonly<Record<string, V>>, spelling: ReadonlyMap<string, string>): Record<string, V> {
   const out: Record<string, V> = {};

@@ -41,32 +41,30 @@ interface Original {
  * same way; anything else falls back to lookups by name, which are always right).
  */
 export class MapSnapshot {
-  readonly names: string[] = [];
-  readonly entries: unknown[] = [];
-  readonly values: string[] = [];
-  readonly multis: unknown[] = [];
-  readonly repeats: (Repeat[] | undefined)[] = [];
+  /** Per name, STRIDE slots: name, entry, value, multiValue, a copy of its repeats (one array: one allocation per map). */
+  readonly #slots: unknown[] = [];
   #index: Map<string, number> | undefined;
 
   get size(): number {
-    return this.names.length;
+    return this.#slots.length / STRIDE;
   }
 
   add(name: string, e: { value: string; multiValue?: readonly Repeat[] }): void {
     const multi = e.multiValue;
-    this.names.push(name);
-    this.entries.push(e);
-    this.values.push(e.value);
-    this.multis.push(multi);
-    this.repeats.push(multi === undefined ? undefined : multi.map((r) => ({ ...r })));
+    this.#slots.push(name, e, e.value, multi, multi === undefined ? undefined : multi.map((r) => ({ ...r })));
+  }
+
+  nameAt(i: number): string {
+    return this.#slots[i * STRIDE] as string;
   }
 
   /** The name's place, or -1. `hint`: where it is expected (the walk's position); checked first. */
   indexOf(name: string, hint = -1): number {
-    if (hint >= 0 && hint < this.names.length && this.names[hint] === name) return hint;
+    const slots = this.#slots;
+    if (hint >= 0 && hint * STRIDE < slots.length && slots[hint * STRIDE] === name) return hint;
     if (this.#index === undefined) {
       this.#index = new Map();
-      for (let i = 0; i < this.names.length; i++) this.#index.set(this.names[i]!, i);
+      for (let i = 0; i < this.size; i++) this.#index.set(this.nameAt(i), i);
     }
     return this.#index.get(name) ?? -1;
   }
@@ -77,22 +75,34 @@ export class MapSnapshot {
   }
 
   at(i: number): Original {
-    return { entry: this.entries[i], value: this.values[i]!, multi: this.multis[i], repeats: this.repeats[i] };
+    const s = this.#slots;
+    const o = i * STRIDE;
+    return { entry: s[o + 1], value: s[o + 2] as string, multi: s[o + 3], repeats: s[o + 4] as Repeat[] | undefined };
   }
 
   /** The entry at place i is the event's own, untouched. */
   isUntouchedAt(i: number, entry: unknown): boolean {
-    if (entry !== this.entries[i]) return false;
+    const s = this.#slots;
+    const o = i * STRIDE;
+    if (entry !== s[o + 1]) return false;
     const e = entry as { value: unknown; multiValue?: unknown };
-    const multi = this.multis[i];
-    return e.value === this.values[i] && e.multiValue === multi && (multi === undefined || isSameMulti(multi as unknown[], this.repeats[i]));
+    const multi = s[o + 3];
+    return e.value === s[o + 2] && e.multiValue === multi && (multi === undefined || isSameMulti(multi as unknown[], s[o + 4] as Repeat[]));
   }
 
-  keys(): readonly string[] {
-    return this.names;
+  /** The values as the event had them (readEventMap's shape for an untouched map). */
+  valuesAt(i: number): { value: string }[] {
+    const s = this.#slots;
+    const o = i * STRIDE;
+    return (s[o + 4] as Repeat[] | undefined) ?? [{ value: s[o + 2] as string }];
+  }
+
+  *keys(): IterableIterator<string> {
+    for (let i = 0; i < this.size; i++) yield this.nameAt(i);
   }
 }
 
+const STRIDE = 5;
 const EMPTY_SNAPSHOT = new MapSnapshot();
 
 export function snapshotMap(map: Readonly<Record<string, { value: string; multiValue?: readonly Repeat[] }>>): MapSnapshot {
@@ -208,7 +218,7 @@ export function snapshotRequest(event: FunctionEvent, query: string): RequestSna
 /** A snapshot's map as readEventMap reads an untouched one. */
 function snapshotValues(before: MapSnapshot): Map<string, { value: string }[]> {
   const out = new Map<string, { value: string }[]>();
-  for (let i = 0; i < before.size; i++) out.set(before.names[i]!, before.repeats[i] ?? [{ value: before.values[i]! }]);
+  for (let i = 0; i < before.size; i++) out.set(before.nameAt(i), before.valuesAt(i));
   return out;
 }
 
@@ -256,15 +266,26 @@ function readHeaderEdits(map: unknown, before: MapSnapshot): HeaderEdits | undef
       if (before.isUntouchedAt(at, entry)) continue;
     } else if (name.toLowerCase() !== name) return readAllHeaderEdits(map, before);
     const was = at === -1 ? undefined : before.at(at);
-    const repeats = readEntry(entry, "request.headers", name, was, false);
-    const values = repeats.length === 1 ? [repeats[0]!.value] : repeats.map((r) => r.value);
+    let values: string[];
+    const plain = entry as { value?: unknown; multiValue?: unknown } | null;
+    // The usual edit, `{ value: "…" }`: its one value, without the general read's copies.
+    if (plain !== null && typeof plain === "object" && typeof plain.value === "string" && plain.multiValue === undefined) values = [plain.value];
+    else {
+      const repeats = readEntry(entry, "request.headers", name, was, false);
+      values = repeats.length === 1 ? [repeats[0]!.value] : repeats.map((r) => r.value);
+    }
     if (was !== undefined && sameValues(values, was)) continue;
     (set ??= new Map()).set(name, values);
   }
-  const removed: string[] = [];
-  if (kept !== before.size) for (const name of before.keys()) if (!Object.prototype.propertyIsEnumerable.call(m, name)) removed.push(name);
+  let removed: string[] = NONE_REMOVED;
+  if (kept !== before.size) {
+    removed = [];
+    for (const name of before.keys()) if (!Object.prototype.propertyIsEnumerable.call(m, name)) removed.push(name);
+  }
   return checkRequestHeaderEdits(set ?? new Map(), removed, before);
 }
+
+const NONE_REMOVED: string[] = Object.freeze([]) as unknown as string[];
 
 /** The same, reading every header (a map that is no object, or names with capitals). */
 function readAllHeaderEdits(map: unknown, before: MapSnapshot): HeaderEdits | undefined {

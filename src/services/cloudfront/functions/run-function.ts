@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { titleCaseNames } from "../../../core/http/header-name-case.js";
+import { titleCaseNameOf, titleCaseNames } from "../../../core/http/header-name-case.js";
 import type { OriginPlan } from "../compile/plan.js";
 import type { EdgeContext } from "../edge/edge-context.js";
 import { cloudFrontHeaderValue } from "../edge/stages/60-origin-fetch/origin-request-headers.js";
@@ -155,7 +155,7 @@ function applyRequest(ctx: EdgeContext, c: RequestChanges): void {
     }
     ctx.areRequestHeadersEdited = true;
     // §13.2 "header casing on output": the names the function added or changed reach the origin Title-Case on HTTP/1.1.
-    ctx.originHeaderNames = titleCaseNames(edits.set.keys());
+    ctx.originHeaderNames = edits.set.size === 1 ? titleCaseNameOf(edits.set.keys().next().value!) : titleCaseNames(edits.set.keys());
   }
   if (c.isCookieEdited) {
     const headers = ctx.req.headers;
