@@ -4,7 +4,8 @@
 // node:http2 over TLS, nginx proxy_cache (one worker, tcp_nopush off). Servers are pinned to CPU 0
 // and the load generators (wrk, h2load) to CPU 1 where `taskset` exists; every comparison alternates
 // its order round by round, and each ratio is printed as min / median / max over the rounds.
-// Bounded: about (rounds × 20 + 4) × seconds + ~40 s of set-up and cold starts (≈ 4 min by default).
+// The latency rows' origin and the bare node proxy baselines run on CPU 0 (bench/README.md, "per-hop latency").
+// Bounded: about (rounds × 30 + 4) × seconds + ~40 s of set-up and cold starts (≈ 4 min by default).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
