@@ -74,6 +74,8 @@ const cleanup = () => {
 };
 process.on("exit", cleanup);
 process.on("SIGINT", () => process.exit(130));
+// A stopped suite must not leave its servers running (the exit handler kills them).
+process.on("SIGTERM", () => process.exit(143));
 
 // ---- fixtures: baselines on CPU 0, the origin / ALB target on CPU 1 (idle during cache hits) ----
 const fixtures = join(ROOT, "bench", "fixtures.mjs");
@@ -415,6 +417,20 @@ async function withFresh(name: string, served: number, measure: (url: string, ho
   }
 }
 const lat = (url: string, host?: string) => () => wrk(url, host, { connections: 1 });
+/** A latency row: p50 at c=1 through `a` minus through `b` (label, url, Host). */
+type Path = [label: string, url: string, host?: string];
+const hop = (name: string, target: string, a: Path, b: Path): Row => ({
+  name: `added p50 c=1: ${name}`,
+  target,
+  kind: "added-us",
+  a: [a[0], lat(a[1], a[2]), p50],
+  b: [b[0], lat(b[1], b[2]), p50],
+});
+const toDirect: Path = ["direct", direct];
+const toBare: Path = ["bare-proxy", viaBare];
+const toPass: Path = ["edge", `${edge}/1k`, passLatHost];
+const toCfAlb: Path = ["edge", `${edge}/1k`, toAlbLatHost];
+const toAlb: Path = ["alb", `${lbLat}/1k`, ALB_LAT_DNS];
 const ROWS: Row[] = [
   {
     name: "1 KiB hit ÷ bare node:http",
@@ -458,27 +474,9 @@ const ROWS: Row[] = [
     a: ["edge", () => wrk(`${edge}/put-1m`, bucketHost, { connections: 8, script: putScript }), rps],
     b: ["bare", () => wrk(`http://127.0.0.1:${bare.http1}/put-1m`, undefined, { connections: 8, script: putScript }), rps],
   },
-  {
-    name: "added p50 c=1: CachingDisabled → origin",
-    target: "≤ 60 µs",
-    kind: "added-us",
-    a: ["edge", lat(`${edge}/1k`, passLatHost), p50],
-    b: ["direct", lat(direct), p50],
-  },
-  {
-    name: "added p50 c=1: CloudFront → ALB → target",
-    target: "≤ 120 µs",
-    kind: "added-us",
-    a: ["edge", lat(`${edge}/1k`, toAlbLatHost), p50],
-    b: ["direct", lat(direct), p50],
-  },
-  {
-    name: "added p50 c=1: ALB → target",
-    target: "≤ 60 µs",
-    kind: "added-us",
-    a: ["alb", lat(`${lbLat}/1k`, ALB_LAT_DNS), p50],
-    b: ["direct", lat(direct), p50],
-  },
+  hop("CachingDisabled → origin", "≤ 60 µs", toPass, toDirect),
+  hop("CloudFront → ALB → target", "≤ 120 µs", toCfAlb, toDirect),
+  hop("ALB → target", "≤ 60 µs", toAlb, toDirect),
   {
     name: "1 KiB hit, 25 behaviours ÷ 1",
     target: "≥ 0.97",
@@ -544,34 +542,10 @@ const ROWS: Row[] = [
   },
   // Per-hop latency against node itself (bench/README.md, "per-hop latency"): a bare node:http +
   // undici proxy in the edge's placement (CPU 0, the origin on CPU 0 too, wrk on CPU 1).
-  {
-    name: "added p50 c=1: bare node proxy → origin",
-    target: "-",
-    kind: "added-us",
-    a: ["bare-proxy", lat(viaBare), p50],
-    b: ["direct", lat(direct), p50],
-  },
-  {
-    name: "added p50 c=1: CachingDisabled − bare proxy",
-    target: "-",
-    kind: "added-us",
-    a: ["edge", lat(`${edge}/1k`, passLatHost), p50],
-    b: ["bare-proxy", lat(viaBare), p50],
-  },
-  {
-    name: "added p50 c=1: CF → ALB → target − 2 bare proxies",
-    target: "-",
-    kind: "added-us",
-    a: ["edge", lat(`${edge}/1k`, toAlbLatHost), p50],
-    b: ["bare-proxy-2", lat(viaBare2), p50],
-  },
-  {
-    name: "added p50 c=1: ALB → target − bare proxy",
-    target: "-",
-    kind: "added-us",
-    a: ["alb", lat(`${lbLat}/1k`, ALB_LAT_DNS), p50],
-    b: ["bare-proxy", lat(viaBare), p50],
-  },
+  hop("bare node proxy → origin", "-", toBare, toDirect),
+  hop("CachingDisabled − bare proxy", "-", toPass, toBare),
+  hop("CF → ALB → target − 2 bare proxies", "-", toCfAlb, ["bare-proxy-2", viaBare2]),
+  hop("ALB → target − bare proxy", "-", toAlb, toBare),
   {
     // Throughput of one proxied hop against the bare node proxy (c=32, the origin on CPU 1 beside
     // wrk as for the other throughput rows): the ALB's own work per request.
