@@ -2,12 +2,15 @@
 //   node bench/fixtures.mjs bare <dir>    the baselines: node:http serving /1k and /100k from memory,
 //                                         writing each PUT body to a file; node:http2 over TLS serving /1k
 //   node bench/fixtures.mjs origin        the origin / ALB target edgeparity and nginx sit in front of
+//   node bench/fixtures.mjs proxy <port>  a bare reverse proxy (node:http server, undici Pool client) to
+//                                         127.0.0.1:<port>: what one proxied hop costs in node itself
 // Prints one JSON line with its ports, then serves until killed.
 import { execFileSync } from "node:child_process";
 import { createWriteStream, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createSecureServer } from "node:http2";
 import { join } from "node:path";
+import { Pool } from "undici";
 
 const BODIES = { "/1k": Buffer.alloc(1024, 120), "/100k": Buffer.alloc(100 * 1024, 120) };
 const listen = (s) => new Promise((r) => s.listen(0, "127.0.0.1", () => r(s.address().port)));
@@ -24,6 +27,23 @@ function serveBody(req, res) {
 const [role, dir] = process.argv.slice(2);
 if (role === "origin") {
   const port = await listen(createServer(serveBody));
+  process.stdout.write(`${JSON.stringify({ port })}\n`);
+} else if (role === "proxy") {
+  // The floor of the per-hop latency rows: the least a node proxy does (parse the request, send it
+  // on a keep-alive connection with TCP_NODELAY, stream the answer back), in the same placement as
+  // the edge, so "added per hop" can be told apart from what node:http + undici cost themselves.
+  const pool = new Pool(`http://127.0.0.1:${dir}`, { connections: 64 });
+  const port = await listen(
+    createServer((req, res) => {
+      pool.request({ method: req.method, path: req.url, headers: req.headers, body: req.method === "GET" || req.method === "HEAD" ? undefined : req }).then(
+        (r) => {
+          res.writeHead(r.statusCode, r.headers);
+          r.body.pipe(res);
+        },
+        () => void res.writeHead(502, { "content-length": 0 }).end(),
+      );
+    }),
+  );
   process.stdout.write(`${JSON.stringify({ port })}\n`);
 } else if (role === "bare") {
   let n = 0;
@@ -62,6 +82,6 @@ if (role === "origin") {
   const http2 = createSecureServer({ key: readFileSync(key), cert: readFileSync(cert), allowHTTP1: false }, serveBody);
   process.stdout.write(`${JSON.stringify({ http1: await listen(http1), http2: await listen(http2) })}\n`);
 } else {
-  console.error("usage: node bench/fixtures.mjs bare <dir> | origin");
+  console.error("usage: node bench/fixtures.mjs bare <dir> | origin | proxy <port>");
   process.exit(2);
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { get as httpGet } from "node:http";
 import { connect as netConnect } from "node:net";
 import { connect as h2Connect } from "node:http2";
 import { after, before, describe, it } from "node:test";
@@ -42,6 +43,28 @@ const BODIES: [string, Buffer][] = [
   ["2 MB", BIG],
 ];
 
+/** More than the loopback socket buffers hold, so a client that stops reading fills them (backpressure). */
+const BIG_ANSWER = Buffer.alloc(16 * 1024 * 1024);
+for (let i = 0; i < BIG_ANSWER.length; i += 4096) BIG_ANSWER.writeUInt32BE(i, i);
+
+/** Reads a response slowly: pauses after the first chunk for `pauseMs`, then reads to the end. */
+function readSlowly(stream: NodeJS.ReadableStream & { pause(): void; resume(): void }, pauseMs: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let paused = false;
+    stream.on("data", (c: Buffer) => {
+      chunks.push(c);
+      if (!paused) {
+        paused = true;
+        stream.pause();
+        setTimeout(() => stream.resume(), pauseMs);
+      }
+    });
+    stream.on("end", () => resolve(Buffer.concat(chunks)));
+    stream.on("error", reject);
+  });
+}
+
 /** The ELB guide's own example of a method condition (alb.md §2.1). */
 const CUSTOM_RULE = {
   Priority: 7,
@@ -51,6 +74,11 @@ const CUSTOM_RULE = {
 
 async function startPair(attributes: { Key: string; Value: string }[] = []) {
   const origin = await startOrigin((req, res, body) => {
+    if (req.url?.startsWith("/big-answer")) {
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": BIG_ANSWER.length });
+      res.end(BIG_ANSWER);
+      return;
+    }
     if (req.url?.startsWith("/slow")) {
       setTimeout(() => {
         res.writeHead(200, { "content-type": "text/plain" });
@@ -103,6 +131,43 @@ describe("load balancer client connections (alb.md §8, §9; issue 8 §1, §4, �
     await origin.close();
   });
   const eventFor = (path: string) => until(`an access-log event for ${path}`, () => log.events.find((e) => e.path === path));
+
+  it("a 16 MB answer to a client that pauses reading arrives whole once it reads again, HTTP/1.1 and HTTP/2 (alb.md §9: bodies streamed both ways)", async () => {
+    // HTTP/1.1: the listener's writes fill the socket buffers while the client pauses; the
+    // target's socket is paused too and must be resumed when the client's side drains.
+    const b1 = await new Promise<Buffer>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("HTTP/1.1 answer stalled")), 15_000);
+      httpGet({ host: "127.0.0.1", port: h1Port, path: "/big-answer-h1", headers: { host: new URL(h1Url).host } }, (res) => {
+        assert.equal(res.statusCode, 200);
+        readSlowly(res, 300).then((b) => {
+          clearTimeout(timer);
+          resolve(b);
+        }, reject);
+      }).on("error", reject);
+    });
+    assert.equal(b1.length, BIG_ANSWER.length);
+    assert.ok(b1.equals(BIG_ANSWER), "HTTP/1.1 bytes differ");
+
+    const u = new URL("/big-answer-h2", h2Url);
+    const session = h2Connect(u.origin, { ca, host: "127.0.0.1", servername: u.hostname });
+    try {
+      const b2 = await new Promise<Buffer>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("HTTP/2 answer stalled")), 15_000);
+        session.on("error", reject);
+        const st = session.request({ ":path": u.pathname, ":authority": u.host });
+        st.on("response", (h) => assert.equal(h[":status"], 200));
+        readSlowly(st, 300).then((b) => {
+          clearTimeout(timer);
+          resolve(b);
+        }, reject);
+        st.end();
+      });
+      assert.equal(b2.length, BIG_ANSWER.length);
+      assert.ok(b2.equals(BIG_ANSWER), "HTTP/2 bytes differ");
+    } finally {
+      session.destroy();
+    }
+  });
 
   for (const [label, body] of BODIES) {
     it(`crash: a POST with a ${label} body is logged through the request channel, HTTP/1.1 and HTTP/2 (alb.md §11; issue 8 §1)`, async () => {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ConnectionInfo } from "../../../core/service.js";
 import { hasRequestBody } from "../../../core/http/has-body.js";
+import { GoneSignal } from "../../../core/http/gone-signal.js";
 import type { CacheState } from "../cache/index.js";
 import type { Readable } from "node:stream";
 import type { BehaviorPlan, DistributionPlan, OriginPlan } from "../compile/plan.js";
@@ -122,10 +123,10 @@ export class EdgeContext {
    * Aborted when the viewer goes away before its request or our response is complete: the origin
    * request is then aborted too, never finished as a shorter (or empty) upload (issue 8 §9).
    */
-  get viewerGone(): AbortSignal | undefined {
+  get viewerGone(): GoneSignal<Error> | undefined {
     if (this.#viewerGone === undefined && this.res !== undefined) {
-      const ac = new AbortController();
-      this.#viewerGone = ac.signal;
+      const ac = new GoneSignal<Error>();
+      this.#viewerGone = ac;
       const req = this.req;
       const res = this.res;
       const gone = () => {
@@ -138,7 +139,7 @@ export class EdgeContext {
     }
     return this.#viewerGone;
   }
-  #viewerGone: AbortSignal | undefined;
+  #viewerGone: GoneSignal<Error> | undefined;
 
   get protocol(): "http" | "https" {
     return this.conn.protocol;

@@ -1,3 +1,4 @@
+import type { ClientWatch } from "../listener/client-watch.js";
 import type { ConnectionFacts } from "../listener/connection-facts.js";
 import type { Action, Listener, RuleCondition } from "../schema/load-balancer.js";
 import { compileCidrs } from "./ip-range.js";
@@ -27,7 +28,7 @@ export class RequestFacts {
     /** The authority of an absolute-form request target (`GET http://host/x`), else undefined. */
     readonly uriAuthority: string | undefined,
     /** Aborted when the client leaves or its request body idles out; the reason is the status to log. */
-    readonly signal: AbortSignal,
+    readonly signal: ClientWatch,
     /** Desync mitigation decided the connections close after this request (alb.md §9). */
     readonly closeAfter: boolean,
   ) {}

@@ -7,6 +7,7 @@ import type { TargetGroupRuntime } from "../target-group/target-group.js";
 import { compileFixedResponse } from "./actions/fixed-response.js";
 import { compileForward } from "./actions/forward.js";
 import { compileRedirect } from "./actions/redirect.js";
+import type { ClientWatch } from "./client-watch.js";
 import type { ConnectionFacts } from "./connection-facts.js";
 import { classifyRequest, desyncAction } from "./desync.js";
 import { countForwardedFor, stripPort } from "./forward-headers.js";
@@ -26,7 +27,7 @@ export interface ListenerHandler {
     req: IncomingMessage,
     res: ServerResponse,
     conn: ConnectionFacts,
-    signal: AbortSignal,
+    signal: ClientWatch,
     /** The request's trace id; "" when nobody traces (core/trace.ts). */
     traceId: string,
   ): { facts: RequestFacts | undefined; priority: string; outcome: Outcome | Promise<Outcome> };

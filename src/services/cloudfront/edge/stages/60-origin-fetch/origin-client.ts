@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import type * as Undici from "undici";
 import type { Dispatcher } from "undici";
+import type { GoneSignal } from "../../../../../core/http/gone-signal.js";
 import { buildConnector, parseHeaders, Pool, undiciErrors } from "../../../../../core/http/undici-parts.js";
 import type { OriginEndpoint, OriginPlan } from "../../../compile/plan.js";
 
@@ -89,7 +90,7 @@ export class OriginClient {
     });
   }
 
-  async request(r: OriginRequest, signal?: AbortSignal): Promise<OriginReply> {
+  async request(r: OriginRequest, signal?: GoneSignal<Error>): Promise<OriginReply> {
     const attempts = this.origin.connectionAttempts;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -108,24 +109,26 @@ export class OriginClient {
    * on every request-body chunk sent and every response chunk received, and aborts the exchange when
    * it fires (cloudfront.md §10.3: "applies to first byte and gaps between packets").
    */
-  #dispatch(r: OriginRequest, signal: AbortSignal | undefined): Promise<OriginReply> {
+  #dispatch(r: OriginRequest, signal: GoneSignal<Error> | undefined): Promise<OriginReply> {
     const readMs = this.origin.readTimeoutMs;
     return new Promise<OriginReply>((resolve, reject) => {
       let abort: ((err: Error) => void) | undefined;
       let timer: NodeJS.Timeout | undefined;
       let body: Readable | undefined;
       let finished = false;
+      // One timer per attempt, restarted in place (`refresh`): a new one per chunk cost a timer
+      // object and two list operations each (issue 14).
       const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => abort?.(new OriginReadTimeoutError(readMs)), readMs);
+        if (timer === undefined) timer = setTimeout(() => abort?.(new OriginReadTimeoutError(readMs)), readMs);
+        else timer.refresh();
       };
       const stop = () => {
         finished = true;
         clearTimeout(timer);
-        signal?.removeEventListener("abort", onSignal);
+        offSignal?.();
       };
-      const onSignal = () => abort?.(signal!.reason instanceof Error ? signal!.reason : new Error("aborted"));
-      signal?.addEventListener("abort", onSignal, { once: true });
+      const onSignal = () => abort?.(signal!.reason ?? new Error("aborted"));
+      const offSignal = signal?.onAbort(onSignal);
       let resume: (() => void) | undefined;
       let reply: OriginReply | undefined;
       const handler: Dispatcher.DispatchHandler = {
