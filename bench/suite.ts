@@ -509,6 +509,16 @@ const ROWS: Row[] = [
     ],
     b: ["fresh", () => withFresh("fresh", 0, (url, host, pid) => wrk(url, host, { pid })), rps],
   },
+  {
+    // What bounds row 6: the MD5 of the body (S3's ETag) is ~1.6 ms of CPU per MiB here, more than
+    // the bare server's whole request, so this row compares with a bare server that hashes too.
+    name: "S3 PUT 1 MiB ÷ node writing to a file + MD5",
+    target: "-",
+    kind: "ratio",
+    cpu: "inverse",
+    a: ["edge", () => wrk(`${edge}/put-1m`, bucketHost, { connections: 8, script: putScript, pid: main.pid }), rps],
+    b: ["bare", () => wrk(`http://127.0.0.1:${bare.http1}/put-md5`, undefined, { connections: 8, script: putScript, pid: bareProc.pid }), rps],
+  },
 ];
 const rows = ONLY ? ROWS.filter((r, i) => ONLY.has(String(i + 1))) : ROWS;
 

@@ -146,6 +146,12 @@ export class BucketStore {
     }
   }
 
+  /** The current version's bytes when they are in memory, without a promise (the GET hot path). */
+  kept(key: string): SmallObject | undefined {
+    const kept = this.#bodies.get(key);
+    return kept !== undefined && kept.entry === this.#index.get(key) ? { meta: kept.entry, body: kept.body } : undefined;
+  }
+
   /**
    * Like `open`, but an object of up to SMALL_OBJECT_BYTES comes back as its bytes, from memory
    * after the first read of that version; the caller then has no handle to close.
@@ -153,8 +159,8 @@ export class BucketStore {
   async openForRead(key: string): Promise<OpenObject | SmallObject | undefined> {
     const entry = this.#index.get(key);
     if (entry === undefined) return undefined;
-    const kept = this.#bodies.get(key);
-    if (kept !== undefined && kept.entry === entry) return { meta: entry, body: kept.body };
+    const kept = this.kept(key);
+    if (kept !== undefined) return kept;
     const opened = await this.open(key);
     if (opened === undefined || opened.meta.size > SMALL_OBJECT_BYTES) return opened;
     const { meta, handle } = opened;
