@@ -1,11 +1,13 @@
 // The benchmark suite's helper servers, in plain JavaScript so they run under bare node (no loader):
 //   node bench/fixtures.mjs bare <dir>    the baselines: node:http serving /1k and /100k from memory,
-//                                         writing each PUT body to a file; node:http2 over TLS serving /1k
+//                                         writing each PUT body to a file (and, for a PUT of /put-md5,
+//                                         hashing it with MD5 too: S3's ETag); node:http2 over TLS serving /1k
 //   node bench/fixtures.mjs origin        the origin / ALB target edgeparity and nginx sit in front of
 //   node bench/fixtures.mjs proxy <port>  a bare reverse proxy (node:http server, undici Pool client) to
 //                                         127.0.0.1:<port>: what one proxied hop costs in node itself
 // Prints one JSON line with its ports, then serves until killed.
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { createWriteStream, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createSecureServer } from "node:http2";
@@ -51,8 +53,11 @@ if (role === "origin") {
     if (req.method !== "PUT") return serveBody(req, res);
     // The floor S3 PutObject is measured against: stream the body to a file, then answer.
     const out = createWriteStream(join(dir, `put-${n++ % 8}`));
+    // The least a PutObject must do besides: the MD5 of the body is its ETag (s3.md §4.2).
+    const md5 = req.url === "/put-md5" ? createHash("md5") : undefined;
+    if (md5) req.on("data", (c) => md5.update(c));
     req.pipe(out);
-    out.on("finish", () => res.writeHead(200, { etag: '"x"', "content-length": 0 }).end());
+    out.on("finish", () => res.writeHead(200, { etag: `"${md5 ? md5.digest("hex") : "x"}"`, "content-length": 0 }).end());
   });
   const key = join(dir, "bare-key.pem");
   const cert = join(dir, "bare-cert.pem");

@@ -65,6 +65,7 @@ export interface PostSignatureInput {
 export type AuthResult =
   { kind: "anonymous" } | { kind: "signed"; credential: Credential; payloadHash: string; presigned: boolean } | { kind: "error"; error: S3Error };
 
+const ANONYMOUS: AuthResult = { kind: "anonymous" };
 const MAX_SKEW_MS = 900_000;
 const MAX_PRESIGN_SECONDS = 604_800;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
@@ -81,7 +82,24 @@ export class SigV4Verifier {
     for (const c of credentials) this.#signers.set(c.accessKeyId, { credential: c, signer: new VerifyingSigner(c, "s3", false) });
   }
 
+  /**
+   * True for a request with no signature of any kind (no Authorization header, no SigV4 or SigV2
+   * query parameters): it is anonymous, known without a promise (issue 14, the S3 GET path).
+   */
+  static isUnsigned(r: Pick<SignedRequestInput, "headers" | "query">): boolean {
+    const q = r.query;
+    return (
+      r.headers.authorization === undefined &&
+      !q["X-Amz-Algorithm"] &&
+      !q["X-Amz-Credential"] &&
+      !q["X-Amz-Signature"] &&
+      !q["AWSAccessKeyId"] &&
+      !q["Signature"]
+    );
+  }
+
   async authenticate(r: SignedRequestInput): Promise<AuthResult> {
+    if (SigV4Verifier.isUnsigned(r)) return ANONYMOUS;
     const authz = r.headers.authorization;
     if (authz !== undefined) return this.#headerAuth(r, authz);
     if (r.query["X-Amz-Algorithm"] || r.query["X-Amz-Credential"] || r.query["X-Amz-Signature"]) return this.#queryAuth(r);
@@ -91,7 +109,7 @@ export class SigV4Verifier {
         error: { status: 403, code: "AccessDenied", message: "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters" },
       };
     }
-    return { kind: "anonymous" };
+    return ANONYMOUS;
   }
 
   async #headerAuth(r: SignedRequestInput, authz: string): Promise<AuthResult> {

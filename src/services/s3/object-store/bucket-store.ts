@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { writeAll, writeThroughTempFile } from "./temp-file.js";
+import { writeThroughTempFile } from "./temp-file.js";
 
 /**
  * One bucket's objects on disk. Steps of a write: stream into `tmp/<uuid>` (body, then a JSON
- * trailer with the metadata), fsync, rename over `objects/<xx>/<sha256(key)>`, fsync the folder,
- * then update the in-memory index. A rename is atomic, so a reader sees the old or the new object,
- * never a partial one, and an acknowledged PUT survives kill -9 (design.md §State, s3.md §10).
+ * trailer with the metadata), rename over `objects/<xx>/<sha256(key)>`, then update the in-memory
+ * index. A rename is atomic, so a reader sees the old or the new object, never a partial one, and
+ * an acknowledged PUT survives kill -9 (design.md §State, s3.md §10): its bytes are in the page
+ * cache. Nothing is fsynced — an OS crash may lose the last writes (temp-file.ts says why).
  * File names are a hash of the key, so any key S3 allows (`../x`, `a%2Fb`, 1024 bytes) maps to one
  * safe name and `a/b` never collides with `a%2Fb`. The key itself lives in the trailer.
  */
@@ -145,6 +146,12 @@ export class BucketStore {
     }
   }
 
+  /** The current version's bytes when they are in memory, without a promise (the GET hot path). */
+  kept(key: string): SmallObject | undefined {
+    const kept = this.#bodies.get(key);
+    return kept !== undefined && kept.entry === this.#index.get(key) ? { meta: kept.entry, body: kept.body } : undefined;
+  }
+
   /**
    * Like `open`, but an object of up to SMALL_OBJECT_BYTES comes back as its bytes, from memory
    * after the first read of that version; the caller then has no handle to close.
@@ -152,8 +159,8 @@ export class BucketStore {
   async openForRead(key: string): Promise<OpenObject | SmallObject | undefined> {
     const entry = this.#index.get(key);
     if (entry === undefined) return undefined;
-    const kept = this.#bodies.get(key);
-    if (kept !== undefined && kept.entry === entry) return { meta: entry, body: kept.body };
+    const kept = this.kept(key);
+    if (kept !== undefined) return kept;
     const opened = await this.open(key);
     if (opened === undefined || opened.meta.size > SMALL_OBJECT_BYTES) return opened;
     const { meta, handle } = opened;
@@ -203,18 +210,17 @@ export class BucketStore {
     onChunk?: BodyChunkHook,
   ): Promise<ObjectMeta> {
     const tmp = join(this.#dir, "tmp", this.#uuid());
-    return writeThroughTempFile(tmp, chunks, onChunk, async (h, size, md5) => {
+    return writeThroughTempFile(tmp, chunks, onChunk, async (file, size, md5) => {
       const meta: ObjectMeta = { ...(await finish(size, md5)), key, size };
-      await writeAll(h, encodeTrailer(meta));
-      await h.sync();
-      await h.close();
-      return this.#commit(key, tmp, meta);
+      await file.append(encodeTrailer(meta));
+      const ino = await file.close();
+      return this.#commit(key, tmp, meta, ino);
     });
   }
 
   /**
    * Replaces the stored metadata of the current version (tags) as crash-safely as a write: the
-   * file is copied to a temp name, its trailer rewritten, fsynced and renamed over the original.
+   * file is copied to a temp name, its trailer rewritten, and renamed over the original.
    * Returns undefined when the key no longer exists.
    */
   async updateMeta(key: string, patch: (meta: ObjectMeta) => ObjectMeta): Promise<ObjectMeta | undefined> {
@@ -234,7 +240,6 @@ export class BucketStore {
           const trailer = encodeTrailer(next);
           let off = 0;
           while (off < trailer.length) off += (await h.write(trailer, off, trailer.length - off, next.size + off)).bytesWritten;
-          await h.sync();
         } finally {
           await h.close();
         }
@@ -243,7 +248,6 @@ export class BucketStore {
         await unlink(tmp).catch(() => {});
         throw e;
       }
-      await syncDir(join(this.#dir, "objects", final.slice(-64, -62)));
       const st = await stat(final);
       this.#index.set(key, { ...next, ino: st.ino });
       this.#dropBody(key);
@@ -269,16 +273,20 @@ export class BucketStore {
     await rm(this.#dir, { recursive: true, force: true });
   }
 
-  async #commit(key: string, tmp: string, meta: ObjectMeta): Promise<ObjectMeta> {
+  /** `ino`: the temp file's inode, which the rename keeps. */
+  async #commit(key: string, tmp: string, meta: ObjectMeta, ino: number): Promise<ObjectMeta> {
     const final = this.#path(key);
     await this.#serial(key, async () => {
-      const fan = join(this.#dir, "objects", final.slice(-64, -62));
-      await mkdir(fan, { recursive: true });
-      await rename(tmp, final);
-      await syncDir(fan);
-      const st = await stat(final);
+      try {
+        await rename(tmp, final);
+      } catch (e) {
+        // The fan-out folder is made on its first object only (one mkdir per PUT was a round trip).
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+        await mkdir(join(this.#dir, "objects", final.slice(-64, -62)), { recursive: true });
+        await rename(tmp, final);
+      }
       if (!this.#index.has(key)) this.#sorted = undefined;
-      this.#index.set(key, { ...meta, ino: st.ino });
+      this.#index.set(key, { ...meta, ino });
       this.#dropBody(key);
     });
     return meta;
@@ -303,15 +311,6 @@ export class BucketStore {
 
 export function compareUtf8(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const d = await open(dir, "r");
-  try {
-    await d.sync();
-  } finally {
-    await d.close();
-  }
 }
 
 /** body ‖ JSON ‖ uint32LE(JSON length) ‖ "EPS3". */

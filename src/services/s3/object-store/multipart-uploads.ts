@@ -4,7 +4,7 @@ import { writeThroughTempFile } from "./temp-file.js";
 
 /**
  * Multipart uploads in progress (s3.md §4.5): `uploads/<id>/upload.json` plus one file per part,
- * each written to a temp name, fsynced and renamed, so a part is either whole or absent.
+ * each written to a temp name and renamed, so a part is either whole or absent (no fsync: temp-file.ts).
  */
 export interface UploadInfo {
   uploadId: string;
@@ -90,10 +90,9 @@ export class MultipartUploads {
     finish: (size: number, md5: Buffer) => Record<string, string> | Promise<Record<string, string>>,
   ): Promise<PartInfo> {
     const tmp = join(this.dir, uploadId, `.tmp-${this.uuid()}`);
-    return writeThroughTempFile(tmp, chunks, undefined, async (h, size, digest) => {
+    return writeThroughTempFile(tmp, chunks, undefined, async (file, size, digest) => {
       const checksums = await finish(size, digest);
-      await h.sync();
-      await h.close();
+      await file.close();
       const part: PartInfo = { partNumber, size, etag: `"${digest.toString("hex")}"`, md5: digest.toString("hex"), lastModified, checksums };
       await rename(tmp, this.partPath(uploadId, partNumber));
       await writeFile(join(this.dir, uploadId, `${partNumber}.json`), JSON.stringify(part));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { compilePolicy, evaluatePolicy, PolicyError, type Principal } from "./evaluate-policy.js";
+import { compilePolicy, evaluatePolicy, lazyContext, PolicyError, type Principal } from "./evaluate-policy.js";
 
 const anon: Principal = { kind: "anonymous" };
 const cf: Principal = { kind: "service", service: "cloudfront.amazonaws.com" };
@@ -22,6 +22,24 @@ describe("evaluate-policy", () => {
       ],
     }),
   );
+
+  it("policy: a lazy context is built only when a Condition reads it, once, and decides the same (s3.md §8; issue 14)", () => {
+    let builds = 0;
+    const lazy = (o: Record<string, string>) =>
+      lazyContext(() => {
+        builds++;
+        return ctx(o);
+      });
+    const get = { principal: anon, action: "s3:GetObject" };
+    // Only the unconditional Allow applies to this key: nothing reads the context.
+    assert.equal(evaluatePolicy(policy, { ...get, resource: "arn:aws:s3:::b/public/x", context: lazy({ "aws:SecureTransport": "false" }) }), "allow");
+    assert.equal(builds, 0);
+    // The Deny's Bool condition reads aws:SecureTransport: built once, and it still denies.
+    assert.equal(evaluatePolicy(policy, { ...get, resource: "arn:aws:s3:::b/public/secret1", context: lazy({ "aws:SecureTransport": "false" }) }), "deny");
+    assert.equal(builds, 1);
+    assert.equal(evaluatePolicy(policy, { ...get, resource: "arn:aws:s3:::b/public/secret1", context: lazy({ "aws:SecureTransport": "true" }) }), "allow");
+    assert.equal(builds, 2);
+  });
 
   it("policy: Allow with wildcard action and resource; implicit deny otherwise (s3.md §8)", () => {
     assert.equal(evaluatePolicy(policy, { principal: anon, action: "s3:GetObject", resource: "arn:aws:s3:::b/public/x", context: ctx({}) }), "allow");

@@ -14,7 +14,19 @@ export interface PolicyRequest {
   /** `arn:aws:s3:::bucket` or `arn:aws:s3:::bucket/key`. */
   resource: string;
   /** Condition keys, lower-case (`aws:securetransport`) → value. */
-  context: ReadonlyMap<string, string>;
+  context: ConditionContext;
+}
+
+/** What a Condition reads: a Map, or `lazyContext` (most policies have no Condition to read it). */
+export interface ConditionContext {
+  get(key: string): string | undefined;
+  has(key: string): boolean;
+}
+
+/** A context built on its first read: building a Map of condition keys per request was wasted on a policy without Conditions (issue 14). */
+export function lazyContext(build: () => ReadonlyMap<string, string>): ConditionContext {
+  let m: ReadonlyMap<string, string> | undefined;
+  return { get: (k) => (m ??= build()).get(k), has: (k) => (m ??= build()).has(k) };
 }
 
 export type PolicyDecision = "allow" | "deny" | "implicit-deny";
@@ -28,7 +40,7 @@ interface CompiledStatement {
   principal: (p: Principal) => boolean;
   action: Matcher;
   resource: Matcher;
-  conditions: ((ctx: ReadonlyMap<string, string>) => boolean)[];
+  conditions: ((ctx: ConditionContext) => boolean)[];
 }
 
 export interface CompiledPolicy {
@@ -63,7 +75,7 @@ function compilePrincipal(p: unknown, negate: boolean): (x: Principal) => boolea
   return negate ? (x) => !test(x) : test;
 }
 
-function compileCondition(op: string, key: string, values: string[]): (ctx: ReadonlyMap<string, string>) => boolean {
+function compileCondition(op: string, key: string, values: string[]): (ctx: ConditionContext) => boolean {
   const k = key.toLowerCase();
   let base = op;
   const ifExists = base.endsWith("IfExists");

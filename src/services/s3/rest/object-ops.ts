@@ -154,7 +154,8 @@ export async function getObject(call: S3Call, bucket: BucketState, key: string, 
   }
   if (overrides.length && !call.isSigned && call.method === "GET")
     return sendError(call, invalidRequest("Request specific response headers cannot be used for anonymous GET requests."));
-  const opened = await bucket.store.openForRead(key);
+  // A small object already in memory is served without awaiting anything (issue 14).
+  const opened = bucket.store.kept(key) ?? (await bucket.store.openForRead(key));
   if (!opened) return sendError(call, deps.canList(call) ? noSuchKey(key) : accessDenied());
   const { meta } = opened;
   const handle = "handle" in opened ? opened.handle : undefined;
@@ -247,13 +248,17 @@ function etagListMatches(header: string, etag: string): boolean {
   });
 }
 
+const CONDITIONAL_NAMES: Record<string, string[]> = {};
+
 /** S3's precedence of RFC 7232 conditionals (s3.md §4.3): If-Match beats If-Unmodified-Since; If-None-Match beats If-Modified-Since. */
 export function evaluateConditionals(call: S3Call, meta: ObjectMeta, prefix = ""): S3Error | 304 | undefined {
   const h = call.req.headers;
-  const im = h[`${prefix}if-match`] as string | undefined;
-  const ius = h[`${prefix}if-unmodified-since`] as string | undefined;
-  const inm = h[`${prefix}if-none-match`] as string | undefined;
-  const ims = h[`${prefix}if-modified-since`] as string | undefined;
+  // The header names are made once per prefix, not concatenated per request (issue 14).
+  const names = (CONDITIONAL_NAMES[prefix] ??= ["if-match", "if-unmodified-since", "if-none-match", "if-modified-since"].map((n) => prefix + n));
+  const im = h[names[0]!] as string | undefined;
+  const ius = h[names[1]!] as string | undefined;
+  const inm = h[names[2]!] as string | undefined;
+  const ims = h[names[3]!] as string | undefined;
   const label = (n: string) => (prefix ? `x-amz-copy-source-${n}` : n);
   if (im !== undefined) {
     if (!etagListMatches(im, meta.etag)) return preconditionFailed(label("If-Match"));
