@@ -9,7 +9,13 @@ export function derTlv(tag: number, ...contents: readonly Buffer[]): Buffer {
   const body = Buffer.concat(contents);
   const n = body.length;
   const length =
-    n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : n < 0x10000 ? Buffer.from([0x82, n >> 8, n & 0xff]) : Buffer.from([0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]);
+    n < 0x80
+      ? Buffer.from([n])
+      : n < 0x100
+        ? Buffer.from([0x81, n])
+        : n < 0x10000
+          ? Buffer.from([0x82, n >> 8, n & 0xff])
+          : Buffer.from([0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]);
   return Buffer.concat([Buffer.from([tag]), length, body]);
 }
 
@@ -93,7 +99,7 @@ export function readDer(der: Buffer, offset = 0): DerElement {
 /** The elements inside a constructed value's contents (a SEQUENCE's items). */
 export function readDerChildren(contents: Buffer): DerElement[] {
   const out: DerElement[] = [];
-  for (let at = 0; at < contents.length; ) {
+  for (let at = 0; at < contents.length;) {
     const e = readDer(contents, at);
     out.push(e);
     at += e.whole.length;

@@ -218,7 +218,12 @@ describe("local CA: per-user CA, leaf certificates by SNI (design.md §TLS)", ()
     assert.equal(leaf.subjectAltName, "DNS:app.example.test");
     assert.match(c.keyPem, /^-----BEGIN PRIVATE KEY-----/);
     // Chromium's --ignore-certificate-errors-spki-list: base64 SHA-256 of the served leaf's SubjectPublicKeyInfo.
-    assert.equal(ca.spkiHash, createHash("sha256").update(leaf.publicKey.export({ type: "spki", format: "der" })).digest("base64"));
+    assert.equal(
+      ca.spkiHash,
+      createHash("sha256")
+        .update(leaf.publicKey.export({ type: "spki", format: "der" }))
+        .digest("base64"),
+    );
     const server = await serveHttpsWith(ca);
     try {
       for (const http2 of [false, true]) {
