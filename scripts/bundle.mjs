@@ -2,7 +2,7 @@
 // library API's types): bundles the CLI into dist/cli/main.js, the `edgeparity` bin, replacing
 // tsc's file of that name. Node's ESM loader costs about 1 ms per module, and the CLI loads ~400
 // (ours and the dependencies'); one bundle plus a few chunks loaded on first use (code that only
-// some stacks need: importers, CloudFront Functions' parser, Lambda, node-forge) halves the time to
+// some stacks need: importers, CloudFront Functions' parser, Lambda) halves the time to
 // the first answer (issue 14: cold start; the numbers are in bench/README.md). The Lambda runtime's
 // worker entry is bundled beside it (dist/cli/bootstrap.js, which execution-environment.ts finds
 // next to the module that starts it). The library API (dist/index.js) stays unbundled.

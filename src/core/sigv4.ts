@@ -1,6 +1,6 @@
 import { createHash, type KeyObject } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import { SignatureV4 } from "@smithy/signature-v4";
+import { createRequire } from "node:module";
 import { Sha256 } from "./sha256.js";
 import { deriveSigV4aPublicKey, SIGV4A_ALGORITHM, verifySigV4aSignature } from "./sigv4a-key.js";
 
@@ -81,23 +81,60 @@ export function canonicalHeaderValues(h: Record<string, string>): Record<string,
   return out;
 }
 
+type SmithySigV4 = typeof import("@smithy/signature-v4");
+const requireOnFirstUse = createRequire(import.meta.url);
+let smithy: SmithySigV4 | undefined;
 /**
- * smithy's signer with its canonical-request and string-to-sign steps exposed for verification.
+ * @smithy/signature-v4, loaded by the first signature made or checked: evaluating it (and the
+ * @smithy/core parts it pulls in) took ~13 ms of CPU of every start, also of stacks that never
+ * see a signed request (issue 14: cold start). Synchronous, so callers stay as they were.
+ */
+export function smithySigV4(): SmithySigV4 {
+  return (smithy ??= requireOnFirstUse("@smithy/signature-v4") as SmithySigV4);
+}
+
+/** smithy's signer class with its protected canonical-request and string-to-sign steps made public. */
+function exposedSigner(S: SmithySigV4) {
+  return class extends S.SignatureV4 {
+    canonical(request: Parameters<InstanceType<SmithySigV4["SignatureV4"]>["presign"]>[0], headers: Record<string, string>, payloadHash: string): string {
+      return this.createCanonicalRequest(request, headers, payloadHash);
+    }
+    toSign(longDate: string, scope: string, canonicalRequest: string, algorithm: string): Promise<string> {
+      return this.createStringToSign(longDate, scope, canonicalRequest, algorithm);
+    }
+  };
+}
+let ExposedSigner: ReturnType<typeof exposedSigner> | undefined;
+
+/**
+ * smithy's signer with its canonical-request and string-to-sign steps exposed for verification,
+ * made on first use (see smithySigV4).
  * `uriEscapePath`: S3 signs the path as sent; every other service URI-encodes it once more.
  */
-export class VerifyingSigner extends SignatureV4 {
+export class VerifyingSigner {
+  readonly #options: ConstructorParameters<SmithySigV4["SignatureV4"]>[0];
+  #signer: InstanceType<ReturnType<typeof exposedSigner>> | undefined;
   constructor(c: SigningCredential, service: string, uriEscapePath: boolean) {
-    super({ credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }, region: "us-east-1", service, sha256: Sha256, uriEscapePath });
+    this.#options = {
+      credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey },
+      region: "us-east-1",
+      service,
+      sha256: Sha256,
+      uriEscapePath,
+    };
+  }
+  get #smithy(): InstanceType<ReturnType<typeof exposedSigner>> {
+    return (this.#signer ??= new (ExposedSigner ??= exposedSigner(smithySigV4()))(this.#options));
   }
   canonicalRequest(method: string, path: string, query: Record<string, string[]>, headers: Record<string, string>, payloadHash: string): string {
-    return this.createCanonicalRequest({ method, path, query, headers, protocol: "http:", hostname: "" }, headers, payloadHash);
+    return this.#smithy.canonical({ method, path, query, headers, protocol: "http:", hostname: "" }, headers, payloadHash);
   }
   stringToSign(longDate: string, scope: string, canonicalRequest: string, algorithm: string = SIGV4_ALGORITHM): Promise<string> {
-    return this.createStringToSign(longDate, scope, canonicalRequest, algorithm);
+    return this.#smithy.toSign(longDate, scope, canonicalRequest, algorithm);
   }
   /** The hex signature of a string to sign under the scope's signing key. */
   signWithScope(stringToSign: string, scope: CredentialScope): Promise<string> {
-    return this.sign(stringToSign, { signingDate: dateOfScope(scope.date), signingRegion: scope.region, signingService: scope.service });
+    return this.#smithy.sign(stringToSign, { signingDate: dateOfScope(scope.date), signingRegion: scope.region, signingService: scope.service });
   }
 }
 

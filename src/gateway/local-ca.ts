@@ -1,12 +1,23 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair, randomBytes, X509Certificate } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from "node:crypto";
 import { link, mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { createSecureContext, type SecureContext } from "node:tls";
-import type forgeModule from "node-forge";
 import { systemClock, type Clock } from "../core/clock.js";
 import { EdgeparityError } from "../core/errors.js";
+import {
+  authorityKeyIdentifierExtension,
+  basicConstraintsExtension,
+  isIpAddress,
+  issuerOf,
+  keyIdentifier,
+  keyUsageExtension,
+  serverAuthExtension,
+  signCertificate,
+  subjectAltNameExtension,
+  subjectKeyIdentifierExtension,
+  x509Name,
+} from "./x509-certificate.js";
 
 /**
  * A certificate authority made once per user, and leaf certificates issued on demand for the
@@ -16,6 +27,10 @@ import { EdgeparityError } from "../core/errors.js";
  *
  * Layout of the CA folder (shared by every state dir of the user, and by concurrent processes):
  *   ca-key.pem     CA key + CA certificate (mode 0600); created with link(), so the first writer wins
+ *
+ * Keys: a new CA and a new leaf key are ECDSA P-256 (made in well under a millisecond; RSA 2048
+ * took 0.1–1 s each, most of a first start, issue 14). A folder an older edgeparity made holds
+ * RSA keys: it is used as it is (users have trusted that CA), leaves are then signed with RSA.
  *   ca.pem         CA certificate alone, for `curl --cacert` / NODE_EXTRA_CA_CERTS / a trust store
  *   leaf-key.pem   the one leaf key (so Chromium can pin it: --ignore-certificate-errors-spki-list)
  *   hosts/*.pem    leaf certificates by name (`_wildcard.example.com.pem` for `*.example.com`)
@@ -68,8 +83,8 @@ const HOST_NAME = /^(?:\*\.)?(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)*[a-z0-
 
 /**
  * The per-user CA folder: `$EDGEPARITY_CA_DIR`, else `$XDG_DATA_HOME/edgeparity/ca`, else
- * `~/.local/share/edgeparity/ca`. Per user, not per state dir, so a fresh state dir does not pay
- * for RSA key generation and a browser trusts one CA for every project.
+ * `~/.local/share/edgeparity/ca`. Per user, not per state dir, so a fresh state dir issues no CA
+ * and a browser trusts one CA for every project.
  */
 export function defaultCaDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
   if (env.EDGEPARITY_CA_DIR) return env.EDGEPARITY_CA_DIR;
@@ -81,9 +96,7 @@ export async function openLocalCa(o: LocalCaOptions): Promise<LocalCa> {
   const clock = o.clock ?? systemClock;
   const dir = o.dir;
   await mkdir(join(dir, "hosts"), { recursive: true, mode: 0o700 });
-  // A new CA folder makes two RSA keys: side by side on the thread pool, not one after the other on
-  // the event loop (issue 14: cold start with a new CA).
-  const [ca, keyPem] = await Promise.all([readOrCreateCa(dir, new Date(clock.now())), createOnce(join(dir, "leaf-key.pem"), rsaKeyPem)]);
+  const [ca, keyPem] = await Promise.all([readOrCreateCa(dir, new Date(clock.now())), createOnce(join(dir, "leaf-key.pem"), newKeyPem)]);
   const caPath = join(dir, "ca.pem");
   await writeIfDifferent(caPath, ca.certPem, 0o644);
   const leafKey = createPrivateKey(keyPem);
@@ -91,6 +104,7 @@ export async function openLocalCa(o: LocalCaOptions): Promise<LocalCa> {
     .update(createPublicKey(leafKey).export({ type: "spki", format: "der" }))
     .digest("base64");
   const caX509 = new X509Certificate(ca.certPem);
+  const issuer = { ...issuerOf(ca.certPem), key: createPrivateKey(ca.keyPem) };
 
   const certificates = new Map<string, Promise<LeafCertificate>>();
   const contexts = new Map<string, Promise<SecureContext>>();
@@ -104,7 +118,7 @@ export async function openLocalCa(o: LocalCaOptions): Promise<LocalCa> {
         const now = clock.now();
         let pem = await readFile(path, "utf8").catch(() => undefined);
         if (pem === undefined || !isUsable(pem, caX509, leafKey, names, now)) {
-          pem = await issueLeaf(ca, keyPem, names, new Date(now));
+          pem = issueLeaf(issuer, leafKey, names, new Date(now));
           await writeAtomically(path, pem, 0o644);
         }
         return { names, keyPem, certPem: pem + ca.certPem };
@@ -182,7 +196,7 @@ function isUsable(pem: string, ca: X509Certificate, leafKey: ReturnType<typeof c
     if (!x.checkIssued(ca) || !x.verify(ca.publicKey) || !x.checkPrivateKey(leafKey)) return false;
     if (Date.parse(x.validTo) - now < RENEW_BEFORE_MS || Date.parse(x.validFrom) > now) return false;
     const san = x.subjectAltName ?? "";
-    return names.every((n) => san.includes(n.includes(":") || /^[\d.]+$/.test(n) ? `IP Address:${ipForSan(n)}` : `DNS:${n}`));
+    return names.every((n) => san.includes(isIpAddress(n) ? `IP Address:${ipForSan(n)}` : `DNS:${n}`));
   } catch {
     return false;
   }
@@ -198,90 +212,79 @@ function ipForSan(ip: string): string {
   return groups.map((g) => g.replace(/^0+(?=.)/, "").toUpperCase()).join(":");
 }
 
-// node-forge is only needed to issue certificates; a warm start with cached ones never loads it
-// (it is the largest module in the process, see bench/edge.ts idle RSS).
-let forgeLoaded: typeof forgeModule | undefined;
-async function loadForge(): Promise<typeof forgeModule> {
-  return (forgeLoaded ??= (await import("node-forge")).default);
-}
-
 interface CaFiles {
   certPem: string;
   keyPem: string;
 }
 
+/** Any private key PEM: PKCS#8 (new CAs, EC), PKCS#1 (`RSA PRIVATE KEY`, older ones), SEC1. */
+const KEY_PEM = /-----BEGIN ((?:RSA |EC )?PRIVATE KEY)-----[\s\S]+?-----END \1-----\n?/;
+
 async function readOrCreateCa(dir: string, now: Date): Promise<CaFiles> {
-  const bundle = await createOnce(join(dir, "ca-key.pem"), async () => {
-    const keyPem = await rsaKeyPem();
-    return keyPem + (await issueCa(keyPem, now));
+  const bundle = await createOnce(join(dir, "ca-key.pem"), () => {
+    const keyPem = newKeyPem();
+    return keyPem + issueCa(createPrivateKey(keyPem), now);
   });
   const certPem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/.exec(bundle)?.[0];
-  const keyPem = /-----BEGIN RSA PRIVATE KEY-----[\s\S]+?-----END RSA PRIVATE KEY-----\n?/.exec(bundle)?.[0];
+  const keyPem = KEY_PEM.exec(bundle)?.[0];
   if (!certPem || !keyPem) {
     throw new EdgeparityError("FILE_NOT_FOUND", `${join(dir, "ca-key.pem")} holds no CA key and certificate; delete the folder ${dir} to make a new CA`);
   }
   return { certPem: certPem.endsWith("\n") ? certPem : `${certPem}\n`, keyPem };
 }
 
-async function issueCa(keyPem: string, now: Date): Promise<string> {
-  const forge = await loadForge();
-  const key = forge.pki.privateKeyFromPem(keyPem);
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
-  cert.serialNumber = serial();
-  cert.validity.notBefore = new Date(now.getTime() - 86400_000);
-  cert.validity.notAfter = new Date(now.getTime() + 10 * 365 * 86400_000);
-  const attrs = [
-    { name: "commonName", value: CA_NAME },
-    { name: "organizationName", value: "edgeparity" },
-  ];
-  cert.setSubject(attrs);
-  cert.setIssuer(attrs);
-  cert.setExtensions([
-    { name: "basicConstraints", cA: true, critical: true },
-    { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
-    { name: "subjectKeyIdentifier" },
-  ]);
-  cert.sign(key, forge.md.sha256.create());
-  return forge.pki.certificateToPem(cert);
+function issueCa(key: KeyObject, now: Date): string {
+  const name = x509Name([{ commonName: CA_NAME }, { organizationName: "edgeparity" }]);
+  const spki = createPublicKey(key).export({ type: "spki", format: "der" });
+  return signCertificate(
+    {
+      serial: serial(),
+      issuer: name,
+      subject: name,
+      notBefore: new Date(now.getTime() - 86400_000),
+      notAfter: new Date(now.getTime() + 10 * 365 * 86400_000),
+      subjectPublicKeyInfo: spki,
+      extensions: [basicConstraintsExtension(true, true), keyUsageExtension([5, 6]), subjectKeyIdentifierExtension(keyIdentifier(spki))],
+    },
+    key,
+  );
 }
 
-async function issueLeaf(ca: CaFiles, leafKeyPem: string, hosts: readonly string[], now: Date): Promise<string> {
-  const forge = await loadForge();
-  const caCert = forge.pki.certificateFromPem(ca.certPem);
-  const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
-  const leafKey = forge.pki.privateKeyFromPem(leafKeyPem);
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(leafKey.n, leafKey.e);
-  cert.serialNumber = serial();
-  cert.validity.notBefore = new Date(now.getTime() - 86400_000);
-  // Browsers refuse leaf certificates valid for more than 398 days.
-  cert.validity.notAfter = new Date(now.getTime() + 397 * 86400_000);
-  cert.setSubject([{ name: "commonName", value: hosts[0] ?? "localhost" }]);
-  cert.setIssuer(caCert.subject.attributes);
-  const altNames = hosts.map((h) => (/^[\d.]+$/.test(h) || h.includes(":") ? { type: 7, ip: h } : { type: 2, value: h }));
-  cert.setExtensions([
-    { name: "basicConstraints", cA: false },
-    { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: "extKeyUsage", serverAuth: true },
-    { name: "subjectAltName", altNames },
-    { name: "authorityKeyIdentifier", keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
-  ]);
-  cert.sign(caKey, forge.md.sha256.create());
-  return forge.pki.certificateToPem(cert);
+function issueLeaf(ca: { subject: Buffer; keyId: Buffer; key: KeyObject }, leafKey: KeyObject, hosts: readonly string[], now: Date): string {
+  const spki = createPublicKey(leafKey).export({ type: "spki", format: "der" });
+  return signCertificate(
+    {
+      serial: serial(),
+      issuer: ca.subject,
+      subject: x509Name([{ commonName: hosts[0] ?? "localhost" }]),
+      notBefore: new Date(now.getTime() - 86400_000),
+      // Browsers refuse leaf certificates valid for more than 398 days.
+      notAfter: new Date(now.getTime() + 397 * 86400_000),
+      subjectPublicKeyInfo: spki,
+      extensions: [
+        basicConstraintsExtension(false, false),
+        // keyEncipherment only for RSA keys (RSA key transport); an EC key signs only (RFC 5480 §3).
+        keyUsageExtension(leafKey.asymmetricKeyType === "rsa" ? [0, 2] : [0]),
+        serverAuthExtension(),
+        subjectAltNameExtension(hosts),
+        subjectKeyIdentifierExtension(keyIdentifier(spki)),
+        authorityKeyIdentifierExtension(ca.keyId),
+      ],
+    },
+    ca.key,
+  );
 }
 
-const generateKeyPairAsync = promisify(generateKeyPair);
-async function rsaKeyPem(): Promise<string> {
-  const { privateKey } = await generateKeyPairAsync("rsa", { modulusLength: 2048 });
-  return privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+/** A new key: ECDSA P-256, PKCS#8 PEM. */
+function newKeyPem(): string {
+  return generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 }
 
-function serial(): string {
-  // Positive serial: clear the top bit.
+function serial(): Buffer {
+  // Positive and 16 bytes long: top bit clear, next bit set (RFC 5280 §4.1.2.2: at most 20 octets).
   const b = randomBytes(16);
-  b[0] = b[0]! & 0x7f;
-  return b.toString("hex");
+  b[0] = (b[0]! & 0x3f) | 0x40;
+  return b;
 }
 
 /**

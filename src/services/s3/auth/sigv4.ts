@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { createHmac } from "node:crypto";
-import { getSigningKey } from "@smithy/signature-v4";
 import { Sha256 } from "../../../core/sha256.js";
 import {
   canonicalHeaderValues,
@@ -9,6 +8,7 @@ import {
   parseCredentialScope as parseCredential,
   scopeString,
   toAmzDate,
+  smithySigV4,
   VerifyingSigner,
   type CredentialScope as Scope,
 } from "../../../core/sigv4.js";
@@ -206,7 +206,7 @@ export class SigV4Verifier {
     const entry = this.#signers.get(scope.accessKeyId);
     if (!entry) return fail(invalidAccessKeyId(scope.accessKeyId));
     if (scope.region !== p.region) return fail(postCredentialRegionWrong(p.credential, scope.region, p.region));
-    const key = await getSigningKey(Sha256, entry.credential, scope.date, scope.region, scope.service);
+    const key = await smithySigV4().getSigningKey(Sha256, entry.credential, scope.date, scope.region, scope.service);
     const expected = createHmac("sha256", key).update(p.policy, "utf8").digest("hex");
     if (expected !== p.signature) return fail(postSignatureDoesNotMatch({ accessKeyId: scope.accessKeyId, policy: p.policy, signatureProvided: p.signature }));
     return { kind: "signed", credential: entry.credential, payloadHash: "UNSIGNED-PAYLOAD", presigned: false };

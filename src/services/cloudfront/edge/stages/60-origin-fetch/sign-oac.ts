@@ -1,4 +1,5 @@
-import { SignatureV4 } from "@smithy/signature-v4";
+import type { SignatureV4 } from "@smithy/signature-v4";
+import { smithySigV4 } from "../../../../../core/sigv4.js";
 import type { OacSigning } from "../../../compile/plan.js";
 import { Sha256 } from "../../../../../core/sha256.js";
 
@@ -13,7 +14,7 @@ const signers = new WeakMap<OacSigning, SignatureV4>();
 function signerFor(oac: OacSigning): SignatureV4 {
   let s = signers.get(oac);
   if (!s) {
-    s = new SignatureV4({
+    s = new (smithySigV4().SignatureV4)({
       credentials: { accessKeyId: oac.accessKeyId, secretAccessKey: oac.secretAccessKey },
       region: oac.region,
       service: "s3",
