@@ -12,6 +12,7 @@ import type { CliFlags } from "./args.js";
 import { describeUpdateError, startLiveReload, type LiveReload } from "./live-reload.js";
 import { superviseProcess } from "./process-lifecycle.js";
 import { stackPath } from "./stack-path.js";
+import { widenPolymorphicInlineCaches } from "./polymorphic-ics.js";
 
 /**
  * Serves until SIGINT/SIGTERM (then closes within 5 s, or is forced). Operator messages on stderr;
@@ -20,6 +21,8 @@ import { stackPath } from "./stack-path.js";
  * of the stack and handler files become new revisions (live-reload.ts).
  */
 export async function runUp(flags: CliFlags): Promise<number> {
+  // Before any request: a process that serves many services keeps its hot paths' inline caches polymorphic.
+  widenPolymorphicInlineCaches();
   const lifecycle = superviseProcess({ write: (t) => process.stderr.write(t) });
   const log = new StreamLog((l) => process.stderr.write(l), flags.verbose ? "debug" : "info");
   // --verbose: each REST request's API Gateway execution log, as debug lines.
