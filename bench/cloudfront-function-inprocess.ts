@@ -10,57 +10,14 @@
  *   node --import tsx bench/cloudfront-function-inprocess.ts      (BENCH_BATCH=3000 BENCH_ROUNDS=30)
  */
 import { once } from "node:events";
-import { createServer } from "node:http";
-import { mkdtemp, rm } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startEdgeparity } from "../src/index.js";
+import { REWRITE_FUNCTION, startFunctionBenchStack } from "./cloudfront-function-stack.js";
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 3000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const CONNECTIONS = 8;
-const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
-const body = Buffer.alloc(1024, "x");
-
-const origin = createServer((_req, res) => {
-  res.writeHead(200, { "content-type": "text/plain", "content-length": body.length, "cache-control": "max-age=3600" });
-  res.end(body);
-});
-origin.listen(0, "127.0.0.1");
-await once(origin, "listening");
-const port = (origin.address() as { port: number }).port;
-
-// The same function as bench/cloudfront-function.ts.
-const CODE = `function handler(event) {
-  var request = event.request;
-  if (request.uri.endsWith('/')) request.uri += 'index.html';
-  request.headers['x-variant'] = { value: 'a' };
-  return request;
-}`;
-const behavior = (pattern: string, withFunction: boolean) => ({
-  PathPattern: pattern,
-  TargetOriginId: "app",
-  ViewerProtocolPolicy: "allow-all",
-  CachePolicyId: CACHING_OPTIMIZED,
-  ...(withFunction ? { FunctionAssociations: { Items: [{ EventType: "viewer-request", FunctionARN: "rewrite" }] } } : {}),
-});
-const dir = await mkdtemp(join(tmpdir(), "ep-bench-cff-inproc-"));
-const stack = await startEdgeparity({
-  config: {
-    functions: { rewrite: { FunctionConfig: { Runtime: "cloudfront-js-1.0" }, FunctionCode: CODE } },
-    distributions: {
-      bench: {
-        Origins: { Items: [{ Id: "app", DomainName: "app.example.com", CustomOriginConfig: { OriginProtocolPolicy: "http-only" } }] },
-        CacheBehaviors: { Items: [behavior("/plain/*", false), behavior("/fn/*", true)] },
-        DefaultCacheBehavior: { TargetOriginId: "app", ViewerProtocolPolicy: "allow-all", CachePolicyId: CACHING_OPTIMIZED },
-      },
-    },
-    local: { origins: { "app.example.com": `http://127.0.0.1:${port}` } },
-  } as Record<string, unknown>,
-  stateDir: join(dir, "state"),
-});
-const host = stack.distributions.bench!.domain;
+const bench = await startFunctionBenchStack(REWRITE_FUNCTION);
+const { stack, host } = bench;
 
 const sockets: Socket[] = [];
 for (let i = 0; i < CONNECTIONS; i++) {
@@ -126,6 +83,4 @@ console.log(
     `B − A per round, median: ${median(diffs).toFixed(2)} µs (the function's cost per request)`,
 );
 for (const s of sockets) s.destroy();
-await stack.close();
-origin.close();
-await rm(dir, { recursive: true, force: true });
+await bench.close();

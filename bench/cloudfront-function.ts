@@ -16,14 +16,10 @@
  */
 import autocannon from "autocannon";
 import { spawn, spawnSync } from "node:child_process";
-import { once } from "node:events";
 import { existsSync } from "node:fs";
-import { createServer } from "node:http";
-import { mkdtemp, rm } from "node:fs/promises";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { startEdgeparity } from "../src/index.js";
+import { REWRITE_FUNCTION, startFunctionBenchStack } from "./cloudfront-function-stack.js";
 
 const HAS_TASKSET = existsSync("/usr/bin/taskset");
 const WRK = "/usr/bin/wrk";
@@ -43,51 +39,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ONLY = process.env.BENCH_ONLY;
 const TARGET = 0.9;
-const body = Buffer.alloc(1024, "x");
-const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
-
-const origin = createServer((_req, res) => {
-  res.writeHead(200, { "content-type": "text/plain", "content-length": body.length, "cache-control": "max-age=3600" });
-  res.end(body);
-});
-origin.listen(0, "127.0.0.1");
-await once(origin, "listening");
-const port = (origin.address() as { port: number }).port;
-
-// A realistic viewer-request function: normalise the URI, add a header, keep the request.
-const CODE =
-  process.env.BENCH_CODE ??
-  `function handler(event) {
-  var request = event.request;
-  if (request.uri.endsWith('/')) request.uri += 'index.html';
-  request.headers['x-variant'] = { value: 'a' };
-  return request;
-}`;
-
-const behavior = (pattern: string, withFunction: boolean) => ({
-  PathPattern: pattern,
-  TargetOriginId: "app",
-  ViewerProtocolPolicy: "allow-all",
-  CachePolicyId: CACHING_OPTIMIZED,
-  ...(withFunction ? { FunctionAssociations: { Items: [{ EventType: "viewer-request", FunctionARN: "rewrite" }] } } : {}),
-});
-
-const dir = await mkdtemp(join(tmpdir(), "ep-bench-cff-"));
-const stack = await startEdgeparity({
-  config: {
-    functions: { rewrite: { FunctionConfig: { Runtime: "cloudfront-js-1.0" }, FunctionCode: CODE } },
-    distributions: {
-      bench: {
-        Origins: { Items: [{ Id: "app", DomainName: "app.example.com", CustomOriginConfig: { OriginProtocolPolicy: "http-only" } }] },
-        CacheBehaviors: { Items: [behavior("/plain/*", false), behavior("/fn/*", true)] },
-        DefaultCacheBehavior: { TargetOriginId: "app", ViewerProtocolPolicy: "allow-all", CachePolicyId: CACHING_OPTIMIZED },
-      },
-    },
-    local: { origins: { "app.example.com": `http://127.0.0.1:${port}` } },
-  } as Record<string, unknown>,
-  stateDir: join(dir, "state"),
-});
-const host = stack.distributions.bench!.domain;
+// The function measured: BENCH_CODE, or a realistic rewrite (cloudfront-function-stack.ts).
+const CODE = process.env.BENCH_CODE ?? REWRITE_FUNCTION;
+const bench = await startFunctionBenchStack(CODE);
+const { stack, host } = bench;
 const edge = `http://127.0.0.1:${stack.httpPort}`;
 
 interface Result {
@@ -157,9 +112,7 @@ const check = stack.testFunction("rewrite", {
   context: { eventType: "viewer-request" },
   request: { method: "GET", uri: "/", headers: {}, querystring: {}, cookies: {} },
 });
-await stack.close();
-origin.close();
-await rm(dir, { recursive: true, force: true });
+await bench.close();
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((x, y) => x - y);

@@ -1,0 +1,64 @@
+/**
+ * The stack both CloudFront Functions benchmarks measure (issue 10): one distribution, two cache
+ * behaviours serving a cached 1 KiB object (CachingOptimized), `/plain/*` without and `/fn/*` with
+ * a viewer-request function; the origin is a node:http server in this process (asked once, then
+ * every request is a hit).
+ */
+import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEdgeparity } from "../src/index.js";
+
+const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
+
+/** A realistic viewer-request function: normalise the URI, add a header, keep the request. */
+export const REWRITE_FUNCTION = `function handler(event) {
+  var request = event.request;
+  if (request.uri.endsWith('/')) request.uri += 'index.html';
+  request.headers['x-variant'] = { value: 'a' };
+  return request;
+}`;
+
+export async function startFunctionBenchStack(code: string) {
+  const body = Buffer.alloc(1024, "x");
+  const origin = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/plain", "content-length": body.length, "cache-control": "max-age=3600" });
+    res.end(body);
+  });
+  origin.listen(0, "127.0.0.1");
+  await once(origin, "listening");
+  const port = (origin.address() as { port: number }).port;
+  const behavior = (pattern: string, withFunction: boolean) => ({
+    PathPattern: pattern,
+    TargetOriginId: "app",
+    ViewerProtocolPolicy: "allow-all",
+    CachePolicyId: CACHING_OPTIMIZED,
+    ...(withFunction ? { FunctionAssociations: { Items: [{ EventType: "viewer-request", FunctionARN: "rewrite" }] } } : {}),
+  });
+  const dir = await mkdtemp(join(tmpdir(), "ep-bench-cff-"));
+  const stack = await startEdgeparity({
+    config: {
+      functions: { rewrite: { FunctionConfig: { Runtime: "cloudfront-js-1.0" }, FunctionCode: code } },
+      distributions: {
+        bench: {
+          Origins: { Items: [{ Id: "app", DomainName: "app.example.com", CustomOriginConfig: { OriginProtocolPolicy: "http-only" } }] },
+          CacheBehaviors: { Items: [behavior("/plain/*", false), behavior("/fn/*", true)] },
+          DefaultCacheBehavior: { TargetOriginId: "app", ViewerProtocolPolicy: "allow-all", CachePolicyId: CACHING_OPTIMIZED },
+        },
+      },
+      local: { origins: { "app.example.com": `http://127.0.0.1:${port}` } },
+    } as Record<string, unknown>,
+    stateDir: join(dir, "state"),
+  });
+  return {
+    stack,
+    host: stack.distributions.bench!.domain,
+    async close() {
+      await stack.close();
+      origin.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
