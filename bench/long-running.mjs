@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { ALB_DNS, writeBenchStack } from "./bench-stack.mjs";
 const { values } = parseArgs({
   options: {
     cli: { type: "string" },
@@ -48,73 +49,8 @@ function startChild(cpu, cmd, args, stdout = "pipe") {
 const firstLine = (p) => new Promise((res) => createInterface({ input: p.stdout }).once("line", res));
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const origin = JSON.parse(await firstLine(startChild(1, process.execPath, [join(ROOT, "bench/fixtures.mjs"), "origin"]))).port;
-const CO = "658327ea-f89d-4fab-a63d-7e88639e58f6",
-  CD = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
-  ALB_DNS = "lb1-1.us-east-1.elb.amazonaws.com";
-const customOrigin = (d) => ({ Id: "o", DomainName: d, CustomOriginConfig: { OriginProtocolPolicy: "http-only" } });
-const distribution = (d, cp, b = []) => ({
-  Origins: { Items: [customOrigin(d)] },
-  ...(b.length ? { CacheBehaviors: { Items: b } } : {}),
-  DefaultCacheBehavior: { TargetOriginId: "o", ViewerProtocolPolicy: "allow-all", CachePolicyId: cp },
-});
-const behavior = (PathPattern) => ({ PathPattern, TargetOriginId: "o", ViewerProtocolPolicy: "allow-all", CachePolicyId: CO });
-const forward = (tg) => [{ Type: "forward", TargetGroupArn: tg }];
-const stackFile = join(dir, "stack.json");
-writeFileSync(
-  stackFile,
-  JSON.stringify({
-    buckets: {
-      "bench-bucket": {
-        Policy: {
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: "*", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::bench-bucket/*" }],
-        },
-      },
-    },
-    distributions: {
-      hit: distribution("origin.example.com", CO),
-      many: distribution("origin.example.com", CD, [...Array.from({ length: 24 }, (_, i) => behavior(`/svc${i}/*`)), behavior("/1k")]),
-      pass: distribution("origin.example.com", CD),
-      toalb: distribution(ALB_DNS, CD),
-    },
-    targetGroups: [
-      { Name: "app", Protocol: "HTTP", TargetType: "ip" },
-      { Name: "app100", Protocol: "HTTP", TargetType: "ip" },
-    ],
-    loadBalancers: [
-      {
-        Name: "lb1",
-        Listeners: [
-          {
-            Protocol: "HTTP",
-            Port: 80,
-            DefaultActions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "404" } }],
-            Rules: [{ Priority: 1, Conditions: [{ Field: "path-pattern", PathPatternConfig: { Values: ["/1k"] } }], Actions: forward("app") }],
-          },
-        ],
-      },
-      {
-        Name: "lb100",
-        Listeners: [
-          {
-            Protocol: "HTTP",
-            Port: 80,
-            DefaultActions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "404" } }],
-            Rules: Array.from({ length: 100 }, (_, i) => ({
-              Priority: i + 1,
-              Conditions: [{ Field: "path-pattern", PathPatternConfig: { Values: [i === 99 ? "/1k" : `/svc${i}/*`] } }],
-              Actions: forward("app100"),
-            })),
-          },
-        ],
-      },
-    ],
-    local: {
-      origins: { "origin.example.com": `http://127.0.0.1:${origin}` },
-      targetGroups: { app: { targets: [`http://127.0.0.1:${origin}`] }, app100: { targets: [`http://127.0.0.1:${origin}`] } },
-    },
-  }),
-);
+// The suite's stack (bench/bench-stack.mjs), its file in a folder of its own (the stack's folder is watched).
+const stackFile = writeBenchStack(dir, origin);
 const caDir = join(dir, "ca");
 let n = 0;
 async function up(cli, name, extra = []) {
