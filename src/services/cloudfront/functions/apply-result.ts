@@ -304,9 +304,10 @@ function readAllHeaderEdits(map: unknown, before: MapSnapshot): HeaderEdits | un
 function checkRequestHeaderEdits(set: HeaderValues, removed: string[], before: MapSnapshot): HeaderEdits | undefined {
   if (set.size === 0 && removed.length === 0) return undefined;
   checkHeaderEdits("viewer-request", set, removed, before);
-  for (const name of VIEWER_REQUEST_RESERVED)
-    if (set.size > 0 && set.has(name) && before.get(name)?.value !== set.get(name)![0])
-      fail(`request.headers.${name} cannot be added by a viewer-request function`);
+  for (let i = 0; i < VIEWER_REQUEST_RESERVED.length; i++) {
+    const name = VIEWER_REQUEST_RESERVED[i]!;
+    if (set.has(name) && before.get(name)?.value !== set.get(name)![0]) fail(`request.headers.${name} cannot be added by a viewer-request function`);
+  }
   return { set, removed };
 }
 
@@ -353,7 +354,10 @@ function rememberAllowed(name: string): void {
   if (ALLOWED_NAMES.size >= 1024) ALLOWED_NAMES.clear();
   ALLOWED_NAMES.add(name);
 }
-const BREAKS = /[\0\r\n]/;
+/** A CR, LF or NUL in a header value (three searches for one character: cheaper than a regex on the short values functions set). */
+function hasBreak(v: string): boolean {
+  return v.indexOf("\n") !== -1 || v.indexOf("\r") !== -1 || v.indexOf("\0") !== -1;
+}
 
 /**
  * §14.4: disallowed headers may not appear; read-only ones may not change, appear or go. `set`
@@ -368,7 +372,7 @@ function checkHeaderEdits(event: FunctionEventType, set: HeaderValues, removed: 
       if (NOT_TOKEN.test(name)) fail(`header name ${JSON.stringify(name)} is not a valid HTTP field name`);
       rememberAllowed(name);
     }
-    for (const v of values) if (BREAKS.test(v)) fail(`header ${name} has a value with a line break or NUL`);
+    for (const v of values) if (hasBreak(v)) fail(`header ${name} has a value with a line break or NUL`);
     if (readOnly.has(name)) {
       const was = before.get(name);
       if (was === undefined || values[0] !== was.value) fail(`header ${name} is read-only in ${event} functions`);

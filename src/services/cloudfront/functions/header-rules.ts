@@ -26,4 +26,4 @@ export const READ_ONLY_HEADERS: Readonly<Record<FunctionEventType | "origin-requ
 };
 
 /** §14.4: a viewer-request function may not add CloudFront-Viewer-Country (it is CloudFront's). */
-export const VIEWER_REQUEST_RESERVED = new Set(["cloudfront-viewer-country"]);
+export const VIEWER_REQUEST_RESERVED: readonly string[] = ["cloudfront-viewer-country"];

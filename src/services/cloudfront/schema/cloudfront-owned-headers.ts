@@ -33,7 +33,16 @@ const DISALLOWED = new Set([
   "x-real-ip",
 ]);
 
-/** `lowerName` is a lower-case header name. */
+/**
+ * `lowerName` is a lower-case header name. Every disallowed name starts with one of c e k p t u x:
+ * most of a browser's headers (accept*, host, origin, referer, sec-*, authorization…) are told
+ * allowed by their first letter, without hashing the name for the set (this runs per header of
+ * every request a function sees).
+ */
 export function isDisallowedHeader(lowerName: string): boolean {
+  const first = lowerName.charCodeAt(0);
+  if (first !== 120 /* x */) return FIRST_LETTERS.has(first) && DISALLOWED.has(lowerName);
   return DISALLOWED.has(lowerName) || lowerName.startsWith("x-amz-cf-") || lowerName.startsWith("x-edge-");
 }
+
+const FIRST_LETTERS = new Set([...DISALLOWED].map((n) => n.charCodeAt(0)));
