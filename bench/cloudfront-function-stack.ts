@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEdgeparity } from "../src/index.js";
+const { startEdgeparity } = (await import(process.env.BENCH_BUILD === "dist" ? "../dist/index.js" : "../src/index.js")) as typeof import("../src/index.js");
 
 const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
 

@@ -47,7 +47,7 @@ export class EdgeContext {
   /** A viewer-request function changed `req.headers`: a later function event reads them, no longer `rawHeaders`. */
   areRequestHeadersEdited = false;
   /** Edge functions run for this request, with their compute utilization (for the trace). */
-  readonly functionRuns: FunctionRun[] = [];
+  functionRuns: FunctionRun[] = [];
   /** The request's trace id (core/trace.ts): its request id, or the X-Amz-Cf-Id of a distribution in front of this one. */
   traceId: string;
   /** Set by the origin stage: the origin the response came from, for the log. */

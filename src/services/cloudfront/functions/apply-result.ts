@@ -42,7 +42,7 @@ interface Original {
  */
 export class MapSnapshot {
   /** Per name, STRIDE slots: name, entry, value, multiValue, a copy of its repeats (one array: one allocation per map). */
-  readonly #slots: unknown[] = [];
+  #slots: unknown[] = NO_SLOTS;
   #index: Map<string, number> | undefined;
 
   get size(): number {
@@ -51,17 +51,28 @@ export class MapSnapshot {
 
   add(name: string, e: { value: string; multiValue?: readonly Repeat[] }): void {
     const multi = e.multiValue;
-    this.#slots.push(name, e, e.value, multi, multi === undefined ? undefined : multi.map((r) => ({ ...r })));
+    const repeats = multi === undefined ? undefined : multi.map((r) => ({ ...r }));
+    // The first name makes a list of exactly its slots (a push into an empty list reserves 17).
+    if (this.#slots === NO_SLOTS) this.#slots = [name, e, e.value, multi, repeats];
+    else this.#slots.push(name, e, e.value, multi, repeats);
   }
 
   nameAt(i: number): string {
     return this.#slots[i * STRIDE] as string;
   }
 
-  /** The name's place, or -1. `hint`: where it is expected (the walk's position); checked first. */
+  /**
+   * The name's place, or -1. `hint`: where it is expected (the walk's position); checked first.
+   * A small map is searched in place (the usual request has a dozen headers; a name a function
+   * adds is in none, and a Map built to say so allocated more than the rest of the check).
+   */
   indexOf(name: string, hint = -1): number {
     const slots = this.#slots;
     if (hint >= 0 && hint * STRIDE < slots.length && slots[hint * STRIDE] === name) return hint;
+    if (slots.length <= SEARCHED_IN_PLACE * STRIDE) {
+      for (let o = 0; o < slots.length; o += STRIDE) if (slots[o] === name) return o / STRIDE;
+      return -1;
+    }
     if (this.#index === undefined) {
       this.#index = new Map();
       for (let i = 0; i < this.size; i++) this.#index.set(this.nameAt(i), i);
@@ -103,6 +114,9 @@ export class MapSnapshot {
 }
 
 const STRIDE = 5;
+const NO_SLOTS: unknown[] = Object.freeze([]) as unknown as unknown[];
+/** Up to this many names, indexOf compares names instead of building an index. */
+const SEARCHED_IN_PLACE = 16;
 const EMPTY_SNAPSHOT = new MapSnapshot();
 
 export function snapshotMap(map: Readonly<Record<string, { value: string; multiValue?: readonly Repeat[] }>>): MapSnapshot {
@@ -366,7 +380,8 @@ function hasBreak(v: string): boolean {
  */
 function checkHeaderEdits(event: FunctionEventType, set: HeaderValues, removed: readonly string[], before: MapSnapshot): void {
   const readOnly = READ_ONLY_HEADERS[event];
-  for (const [name, values] of set) {
+  for (const name of set.keys()) {
+    const values = set.get(name)!;
     if (!ALLOWED_NAMES.has(name)) {
       if (isDisallowedHeader(name)) fail(`header ${name} is not allowed in ${event} functions`);
       if (NOT_TOKEN.test(name)) fail(`header name ${JSON.stringify(name)} is not a valid HTTP field name`);

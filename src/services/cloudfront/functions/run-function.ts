@@ -33,7 +33,9 @@ import { resolveOriginChange } from "./origin-change.js";
 function recordRun(ctx: EdgeContext, fn: CloudFrontFunction, eventType: FunctionEventType, o: { computeUtilization: number; logs: string[] }, error?: string) {
   const run: FunctionRun = { name: fn.name, eventType, computeUtilization: o.computeUtilization, logs: o.logs };
   if (error !== undefined) run.error = error;
-  ctx.functionRuns.push(run);
+  // Most requests run one function: a list of exactly one (a push into the empty list would reserve 17 places).
+  if (ctx.functionRuns.length === 0) ctx.functionRuns = [run];
+  else ctx.functionRuns.push(run);
   if (o.logs.length > 0) for (const line of o.logs) ctx.runtime.log.debug(`function ${fn.name} (${eventType}, request ${ctx.requestId}): ${line}`);
   if (error !== undefined) ctx.runtime.log.warn(`function ${fn.name} (${eventType}) failed for request ${ctx.requestId}: ${error}`);
 }
@@ -149,8 +151,9 @@ function applyRequest(ctx: EdgeContext, c: RequestChanges): void {
       h = next;
     }
     // Set in place: added names extend the object, changed ones replace a value. Read-only ones are unchanged (checked).
-    for (const [name, values] of edits.set) {
+    for (const name of edits.set.keys()) {
       if (name === "host" || name === "content-length" || name === "transfer-encoding") continue;
+      const values = edits.set.get(name)!;
       h[name] = values.length === 1 ? values[0]! : values.join(", ");
     }
     ctx.areRequestHeadersEdited = true;
