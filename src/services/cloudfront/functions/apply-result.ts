@@ -1,6 +1,7 @@
 import type { EventMap, FunctionEvent, ResponseCookieValue } from "./event.js";
 import { isDisallowedHeader, READ_ONLY_HEADERS, VIEWER_REQUEST_RESERVED } from "./header-rules.js";
 import type { FunctionEventType, FunctionRuntime } from "./function-runtime.js";
+import { HeaderList } from "./header-list.js";
 
 /**
  * What a function's return value asks of CloudFront (cloudfront.md §13.3), checked as CloudFront
@@ -12,7 +13,7 @@ import type { FunctionEventType, FunctionRuntime } from "./function-runtime.js";
 export class FunctionValidationError extends Error {}
 
 /** Names → values, repeats in order; what the edge writes back. */
-export type HeaderValues = Map<string, string[]>;
+export type HeaderValues = HeaderList;
 
 /** One repeat of a name as the event carried it. */
 interface Repeat {
@@ -289,14 +290,14 @@ function readHeaderEdits(map: unknown, before: MapSnapshot): HeaderEdits | undef
       values = repeats.length === 1 ? [repeats[0]!.value] : repeats.map((r) => r.value);
     }
     if (was !== undefined && sameValues(values, was)) continue;
-    (set ??= new Map()).set(name, values);
+    (set ??= new HeaderList()).set(name, values);
   }
   let removed: string[] = NONE_REMOVED;
   if (kept !== before.size) {
     removed = [];
     for (const name of before.keys()) if (!Object.prototype.propertyIsEnumerable.call(m, name)) removed.push(name);
   }
-  return checkRequestHeaderEdits(set ?? new Map(), removed, before);
+  return checkRequestHeaderEdits(set ?? new HeaderList(), removed, before);
 }
 
 const NONE_REMOVED: string[] = Object.freeze([]) as unknown as string[];
@@ -304,7 +305,7 @@ const NONE_REMOVED: string[] = Object.freeze([]) as unknown as string[];
 /** The same, reading every header (a map that is no object, or names with capitals). */
 function readAllHeaderEdits(map: unknown, before: MapSnapshot): HeaderEdits | undefined {
   const headers = toHeaderValues(readEventMap(map, "request.headers", before));
-  const set: HeaderValues = new Map();
+  const set = new HeaderList();
   for (const [name, values] of headers) {
     const was = before.get(name);
     if (was !== undefined && sameValues(values, was)) continue;
@@ -347,7 +348,7 @@ function serializeQuery(qs: Map<string, { value: string }[]>): string {
 }
 
 function toHeaderValues(m: Map<string, { value: string }[]>): HeaderValues {
-  const out: HeaderValues = new Map();
+  const out = new HeaderList();
   for (const [name, values] of m) {
     const lower = name.toLowerCase();
     let list = out.get(lower);
@@ -380,8 +381,9 @@ function hasBreak(v: string): boolean {
  */
 function checkHeaderEdits(event: FunctionEventType, set: HeaderValues, removed: readonly string[], before: MapSnapshot): void {
   const readOnly = READ_ONLY_HEADERS[event];
-  for (const name of set.keys()) {
-    const values = set.get(name)!;
+  for (let i = 0; i < set.size; i++) {
+    const name = set.nameAt(i);
+    const values = set.valuesAt(i);
     if (!ALLOWED_NAMES.has(name)) {
       if (isDisallowedHeader(name)) fail(`header ${name} is not allowed in ${event} functions`);
       if (NOT_TOKEN.test(name)) fail(`header name ${JSON.stringify(name)} is not a valid HTTP field name`);

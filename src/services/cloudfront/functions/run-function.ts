@@ -151,14 +151,16 @@ function applyRequest(ctx: EdgeContext, c: RequestChanges): void {
       h = next;
     }
     // Set in place: added names extend the object, changed ones replace a value. Read-only ones are unchanged (checked).
-    for (const name of edits.set.keys()) {
+    const set = edits.set;
+    for (let i = 0; i < set.size; i++) {
+      const name = set.nameAt(i);
       if (name === "host" || name === "content-length" || name === "transfer-encoding") continue;
-      const values = edits.set.get(name)!;
+      const values = set.valuesAt(i);
       h[name] = values.length === 1 ? values[0]! : values.join(", ");
     }
     ctx.areRequestHeadersEdited = true;
     // §13.2 "header casing on output": the names the function added or changed reach the origin Title-Case on HTTP/1.1.
-    ctx.originHeaderNames = edits.set.size === 1 ? titleCaseNameOf(edits.set.keys().next().value!) : titleCaseNames(edits.set.keys());
+    ctx.originHeaderNames = set.size === 1 ? titleCaseNameOf(set.nameAt(0)) : titleCaseNames(set.keys());
   }
   if (c.isCookieEdited) {
     const headers = ctx.req.headers;
@@ -169,7 +171,10 @@ function applyRequest(ctx: EdgeContext, c: RequestChanges): void {
 
 function toResponseHeaders(values: HeaderValues, setCookies: readonly string[]): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const [name, vs] of values) out[name] = vs.length === 1 ? vs[0]! : vs;
+  for (let i = 0; i < values.size; i++) {
+    const vs = values.valuesAt(i);
+    out[values.nameAt(i)] = vs.length === 1 ? vs[0]! : vs;
+  }
   if (setCookies.length) out["set-cookie"] = [...setCookies];
   return out;
 }
