@@ -1,13 +1,14 @@
 // The benchmark suite's helper servers, in plain JavaScript so they run under bare node (no loader):
 //   node bench/fixtures.mjs bare <dir>    the baselines: node:http serving /1k and /100k from memory,
 //                                         writing each PUT body to a file (and, for a PUT of /put-md5,
-//                                         hashing it with MD5 too: S3's ETag); node:http2 over TLS serving /1k
+//                                         hashing it with MD5 too: S3's ETag), and /1k-cf: /1k with the
+//                                         wire work of a CloudFront hit; node:http2 over TLS serving /1k
 //   node bench/fixtures.mjs origin        the origin / ALB target edgeparity and nginx sit in front of
 //   node bench/fixtures.mjs proxy <port>  a bare reverse proxy (node:http server, undici Pool client) to
 //                                         127.0.0.1:<port>: what one proxied hop costs in node itself
 // Prints one JSON line with its ports, then serves until killed.
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomFillSync } from "node:crypto";
 import { createWriteStream, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createSecureServer } from "node:http2";
@@ -24,6 +25,65 @@ function serveBody(req, res) {
   if (!body) return void res.writeHead(404, { "content-length": 0 }).end();
   res.writeHead(200, { "content-type": "application/octet-stream", "content-length": body.length, "cache-control": "max-age=3600" });
   res.end(body);
+}
+
+/**
+ * What a CloudFront cache hit must put on the wire besides the bare answer, done by bare node: the
+ * request's Host read, CloudFront's headers (Via, X-Cache, X-Amz-Cf-Pop, a fresh 40-byte
+ * X-Amz-Cf-Id, Age; cloudfront.md §7) and an access-log line per response, gathered per event-loop
+ * turn into a file, its timestamp formatted once per millisecond — as edgeparity's default log
+ * does. Row 21 of the suite: what is left between it and edgeparity is edgeparity's own work.
+ */
+function serveLikeAHit(log) {
+  const body = BODIES["/1k"];
+  const via = "1.1 0123456789abcdef0123456789abcdef.cloudfront.net (CloudFront)";
+  const pool = Buffer.alloc(4096);
+  let at = pool.length;
+  const requestId = () => {
+    if (at + 40 > pool.length) {
+      randomFillSync(pool);
+      at = 0;
+    }
+    at += 40;
+    return pool.toString("base64url", at - 40, at);
+  };
+  let pending = "";
+  const flush = () => {
+    log.write(pending);
+    pending = "";
+  };
+  let isoMs = 0;
+  let iso = "";
+  return (req, res) => {
+    const started = performance.now();
+    const host = req.headers.host ?? "-";
+    res.writeHead(200, [
+      "content-type",
+      "application/octet-stream",
+      "content-length",
+      String(body.length),
+      "cache-control",
+      "max-age=3600",
+      "via",
+      via,
+      "x-cache",
+      "Hit from cloudfront",
+      "x-amz-cf-pop",
+      "LOC50-C1",
+      "x-amz-cf-id",
+      requestId(),
+      "age",
+      "0",
+    ]);
+    res.end(body);
+    const now = Date.now();
+    if (now !== isoMs) {
+      isoMs = now;
+      iso = new Date(now).toISOString();
+    }
+    if (pending === "") setImmediate(flush);
+    pending += `${iso} ${req.method} ${host} ${req.url} 200 behavior=* x-cache=Hit origin=- ${(performance.now() - started).toFixed(1)}ms\n`;
+  };
 }
 
 const [role, dir] = process.argv.slice(2);
@@ -49,7 +109,9 @@ if (role === "origin") {
   process.stdout.write(`${JSON.stringify({ port })}\n`);
 } else if (role === "bare") {
   let n = 0;
+  const likeAHit = serveLikeAHit(createWriteStream(join(dir, "bare-access.log")));
   const http1 = createServer((req, res) => {
+    if (req.url === "/1k-cf") return likeAHit(req, res);
     if (req.method !== "PUT") return serveBody(req, res);
     // The floor S3 PutObject is measured against: stream the body to a file, then answer.
     const out = createWriteStream(join(dir, `put-${n++ % 8}`));

@@ -491,6 +491,17 @@ const ROWS: Row[] = [
     a: ["edge", () => wrk(`${edge}/put-1m`, bucketHost, { connections: 8, script: putScript, pid: main.pid }), rps],
     b: ["bare", () => wrk(`http://127.0.0.1:${bare.http1}/put-md5`, undefined, { connections: 8, script: putScript, pid: bareProc.pid }), rps],
   },
+  {
+    // What bounds row 1 (bench/README.md "What bounds the hit path"): a bare node:http server doing
+    // the wire work of a CloudFront hit (its headers, a request id, an access-log line per response):
+    // the rest of the gap to row 1's bare server is node's own per-response work that fidelity requires.
+    name: "1 KiB hit ÷ bare node:http + a hit's wire work",
+    target: "-",
+    kind: "ratio",
+    cpu: "inverse",
+    a: ["edge", () => wrk(`${edge}/1k`, hitHost, { pid: main.pid }), rps],
+    b: ["bare-cf", () => wrk(`http://127.0.0.1:${bare.http1}/1k-cf`, "bench.example", { pid: bareProc.pid }), rps],
+  },
 ];
 const rows = ONLY ? ROWS.filter((r, i) => ONLY.has(String(i + 1))) : ROWS;
 
