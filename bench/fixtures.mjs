@@ -3,6 +3,7 @@
 //                                         writing each PUT body to a file (and, for a PUT of /put-md5,
 //                                         hashing it with MD5 too: S3's ETag), and /1k-cf: /1k with the
 //                                         wire work of a CloudFront hit; node:http2 over TLS serving /1k
+//                                         and /1k-cf
 //   node bench/fixtures.mjs origin        the origin / ALB target edgeparity and nginx sit in front of
 //   node bench/fixtures.mjs proxy <port>  a bare reverse proxy (node:http server, undici Pool client) to
 //                                         127.0.0.1:<port>: what one proxied hop costs in node itself
@@ -57,24 +58,38 @@ function serveLikeAHit(log) {
   return (req, res) => {
     const started = performance.now();
     const host = req.headers.host ?? "-";
-    res.writeHead(200, [
-      "content-type",
-      "application/octet-stream",
-      "content-length",
-      String(body.length),
-      "cache-control",
-      "max-age=3600",
-      "via",
-      via,
-      "x-cache",
-      "Hit from cloudfront",
-      "x-amz-cf-pop",
-      "LOC50-C1",
-      "x-amz-cf-id",
-      requestId(),
-      "age",
-      "0",
-    ]);
+    const id = requestId();
+    // As edgeparity writes them: a flat list on HTTP/1.1, an object on HTTP/2 (hit-header-block.ts).
+    if (req.httpVersionMajor === 2)
+      res.writeHead(200, {
+        "content-type": "application/octet-stream",
+        "content-length": String(body.length),
+        "cache-control": "max-age=3600",
+        via,
+        "x-cache": "Hit from cloudfront",
+        "x-amz-cf-pop": "LOC50-C1",
+        "x-amz-cf-id": id,
+        age: "0",
+      });
+    else
+      res.writeHead(200, [
+        "content-type",
+        "application/octet-stream",
+        "content-length",
+        String(body.length),
+        "cache-control",
+        "max-age=3600",
+        "via",
+        via,
+        "x-cache",
+        "Hit from cloudfront",
+        "x-amz-cf-pop",
+        "LOC50-C1",
+        "x-amz-cf-id",
+        id,
+        "age",
+        "0",
+      ]);
     res.end(body);
     const now = Date.now();
     if (now !== isoMs) {
@@ -146,7 +161,9 @@ if (role === "origin") {
       stdio: "ignore",
     },
   );
-  const http2 = createSecureServer({ key: readFileSync(key), cert: readFileSync(cert), allowHTTP1: false }, serveBody);
+  const http2 = createSecureServer({ key: readFileSync(key), cert: readFileSync(cert), allowHTTP1: false }, (req, res) =>
+    req.url === "/1k-cf" ? likeAHit(req, res) : serveBody(req, res),
+  );
   process.stdout.write(`${JSON.stringify({ http1: await listen(http1), http2: await listen(http2) })}\n`);
 } else {
   console.error("usage: node bench/fixtures.mjs bare <dir> | origin | proxy <port>");

@@ -502,6 +502,14 @@ const ROWS: Row[] = [
     a: ["edge", () => wrk(`${edge}/1k`, hitHost, { pid: main.pid }), rps],
     b: ["bare-cf", () => wrk(`http://127.0.0.1:${bare.http1}/1k-cf`, "bench.example", { pid: bareProc.pid }), rps],
   },
+  {
+    // The same for row 4 (HTTP/2 over TLS).
+    name: "HTTP/2 TLS hit ÷ bare node:http2 + a hit's wire work",
+    target: "-",
+    kind: "ratio",
+    a: ["edge", () => h2load(`https://${hitHost}:${ready.httpsPort}/1k`, `127.0.0.1:${ready.httpsPort}`), rps],
+    b: ["bare-cf", () => h2load(`https://127.0.0.1:${bare.http2}/1k-cf`, undefined), rps],
+  },
 ];
 const rows = ONLY ? ROWS.filter((r, i) => ONLY.has(String(i + 1))) : ROWS;
 
