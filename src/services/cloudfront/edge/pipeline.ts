@@ -84,6 +84,8 @@ export const RESPONSE_STAGES: readonly ResponseEntry[] = [
 interface BehaviorStages {
   request: readonly Stage[];
   sources: readonly ResponseSource[];
+  /** Per request stage, the hand-over when it responds (made once: no object per request). */
+  handovers: readonly Handover[];
   response: Readonly<Record<ResponseSource, readonly ResponseStage[]>>;
   /** What CloudFront's own fetches (error pages, background refreshes) run: the origin side only. */
   originSide: Readonly<Record<ResponseSource, readonly ResponseStage[]>>;
@@ -116,7 +118,9 @@ function compileBehavior(b: BehaviorPlan | undefined, entries: readonly RequestE
           .filter((s): s is ResponseStage => s !== undefined),
       ]),
     ) as Record<ResponseSource, ResponseStage[]>;
-  return { request, sources, response: bySource("any"), originSide: bySource("origin") };
+  const stages: BehaviorStages = { request, sources, handovers: [], response: bySource("any"), originSide: bySource("origin") };
+  stages.handovers = sources.map((source) => Object.freeze({ stages, source }));
+  return stages;
 }
 
 const COMPILED = new WeakMap<DistributionPlan, DistributionStages>();
@@ -143,14 +147,14 @@ function stagesOf(plan: DistributionPlan): DistributionStages {
  * The request phase: the prelude, then the matched behaviour's stages. Resolves with the stage
  * list that holds the response and who produced it; synchronous while every stage is.
  */
-type Handover = { stages: BehaviorStages; source: ResponseSource };
+type Handover = { readonly stages: BehaviorStages; readonly source: ResponseSource };
 
 function runRequest(ctx: EdgeContext, all: DistributionStages, stages: BehaviorStages, from: number): Handover | Promise<Handover> {
   const list = stages.request;
   for (let i = from; i < list.length; i++) {
     const r = list[i]!(ctx);
-    if (typeof r !== "number") return r.then((v) => (v === RESPOND ? { stages, source: stages.sources[i]! } : runRequest(ctx, all, stages, i + 1)));
-    if (r === RESPOND) return { stages, source: stages.sources[i]! };
+    if (typeof r !== "number") return r.then((v) => (v === RESPOND ? stages.handovers[i]! : runRequest(ctx, all, stages, i + 1)));
+    if (r === RESPOND) return stages.handovers[i]!;
   }
   if (stages !== all.prelude) throw new Error("invariant: the origin-fetch stage always responds");
   return runRequest(ctx, all, all.byBehavior[ctx.behavior!.index]!, 0);

@@ -19,7 +19,8 @@ interface HitHeaderBlock {
   readonly plan: DistributionPlan;
   readonly behavior: BehaviorPlan | undefined;
   readonly resultType: EdgeResponse["resultType"];
-  readonly flat: readonly (string | string[])[];
+  /** Mutable only in its two per-response slots (hitHeaders). */
+  readonly flat: (string | string[])[];
   readonly object: Readonly<Record<string, string | string[]>>;
   readonly idSlot: number;
   readonly ageSlot: number;
@@ -38,7 +39,9 @@ export function hitHeaders(ctx: EdgeContext, r: EdgeResponse): (string | string[
     BLOCKS.set(o, block);
   }
   if (ctx.req.httpVersionMajor === 2) return { ...block.object, "x-amz-cf-id": ctx.requestId, age: String(r.age) };
-  const list = block.flat.slice();
+  // The block itself, its two slots set for this response: HTTP/1.x `writeHead` serialises a list
+  // before it returns (write-response.ts calls it at once), so no other response sees these values.
+  const list = block.flat;
   list[block.idSlot] = ctx.requestId;
   list[block.ageSlot] = String(r.age);
   return list;
