@@ -14,6 +14,8 @@ export interface Slot extends StoredEntry {
  */
 export class LruIndex {
   readonly #slots = new Map<string, Slot>();
+  /** The most recent slot: a use of it changes no order, so the Map is left alone (a delete and a set per hit cost a rehash now and then). */
+  #newest: Slot | undefined;
 
   get size(): number {
     return this.#slots.size;
@@ -22,9 +24,10 @@ export class LruIndex {
   /** The slot, now the most recent. */
   use(key: string): Slot | undefined {
     const s = this.#slots.get(key);
-    if (s === undefined) return undefined;
+    if (s === undefined || s === this.#newest) return s;
     this.#slots.delete(key);
     this.#slots.set(key, s);
+    this.#newest = s;
     return s;
   }
 
@@ -38,12 +41,14 @@ export class LruIndex {
     const old = this.#slots.get(slot.object.key);
     if (old !== undefined) this.#slots.delete(slot.object.key);
     this.#slots.set(slot.object.key, slot);
+    this.#newest = slot;
     return old;
   }
 
   remove(key: string): Slot | undefined {
     const s = this.#slots.get(key);
     if (s !== undefined) this.#slots.delete(key);
+    if (s === this.#newest) this.#newest = undefined;
     return s;
   }
 
@@ -54,6 +59,7 @@ export class LruIndex {
 
   clear(): void {
     this.#slots.clear();
+    this.#newest = undefined;
   }
 }
 
