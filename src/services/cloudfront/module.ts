@@ -129,7 +129,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         const door = await ctx.originDoor(domain);
         if (door) {
           endpoints.set(domain, {
-            http: { connectUrl: door.httpUrl, hostHeader: domain, servername: domain },
+            http: { connectUrl: door.httpUrl, hostHeader: domain, servername: domain, ...(door.connectHttp ? { connectInMemory: door.connectHttp } : {}) },
             https: { connectUrl: door.httpsUrl, hostHeader: domain, servername: domain },
           });
           continue;
