@@ -269,12 +269,13 @@ export interface BindContext {
   log: Log;
 }
 
-/** Where an origin door is reached: its loopback ports, and its HTTP door without the loopback hop. */
+/** Where an origin door is reached: its loopback ports, and the same doors without the loopback hop. */
 export interface OriginDoorAddress {
   httpUrl: string;
   httpsUrl: string;
   /** Absent when the stack reaches its own origins over TCP (`originHop: "tcp"`). */
   connectHttp?: () => MemorySocket;
+  connectHttps?: () => MemorySocket;
 }
 
 export interface CompileContext extends BindContext {

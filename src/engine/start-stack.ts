@@ -130,7 +130,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
           doors.set(domain, door);
           newDoors.push(door);
         }
-        return { httpUrl: door.httpUrl, httpsUrl: door.httpsUrl, ...(inMemory ? { connectHttp: door.connectHttp } : {}) };
+        return { httpUrl: door.httpUrl, httpsUrl: door.httpsUrl, ...(inMemory ? { connectHttp: door.connectHttp, connectHttps: door.connectHttps } : {}) };
       });
     } catch (e) {
       for (const d of newDoors) {

@@ -26,6 +26,8 @@ export interface OriginDoor {
    * the door is closed, as a connect to its port would fail.
    */
   connectHttp(): MemorySocket;
+  /** The same for the HTTPS door: the TLS handshake and records then run over the in-memory connection. */
+  connectHttps(): MemorySocket;
   close(): Promise<void>;
 }
 
@@ -82,19 +84,22 @@ export async function openOriginDoor(o: { domain: string; router: HostRouter; tl
   await listen(http, 0, "127.0.0.1", `origin ${domain} (HTTP)`);
   await listen(secure, 0, "127.0.0.1", `origin ${domain} (HTTPS)`);
   const httpPort = (http.address() as AddressInfo).port;
+  const httpsPort = (secure.address() as AddressInfo).port;
   let closed = false;
+  const connect = (port: number, accept: (server: MemorySocket) => void): MemorySocket => {
+    if (closed) throw Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:${port}`), { code: "ECONNREFUSED", syscall: "connect" });
+    const [client, server] = MemorySocket.pair({ address: "127.0.0.1", port: ephemeralPort() }, { address: "127.0.0.1", port });
+    server.on("error", () => server.destroy());
+    accept(server);
+    return client;
+  };
   return {
     domain,
     httpUrl: `http://127.0.0.1:${httpPort}`,
-    httpsUrl: `https://127.0.0.1:${(secure.address() as AddressInfo).port}`,
-    connectHttp() {
-      if (closed) throw Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:${httpPort}`), { code: "ECONNREFUSED", syscall: "connect" });
-      const [client, server] = MemorySocket.pair({ address: "127.0.0.1", port: ephemeralPort() }, { address: "127.0.0.1", port: httpPort });
-      server.on("error", () => server.destroy());
-      // Node's HTTP server takes any Duplex as a connection (documented for `emit("connection")`).
-      front.acceptHttp1(server as unknown as Socket, plain);
-      return client;
-    },
+    httpsUrl: `https://127.0.0.1:${httpsPort}`,
+    // Node's HTTP server takes any Duplex as a connection (documented for `emit("connection")`).
+    connectHttp: () => connect(httpPort, (server) => front.acceptHttp1(server as unknown as Socket, plain)),
+    connectHttps: () => connect(httpsPort, (server) => secure.acceptSocket(server)),
     async close() {
       closed = true;
       const closing = Promise.all([closeServer(http as Server), closeServer(secure)]);

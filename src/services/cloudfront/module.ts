@@ -130,7 +130,7 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         if (door) {
           endpoints.set(domain, {
             http: { connectUrl: door.httpUrl, hostHeader: domain, servername: domain, ...(door.connectHttp ? { connectInMemory: door.connectHttp } : {}) },
-            https: { connectUrl: door.httpsUrl, hostHeader: domain, servername: domain },
+            https: { connectUrl: door.httpsUrl, hostHeader: domain, servername: domain, ...(door.connectHttps ? { connectInMemory: door.connectHttps } : {}) },
           });
           continue;
         }

@@ -28,7 +28,7 @@ interface Recorded {
   body: Buffer;
 }
 
-/** A keep-alive HTTP/1.1 target on raw sockets that records each request's bytes; `/slow/*` is never answered. */
+/** A keep-alive HTTP/1.1 target on raw sockets that records each request's bytes; `/slow/*` and `/tls/slow/*` are never answered. */
 async function startRecordingTarget() {
   const requests: Recorded[] = [];
   const sockets = new Set<Socket>();
@@ -48,7 +48,7 @@ async function startRecordingTarget() {
         const body = Buffer.from(buf.subarray(end + 4, end + 4 + cl));
         buf = buf.subarray(end + 4 + cl);
         requests.push({ head, body });
-        if (head.split(" ")[1]!.startsWith("/slow/")) continue;
+        if (/^\/(tls\/)?slow\//.test(head.split(" ")[1]!)) continue;
         const xff = /\r\nx-forwarded-for:\s*([^\r]*)/i.exec(head)?.[1] ?? "";
         const text = `${body.length}`;
         s.write(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Seen-Xff: ${xff}\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
@@ -87,10 +87,18 @@ function stackConfig(targetPort: number) {
               ConnectionAttempts: 1,
               CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "http-only", OriginReadTimeout: 1 },
             }),
+            // The same load balancer over HTTPS: CloudFront's TLS handshake with the origin door.
+            customOrigin("alb-tls", LB_DOMAIN, {
+              CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only", OriginReadTimeout: 30 },
+            }),
+            customOrigin("alb-tls-slow", LB_DOMAIN, {
+              ConnectionAttempts: 1,
+              CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only", OriginReadTimeout: 1 },
+            }),
           ],
         },
         DefaultCacheBehavior: behavior("alb"),
-        CacheBehaviors: { Items: [behavior("alb-slow", "/slow/*")] },
+        CacheBehaviors: { Items: [behavior("alb-slow", "/slow/*"), behavior("alb-tls-slow", "/tls/slow/*"), behavior("alb-tls", "/tls/*")] },
       },
     },
     targetGroups: [{ Name: "web-tg", Protocol: "HTTP", Port: 80, TargetType: "ip" }],
@@ -130,7 +138,7 @@ describe("origin hop in memory: CloudFront → its own ALB without a loopback co
   before(async () => {
     target = await startRecordingTarget();
     ALB_REQUEST.subscribe(onAlb);
-    for (const hop of HOPS) stacks[hop] = await startEdgeparity({ config: stackConfig(target.port), originHop: hop });
+    for (const hop of HOPS) stacks[hop] = await startEdgeparity({ config: stackConfig(target.port) as object, originHop: hop });
   });
   after(async () => {
     ALB_REQUEST.unsubscribe(onAlb);
@@ -152,32 +160,36 @@ describe("origin hop in memory: CloudFront → its own ALB without a loopback co
   }
 
   for (const v of HTTP_VERSIONS) {
-    it(`${v}: a CloudFront-routed request opens no TCP connection to the ALB's origin door; over "tcp" it does (the check can fail)`, async () => {
+    it(`${v}: a CloudFront-routed request opens no TCP connection to the ALB's origin doors (HTTP, HTTPS); over "tcp" each does (the check can fail)`, async () => {
       for (const hop of HOPS) {
         // A fresh origin connection: the stack's pools may hold one from an earlier case.
         await wait(ALB_IDLE_S * 1000 + 500);
         const viewerPort = Number(new URL(stacks[hop].distributions.app!.url).port);
         const ports = await acceptedPorts(async () => {
-          const r = await curl(url(hop, `/door-${hop}`), v, { caPath: stacks[hop].caPath });
-          assert.equal(r.status, 200, r.body);
+          for (const path of [`/door-${hop}`, `/tls/door-${hop}`]) {
+            const r = await curl(url(hop, path), v, { caPath: stacks[hop].caPath });
+            assert.equal(r.status, 200, r.body);
+          }
         });
         const others = [...ports].filter((p) => p !== viewerPort && p !== target.port);
         if (hop === "memory") assert.deepEqual(others, [], `ports accepted: ${[...ports].join(", ")} (viewer ${viewerPort}, target ${target.port})`);
-        else assert.equal(others.length, 1, `over TCP the origin door accepts one connection (${[...ports].join(", ")})`);
+        else assert.equal(others.length, 2, `over TCP each origin door accepts a connection (${[...ports].join(", ")})`);
       }
     });
 
-    for (const [method, bytes] of [
-      ["GET", undefined],
-      ["POST", 0],
-      ["POST", 1024],
-      ["PUT", 2 << 20],
+    for (const [scheme, method, bytes] of [
+      ["http", "GET", undefined],
+      ["http", "POST", 0],
+      ["http", "POST", 1024],
+      ["http", "PUT", 2 << 20],
+      ["https", "GET", undefined],
+      ["https", "PUT", 2 << 20],
     ] as const) {
       const what = bytes === undefined ? method : `${method} ${bytes} B`;
-      it(`${v}: ${what}: the target sees the same request head, byte for byte after masking ids, and the same X-Forwarded-For`, async () => {
+      it(`${v}: ${what} to an ${scheme} origin: the target sees the same request head, byte for byte after masking ids, and the same X-Forwarded-For`, async () => {
         const heads: Record<Hop, string> = { memory: "", tcp: "" };
         for (const hop of HOPS) {
-          const path = `/same-${v.slice(2)}-${what.replace(/ /g, "")}`;
+          const path = `${scheme === "https" ? "/tls" : ""}/same-${v.slice(2)}-${what.replace(/ /g, "")}`;
           const before = target.requests.length;
           const args = bytes === undefined ? [] : ["-X", method, "-H", "Content-Type: application/octet-stream", "--data-binary", `@${await bodyFile(bytes)}`];
           const r = await curl(url(hop, path), v, { caPath: stacks[hop].caPath, args });
@@ -195,9 +207,9 @@ describe("origin hop in memory: CloudFront → its own ALB without a loopback co
       });
     }
 
-    it(`${v}: OriginReadTimeout (1 s, one attempt) answers 504 after 1 s either way, and the ALB sees its client gone (460)`, async () => {
-      for (const hop of HOPS) {
-        const path = `/slow/read-${hop}-${v.slice(2)}`;
+    it(`${v}: OriginReadTimeout (1 s, one attempt) answers 504 after 1 s either way, HTTP and HTTPS origin, and the ALB sees its client gone (460)`, async () => {
+      for (const [hop, tls] of HOPS.flatMap((h) => [[h, ""] as const, [h, "/tls"] as const])) {
+        const path = `${tls}/slow/read-${hop}-${v.slice(2)}`;
         const t0 = performance.now();
         const r = await curl(url(hop, path), v, { caPath: stacks[hop].caPath });
         const ms = performance.now() - t0;
@@ -209,9 +221,9 @@ describe("origin hop in memory: CloudFront → its own ALB without a loopback co
       }
     });
 
-    it(`${v}: a viewer that leaves while the target is silent: the ALB sees CloudFront go (460) either way`, async () => {
-      for (const hop of HOPS) {
-        const path = `/slow/gone-${hop}-${v.slice(2)}`;
+    it(`${v}: a viewer that leaves while the target is silent: the ALB sees CloudFront go (460) either way, HTTP and HTTPS origin`, async () => {
+      for (const [hop, tls] of HOPS.flatMap((h) => [[h, ""] as const, [h, "/tls"] as const])) {
+        const path = `${tls}/slow/gone-${hop}-${v.slice(2)}`;
         await curl(url(hop, path), v, { caPath: stacks[hop].caPath, args: ["--max-time", "0.3"] }).catch(() => undefined);
         const e = await until(`${hop}: the ALB's event for ${path}`, () => albEvents.find((x) => x.path === path));
         assert.equal(e.status, 460);
@@ -220,10 +232,10 @@ describe("origin hop in memory: CloudFront → its own ALB without a loopback co
     });
   }
 
-  it(`the ALB's idle timeout (${ALB_IDLE_S} s) closes CloudFront's idle connection either way: the next request comes on a new one`, async () => {
-    for (const hop of HOPS) {
+  it(`the ALB's idle timeout (${ALB_IDLE_S} s) closes CloudFront's idle connection either way, HTTP and HTTPS origin: the next request comes on a new one`, async () => {
+    for (const [hop, tls] of HOPS.flatMap((h) => [[h, ""] as const, [h, "/tls"] as const])) {
       const portOf = async (n: number) => {
-        const r = await curl(url(hop, `/idle-${hop}-${n}`), "--http1.1", { caPath: stacks[hop].caPath });
+        const r = await curl(url(hop, `${tls}/idle-${hop}-${n}`), "--http1.1", { caPath: stacks[hop].caPath });
         assert.equal(r.status, 200, r.body);
         return /:(\d+)$/.exec(r.headers["x-seen-xff"]!)![1];
       };

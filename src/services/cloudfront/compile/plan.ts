@@ -89,8 +89,7 @@ export interface OriginEndpoint {
   servername: string;
   /**
    * An origin door of this process reached without the loopback hop (issue 14): a connection to
-   * `connectUrl` made in memory, the bytes on it the same. Only over HTTP: an HTTPS origin keeps
-   * its TCP connection, and with it the TLS handshake CloudFront makes.
+   * `connectUrl` made in memory, the bytes on it the same (for HTTPS the TLS handshake and records).
    */
   connectInMemory?: () => MemorySocket;
 }

@@ -63,7 +63,12 @@ export class OriginClient {
     ca: string | undefined,
   ) {
     this.#pool = new Pool(endpoint.connectUrl, {
-      connect: endpoint.connectInMemory ? connectInMemory(endpoint.connectInMemory) : connectOverTcp(origin, endpoint, ca),
+      connect:
+        endpoint.connectInMemory === undefined
+          ? connectWithTls(origin, endpoint, ca)
+          : endpoint.connectUrl.startsWith("https:")
+            ? connectWithTls(origin, endpoint, ca, endpoint.connectInMemory)
+            : connectInMemory(endpoint.connectInMemory),
       headersTimeout: 0,
       bodyTimeout: 0,
       keepAliveTimeout: origin.keepAliveMs,
@@ -171,12 +176,20 @@ export class OriginClient {
 
 /**
  * A TCP (or TLS) connection per attempt, given up after the origin's ConnectionTimeout: undici's
- * connect timeout is switched off; ours is a plain setTimeout per attempt.
+ * connect timeout is switched off; ours is a plain setTimeout per attempt. With `inMemory`, TLS
+ * runs over an in-memory connection to an origin door of this process (undici's `httpSocket`).
  */
-function connectOverTcp(origin: OriginPlan, endpoint: OriginEndpoint, ca: string | undefined): Undici.buildConnector.connector {
+function connectWithTls(origin: OriginPlan, endpoint: OriginEndpoint, ca: string | undefined, inMemory?: () => MemorySocket): Undici.buildConnector.connector {
   const connectMs = origin.connectionTimeoutMs;
   const base = buildConnector({ timeout: 0, servername: endpoint.servername, ...(ca ? { ca } : {}) });
   return (opts, cb) => {
+    if (inMemory) {
+      try {
+        opts = { ...opts, httpSocket: inMemory() as unknown as Socket };
+      } catch (e) {
+        return queueMicrotask(() => cb(e as Error, null));
+      }
+    }
     let settled = false;
     const timer = setTimeout(() => {
       if (settled) return;
