@@ -1,14 +1,16 @@
 import assert from "node:assert/strict";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { mkdtemp, writeFile } from "node:fs/promises";
-import { createServer, type AddressInfo, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ALB_REQUEST, type AlbRequestEvent } from "../../../src/core/trace.js";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
 import { curl, HTTP_VERSIONS } from "../../support/curl-matrix.js";
+import { startRawOrigin, type RawOrigin, type RawRequest } from "../../support/raw-origin.js";
 import { ALL_METHODS, ALL_VIEWER_EXCEPT_HOST, CACHING_DISABLED, customOrigin } from "../../support/stacks.js";
+import { until } from "../../support/until.js";
 
 /**
  * Issue 14 "without a loopback hop": CloudFront reaches an origin door of its own process over an
@@ -22,50 +24,13 @@ const HOPS = ["memory", "tcp"] as const;
 type Hop = (typeof HOPS)[number];
 const ALB_IDLE_S = 2;
 
-/** What a target got: the raw head as sent (request line and header lines) and the body. */
-interface Recorded {
-  head: string;
-  body: Buffer;
-}
-
-/** A keep-alive HTTP/1.1 target on raw sockets that records each request's bytes; `/slow/*` and `/tls/slow/*` are never answered. */
-async function startRecordingTarget() {
-  const requests: Recorded[] = [];
-  const sockets = new Set<Socket>();
-  const server = createServer((s) => {
-    sockets.add(s);
-    s.once("close", () => sockets.delete(s));
-    s.on("error", () => s.destroy());
-    let buf = Buffer.alloc(0);
-    s.on("data", (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      for (;;) {
-        const end = buf.indexOf("\r\n\r\n");
-        if (end === -1) return;
-        const head = buf.subarray(0, end).toString("latin1");
-        const cl = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
-        if (buf.length < end + 4 + cl) return;
-        const body = Buffer.from(buf.subarray(end + 4, end + 4 + cl));
-        buf = buf.subarray(end + 4 + cl);
-        requests.push({ head, body });
-        if (/^\/(tls\/)?slow\//.test(head.split(" ")[1]!)) continue;
-        const xff = /\r\nx-forwarded-for:\s*([^\r]*)/i.exec(head)?.[1] ?? "";
-        const text = `${body.length}`;
-        s.write(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Seen-Xff: ${xff}\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
-      }
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    port: (server.address() as AddressInfo).port,
-    requests,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
-}
+/** The target: records each request's bytes; `/slow/*` and `/tls/slow/*` are never answered. */
+const startRecordingTarget = () =>
+  startRawOrigin((r) =>
+    /^\/(tls\/)?slow\//.test(r.url)
+      ? undefined
+      : { headers: [`X-Seen-Xff: ${/^x-forwarded-for:\s*(.*)$/im.exec(r.head)?.[1] ?? ""}`], body: String(r.body.length) },
+  );
 
 function stackConfig(targetPort: number) {
   const behavior = (origin: string, path?: string) => ({
@@ -117,7 +82,7 @@ function stackConfig(targetPort: number) {
 }
 
 /** Ids and ports that differ per request or per stack (trace ids, request ids, the Via id, client ports); everything else must match. */
-function masked(r: Recorded): string {
+function masked(r: RawRequest): string {
   return r.head
     .replace(/^(X-Amz-Cf-Id: ).*$/im, "$1<id>")
     .replace(/^(X-Amzn-Trace-Id: ).*$/im, "$1<id>")
@@ -128,12 +93,12 @@ function masked(r: Recorded): string {
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("origin hop in memory: CloudFront → its own ALB without a loopback connection, the same bytes on the wire (issue 14)", () => {
-  let target: Awaited<ReturnType<typeof startRecordingTarget>>;
+  let target: RawOrigin;
   const stacks = {} as Record<Hop, EdgeparityStack>;
   const albEvents: AlbRequestEvent[] = [];
   const onAlb = (m: unknown) => albEvents.push(m as AlbRequestEvent);
   const url = (hop: Hop, path: string) => new URL(path, stacks[hop].distributions.app!.url).href;
-  const sent = (path: string) => target.requests.filter((r) => r.head.split(" ")[1] === path);
+  const sent = (path: string) => target.requests.filter((r) => r.url === path);
 
   before(async () => {
     target = await startRecordingTarget();
@@ -247,16 +212,6 @@ describe("origin hop in memory: CloudFront → its own ALB without a loopback co
     }
   });
 });
-
-async function until<T>(what: string, fn: () => T | undefined, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await wait(20);
-  }
-}
 
 /** A body of `bytes` bytes (a pattern, so a shifted or truncated copy differs), in a file for curl. */
 const bodies = new Map<number, string>();
