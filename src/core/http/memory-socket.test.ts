@@ -61,6 +61,14 @@ describe("memory-socket: a connection inside the process that behaves as loopbac
     assert.equal((await reading).length, 0);
   });
 
+  it("memory-socket: an end that sent its FIN still reads: the answer written after it arrives (TCP's half-close)", async () => {
+    const [c, s] = pair();
+    s.once("data", () => s.write("answer"));
+    s.resume();
+    c.end("request");
+    assert.equal((await readAll(c)).toString(), "answer");
+  });
+
   it("memory-socket: destroying an end that left bytes unread resets the other (ECONNRESET), and a write to an end already gone fails the same way", async () => {
     const [c, s] = pair();
     s.write("unread");

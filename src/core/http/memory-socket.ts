@@ -72,7 +72,8 @@ export class MemorySocket extends Duplex {
 
   #send(chunk: Buffer, cb: (e?: Error | null) => void): void {
     const peer = this.#peer!;
-    if (peer.destroyed || peer.#sentEnd) return cb(connectionReset("write"));
+    // Only a closed end refuses bytes: one that has sent its FIN still reads (TCP's half-close).
+    if (peer.destroyed) return cb(connectionReset("write"));
     this.bytesWritten += chunk.length;
     this.#touch();
     peer.bytesRead += chunk.length;
