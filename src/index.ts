@@ -70,6 +70,13 @@ export interface StartEdgeparityOptions<C extends StackInput | string | object =
    * decision event is built at all.
    */
   trace?: boolean | { header?: boolean; onTrace?: (trace: RequestTrace) => void };
+  /**
+   * How CloudFront reaches, over HTTP, an origin this stack serves itself (a load balancer, a bucket,
+   * an API, another distribution): `"memory"` (default) hands the connection over inside the
+   * process, `"tcp"` connects to the origin's loopback port. The bytes exchanged are the same either
+   * way; `"tcp"` is there to compare the two. HTTPS origins always use TCP (their TLS handshake).
+   */
+  originHop?: "memory" | "tcp";
 }
 
 export interface DistributionEndpoint {
@@ -320,6 +327,7 @@ export async function startEdgeparity(options: StartEdgeparityOptions): Promise<
     log,
     stackApi,
     trace: traceScope,
+    ...(options.originHop ? { originHop: options.originHop } : {}),
   }).catch(async (e: unknown) => {
     traces?.close();
     await lock.release();

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:
 import type { Stack } from "../model/stack.js";
 import type { Clock } from "./clock.js";
 import type { Ids } from "./ids.js";
+import type { MemorySocket } from "./http/memory-socket.js";
 import type { Log } from "./log.js";
 import type { TraceScope } from "./trace.js";
 
@@ -268,6 +269,15 @@ export interface BindContext {
   log: Log;
 }
 
+/** Where an origin door is reached: its loopback ports, and the same doors without the loopback hop. */
+export interface OriginDoorAddress {
+  httpUrl: string;
+  httpsUrl: string;
+  /** Absent when the stack reaches its own origins over TCP (`originHop: "tcp"`). */
+  connectHttp?: () => MemorySocket;
+  connectHttps?: () => MemorySocket;
+}
+
 export interface CompileContext extends BindContext {
   /** Every service's offers for this revision, merged. */
   offers: Offers;
@@ -277,7 +287,7 @@ export interface CompileContext extends BindContext {
    * Where an origin DomainName that some service of this stack claims is reached: its origin door
    * (a loopback port pair of its own, so its Host never routes it). Undefined: nobody claims it.
    */
-  originDoor(domain: string): Promise<{ httpUrl: string; httpsUrl: string } | undefined>;
+  originDoor(domain: string): Promise<OriginDoorAddress | undefined>;
   ids: Ids;
   clock: Clock;
 }

@@ -13,6 +13,7 @@ import type {
   StackApi,
   Offers,
   OriginCaller,
+  OriginDoorAddress,
   ServiceBinding,
   ServiceContext,
   ServiceModule,
@@ -51,6 +52,8 @@ export interface StartOptions {
   stackApi: StackApi;
   /** Carried by every viewer connection: traces are told apart per stack, and `X-Edgeparity-Trace` is added when `header` is set. */
   trace?: TraceScope;
+  /** How CloudFront reaches an origin this stack serves itself over HTTP; default "memory" (StartEdgeparityOptions.originHop). */
+  originHop?: "memory" | "tcp";
 }
 
 /** One revision of the stack as it is served. */
@@ -116,6 +119,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
     trace: o.trace,
   };
 
+  const inMemory = o.originHop !== "tcp";
   const plan = async (stack: Stack, baseDir: string) => {
     const newDoors: OriginDoor[] = [];
     try {
@@ -126,7 +130,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
           doors.set(domain, door);
           newDoors.push(door);
         }
-        return door;
+        return { httpUrl: door.httpUrl, httpsUrl: door.httpsUrl, ...(inMemory ? { connectHttp: door.connectHttp, connectHttps: door.connectHttps } : {}) };
       });
     } catch (e) {
       for (const d of newDoors) {
@@ -249,7 +253,7 @@ export async function startStack(o: StartOptions): Promise<RunningStack> {
 export async function planRevision(
   stack: Stack,
   c: BindContext & { ids: Ids; clock: Clock },
-  openDoor: (domain: string) => Promise<{ httpUrl: string; httpsUrl: string }>,
+  openDoor: (domain: string) => Promise<OriginDoorAddress>,
 ): Promise<{ plans: Map<string, unknown>; aliases: Map<string, string> }> {
   const bindCtx: BindContext = { baseDir: c.baseDir, stateDir: c.stateDir, region: c.region, log: c.log };
   const binds: ServiceBinding<unknown>[] = [];
@@ -265,8 +269,7 @@ export async function planRevision(
       if (host === undefined) continue;
       claimed[i]!.add(domain);
       aliases.set(domain, host);
-      const door = await openDoor(domain);
-      return { httpUrl: door.httpUrl, httpsUrl: door.httpsUrl };
+      return openDoor(domain);
     }
     return undefined;
   };

@@ -1,5 +1,6 @@
+import { MemorySocket } from "../core/http/memory-socket.js";
 import { NO_DELAY } from "../core/http/no-delay.js";
-import { createServer as createNetServer, type AddressInfo, type Server } from "node:net";
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { createSecureContext } from "node:tls";
 import type { Log } from "../core/log.js";
 import type { ConnectionInfo } from "../core/service.js";
@@ -19,7 +20,30 @@ export interface OriginDoor {
   domain: string;
   httpUrl: string;
   httpsUrl: string;
+  /**
+   * A connection to the HTTP door without the loopback hop (issue 14): the door's HTTP server
+   * reads the other end exactly as it reads a TCP connection to `httpUrl`. Throws ECONNREFUSED once
+   * the door is closed, as a connect to its port would fail.
+   */
+  connectHttp(): MemorySocket;
+  /** The same for the HTTPS door: the TLS handshake and records then run over the in-memory connection. */
+  connectHttps(): MemorySocket;
   close(): Promise<void>;
+}
+
+/**
+ * The port a loopback connection's client end would get: Linux's default ephemeral range
+ * (net.ipv4.ip_local_port_range 32768–60999), in turn, so each connection has a port of its own
+ * (the ALB shows it with `routing.http.xff_client_port.enabled` and in its access log).
+ */
+const EPHEMERAL_FIRST = 32768;
+const EPHEMERAL_COUNT = 60999 - 32768 + 1;
+let nextEphemeral = 0;
+
+function ephemeralPort(): number {
+  const port = EPHEMERAL_FIRST + nextEphemeral;
+  nextEphemeral = (nextEphemeral + 1) % EPHEMERAL_COUNT;
+  return port;
 }
 
 export async function openOriginDoor(o: { domain: string; router: HostRouter; tls: () => TlsMaterial; log: Log }): Promise<OriginDoor> {
@@ -59,11 +83,25 @@ export async function openOriginDoor(o: { domain: string; router: HostRouter; tl
   });
   await listen(http, 0, "127.0.0.1", `origin ${domain} (HTTP)`);
   await listen(secure, 0, "127.0.0.1", `origin ${domain} (HTTPS)`);
+  const httpPort = (http.address() as AddressInfo).port;
+  const httpsPort = (secure.address() as AddressInfo).port;
+  let closed = false;
+  const connect = (port: number, accept: (server: MemorySocket) => void): MemorySocket => {
+    if (closed) throw Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:${port}`), { code: "ECONNREFUSED", syscall: "connect" });
+    const [client, server] = MemorySocket.pair({ address: "127.0.0.1", port: ephemeralPort() }, { address: "127.0.0.1", port });
+    server.on("error", () => server.destroy());
+    accept(server);
+    return client;
+  };
   return {
     domain,
-    httpUrl: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
-    httpsUrl: `https://127.0.0.1:${(secure.address() as AddressInfo).port}`,
+    httpUrl: `http://127.0.0.1:${httpPort}`,
+    httpsUrl: `https://127.0.0.1:${httpsPort}`,
+    // Node's HTTP server takes any Duplex as a connection (documented for `emit("connection")`).
+    connectHttp: () => connect(httpPort, (server) => front.acceptHttp1(server as unknown as Socket, plain)),
+    connectHttps: () => connect(httpsPort, (server) => secure.acceptSocket(server)),
     async close() {
+      closed = true;
       const closing = Promise.all([closeServer(http as Server), closeServer(secure)]);
       await front.close();
       await closing;

@@ -1,6 +1,7 @@
 import { NO_DELAY } from "../core/http/no-delay.js";
-import { createServer as createNetServer, type Server, type Socket } from "node:net";
+import { createServer as createNetServer, Socket, type Server } from "node:net";
 import { createServer as createTlsServer, type SecureContext, type Server as TlsServer, type TlsOptions, type TLSSocket } from "node:tls";
+import type { Duplex } from "node:stream";
 import type { Log } from "../core/log.js";
 
 /**
@@ -46,7 +47,8 @@ export function createTlsFront(o: TlsFrontOptions): TlsFront {
     handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
   } as TlsOptions);
   tlsServer.on("secureConnection", (tls: TLSSocket) => {
-    const raw = (tls as unknown as { _parent?: Socket })._parent;
+    const raw = rawSocketOf(tls);
+    if (raw !== undefined && !(raw instanceof Socket)) showAddressesOf(tls, raw as Socket);
     const h = raw ? hellos.get(raw) : undefined;
     if (h) clearTimeout(h.timer);
     o.onSecure(tls, h?.hello ?? Buffer.alloc(0));
@@ -54,16 +56,38 @@ export function createTlsFront(o: TlsFrontOptions): TlsFront {
   tlsServer.on("tlsClientError", (e: Error) => o.log.debug(`gateway: TLS handshake failed: ${e.message}`));
   const net = createNetServer(NO_DELAY, (socket) => acceptTls(socket, tlsServer)) as TlsFront;
   net.setDefaultCertificate = (keyPem, certPem) => tlsServer.setSecureContext({ key: keyPem, cert: certPem });
+  net.acceptSocket = (socket) => acceptTls(socket as Socket, tlsServer);
   return net;
+}
+
+/**
+ * A TLS socket over a JS stream has no address of its own (Node asks the file descriptor, and
+ * there is none): it shows its connection's, as a TLS socket over TCP shows the TCP socket's.
+ */
+function showAddressesOf(tls: TLSSocket, raw: Socket): void {
+  for (const key of ["remoteAddress", "remotePort", "remoteFamily", "localAddress", "localPort"] as const)
+    Object.defineProperty(tls, key, { value: raw[key], configurable: true });
+}
+
+/**
+ * The connection a TLS socket runs over: a TCP socket is its `_parent`; any other Duplex (an
+ * in-memory connection, core/http/memory-socket.ts) is wrapped by Node in a JSStreamSocket, which
+ * holds it as `stream`, on the TLS handle's `_parentWrap`.
+ */
+function rawSocketOf(tls: TLSSocket): object | undefined {
+  const t = tls as unknown as { _parent?: Socket; _handle?: { _parentWrap?: { stream?: object } } | null };
+  return t._parent ?? t._handle?._parentWrap?.stream;
 }
 
 export interface TlsFront extends Server {
   /** Replace the certificate served to clients that send no SNI. */
   setDefaultCertificate(keyPem: string, certPem: string): void;
+  /** Serve a connection that did not come through the port (an in-memory one, issue 14) as if it had. */
+  acceptSocket(socket: Duplex): void;
 }
 
 /** The ClientHello each raw socket sent, until its TLS socket is secure. */
-const hellos = new WeakMap<Socket, { hello: Buffer; timer: NodeJS.Timeout }>();
+const hellos = new WeakMap<object, { hello: Buffer; timer: NodeJS.Timeout }>();
 
 function acceptTls(socket: Socket, tlsServer: TlsServer): void {
   const chunks: Buffer[] = [];

@@ -129,8 +129,8 @@ export const CLOUDFRONT_SERVICE: ServiceModule<Stack, CloudFrontBinding, CloudFr
         const door = await ctx.originDoor(domain);
         if (door) {
           endpoints.set(domain, {
-            http: { connectUrl: door.httpUrl, hostHeader: domain, servername: domain },
-            https: { connectUrl: door.httpsUrl, hostHeader: domain, servername: domain },
+            http: { connectUrl: door.httpUrl, hostHeader: domain, servername: domain, ...(door.connectHttp ? { connectInMemory: door.connectHttp } : {}) },
+            https: { connectUrl: door.httpsUrl, hostHeader: domain, servername: domain, ...(door.connectHttps ? { connectInMemory: door.connectHttps } : {}) },
           });
           continue;
         }

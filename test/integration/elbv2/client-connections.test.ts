@@ -9,6 +9,7 @@ import { h2Request } from "../../support/h2-client.js";
 import { startOrigin, type OriginServer } from "../../support/origin-server.js";
 import { rawRequest } from "../../support/raw-http.js";
 import { startRawOrigin, type RawOrigin } from "../../support/raw-origin.js";
+import { until } from "../../support/until.js";
 import { forward, HTTP80, startAlb, tg, type AlbHarness } from "./alb-harness.js";
 
 /**
@@ -18,16 +19,6 @@ import { forward, HTTP80, startAlb, tg, type AlbHarness } from "./alb-harness.js
  */
 const served = (o: OriginServer, path: string) => o.requests.filter((r) => r.url.startsWith(path));
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, fn: () => T | undefined, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await wait(20);
-  }
-}
 
 function listen() {
   const events: AlbRequestEvent[] = [];

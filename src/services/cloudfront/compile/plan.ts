@@ -1,3 +1,4 @@
+import type { MemorySocket } from "../../../core/http/memory-socket.js";
 // A leaf file, not the functions door: the door reaches the edge, which reads plans.
 import type { CloudFrontFunction } from "../functions/cloudfront-function.js";
 import type { PathMatcher } from "./path-pattern.js";
@@ -86,6 +87,11 @@ export interface OriginEndpoint {
   hostHeader: string;
   /** TLS server name to present; the origin domain. */
   servername: string;
+  /**
+   * An origin door of this process reached without the loopback hop (issue 14): a connection to
+   * `connectUrl` made in memory, the bytes on it the same (for HTTPS the TLS handshake and records).
+   */
+  connectInMemory?: () => MemorySocket;
 }
 
 export interface OriginPlan {

@@ -19,6 +19,7 @@ export class OriginClients {
     const id = [
       scheme,
       ep.connectUrl,
+      ep.connectInMemory ? "in memory" : "tcp",
       ep.hostHeader,
       ep.servername,
       origin.connectionTimeoutMs,

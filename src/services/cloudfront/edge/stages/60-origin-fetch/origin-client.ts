@@ -1,7 +1,9 @@
+import type { Socket } from "node:net";
 import { Readable } from "node:stream";
 import type * as Undici from "undici";
 import type { Dispatcher } from "undici";
 import type { GoneSignal } from "../../../../../core/http/gone-signal.js";
+import type { MemorySocket } from "../../../../../core/http/memory-socket.js";
 import { buildConnector, parseHeaders, Pool, undiciErrors } from "../../../../../core/http/undici-parts.js";
 import type { OriginEndpoint, OriginPlan } from "../../../compile/plan.js";
 
@@ -60,29 +62,13 @@ export class OriginClient {
     readonly endpoint: OriginEndpoint,
     ca: string | undefined,
   ) {
-    const connectMs = origin.connectionTimeoutMs;
-    // undici's connect timeout is switched off; ours is a plain setTimeout per attempt.
-    const base = buildConnector({ timeout: 0, servername: endpoint.servername, ...(ca ? { ca } : {}) });
-    const connect: Undici.buildConnector.connector = (opts, cb) => {
-      let settled = false;
-      const timer = setTimeout(() => {
-        if (settled) return;
-        settled = true;
-        socket.destroy();
-        cb(new undiciErrors.ConnectTimeoutError(`connect to ${endpoint.connectUrl} timed out after ${connectMs} ms (ConnectionTimeout)`), null);
-      }, connectMs);
-      // undici's connector returns the socket it opens (its typings say void).
-      const socket = (base as unknown as (o: typeof opts, c: Parameters<typeof base>[1]) => { destroy(): void })(opts, (err, s) => {
-        clearTimeout(timer);
-        if (settled) return;
-        settled = true;
-        if (err) cb(err, null);
-        else cb(null, s!);
-      });
-      return socket as never;
-    };
     this.#pool = new Pool(endpoint.connectUrl, {
-      connect,
+      connect:
+        endpoint.connectInMemory === undefined
+          ? connectWithTls(origin, endpoint, ca)
+          : endpoint.connectUrl.startsWith("https:")
+            ? connectWithTls(origin, endpoint, ca, endpoint.connectInMemory)
+            : connectInMemory(endpoint.connectInMemory),
       headersTimeout: 0,
       bodyTimeout: 0,
       keepAliveTimeout: origin.keepAliveMs,
@@ -186,6 +172,58 @@ export class OriginClient {
   close(): Promise<void> {
     return this.#pool.close();
   }
+}
+
+/**
+ * A TCP (or TLS) connection per attempt, given up after the origin's ConnectionTimeout: undici's
+ * connect timeout is switched off; ours is a plain setTimeout per attempt. With `inMemory`, TLS
+ * runs over an in-memory connection to an origin door of this process (undici's `httpSocket`).
+ */
+function connectWithTls(origin: OriginPlan, endpoint: OriginEndpoint, ca: string | undefined, inMemory?: () => MemorySocket): Undici.buildConnector.connector {
+  const connectMs = origin.connectionTimeoutMs;
+  const base = buildConnector({ timeout: 0, servername: endpoint.servername, ...(ca ? { ca } : {}) });
+  return (opts, cb) => {
+    if (inMemory) {
+      try {
+        opts = { ...opts, httpSocket: inMemory() as unknown as Socket };
+      } catch (e) {
+        return queueMicrotask(() => cb(e as Error, null));
+      }
+    }
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      cb(new undiciErrors.ConnectTimeoutError(`connect to ${endpoint.connectUrl} timed out after ${connectMs} ms (ConnectionTimeout)`), null);
+    }, connectMs);
+    // undici's connector returns the socket it opens (its typings say void).
+    const socket = (base as unknown as (o: typeof opts, c: Parameters<typeof base>[1]) => { destroy(): void })(opts, (err, s) => {
+      clearTimeout(timer);
+      if (settled) return;
+      settled = true;
+      if (err) cb(err, null);
+      else cb(null, s!);
+    });
+    return socket as never;
+  };
+}
+
+/**
+ * A connection to an origin door of this process without the loopback hop (issue 14). It is
+ * there at once or refused (a door that closed): no SYN to lose, so ConnectionTimeout never runs
+ * out. Answered in a microtask, as undici expects a connector to answer after it returns.
+ */
+function connectInMemory(open: () => MemorySocket): Undici.buildConnector.connector {
+  return (_opts, cb) => {
+    let socket: MemorySocket;
+    try {
+      socket = open();
+    } catch (e) {
+      return queueMicrotask(() => cb(e as Error, null));
+    }
+    queueMicrotask(() => cb(null, socket as unknown as Socket));
+  };
 }
 
 function classify(e: unknown): OriginFailure {
