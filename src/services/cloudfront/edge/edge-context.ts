@@ -107,6 +107,16 @@ export class EdgeContext {
     this.isErrorPageFetch = overrides !== undefined && !this.isBackgroundRefresh;
   }
 
+  /**
+   * The request's wall-clock time (epoch ms), read once for the synchronous first pass: the
+   * viewer-request function's frozen Date and the cache lookup's freshness share it (a second
+   * read in the same pass says the same to the millisecond). Later steps read the clock afresh.
+   */
+  requestTime(): number {
+    return (this.#requestTime ??= this.runtime.clock.now());
+  }
+  #requestTime: number | undefined = undefined;
+
   /** The viewer sent (or is sending) a body, by HTTP/1.x or HTTP/2 framing (core/http/has-body.ts). */
   get hasRequestBody(): boolean {
     return hasRequestBody(this.req);

@@ -85,7 +85,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function runViewerRequestFunction(ctx: EdgeContext, fn: CloudFrontFunction): boolean {
   const event = requestEvent(ctx, "viewer-request");
   const snapshots = snapshotRequest(event, ctx.query);
-  const outcome = fn.sandbox.invoke(event, ctx.runtime.clock.now());
+  const outcome = fn.sandbox.invoke(event, ctx.requestTime());
   if (outcome.error !== undefined) return fail(ctx, fn, "viewer-request", outcome, outcome.error, functionExecutionError);
   try {
     const v = outcome.value;

@@ -43,14 +43,14 @@ export function lookupCache(ctx: EdgeContext): StageResult | Promise<StageResult
     viewerCountry: ctx.runtime.viewer.country,
   });
   const found = cache.store.peek(k.key);
-  if (found === ASK_GET) return cache.store.get(k.key).then((o) => decide(ctx, cache, k, o));
-  return decide(ctx, cache, k, found);
+  // A tier that must be asked (disk) answers later: its freshness is judged at that time.
+  if (found === ASK_GET) return cache.store.get(k.key).then((o) => decide(ctx, cache, k, o, ctx.runtime.clock.now()));
+  return decide(ctx, cache, k, found, ctx.requestTime());
 }
 
-function decide(ctx: EdgeContext, cache: DistributionCache, k: CacheKey, stored: CachedObject | undefined): StageResult | Promise<StageResult> {
+function decide(ctx: EdgeContext, cache: DistributionCache, k: CacheKey, stored: CachedObject | undefined, now: number): StageResult | Promise<StageResult> {
   const fingerprint = ctx.behavior!.cacheKey.fingerprint;
   const found = stored !== undefined && stored.recipe === fingerprint ? stored : undefined;
-  const now = ctx.runtime.clock.now();
   const req = ctx.req;
   if (isTraced("cache")) traceLookup(ctx, k, stored, found, now);
   if (found !== undefined && !ctx.isBackgroundRefresh) {
