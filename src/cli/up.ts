@@ -13,6 +13,7 @@ import { describeUpdateError, startLiveReload, type LiveReload } from "./live-re
 import { superviseProcess } from "./process-lifecycle.js";
 import { stackPath } from "./stack-path.js";
 import { widenPolymorphicInlineCaches } from "./polymorphic-ics.js";
+import { deferWasmTierUp } from "./wasm-tiering.js";
 
 /**
  * Serves until SIGINT/SIGTERM (then closes within 5 s, or is forced). Operator messages on stderr;
@@ -23,6 +24,8 @@ import { widenPolymorphicInlineCaches } from "./polymorphic-ics.js";
 export async function runUp(flags: CliFlags): Promise<number> {
   // Before any request: a process that serves many services keeps its hot paths' inline caches polymorphic.
   widenPolymorphicInlineCaches();
+  // Before undici parses its first response: the parser's TurboFan compile waits for real traffic.
+  deferWasmTierUp();
   const lifecycle = superviseProcess({ write: (t) => process.stderr.write(t) });
   const log = new StreamLog((l) => process.stderr.write(l), flags.verbose ? "debug" : "info");
   // --verbose: each REST request's API Gateway execution log, as debug lines.
