@@ -2,6 +2,7 @@ import type { EventMap, FunctionEvent, ResponseCookieValue } from "./event.js";
 import { isDisallowedHeader, READ_ONLY_HEADERS, VIEWER_REQUEST_RESERVED } from "./header-rules.js";
 import type { FunctionEventType, FunctionRuntime } from "./function-runtime.js";
 import { HeaderList } from "./header-list.js";
+import { indexNames, searchInPlace } from "./named-slots.js";
 
 /**
  * What a function's return value asks of CloudFront (cloudfront.md §13.3), checked as CloudFront
@@ -62,23 +63,13 @@ export class MapSnapshot {
     return this.#slots[i * STRIDE] as string;
   }
 
-  /**
-   * The name's place, or -1. `hint`: where it is expected (the walk's position); checked first.
-   * A small map is searched in place (the usual request has a dozen headers; a name a function
-   * adds is in none, and a Map built to say so allocated more than the rest of the check).
-   */
+  /** The name's place, or -1. `hint`: where it is expected (the walk's position); checked first. */
   indexOf(name: string, hint = -1): number {
     const slots = this.#slots;
     if (hint >= 0 && hint * STRIDE < slots.length && slots[hint * STRIDE] === name) return hint;
-    if (slots.length <= SEARCHED_IN_PLACE * STRIDE) {
-      for (let o = 0; o < slots.length; o += STRIDE) if (slots[o] === name) return o / STRIDE;
-      return -1;
-    }
-    if (this.#index === undefined) {
-      this.#index = new Map();
-      for (let i = 0; i < this.size; i++) this.#index.set(this.nameAt(i), i);
-    }
-    return this.#index.get(name) ?? -1;
+    const at = searchInPlace(slots, STRIDE, name);
+    if (at !== undefined) return at;
+    return (this.#index ??= indexNames(slots, STRIDE)).get(name) ?? -1;
   }
 
   get(name: string): Original | undefined {
@@ -116,8 +107,6 @@ export class MapSnapshot {
 
 const STRIDE = 5;
 const NO_SLOTS: unknown[] = Object.freeze([]) as unknown as unknown[];
-/** Up to this many names, indexOf compares names instead of building an index. */
-const SEARCHED_IN_PLACE = 16;
 const EMPTY_SNAPSHOT = new MapSnapshot();
 
 export function snapshotMap(map: Readonly<Record<string, { value: string; multiValue?: readonly Repeat[] }>>): MapSnapshot {

@@ -1,8 +1,10 @@
+import { indexNames, searchInPlace } from "./named-slots.js";
+
 /**
  * Header names → their values, in the order a function gave them: the few Map methods the edit
  * rules use, over one flat list. Most functions change one or two headers per request, and a Map
- * cost ~200 bytes and a hash per use on every invocation; past SEARCHED_IN_PLACE names, lookups
- * go through an index, so a response with many headers stays linear.
+ * cost ~200 bytes and a hash per use on every invocation; a long list is looked up through an
+ * index (named-slots.ts), so a response with many headers stays linear.
  */
 export class HeaderList {
   #flat: (string | string[])[] = EMPTY;
@@ -50,18 +52,10 @@ export class HeaderList {
   }
 
   #find(name: string): number {
-    const flat = this.#flat;
-    if (this.#index === undefined) {
-      if (flat.length <= 2 * SEARCHED_IN_PLACE) {
-        for (let o = 0; o < flat.length; o += 2) if (flat[o] === name) return o / 2;
-        return -1;
-      }
-      this.#index = new Map();
-      for (let i = 0; i < this.size; i++) this.#index.set(this.nameAt(i), i);
-    }
-    return this.#index.get(name) ?? -1;
+    const at = searchInPlace(this.#flat, 2, name);
+    if (at !== undefined) return at;
+    return (this.#index ??= indexNames(this.#flat, 2)).get(name) ?? -1;
   }
 }
 
-const SEARCHED_IN_PLACE = 16;
 const EMPTY: (string | string[])[] = Object.freeze([]) as unknown as (string | string[])[];
