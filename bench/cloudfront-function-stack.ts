@@ -23,6 +23,9 @@ if (!FROM_SOURCES && process.env.BENCH_BUILT === undefined) {
   const root = fileURLToPath(new URL("..", import.meta.url));
   const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, "-p", `${root}tsconfig.build.json`], { stdio: "inherit" });
   if (tsc.status !== 0) throw new Error(`tsc -p tsconfig.build.json failed (exit ${tsc.status})`);
+  // tsc wrote its own dist/cli/main.js over the CLI's bundle: bundle again, so dist/ stays what `npm run build` makes.
+  const bundle = spawnSync(process.execPath, [`${root}scripts/bundle.mjs`], { stdio: "inherit" });
+  if (bundle.status !== 0) throw new Error(`scripts/bundle.mjs failed (exit ${bundle.status})`);
   process.env.BENCH_BUILT = "1";
 }
 const { startEdgeparity } = (await import(FROM_SOURCES ? "../src/index.js" : "../dist/index.js")) as typeof import("../src/index.js");

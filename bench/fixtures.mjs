@@ -1,9 +1,9 @@
 // The benchmark suite's helper servers, in plain JavaScript so they run under bare node (no loader):
 //   node bench/fixtures.mjs bare <dir>    the baselines: node:http serving /1k and /100k from memory,
 //                                         writing each PUT body to a file (and, for a PUT of /put-md5,
-//                                         hashing it with MD5 too: S3's ETag), and /1k-cf: /1k with the
-//                                         wire work of a CloudFront hit; node:http2 over TLS serving /1k
-//                                         and /1k-cf
+//                                         hashing it with MD5 too: S3's ETag), and /1k-cf, /100k-cf: /1k,
+//                                         /100k with the wire work of a CloudFront hit; node:http2 over
+//                                         TLS serving /1k and /1k-cf
 //   node bench/fixtures.mjs origin        the origin / ALB target edgeparity and nginx sit in front of
 //   node bench/fixtures.mjs proxy <port>  a bare reverse proxy (node:http server, undici Pool client) to
 //                                         127.0.0.1:<port>: what one proxied hop costs in node itself
@@ -36,7 +36,6 @@ function serveBody(req, res) {
  * does. Row 21 of the suite: what is left between it and edgeparity is edgeparity's own work.
  */
 function serveLikeAHit(log) {
-  const body = BODIES["/1k"];
   const via = "1.1 0123456789abcdef0123456789abcdef.cloudfront.net (CloudFront)";
   const pool = Buffer.alloc(4096);
   let at = pool.length;
@@ -57,6 +56,7 @@ function serveLikeAHit(log) {
   let iso = "";
   return (req, res) => {
     const started = performance.now();
+    const body = req.url === "/100k-cf" ? BODIES["/100k"] : BODIES["/1k"];
     const host = req.headers.host ?? "-";
     const id = requestId();
     // As edgeparity writes them: a flat list on HTTP/1.1, an object on HTTP/2 (hit-header-block.ts).
@@ -126,7 +126,7 @@ if (role === "origin") {
   let n = 0;
   const likeAHit = serveLikeAHit(createWriteStream(join(dir, "bare-access.log")));
   const http1 = createServer((req, res) => {
-    if (req.url === "/1k-cf") return likeAHit(req, res);
+    if (req.url === "/1k-cf" || req.url === "/100k-cf") return likeAHit(req, res);
     if (req.method !== "PUT") return serveBody(req, res);
     // The floor S3 PutObject is measured against: stream the body to a file, then answer.
     const out = createWriteStream(join(dir, `put-${n++ % 8}`));

@@ -513,6 +513,15 @@ const ROWS: Row[] = [
     a: ["edge", () => h2load(`https://${hitHost}:${ready.httpsPort}/1k`, `127.0.0.1:${ready.httpsPort}`), rps],
     b: ["bare-cf", () => h2load(`https://127.0.0.1:${bare.http2}/1k-cf`, undefined), rps],
   },
+  {
+    // Row 23, the same for row 3: the size-dependent work (the copy into the socket) is the bare server's too.
+    name: "100 KiB hit MB/s ÷ bare node:http + a hit's wire work",
+    target: "-",
+    kind: "ratio",
+    cpu: "inverse",
+    a: ["edge", () => wrk(`${edge}/100k`, hitHost, { pid: main.pid }), (r) => r.mbps],
+    b: ["bare-cf", () => wrk(`http://127.0.0.1:${bare.http1}/100k-cf`, "bench.example", { pid: bareProc.pid }), (r) => r.mbps],
+  },
 ];
 const rows = ONLY ? ROWS.filter((r, i) => ONLY.has(String(i + 1))) : ROWS;
 

@@ -18,24 +18,25 @@ const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 // 16-hex-digit ids, 8.5% of an S3 GET's busy time (issue 14 profile).
 let pool = Buffer.alloc(0);
 let offset = 0;
-function randomPooled(n: number): Buffer {
+/** `n` pooled random bytes as text; encoded straight from the pool (a `subarray` view per id cost ~0.1 µs). */
+function randomPooled(n: number, encoding: "base64url" | "hex"): string {
   if (offset + n > pool.length) {
     pool = randomBytes(40 * 256);
     offset = 0;
   }
   offset += n;
-  return pool.subarray(offset - n, offset);
+  return pool.toString(encoding, offset - n, offset);
 }
 
 export const randomIds: Ids = {
   cloudFrontRequestId() {
-    return `${randomPooled(40).toString("base64url")}==`;
+    return `${randomPooled(40, "base64url")}==`;
   },
   distributionId(seed: string) {
     return stableId(seed);
   },
   uuid: () => randomUUID(),
-  hex32: () => randomPooled(16).toString("hex"),
+  hex32: () => randomPooled(16, "hex"),
 };
 
 /**
