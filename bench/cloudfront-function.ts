@@ -9,12 +9,17 @@
  * Load comes from wrk (a separate process), in two placements when `taskset` exists, each with its
  * own alternating rounds:
  * - shared: wrk on CPU 0 beside the server. The server's CPU time per request is then what the
- *   hit costs the edge itself: the figure the target is read on (bench/README.md).
+ *   hit costs the edge itself.
  * - apart: the server on CPU 0, wrk on CPU 1 (issue 14's placement). On a VM whose idle vCPUs halt
  *   at once (guest_halt_poll_ns 0, printed) each response that finds wrk idle pays a cross-CPU
  *   wake-up of ~3 µs in the server's send, and how many do depends steeply on the server's pace
  *   (bench/README.md: the same run with halt polling on measures what "shared" does).
  * Without wrk, autocannon in this process (then the CPU figure includes the load generator's).
+ *
+ * wrk's rounds last seconds, and on a shared VM the host's speed drifts within that (the same hit
+ * took 17–45 µs of CPU from one round to the next on 2026-12-02), so these medians move by ±0.05
+ * between runs. The target is read on bench/cloudfront-function-batches.ts, which pairs batches of
+ * ~0.1 s (bench/README.md, "Paired batches").
  *
  *   node --import tsx bench/cloudfront-function.ts
  *   BENCH_SECONDS=3 BENCH_ROUNDS=5 BENCH_CONNECTIONS=32 BENCH_PLACEMENT=shared|apart|both;
@@ -156,7 +161,7 @@ console.log(
   `\nCloudFront Functions benchmark: wrk -c${CONNECTIONS}, ${SECONDS} s per run, ${ROUNDS} rounds alternating per placement, 1 KiB cached object, HTTP/1.1 on loopback; guest_halt_poll_ns ${haltPoll}`,
 );
 const PLACEMENT_TEXT: Record<string, string> = {
-  shared: "shared: server and wrk on CPU 0 (the edge's own cost per hit: the target's figure)",
+  shared: "shared: server and wrk on CPU 0 (the edge's own cost per hit)",
   apart: "apart: server on CPU 0, wrk on CPU 1 (plus this machine's cross-CPU wake-ups)",
   "in-process": `autocannon -c${CONNECTIONS} in this process (no wrk or taskset)`,
 };
@@ -195,3 +200,4 @@ for (const { placement, rounds, load } of results) {
   }
 }
 console.log(`\nTestFunction ComputeUtilization of the function: ${check.ComputeUtilization}`);
+console.log("Rounds of seconds under the host's drift: the target is read on bench/cloudfront-function-batches.ts (paired 0.1 s batches).");
