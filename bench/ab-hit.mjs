@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { writeBenchStack } from "./bench-stack.mjs";
+import { readyLine, upArgs, writeBenchStack } from "./bench-stack.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -52,32 +52,8 @@ const stackFile = writeBenchStack(dir, origin);
 
 async function up(cli, name) {
   const out = join(dir, `up-${name}.log`);
-  const p = pinned(
-    0,
-    [
-      cli,
-      "up",
-      "--json",
-      "--http-port",
-      "0",
-      "--https-port",
-      "0",
-      "--config",
-      stackFile,
-      "--state-dir",
-      join(dir, `state-${name}`),
-      "--ca-dir",
-      join(dir, "ca"),
-    ],
-    openSync(out, "w"),
-  );
-  for (;;) {
-    if (p.exitCode !== null) throw new Error(`${cli}: edgeparity up exited ${p.exitCode}`);
-    const text = readFileSync(out, "utf8");
-    const nl = text.indexOf("\n");
-    if (nl > 0) return { proc: p, ready: JSON.parse(text.slice(0, nl)) };
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  const proc = pinned(0, upArgs(cli, stackFile, join(dir, `state-${name}`), join(dir, "ca")), openSync(out, "w"));
+  return { proc, ready: await readyLine(proc, out) };
 }
 const cpuNs = (pid) =>
   readdirSync(`/proc/${pid}/task`).reduce((s, tid) => s + Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]), 0);

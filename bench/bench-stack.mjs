@@ -1,7 +1,7 @@
 // The benchmark suite's stack (bench/suite.ts) and the long-running A/B (bench/long-running.mjs):
 // every row's resources in one `edgeparity up`. Plain ESM, so both the tsx-run suite and the plain
 // node script load it.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
@@ -92,4 +92,20 @@ export function writeBenchStack(dir, origin, latencyOrigin = origin) {
     }),
   );
   return stackFile;
+}
+
+/** The arguments of `edgeparity up` as the benchmarks run it: the stack file, JSON ready line, free ports. */
+export function upArgs(cli, stackFile, stateDir, caDir) {
+  return [cli, "up", "--json", "--http-port", "0", "--https-port", "0", "--config", stackFile, "--state-dir", stateDir, "--ca-dir", caDir];
+}
+
+/** The ready line (`--json`) of an `edgeparity up` whose stdout goes to the file `out`. */
+export async function readyLine(proc, out) {
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`edgeparity up exited ${proc.exitCode} (its output: ${out})`);
+    const text = readFileSync(out, "utf8");
+    const nl = text.indexOf("\n");
+    if (nl > 0) return JSON.parse(text.slice(0, nl));
+    await new Promise((r) => setTimeout(r, 2));
+  }
 }

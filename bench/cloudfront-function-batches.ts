@@ -16,24 +16,18 @@
  *
  *   node --import tsx bench/cloudfront-function-batches.ts   (BENCH_BATCH=4000 BENCH_ROUNDS=30 BENCH_CONNECTIONS=32)
  */
-import { fork, spawnSync } from "node:child_process";
+import { fork } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { REWRITE_FUNCTION, startFunctionBenchStack } from "./cloudfront-function-stack.js";
+import { pinToCpu0, REWRITE_FUNCTION, startFunctionBenchStack } from "./cloudfront-function-stack.js";
 // @ts-expect-error a plain JavaScript module (it also runs as the child client, without tsx)
 import { batch, openConnections } from "./hit-batches.mjs";
 
 const TASKSET = "/usr/bin/taskset";
 const HAS_TASKSET = existsSync(TASKSET);
-if (HAS_TASKSET && process.env.BENCH_PINNED === undefined) {
-  const r = spawnSync(TASKSET, ["-c", "0", process.execPath, ...process.execArgv, fileURLToPath(import.meta.url)], {
-    stdio: "inherit",
-    env: { ...process.env, BENCH_PINNED: "1" },
-  });
-  process.exit(r.status ?? 1);
-}
+pinToCpu0(import.meta.url);
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 4000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);

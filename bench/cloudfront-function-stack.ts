@@ -15,6 +15,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const FROM_SOURCES = process.env.BENCH_BUILD === "src";
@@ -80,4 +81,14 @@ export async function startFunctionBenchStack(code: string) {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Re-runs the calling benchmark script (`scriptUrl`: its import.meta.url) pinned to CPU 0, once, where taskset exists; returns in the pinned run. */
+export function pinToCpu0(scriptUrl: string): void {
+  if (!existsSync("/usr/bin/taskset") || process.env.BENCH_PINNED !== undefined) return;
+  const r = spawnSync("/usr/bin/taskset", ["-c", "0", process.execPath, ...process.execArgv, fileURLToPath(scriptUrl)], {
+    stdio: "inherit",
+    env: { ...process.env, BENCH_PINNED: "1" },
+  });
+  process.exit(r.status ?? 1);
 }

@@ -27,24 +27,17 @@
  *   measures another function.
  */
 import autocannon from "autocannon";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { fileURLToPath } from "node:url";
-import { REWRITE_FUNCTION, startFunctionBenchStack } from "./cloudfront-function-stack.js";
+import { pinToCpu0, REWRITE_FUNCTION, startFunctionBenchStack } from "./cloudfront-function-stack.js";
 
 const HAS_TASKSET = existsSync("/usr/bin/taskset");
 const WRK = "/usr/bin/wrk";
 const HAS_WRK = existsSync(WRK);
 
 // The server on CPU 0: re-run this script pinned, once.
-if (HAS_TASKSET && HAS_WRK && process.env.BENCH_PINNED === undefined) {
-  const r = spawnSync("/usr/bin/taskset", ["-c", "0", process.execPath, ...process.execArgv, fileURLToPath(import.meta.url)], {
-    stdio: "inherit",
-    env: { ...process.env, BENCH_PINNED: "1" },
-  });
-  process.exit(r.status ?? 1);
-}
+if (HAS_WRK) pinToCpu0(import.meta.url);
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);

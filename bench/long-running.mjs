@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { ALB_DNS, writeBenchStack } from "./bench-stack.mjs";
+import { ALB_DNS, readyLine, upArgs, writeBenchStack } from "./bench-stack.mjs";
 const { values } = parseArgs({
   options: {
     cli: { type: "string" },
@@ -26,7 +26,6 @@ const { values } = parseArgs({
     fresh: { type: "string", default: "1" },
   },
 });
-const RT = !!process.env.RT;
 const S = Number(values.seconds),
   KS = Number(values.kindseconds ?? values.seconds),
   ROUNDS = Number(values.rounds);
@@ -39,7 +38,7 @@ process.on("exit", () => {
 process.on("SIGINT", () => process.exit(130));
 process.on("SIGTERM", () => process.exit(143));
 function startChild(cpu, cmd, args, stdout = "pipe") {
-  const p = spawn(RT ? "/usr/bin/chrt" : "/usr/bin/taskset", [...(RT ? ["-f", "95", "/usr/bin/taskset"] : []), "-c", String(cpu), cmd, ...args], {
+  const p = spawn("/usr/bin/taskset", ["-c", String(cpu), cmd, ...args], {
     stdio: ["ignore", stdout, "pipe"],
   });
   p.stderr.on("data", (d) => process.stderr.write(`[child] ${d}`));
@@ -61,34 +60,8 @@ async function up(cli, name, extra = []) {
     ...values.flags.split(" ").filter(Boolean),
     ...(values.prof ? ["--cpu-prof", `--cpu-prof-dir=${values.prof}`, `--cpu-prof-name=${name}.cpuprofile`] : []),
   ];
-  const proc = startChild(
-    0,
-    process.execPath,
-    [
-      ...flags,
-      cli,
-      "up",
-      "--json",
-      "--http-port",
-      "0",
-      "--https-port",
-      "0",
-      "--config",
-      stackFile,
-      "--state-dir",
-      join(dir, `state-${n++}`),
-      "--ca-dir",
-      caDir,
-    ],
-    fd,
-  );
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error("exited");
-    const t = readFileSync(out, "utf8");
-    const nl = t.indexOf("\n");
-    if (nl > 0) return { proc, ready: JSON.parse(t.slice(0, nl)), name, log: out };
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  const proc = startChild(0, process.execPath, [...flags, ...upArgs(cli, stackFile, join(dir, `state-${n++}`), caDir)], fd);
+  return { proc, ready: await readyLine(proc, out), name, log: out };
 }
 function get(url, host, o = {}) {
   return new Promise((resolve, reject) => {
@@ -114,7 +87,7 @@ function stat(pid) {
 }
 function exec(cmd, args) {
   return new Promise((resolve, reject) => {
-    const p = spawn(RT ? "/usr/bin/chrt" : "/usr/bin/taskset", [...(RT ? ["-f", "95", "/usr/bin/taskset"] : []), "-c", "1", cmd, ...args], {
+    const p = spawn("/usr/bin/taskset", ["-c", "1", cmd, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";

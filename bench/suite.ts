@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { writeNginxConf } from "./nginx-conf.js";
 // @ts-expect-error: plain ESM shared with bench/long-running.mjs, without types
-import { ALB_DNS, ALB_LAT_DNS, writeBenchStack } from "./bench-stack.mjs";
+import { ALB_DNS, ALB_LAT_DNS, readyLine, upArgs, writeBenchStack } from "./bench-stack.mjs";
 // @ts-expect-error: plain ESM script without types
 import { ensureSystemDeps } from "../scripts/system-deps.mjs";
 
@@ -124,19 +124,8 @@ async function startEdgeparity(stateDir: string, caDir: string): Promise<{ proc:
   const out = join(dir, `up-${children.length}.log`);
   const fd = (await import("node:fs")).openSync(out, "w");
   const spawnedAt = performance.now();
-  const proc = startChild(
-    0,
-    process.execPath,
-    [...NODE_FLAGS, CLI, "up", "--json", "--http-port", "0", "--https-port", "0", "--config", stackFile, "--state-dir", stateDir, "--ca-dir", caDir],
-    fd,
-  );
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`edgeparity up exited ${proc.exitCode}`);
-    const text = readFileSync(out, "utf8");
-    const nl = text.indexOf("\n");
-    if (nl > 0) return { proc, ready: JSON.parse(text.slice(0, nl)) as Ready, spawnedAt };
-    await new Promise((r) => setTimeout(r, 2));
-  }
+  const proc = startChild(0, process.execPath, [...NODE_FLAGS, ...upArgs(CLI, stackFile, stateDir, caDir)], fd);
+  return { proc, ready: (await readyLine(proc, out)) as Ready, spawnedAt };
 }
 const stop = async (p: ChildProcess) => {
   if (p.exitCode !== null) return;

@@ -81,8 +81,22 @@ function isLoopbackName(host: string): boolean {
   return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || host === "::1";
 }
 
+// The last Host value and its name: a client's requests repeat one Host, and each request asks
+// twice (the gateway's policy, then the route). The same name string each time also keeps its
+// hash for the route and policy Map lookups, which a new string per request would compute again.
+let lastHost = "";
+let lastName = "";
+
 /** `Example.COM:4480` → `example.com`; `[::1]:80` → `[::1]`. */
 export function hostName(host: string): string {
+  if (host === lastHost) return lastName;
+  const name = parseHostName(host);
+  lastHost = host;
+  lastName = name;
+  return name;
+}
+
+function parseHostName(host: string): string {
   const h = host.toLowerCase();
   if (h.startsWith("[")) {
     const end = h.indexOf("]");
