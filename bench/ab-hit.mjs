@@ -17,6 +17,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { readyLine, upArgs, writeBenchStack } from "./bench-stack.mjs";
+import { minMedianMax as triple } from "./stats.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -92,11 +93,6 @@ async function run(side, keep) {
 for (let i = 0; i < 5; i++) for (const s of sides) await run(s, false);
 for (let r = 0; r < PAIRS; r++) for (const s of r % 2 ? [...sides].reverse() : sides) await run(s, true);
 
-const median = (xs) => {
-  const s = [...xs].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const triple = (xs, d) => `${Math.min(...xs).toFixed(d)} / ${median(xs).toFixed(d)} / ${Math.max(...xs).toFixed(d)}`;
 const [a, b] = sides;
 console.log(`${PAIRS} pairs of ${BATCH} requests to ${values.path}, ${values.connections} connections; min / median / max`);
 for (const [k, s] of [

@@ -24,6 +24,8 @@ import { fileURLToPath } from "node:url";
 import { pinToCpu0, REWRITE_FUNCTION, startFunctionBenchStack } from "./cloudfront-function-stack.js";
 // @ts-expect-error a plain JavaScript module (it also runs as the child client, without tsx)
 import { batch, openConnections } from "./hit-batches.mjs";
+// @ts-expect-error: plain ESM shared with bench/ab-hit.mjs, without types
+import { median, minMedianMax as triple } from "./stats.mjs";
 
 const TASKSET = "/usr/bin/taskset";
 const HAS_TASKSET = existsSync(TASKSET);
@@ -115,12 +117,6 @@ async function measure(client: Client): Promise<{ a: Half[]; b: Half[] }> {
   }
   return { a, b };
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const triple = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digits)} / ${median(xs).toFixed(digits)} / ${Math.max(...xs).toFixed(digits)}`;
 
 console.log(
   `CloudFront Functions, paired batches: ${ROUNDS} pairs of ${BATCH} requests each side, ${CONNECTIONS} connections, 1 KiB cached object, HTTP/1.1 on loopback`,

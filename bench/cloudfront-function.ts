@@ -31,6 +31,8 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { pinToCpu0, REWRITE_FUNCTION, startFunctionBenchStack } from "./cloudfront-function-stack.js";
+// @ts-expect-error: plain ESM shared with bench/ab-hit.mjs, without types
+import { median, minMedianMax } from "./stats.mjs";
 
 const HAS_TASKSET = existsSync("/usr/bin/taskset");
 const WRK = "/usr/bin/wrk";
@@ -138,11 +140,7 @@ const check = stack.testFunction("rewrite", {
 });
 await bench.close();
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const triple = (xs: number[], digits = 3) => `${Math.min(...xs).toFixed(digits)} / ${median(xs).toFixed(digits)} / ${Math.max(...xs).toFixed(digits)}`;
+const triple = (xs: number[], digits = 3) => minMedianMax(xs, digits);
 const haltPoll = (() => {
   try {
     return readFileSync("/sys/module/haltpoll/parameters/guest_halt_poll_ns", "utf8").trim();
