@@ -103,9 +103,9 @@ export function upArgs(cli, stackFile, stateDir, caDir) {
 export async function readyLine(proc, out) {
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`edgeparity up exited ${proc.exitCode} (its output: ${out})`);
-    const text = readFileSync(out, "utf8");
-    const nl = text.indexOf("\n");
-    if (nl > 0) return JSON.parse(text.slice(0, nl));
+    // The first line that is a JSON object: V8 trace flags (`--trace-…`) print before it.
+    const line = /^\{.*$/m.exec(readFileSync(out, "utf8"));
+    if (line !== null) return JSON.parse(line[0]);
     await new Promise((r) => setTimeout(r, 2));
   }
 }

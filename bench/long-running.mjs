@@ -180,7 +180,9 @@ for (const cli of CLIS) {
   for (const g0 of GROUPS) {
     const x = g0[0].startsWith("!");
     const g = x ? [g0[0].slice(1), ...g0.slice(1)].filter((k) => k !== "") : g0;
-    const L = await up(cli, `${x ? "X" : ""}${GROUPS.length > 1 ? (g.join("+") || "fresh").slice(0, 20) : "long"}${tag}`, x ? XFLAG : []);
+    const name = `${x ? "X" : ""}${GROUPS.length > 1 ? (g.join("+") || "fresh").slice(0, 20) : "long"}${tag}`;
+    // Groups of the same kinds get the group's number, so their logs and profiles stay apart.
+    const L = await up(cli, GROUPS.filter((h) => h.join() === g0.join()).length > 1 ? `${name}-${GROUPS.indexOf(g0)}` : name, x ? XFLAG : []);
     L.kinds = g.length ? g : ["none"];
     await prep(L);
     procs.push(L);
@@ -213,7 +215,7 @@ for (let r = 0; r < ROUNDS; r++) {
             "-p",
             String(p.proc.pid),
             "-o",
-            join(dir, `perf-${p.name}-${r}.data`),
+            join(dir, `perf-${p.name}-${p.proc.pid}-${r}.data`),
             "--",
             "sleep",
             String(S - 0.5),

@@ -13,6 +13,7 @@ import { describeUpdateError, startLiveReload, type LiveReload } from "./live-re
 import { superviseProcess } from "./process-lifecycle.js";
 import { stackPath } from "./stack-path.js";
 import { widenPolymorphicInlineCaches } from "./polymorphic-ics.js";
+import { keepTickObjectShape } from "./tick-object-shape.js";
 import { deferWasmTierUp } from "./wasm-tiering.js";
 
 /**
@@ -26,6 +27,8 @@ export async function runUp(flags: CliFlags): Promise<number> {
   widenPolymorphicInlineCaches();
   // Before undici parses its first response: the parser's TurboFan compile waits for real traffic.
   deferWasmTierUp();
+  // Before the first request: a GC while no tick object is alive must not free their maps.
+  keepTickObjectShape();
   const lifecycle = superviseProcess({ write: (t) => process.stderr.write(t) });
   const log = new StreamLog((l) => process.stderr.write(l), flags.verbose ? "debug" : "info");
   // --verbose: each REST request's API Gateway execution log, as debug lines.
