@@ -15,6 +15,12 @@ import { createServer } from "node:http";
 import { createSecureServer } from "node:http2";
 import { join } from "node:path";
 import { Pool } from "undici";
+import { keepTickObjectShape } from "../dist/cli/tick-object-shape.js";
+
+// The baselines get what `edgeparity up` does (src/cli/tick-object-shape.ts): without it a bare
+// node server lands, by chance of when a GC runs, in a state ~25 % slower per request, and a
+// ratio against it would flatter the edge.
+keepTickObjectShape();
 
 const BODIES = { "/1k": Buffer.alloc(1024, 120), "/100k": Buffer.alloc(100 * 1024, 120) };
 const listen = (s) => new Promise((r) => s.listen(0, "127.0.0.1", () => r(s.address().port)));

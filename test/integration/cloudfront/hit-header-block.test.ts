@@ -121,6 +121,26 @@ describe("cloudfront: cache hits reuse their object's header block (issue 14, cl
 
   for (const version of VIEWER_VERSIONS) {
     for (const [path, size] of Object.entries(sizes)) {
+      it(`HTTP/${version}: concurrent hits of ${size} B share the miss's headers, each with its own X-Amz-Cf-Id and Age (§7.1)`, async () => {
+        // The block's two per-response slots are set and handed to writeHead per response; hits in
+        // flight together must not see each other's values.
+        const p = `${path}/concurrent-${version}`;
+        const miss = await send(stack, version, domain, p);
+        const hits = await Promise.all(Array.from({ length: 8 }, () => send(stack, version, domain, p)));
+        const varying = new Set(["x-amz-cf-id", "age", "x-cache", "date"]);
+        const rest = (h: Record<string, unknown>) => Object.fromEntries(Object.entries(h).filter(([k]) => !varying.has(k) && !k.startsWith(":")));
+        assert.equal(miss.headers["x-cache"], "Miss from cloudfront");
+        for (const h of hits) {
+          assert.equal(h.status, 200);
+          assert.equal(h.body.length, size);
+          assert.equal(h.headers["x-cache"], "Hit from cloudfront");
+          assert.match(String(h.headers["age"]), /^\d+$/);
+          assert.deepEqual(rest(h.headers), rest(miss.headers));
+        }
+        const ids = [miss, ...hits].map((h) => h.headers["x-amz-cf-id"]);
+        assert.equal(new Set(ids).size, ids.length, `distinct ids: ${ids.join(" ")}`);
+      });
+
       it(`HTTP/${version}: a hit of ${size} B under a response headers policy has the policy's headers; without one it has none (§6.1)`, async () => {
         const p = `${path}/policy-${version}`;
         for (let i = 0; i < 2; i++) await send(stack, version, policyDomain, p);

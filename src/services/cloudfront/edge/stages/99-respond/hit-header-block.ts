@@ -11,7 +11,10 @@ import { finalizeHeaders } from "./finalize-headers.js";
  * Kept as the flat `[name, value, …]` list HTTP/1.x `writeHead` takes, in the order finalizeHeaders
  * gives (an origin's own Via or Age keeps its place), with the two per-request values' slots noted;
  * HTTP/2's compatibility `writeHead` does more work per entry for a list than for an object (it
- * appends each), so HTTP/2 gets a copy of the block as an object.
+ * appends each), so HTTP/2 gets the block as an object, its two keys set per response the same way
+ * (that `writeHead` copies each entry into the response's own headers and keeps no reference). A
+ * copy per response (`{ ...object, … }`) cost a clone, and its two keys went through V8's literal
+ * definition, whose feedback turns megamorphic once objects of several header sets pass.
  * Entries are immutable, so a block stays right for its object; a new revision's behaviour or
  * another result type (Hit, RefreshHit, Error) builds a new one.
  */
@@ -19,9 +22,9 @@ interface HitHeaderBlock {
   readonly plan: DistributionPlan;
   readonly behavior: BehaviorPlan | undefined;
   readonly resultType: EdgeResponse["resultType"];
-  /** Mutable only in its two per-response slots (hitHeaders). */
+  /** Mutable only in their two per-response slots (hitHeaders). */
   readonly flat: (string | string[])[];
-  readonly object: Readonly<Record<string, string | string[]>>;
+  readonly object: Record<string, string | string[]>;
   readonly idSlot: number;
   readonly ageSlot: number;
 }
@@ -38,9 +41,15 @@ export function hitHeaders(ctx: EdgeContext, r: EdgeResponse): (string | string[
     block = buildBlock(ctx, r);
     BLOCKS.set(o, block);
   }
-  if (ctx.req.httpVersionMajor === 2) return { ...block.object, "x-amz-cf-id": ctx.requestId, age: String(r.age) };
-  // The block itself, its two slots set for this response: HTTP/1.x `writeHead` serialises a list
-  // before it returns (write-response.ts calls it at once), so no other response sees these values.
+  // The block itself, its two slots set for this response: `writeHead` serialises a list (HTTP/1.x)
+  // or copies an object (HTTP/2) before it returns (write-response.ts calls it at once), so no
+  // other response sees these values.
+  if (ctx.req.httpVersionMajor === 2) {
+    const object = block.object;
+    object["x-amz-cf-id"] = ctx.requestId;
+    object.age = String(r.age);
+    return object;
+  }
   const list = block.flat;
   list[block.idSlot] = ctx.requestId;
   list[block.ageSlot] = String(r.age);
