@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { startEdgeparity, type EdgeparityStack } from "../../../src/index.js";
 import { rawRequest } from "../../support/raw-http.js";
@@ -116,6 +116,65 @@ describe("cloudfront: cache hits reuse their object's header block (issue 14, cl
       const id = (ls: string[]) => ls.find((l) => l.startsWith("x-amz-cf-id: "));
       assert.notEqual(id(hit1), id(hit2));
       assert.notEqual(id(hit1), id(miss));
+    });
+  }
+
+  /** Responses read off one kept-alive connection, requests written one after the other. */
+  const keptAlive = async (host: string, requests: { method: string; path: string }[]) => {
+    const s = connect(stack.httpPort, "127.0.0.1");
+    const heads: string[][] = [];
+    const bodies: number[] = [];
+    let raw = "";
+    const next = () => {
+      const q = requests[heads.length];
+      if (q) s.write(`${q.method} ${q.path} HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    };
+    next();
+    for await (const chunk of s) {
+      raw += (chunk as Buffer).toString("latin1");
+      const end = raw.indexOf("\r\n\r\n");
+      if (end < 0) continue;
+      const lines = headLines(raw.slice(0, end + 4)).map((l) => `${l.slice(0, l.indexOf(":")).toLowerCase()}${l.slice(l.indexOf(":"))}`);
+      const length = requests[heads.length]!.method === "HEAD" ? 0 : Number(lines.find((l) => l.startsWith("content-length: "))?.slice(16) ?? 0);
+      if (raw.length < end + 4 + length) continue;
+      heads.push(lines.filter((l) => !l.startsWith("date: ")));
+      bodies.push(raw.length - end - 4);
+      raw = "";
+      if (heads.length === requests.length) break;
+      next();
+    }
+    s.destroy();
+    return { heads, bodies };
+  };
+
+  for (const [path, size] of Object.entries(sizes)) {
+    it(`HTTP/1.1 kept alive: GET and HEAD hits of ${size} B (head compiled once) carry the same lines as a hit answered with Connection: close (§7.1)`, async () => {
+      const p = `${path}/kept-alive`;
+      const { heads, bodies } = await keptAlive(domain, [
+        { method: "GET", path: p },
+        { method: "GET", path: p },
+        { method: "HEAD", path: p },
+        { method: "GET", path: p },
+      ]);
+      const closed = await get(domain, p);
+      const varying = /^(x-amz-cf-id|age|connection|keep-alive): /;
+      const without = (ls: string[]) => ls.filter((l) => !varying.test(l));
+      assert.ok(heads[0]!.includes("x-cache: Miss from cloudfront"));
+      for (const hit of heads.slice(1)) {
+        assert.deepEqual(without(hit), without(closed));
+        assert.deepEqual(
+          hit.map((l) => l.slice(0, l.indexOf(":"))),
+          [...closed.map((l) => l.slice(0, l.indexOf(":"))).filter((n) => n !== "connection"), "connection", "keep-alive"],
+        );
+        assert.ok(hit.includes("connection: keep-alive"));
+        assert.match(
+          hit.find((l) => l.startsWith("keep-alive: "))!,
+          /^keep-alive: timeout=\d+$/,
+        );
+      }
+      assert.deepEqual(bodies, [size, size, 0, size]);
+      const ids = heads.map((h) => h.find((l) => l.startsWith("x-amz-cf-id: ")));
+      assert.equal(new Set(ids).size, ids.length);
     });
   }
 

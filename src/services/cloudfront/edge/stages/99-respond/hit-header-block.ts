@@ -1,3 +1,4 @@
+import { compileHead, writeCompiledHead, type CompiledHead } from "../../../../../core/http/compiled-head.js";
 import type { CachedObject } from "../../../cache/index.js";
 import type { BehaviorPlan, DistributionPlan } from "../../../compile/plan.js";
 import type { EdgeResponse } from "../../../response/edge-response.js";
@@ -15,6 +16,8 @@ import { finalizeHeaders } from "./finalize-headers.js";
  * (that `writeHead` copies each entry into the response's own headers and keeps no reference). A
  * copy per response (`{ ...object, … }`) cost a clone, and its two keys went through V8's literal
  * definition, whose feedback turns megamorphic once objects of several header sets pass.
+ * On a kept-alive HTTP/1.1 connection the block's head is written as text compiled once
+ * (core/http/compiled-head.ts): Node's `writeHead` validated and matched every header of every hit.
  * Entries are immutable, so a block stays right for its object; a new revision's behaviour or
  * another result type (Hit, RefreshHit, Error) builds a new one.
  */
@@ -27,12 +30,45 @@ interface HitHeaderBlock {
   readonly object: Record<string, string | string[]>;
   readonly idSlot: number;
   readonly ageSlot: number;
+  /** The HTTP/1.1 head as text, where Node would write the list as plain lines. */
+  readonly head: CompiledHead | undefined;
 }
 
 const BLOCKS = new WeakMap<CachedObject, HitHeaderBlock>();
 
-/** The hit's headers for `writeHead`, or undefined when the response is not a cached object's as stored. */
-export function hitHeaders(ctx: EdgeContext, r: EdgeResponse): (string | string[])[] | Record<string, string | string[]> | undefined {
+/**
+ * Writes the head of a hit as stored from its block: true when written, false when the response is
+ * not a cached object's as stored or a stored header is one Node refuses (the general path answers).
+ */
+export function writeHitHead(ctx: EdgeContext, r: EdgeResponse): boolean {
+  const block = blockOf(ctx, r);
+  if (block === undefined) return false;
+  const res = ctx.res!;
+  const age = String(r.age);
+  if (block.head !== undefined && ctx.req.httpVersionMajor === 1 && writeCompiledHead(res, block.head, ctx.requestId, age)) return true;
+  // The block itself, its two slots set for this response: `writeHead` serialises a list (HTTP/1.x)
+  // or copies an object (HTTP/2) before it returns, so no other response sees these values.
+  let headers: (string | string[])[] | Record<string, string | string[]>;
+  if (ctx.req.httpVersionMajor === 2) {
+    const object = block.object;
+    object["x-amz-cf-id"] = ctx.requestId;
+    object.age = age;
+    headers = object;
+  } else {
+    const list = block.flat;
+    list[block.idSlot] = ctx.requestId;
+    list[block.ageSlot] = age;
+    headers = list;
+  }
+  try {
+    res.writeHead(r.status, headers);
+  } catch {
+    return false;
+  }
+  return true;
+}
+
+function blockOf(ctx: EdgeContext, r: EdgeResponse): HitHeaderBlock | undefined {
   const o = r.cached;
   // A later stage (response headers policy, viewer-response function) gave the response other headers.
   if (o === undefined || r.headers !== o.headers || r.generated || r.age === undefined || r.closeConnection || r.headerNames !== undefined) return undefined;
@@ -41,19 +77,7 @@ export function hitHeaders(ctx: EdgeContext, r: EdgeResponse): (string | string[
     block = buildBlock(ctx, r);
     BLOCKS.set(o, block);
   }
-  // The block itself, its two slots set for this response: `writeHead` serialises a list (HTTP/1.x)
-  // or copies an object (HTTP/2) before it returns (write-response.ts calls it at once), so no
-  // other response sees these values.
-  if (ctx.req.httpVersionMajor === 2) {
-    const object = block.object;
-    object["x-amz-cf-id"] = ctx.requestId;
-    object.age = String(r.age);
-    return object;
-  }
-  const list = block.flat;
-  list[block.idSlot] = ctx.requestId;
-  list[block.ageSlot] = String(r.age);
-  return list;
+  return block;
 }
 
 function buildBlock(ctx: EdgeContext, r: EdgeResponse): HitHeaderBlock {
@@ -66,5 +90,6 @@ function buildBlock(ctx: EdgeContext, r: EdgeResponse): HitHeaderBlock {
     else if (name === "age") ageSlot = flat.length + 1;
     flat.push(name, headers[name]!);
   }
-  return { plan: ctx.plan, behavior: ctx.behavior, resultType: r.resultType, flat, object: headers, idSlot, ageSlot };
+  const head = compileHead(r.status, flat, idSlot, ageSlot);
+  return { plan: ctx.plan, behavior: ctx.behavior, resultType: r.resultType, flat, object: headers, idSlot, ageSlot, head };
 }

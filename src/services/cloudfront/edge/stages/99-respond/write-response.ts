@@ -6,7 +6,7 @@ import { pumpBody } from "../../../../../core/http/pump-body.js";
 import type { EdgeContext } from "../../edge-context.js";
 import { closeUnfinishedStream, drainUpload, needsUploadDrain } from "./end-after-upload.js";
 import { finalizeHeaders } from "./finalize-headers.js";
-import { hitHeaders } from "./hit-header-block.js";
+import { writeHitHead } from "./hit-header-block.js";
 
 /** Sends ctx.response to the viewer, streaming the body; a broken origin stream aborts the viewer connection. */
 export function writeResponse(ctx: EdgeContext): void {
@@ -24,18 +24,9 @@ export function writeResponse(ctx: EdgeContext): void {
 
 function send(ctx: EdgeContext, isEndGated: boolean): void {
   const r = ctx.response!;
-  const res = ctx.res!;
   // A cache hit as stored: its object's header block, built once (hit-header-block.ts).
-  const hit = r.status >= 200 && r.status !== 204 ? hitHeaders(ctx, r) : undefined;
-  if (hit !== undefined) {
-    try {
-      res.writeHead(r.status, hit);
-    } catch {
-      // An invalid stored header: the general path below answers (and logs) as for any response.
-      return sendHeaders(ctx, isEndGated);
-    }
-    return writeBody(ctx, r.status === 304, isEndGated);
-  }
+  // An invalid stored header: the general path answers (and logs) as for any response.
+  if (r.status >= 200 && r.status !== 204 && writeHitHead(ctx, r)) return writeBody(ctx, r.status === 304, isEndGated);
   sendHeaders(ctx, isEndGated);
 }
 
