@@ -5,7 +5,7 @@ import { batchLines } from "./line-batch.js";
 
 test("access log: lines of one event-loop turn leave in one write, in order; flush writes at once (issue 14)", async () => {
   const writes: string[] = [];
-  const batch = batchLines((c) => writes.push(c));
+  const batch = batchLines((c) => writes.push(c.toString()));
   batch.write("a\n");
   batch.write("b\n");
   assert.deepEqual(writes, [], "nothing is written inside the turn");
@@ -27,7 +27,7 @@ test("access log: lines of one event-loop turn leave in one write, in order; flu
 
 test("access log: under sustained traffic the batch waits while each turn brings lines, then the first quiet turn writes it (issue 14)", async () => {
   const writes: string[] = [];
-  const batch = batchLines((c) => writes.push(c));
+  const batch = batchLines((c) => writes.push(c.toString()));
   const turn = () => new Promise((r) => setImmediate(r));
   // A lone line: written at the end of its turn.
   batch.write("lone\n");
@@ -66,4 +66,19 @@ test("access log: the cached timestamp is toISOString of the request time (cloud
   for (const ms of [base, base + 1, base + 9, base + 10, base + 99, base + 100, base + 999, base + 1000, base + 61_005, base - 86_400_000 + 7]) {
     assert.equal(isoTime(ms), new Date(ms).toISOString(), String(ms));
   }
+});
+
+test("access log: a batch is UTF-8 bytes in order, a line longer than the batch's buffer goes out alone after the lines before it (issue 14)", () => {
+  const writes: Buffer[] = [];
+  const batch = batchLines((c) => writes.push(c));
+  batch.write("caf\u00e9 \u{1f600}\n");
+  const long = `${"\u00e9".repeat(100_000)}\n`;
+  batch.write(long);
+  batch.write("after\n");
+  batch.flush();
+  assert.deepEqual(
+    writes.map((w) => w.toString("utf8")),
+    ["caf\u00e9 \u{1f600}\n", long, "after\n"],
+  );
+  assert.equal(writes[0]!.length, Buffer.byteLength("caf\u00e9 \u{1f600}\n"));
 });
