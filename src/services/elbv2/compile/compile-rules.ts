@@ -61,19 +61,78 @@ export interface CompiledRule {
   describe: string;
   /** Actions in Order; the terminal action is last (validated at load). */
   actions: readonly Action[];
+  /** The values of the rule's path-pattern condition (ANDed conditions: any one restricts the path). */
+  pathPatterns?: readonly string[];
 }
 
 export function compileRules(listener: Listener): CompiledRule[] {
   const rules: CompiledRule[] = [...listener.Rules]
     .sort((a, b) => a.Priority - b.Priority)
-    .map((r) => ({
-      priority: r.Priority,
-      conditions: r.Conditions.map(compileCondition),
-      describe: describeConditions(r.Conditions),
-      actions: sortActions(r.Actions),
-    }));
+    .map((r) => {
+      const path = r.Conditions.find((c) => c.Field === "path-pattern");
+      return {
+        priority: r.Priority,
+        conditions: r.Conditions.map(compileCondition),
+        describe: describeConditions(r.Conditions),
+        actions: sortActions(r.Actions),
+        pathPatterns: path && pathPatternValues(path),
+      };
+    });
   rules.push({ priority: 0, conditions: [], describe: "", actions: sortActions(listener.DefaultActions) });
   return rules;
+}
+
+/**
+ * The first-matching-rule search of `matchRule`, with the rules that cannot match a request's path
+ * left out beforehand (issue 14: 100 rules matching the last cost 4 % of a request). A rule whose
+ * path-pattern values all begin with a literal first segment (`/api/*`, `/img/a?.png`, `/health`)
+ * can only match paths with that first segment; per first segment the rules that may match are
+ * listed once, in priority order, with every rule that has no such key. So the answer is always
+ * `matchRule`'s: only rules whose path condition is false for the request are skipped.
+ */
+export function ruleMatcher(rules: readonly CompiledRule[]): (f: RequestFacts) => CompiledRule {
+  const keys = rules.map((r) => pathKeysOf(r));
+  if (keys.filter((k) => k !== undefined).length < MIN_INDEXED) return (f) => matchRule(rules, f);
+  const bySegment = new Map<string, CompiledRule[]>();
+  for (const k of keys) for (const key of k ?? []) bySegment.set(key, []);
+  const unkeyed: CompiledRule[] = [];
+  rules.forEach((r, i) => {
+    const k = keys[i];
+    if (k === undefined) {
+      unkeyed.push(r);
+      for (const list of bySegment.values()) list.push(r);
+    } else for (const key of new Set(k)) bySegment.get(key)!.push(r);
+  });
+  return (f) => matchRule(bySegment.get(firstSegment(f.path)) ?? unkeyed, f);
+}
+
+/** Fewer keyed rules than this are scanned as they are: an index would not pay for its lookup. */
+const MIN_INDEXED = 8;
+
+/** `/a/b` → `/a`; a path with no second `/` is its own first segment. */
+function firstSegment(path: string): string {
+  const i = path.indexOf("/", 1);
+  return i < 0 ? path : path.slice(0, i);
+}
+
+/**
+ * The first segments the rule's path-pattern condition admits, or undefined when it has none or
+ * one of its values does not fix its first segment (a wildcard before the second `/`).
+ */
+function pathKeysOf(r: CompiledRule): string[] | undefined {
+  const values = r.pathPatterns;
+  if (values === undefined) return undefined;
+  const keys: string[] = [];
+  for (const v of values) {
+    const wild = v.search(/[*?]/);
+    const literal = wild < 0 ? v : v.slice(0, wild);
+    const slash = literal.indexOf("/", 1);
+    if (slash > 0) keys.push(literal.slice(0, slash));
+    // No wildcard: the path is the literal itself, whose first segment it is.
+    else if (wild < 0) keys.push(literal);
+    else return undefined;
+  }
+  return keys;
 }
 
 /** First rule whose conditions all hold (alb.md §2); the default rule always matches. */
@@ -94,6 +153,10 @@ const any = (ms: readonly StringMatcher[], s: string) => {
   return false;
 };
 
+function pathPatternValues(c: RuleCondition): string[] {
+  return (c.PathPatternConfig?.Values ?? c.Values ?? []).map((v) => v.replaceAll("&amp;", "&"));
+}
+
 export function compileCondition(c: RuleCondition): Predicate {
   switch (c.Field) {
     case "host-header": {
@@ -103,7 +166,7 @@ export function compileCondition(c: RuleCondition): Predicate {
     }
     case "path-pattern": {
       // alb.md §2.1: case-sensitive; the API stores `&` as `&amp;`.
-      const ms = (c.PathPatternConfig?.Values ?? c.Values ?? []).map((v) => compileWildcard(v.replaceAll("&amp;", "&"), { caseInsensitive: false }));
+      const ms = pathPatternValues(c).map((v) => compileWildcard(v, { caseInsensitive: false }));
       return (f) => any(ms, f.path);
     }
     case "http-request-method": {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { compileRules, matchRule, RequestFacts, type CompiledRule } from "../compile/compile-rules.js";
+import { compileRules, RequestFacts, ruleMatcher, type CompiledRule } from "../compile/compile-rules.js";
 import { sendAlbError } from "../errors.js";
 import type { Listener } from "../schema/load-balancer.js";
 import type { LambdaFunction } from "../target-group/lambda-target.js";
@@ -43,6 +43,7 @@ export function compileListener(
   lambdas: ReadonlyMap<string, LambdaFunction>,
 ): ListenerHandler {
   const rules = compileRules(listener);
+  const matchRule = ruleMatcher(rules);
   const execs = new Map<CompiledRule, Exec>();
   for (const r of rules) {
     // Non-terminal actions (authenticate-*, jwt-validation) are warned as not emulated and skipped.
@@ -124,7 +125,7 @@ export function compileListener(
         desync === "allow-and-close",
       );
       facts.traceId = traceId;
-      const rule = matchRule(rules, facts);
+      const rule = matchRule(facts);
       if (isTraced("albRule")) traceRule(env, rules, rule, facts);
       const outcome = execs.get(rule)!(req, res, facts);
       if (!verdict) return { facts, priority: String(rule.priority), outcome };
