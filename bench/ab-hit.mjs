@@ -8,6 +8,8 @@
 // common to both halves; the medians over the pairs are the figures.
 //
 //   node bench/ab-hit.mjs --cli <a main.js>,<b main.js> [--path /1k] [--pairs 60] [--batch 4000] [--connections 32]
+//     [--dist hit,many]   the distribution each side's requests go to (default hit,hit): one build
+//                         twice, `--dist hit,many`, is the suite's 25-behaviours row in paired batches
 import { fork, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     pairs: { type: "string", default: "60" },
     batch: { type: "string", default: "4000" },
     connections: { type: "string", default: "32" },
+    dist: { type: "string", default: "hit,hit" },
   },
 });
 if (!values.cli || values.cli.split(",").length !== 2) {
@@ -79,8 +82,9 @@ async function client(port) {
 const sides = [];
 for (const [i, cli] of values.cli.split(",").entries()) {
   const { proc, ready } = await up(cli, String(i));
-  const request = `GET ${values.path} HTTP/1.1\r\nHost: ${ready.distributions.hit.domain}\r\n\r\n`;
-  sides.push({ cli, proc, request, ask: await client(ready.httpPort), cpu: [], rps: [] });
+  const distribution = values.dist.split(",")[i];
+  const request = `GET ${values.path} HTTP/1.1\r\nHost: ${ready.distributions[distribution].domain}\r\n\r\n`;
+  sides.push({ cli: `${cli} (${distribution})`, proc, request, ask: await client(ready.httpPort), cpu: [], rps: [] });
 }
 async function run(side, keep) {
   const before = cpuNs(side.proc.pid);

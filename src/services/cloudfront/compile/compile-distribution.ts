@@ -1,3 +1,4 @@
+import { indexByFirstSegment } from "../../../core/first-segment-index.js";
 import { listItems } from "../../../model/aws-list.js";
 import type { CacheBehavior, DefaultCacheBehavior, DistributionConfig, Origin } from "../schema/distribution-config.js";
 import {
@@ -12,7 +13,7 @@ import type { ResponseHeadersPolicyConfig } from "../schema/response-headers-pol
 import { compileResponseHeadersPolicy, type ResponseHeadersPlan } from "./response-headers-policy.js";
 import { compileCacheKey, compileLegacyCacheKey } from "./cache-key.js";
 import { recipeFromForwardedValues, recipeFromPolicies } from "./forwarding.js";
-import { compilePathPattern } from "./path-pattern.js";
+import { compilePathPattern, normalizePathPattern } from "./path-pattern.js";
 import { parseEdgeFunctionArn } from "../schema/lambda-function-associations.js";
 import { functionNameOf } from "../schema/functions.js";
 import type { CloudFrontFunction } from "../functions/index.js";
@@ -186,6 +187,7 @@ export function compileDistribution(input: CompileInput): DistributionPlan {
     enabled: dc.Enabled,
     defaultRootPath: dc.DefaultRootObject ? `/${dc.DefaultRootObject}` : "",
     behaviors,
+    behaviorsFor: indexByFirstSegment(behaviors, (b) => [normalizePathPattern(b.pathPattern)]),
     origins,
     customErrors,
     via: `1.1 ${input.viaHex}.cloudfront.net (CloudFront)`,

@@ -8,9 +8,13 @@ import { compileWildcard, type StringMatcher } from "../../../core/wildcard.js";
  */
 export type PathMatcher = StringMatcher;
 
+/** The pattern as matched: its leading `/` added, and `&amp;` (the API's spelling of `&`) as `&`. */
+export function normalizePathPattern(pattern: string): string {
+  return (pattern.startsWith("/") ? pattern : `/${pattern}`).replaceAll("&amp;", "&");
+}
+
 export function compilePathPattern(pattern: string): PathMatcher {
-  // `&` is stored by the API as `&amp;`; both spellings mean the character.
-  const p = (pattern.startsWith("/") ? pattern : `/${pattern}`).replaceAll("&amp;", "&");
+  const p = normalizePathPattern(pattern);
   if (p === "/*") return () => true;
   return compileWildcard(p, { caseInsensitive: false });
 }

@@ -21,6 +21,11 @@ export interface DistributionPlan {
   defaultRootPath: string;
   /** In listed order; the default behaviour is last and matches everything. */
   behaviors: readonly BehaviorPlan[];
+  /**
+   * The behaviours, in order, that can match a path (core/first-segment-index.ts); undefined when
+   * so few patterns fix a first segment that scanning `behaviors` is as cheap.
+   */
+  behaviorsFor?: (path: string) => readonly BehaviorPlan[];
   origins: ReadonlyMap<string, OriginPlan>;
   customErrors: ReadonlyMap<number, CustomErrorPlan>;
   /** `1.1 <hex>.cloudfront.net (CloudFront)` — one stable edge host label per distribution. */

@@ -56,7 +56,7 @@ test("ruleMatcher: the rule matchRule finds, for random rule sets and paths (alb
     } as unknown as Listener;
     const compiled = compileRules(listener);
     const fast = ruleMatcher(compiled);
-    if (fast.toString().includes("bySegment")) indexed++;
+    if (fast.toString().includes("candidates")) indexed++;
     for (const path of PATHS) {
       for (const host of ["a.example.com", "b.example.com", "other.test"]) {
         const f = new RequestFacts("GET", host, path, "", [], "127.0.0.1", undefined as never, path, undefined, undefined as never, false);

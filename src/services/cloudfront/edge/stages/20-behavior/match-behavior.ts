@@ -12,12 +12,13 @@ export function matchBehavior(ctx: EdgeContext): StageResult {
   const plan = ctx.plan;
   if (ctx.viewerPath === "/" && plan.defaultRootPath !== "") ctx.uri = plan.defaultRootPath;
   const path = ctx.uri;
-  const behaviors = plan.behaviors;
+  // Only the behaviours that can match the path's first segment, in order (plan.ts behaviorsFor).
+  const behaviors = plan.behaviorsFor?.(path) ?? plan.behaviors;
   for (let i = 0; i < behaviors.length; i++) {
     const b = behaviors[i]!;
     if (b.matches(path)) {
       ctx.behavior = b;
-      if (isTraced("behavior")) traceBehavior(ctx, behaviors, i);
+      if (isTraced("behavior")) traceBehavior(ctx, plan.behaviors, b.index);
       return CONTINUE;
     }
   }
