@@ -1,4 +1,5 @@
-import { STATUS_CODES, validateHeaderName, validateHeaderValue, type ServerResponse } from "node:http";
+import { IncomingMessage, ServerResponse, STATUS_CODES, validateHeaderName, validateHeaderValue } from "node:http";
+import { Socket } from "node:net";
 
 /**
  * An HTTP/1.1 response head serialised once and written by many responses (issue 14): Node's
@@ -14,7 +15,8 @@ import { STATUS_CODES, validateHeaderName, validateHeaderValue, type ServerRespo
  * `_http_outgoing.js` and `_http_server.js` define them. A response whose fields do not look like
  * that, or any case `_storeHeader` treats specially, is declined (false) and the caller writes
  * the head with `writeHead` as usual. compiled-head.test.ts compares the bytes with Node's own
- * `writeHead` on the Node that runs the tests.
+ * `writeHead` on the Node that runs the tests; on another Node (`engines` allows any ≥ 20) the
+ * first compile checks one head against `writeHead` and, if they differ, compiles none.
  */
 export interface CompiledHead {
   readonly statusCode: number;
@@ -42,6 +44,39 @@ const SPECIAL = new Set(["connection", "transfer-encoding", "expect", "trailer",
  * Node refuses, a status without a body.
  */
 export function compileHead(statusCode: number, flat: readonly (string | string[])[], slotA: number, slotB: number): CompiledHead | undefined {
+  isLayoutKnown ??= writesAsNodeDoes();
+  if (!isLayoutKnown) return undefined;
+  return compile(statusCode, flat, slotA, slotB);
+}
+
+let isLayoutKnown: boolean | undefined;
+
+/** One head through Node's `writeHead` and through a compiled head, on detached responses. */
+function writesAsNodeDoes(): boolean {
+  try {
+    const response = () => {
+      const req = new IncomingMessage(new Socket());
+      req.method = "GET";
+      req.httpVersionMajor = 1;
+      req.httpVersionMinor = 1;
+      const res = new ServerResponse(req);
+      res.shouldKeepAlive = true;
+      (res as unknown as OutgoingFields)._keepAliveTimeout = 5000;
+      return res;
+    };
+    const viaNode = response();
+    viaNode.writeHead(200, ["Content-Type", "text/plain", "Content-Length", "5", "X-Amz-Cf-Id", "id", "Age", "1"]);
+    const head = compile(200, ["Content-Type", "text/plain", "Content-Length", "5", "X-Amz-Cf-Id", "", "Age", ""], 5, 7);
+    const viaHead = response();
+    if (head === undefined || !writeCompiledHead(viaHead, head, "id", "1")) return false;
+    const text = (res: ServerResponse) => String((res as unknown as OutgoingFields)._header).replace(/\r\nDate: [^\r]*\r\n/, "\r\n");
+    return text(viaNode) === text(viaHead) && text(viaHead).includes("\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n");
+  } catch {
+    return false;
+  }
+}
+
+function compile(statusCode: number, flat: readonly (string | string[])[], slotA: number, slotB: number): CompiledHead | undefined {
   const statusMessage = STATUS_CODES[statusCode];
   if (statusMessage === undefined || statusCode < 200 || statusCode === 204 || statusCode === 304) return undefined;
   if (flat.length % 2 !== 0 || slotA % 2 !== 1 || slotB % 2 !== 1 || slotA === slotB) return undefined;
