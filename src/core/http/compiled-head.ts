@@ -11,7 +11,7 @@ import { Socket } from "node:net";
  * so the rest of the response (body, keep-alive, `finish`) runs through Node unchanged.
  *
  * It relies on Node's private ServerResponse fields (`_header`, `_headerSent`, `_keepAliveTimeout`,
- * `_defaultKeepAlive`, `_maxRequestsPerSocket`, `_expect_continue`, `_sent100`), as Node 20's
+ * `_defaultKeepAlive`, `_maxRequestsPerSocket`, `_expect_continue`), as Node 20's
  * `_http_outgoing.js` and `_http_server.js` define them. A response whose fields do not look like
  * that, or any case `_storeHeader` treats specially, is declined (false) and the caller writes
  * the head with `writeHead` as usual. compiled-head.test.ts compares the bytes with Node's own
@@ -23,7 +23,7 @@ export interface CompiledHead {
   readonly statusMessage: string;
   /** Text around the two values: parts[0] value parts[1] value parts[2]. */
   readonly parts: readonly [string, string, string];
-  /** Whether the first value written is `first` (its header comes first in the list). */
+  /** Whether slot A's header comes before slot B's in the list (then parts hold a, then b). */
   readonly isFirstInOrder: boolean;
   readonly contentLength: number;
   /** The list names its own Date, so Node would not add one. */
@@ -88,8 +88,9 @@ function compile(statusCode: number, flat: readonly (string | string[])[], slotA
   for (let i = 0; i < flat.length; i += 2) {
     const name = flat[i];
     const value = flat[i + 1]!;
-    if (typeof name !== "string" || SPECIAL.has(name.toLowerCase())) return undefined;
+    if (typeof name !== "string") return undefined;
     const lower = name.toLowerCase();
+    if (SPECIAL.has(lower)) return undefined;
     try {
       validateHeaderName(name);
       if (i + 1 !== first && i + 1 !== second) for (const v of Array.isArray(value) ? value : [value]) validateHeaderValue(name, v);
@@ -123,7 +124,6 @@ interface OutgoingFields {
   _defaultKeepAlive: boolean;
   _maxRequestsPerSocket: number;
   _expect_continue: boolean;
-  _sent100: boolean;
   _hasBody: boolean;
   chunkedEncoding: boolean;
   sendDate: boolean;
@@ -134,8 +134,8 @@ interface OutgoingFields {
 /**
  * Gives `res` the compiled head with values `a` and `b` (for the list's slotA and slotB), as
  * `res.writeHead(statusCode, list)` would. False, with `res` untouched, where Node's own path
- * differs from the plain one: no keep-alive, the connection's last request, an Expect:
- * 100-continue unanswered, headers set before, or fields not shaped as on Node 20.
+ * differs from the plain one: no keep-alive, the connection's last request, a request with
+ * Expect: 100-continue, headers set before, or fields not shaped as on Node 20.
  */
 export function writeCompiledHead(res: ServerResponse, head: CompiledHead, a: string, b: string): boolean {
   const o = res as unknown as OutgoingFields;

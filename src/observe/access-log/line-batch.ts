@@ -24,7 +24,7 @@ export interface LineBatch {
 const MAX_PENDING = 64 * 1024;
 const MAX_DEFERRED_TURNS = 16;
 
-export function batchLines(write: (chunk: Buffer) => void): LineBatch {
+export function batchLines(sink: (chunk: Buffer) => void): LineBatch {
   // Room for the longest line at MAX_PENDING: a line larger than that goes out on its own.
   const buffer = Buffer.allocUnsafeSlow(MAX_PENDING * 2);
   let length = 0;
@@ -37,7 +37,7 @@ export function batchLines(write: (chunk: Buffer) => void): LineBatch {
     // A copy: a stream may hold the chunk past write() (a pipe that would block).
     const chunk = Buffer.from(buffer.subarray(0, length));
     length = 0;
-    write(chunk);
+    sink(chunk);
   };
   const check = () => {
     if (length !== 0 && fresh > 0 && deferred < MAX_DEFERRED_TURNS) {
@@ -54,7 +54,7 @@ export function batchLines(write: (chunk: Buffer) => void): LineBatch {
       // UTF-8 takes at most 3 bytes per UTF-16 unit.
       if (line.length * 3 > buffer.length - length) {
         flush();
-        if (line.length * 3 > buffer.length) return write(Buffer.from(line));
+        if (line.length * 3 > buffer.length) return sink(Buffer.from(line));
       }
       length += buffer.write(line, length);
       if (length >= MAX_PENDING) return flush();
