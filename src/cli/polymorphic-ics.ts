@@ -4,8 +4,8 @@ import { setFlagsFromString } from "node:v8";
  * How many object shapes ("maps") one V8 inline cache may track before it turns megamorphic.
  * V8's default is 4 (`--max-valid-polymorphic-map-count`). One `edgeparity up` serves several
  * services, and every one of them sends its own kinds of stream object through the same Node
- * internals: the gateway's sockets, TLS sockets, HTTP/2 streams, the ALB listener's framed
- * sockets (listener/framed-socket.ts), undici's origin and target sockets, fs streams for S3,
+ * internals: the gateway's sockets, TLS sockets, HTTP/2 streams, the ALB listener's sockets
+ * (a `Duplex` wrapper until 2026-12-02, listener/scanned-socket.ts), undici's origin and target sockets, fs streams for S3,
  * the access log's SyncWriteStream. `--log-ic` of a process that had served a few ALB requests
  * showed 56 property accesses on the 1 KiB hit path gone megamorphic that stay polymorphic in a
  * process that served hits only (Readable.read, addChunk, onStreamRead, Socket._read,

@@ -70,6 +70,15 @@ async function startPair(attributes: { Key: string; Value: string }[] = []) {
       res.end(BIG_ANSWER);
       return;
     }
+    if (req.url?.startsWith("/silent")) {
+      // Longer than the idle-timeout suite's 1 s: the target's side gives up first (504).
+      setTimeout(() => {
+        if (res.destroyed) return;
+        res.writeHead(200, { "content-type": "text/plain" });
+        res.end("too late");
+      }, 2500);
+      return;
+    }
     if (req.url?.startsWith("/slow")) {
       setTimeout(() => {
         res.writeHead(200, { "content-type": "text/plain" });
@@ -209,6 +218,19 @@ describe("load balancer client connections (alb.md §8, §9; issue 8 §1, §4, �
       served(origin, "/custom-after").map((q) => q.method),
       ["GET"],
     );
+  });
+
+  // The scanner runs on the socket itself (listener/scanned-socket.ts), so a TLS socket's chunks
+  // must pass it too: 0 B, a small body, and 1.2 MB (curl sends Expect: 100-continue).
+  it("custom method over the HTTPS listener on HTTP/1.1: the method scanner reads the TLS socket's bytes, 0 B / 7 B / 1.2 MB bodies (alb.md §2.1)", async () => {
+    for (const size of [0, 7, 1_200_000]) {
+      const path = `/custom-tls-${size}`;
+      const r = await curl(new URL(path, h2Url).href, { ca, http2: false, method: "CUSTOM-METHOD", body: Buffer.alloc(size, 97) });
+      assert.equal(r.status, 200, r.stderr);
+      assert.match(r.stderr, /ALPN: server accepted http\/1\.1|ALPN, server accepted to use http\/1\.1/);
+      assert.equal(r.body, `CUSTOM-METHOD ${size}`);
+      assert.equal((await eventFor(path)).method, "CUSTOM-METHOD");
+    }
   });
 
   it("Expect: 100-continue with a 2 MB upload reaches a healthy target through curl, HTTP/1.1 and HTTP/2 (alb.md §8.1; issue 8 §4)", async () => {
@@ -419,6 +441,14 @@ describe("idle timeout on the client side (alb.md §9; issue 8 §7, §9)", () =>
     assert.equal(session.closed || session.destroyed, true);
     assert.ok(Date.now() - t1 < 3000);
     session.destroy();
+  });
+
+  // Node's own `timeout` handler would destroy the socket at the connection's idle timer; the
+  // listener removes it, so a connection with a request in flight waits for the target's side.
+  it("idle: a connection whose target is silent past idle_timeout gets the target side's 504, not a reset, HTTP/1.1 (alb.md §9)", async () => {
+    const r = await rawRequest(p.h1.localPort, "GET /silent HTTP/1.1\r\nHost: x.example.com\r\n\r\n", 5000);
+    assert.equal(r.status, 504, r.raw);
+    assert.match(r.raw, /<title>504 Gateway Time-out<\/title>/);
   });
 
   it("idle: a request body that stalls gets 408 at idle_timeout and the target never sees a complete request, HTTP/1.1 and HTTP/2", async () => {

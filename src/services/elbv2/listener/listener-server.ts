@@ -4,13 +4,13 @@ import { createServer as createH2Server, type Http2Server, type ServerHttp2Sessi
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
 import { createServer as createTlsServer, Server as TlsServer, type TLSSocket } from "node:tls";
 import { EdgeparityError } from "../../../core/errors.js";
-import { FramedSocket } from "./framed-socket.js";
+import { ensureParserReadsEvents, scanRequests, watchIdle, type ScannedConnection } from "./scanned-socket.js";
 import { rejectionFor, rejectRequest } from "./host-policy.js";
 
 /**
  * A listener on its own local port (alb.md §1): HTTP, or HTTPS with the local CA's certificate
  * (HTTP/2 by ALPN unless routing.http2.enabled is false). Connections are accepted here and
- * handed to Node's HTTP/1.1 server (through the custom-method scanner, framed-socket.ts) or to
+ * handed to Node's HTTP/1.1 server (through the custom-method scanner, scanned-socket.ts) or to
  * its HTTP/2 server. Requests the parser rejects get the same ALB pages the gateway gives for
  * this host (host-policy.ts); a head that stalls gets 408 at the idle timeout (alb.md §8.1, §9).
  */
@@ -52,18 +52,19 @@ export async function startListenerServer(
 ): Promise<ListenerServer> {
   // Read at use, so `update` reaches new connections and answers (issue 9: the port survives).
   const o = { ...options };
+  const scanned = new Map<Socket, ScannedConnection>();
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     // A method Node's parser cannot read arrived as POST; give the request its own back (§2.1).
-    const s = req.socket;
-    if (s instanceof FramedSocket) {
-      const m = s.rewriter.nextMethod();
+    const c = scanned.get(req.socket);
+    if (c) {
+      const m = c.rewriter.nextMethod();
       if (m !== undefined) req.method = m;
-      s.busy++;
-      res.once("close", () => s.busy--);
+      c.busy++;
+      res.once("close", () => c.busy--);
     }
     o.handler(req, res);
   };
-  // Timeouts are the connection's idle timeout (framed-socket.ts), not Node's timers.
+  // Timeouts are the connection's idle timeout (scanned-socket.ts), not Node's timers.
   const h1: HttpServer = createHttpServer({ maxHeaderSize: MAX_HEAD, requestTimeout: 0, headersTimeout: 0, keepAliveTimeout: 0 }, handle);
   h1.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || err.code === "ECONNRESET") return void socket.destroy();
@@ -88,12 +89,13 @@ export async function startListenerServer(
     });
   }
   const headTimeout = () => rejectRequest("timeout", "idle timeout", o.server, o.now());
-  const framed = new Set<FramedSocket>();
   const toHttp1 = (s: Socket) => {
-    const f = new FramedSocket(s, MAX_HEAD, o.idleTimeoutMs, headTimeout);
-    framed.add(f);
-    f.once("close", () => framed.delete(f));
-    h1.emit("connection", f);
+    const c = scanRequests(s, MAX_HEAD);
+    scanned.set(s, c);
+    s.once("close", () => scanned.delete(s));
+    h1.emit("connection", s);
+    ensureParserReadsEvents(s);
+    watchIdle(s, c, o.idleTimeoutMs, headTimeout);
   };
 
   const sockets = new Set<Socket>();
@@ -150,9 +152,9 @@ export async function startListenerServer(
     close: async () => {
       // Requests cut by the close must see their client gone (460) before this resolves and the
       // target pools are destroyed: wait for each connection Node's servers see to close.
-      const closed = [...framed].map((f) => new Promise((r) => f.once("close", r)));
+      const closed = [...scanned.keys()].map((s) => new Promise((r) => s.once("close", r)));
       for (const s of sessions) s.destroy();
-      for (const f of framed) f.destroy();
+      for (const s of scanned.keys()) s.destroy();
       for (const s of sockets) s.destroy();
       await Promise.all(closed);
       if (server.listening) await new Promise<void>((resolve) => server.close(() => setImmediate(resolve)));
