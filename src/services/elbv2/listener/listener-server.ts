@@ -4,7 +4,7 @@ import { createServer as createH2Server, type Http2Server, type ServerHttp2Sessi
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
 import { createServer as createTlsServer, Server as TlsServer, type TLSSocket } from "node:tls";
 import { EdgeparityError } from "../../../core/errors.js";
-import { ensureParserReadsEvents, scanRequests, watchIdle, type ScannedConnection } from "./scanned-socket.js";
+import { acceptScanned, type ScannedConnection } from "./scanned-socket.js";
 import { rejectionFor, rejectRequest } from "./host-policy.js";
 
 /**
@@ -90,12 +90,7 @@ export async function startListenerServer(
   }
   const headTimeout = () => rejectRequest("timeout", "idle timeout", o.server, o.now());
   const toHttp1 = (s: Socket) => {
-    const c = scanRequests(s, MAX_HEAD);
-    scanned.set(s, c);
-    s.once("close", () => scanned.delete(s));
-    h1.emit("connection", s);
-    ensureParserReadsEvents(s);
-    watchIdle(s, c, o.idleTimeoutMs, headTimeout);
+    acceptScanned(h1, s, scanned, { maxHead: MAX_HEAD, idleMs: o.idleTimeoutMs, onHeadTimeout: headTimeout });
   };
 
   const sockets = new Set<Socket>();

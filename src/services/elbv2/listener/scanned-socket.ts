@@ -1,3 +1,4 @@
+import type { Server as HttpServer } from "node:http";
 import type { Socket } from "node:net";
 import { MethodRewriter } from "./method-rewrite.js";
 
@@ -27,12 +28,31 @@ export interface ScannedConnection {
 
 /** Node 20's private fields this relies on; checked where they are used. */
 interface NodeSocketInternals {
-  _handle?: { isStreamBase?: boolean; _consumed?: boolean } | null;
+  _handle?: { _consumed?: boolean } | null;
   push(chunk: unknown, encoding?: BufferEncoding): boolean;
 }
 
+/**
+ * Hands a client socket to the listener's HTTP/1.1 server with the scanner in front of its
+ * readers and the idle timeout in place of Node's. The connection is in `connections` (until it
+ * closes) before the server sees the socket, so its requests always find it.
+ */
+export function acceptScanned(
+  server: HttpServer,
+  socket: Socket,
+  connections: Map<Socket, ScannedConnection>,
+  o: { maxHead: number; idleMs: number; onHeadTimeout: () => string },
+): void {
+  const connection = scanRequests(socket, o.maxHead);
+  connections.set(socket, connection);
+  socket.once("close", () => connections.delete(socket));
+  server.emit("connection", socket);
+  ensureParserReadsEvents(socket);
+  watchIdle(socket, connection, o.idleMs, o.onHeadTimeout);
+}
+
 /** Before the socket is given to the server: the scanner in front of its readers. */
-export function scanRequests(socket: Socket, maxHead: number): ScannedConnection {
+function scanRequests(socket: Socket, maxHead: number): ScannedConnection {
   const connection: ScannedConnection = { rewriter: new MethodRewriter(maxHead), busy: 0 };
   const s = socket as unknown as NodeSocketInternals;
   // Node's HTTP server skips `consume` for a handle marked consumed. It then reads through `data`
@@ -48,7 +68,7 @@ export function scanRequests(socket: Socket, maxHead: number): ScannedConnection
 }
 
 /** After the server has taken the socket: the idle timeout replaces Node's timeout handler. */
-export function watchIdle(socket: Socket, connection: ScannedConnection, idleMs: number, onHeadTimeout: () => string): void {
+function watchIdle(socket: Socket, connection: ScannedConnection, idleMs: number, onHeadTimeout: () => string): void {
   socket.removeAllListeners("timeout");
   if (idleMs > 0) socket.setTimeout(idleMs);
   socket.on("timeout", () => {
@@ -63,7 +83,7 @@ export function watchIdle(socket: Socket, connection: ScannedConnection, idleMs:
  * events, as `scanRequests` needs. A Node whose server ignored the mark gets its parser taken off
  * the handle, which Node itself does when a `data` listener is added after it.
  */
-export function ensureParserReadsEvents(socket: Socket): void {
+function ensureParserReadsEvents(socket: Socket): void {
   const parser = (socket as unknown as { parser?: { _consumed?: boolean; unconsume?: () => void } | null }).parser;
   if (parser?._consumed !== true) return;
   parser.unconsume?.();
